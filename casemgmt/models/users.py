@@ -1,0 +1,46 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casemgmt.roles import STAFF_ROLES, Role
+
+
+class User(AbstractUser):
+    """A member of staff: belongs to one agency and holds one role."""
+
+    agency = models.ForeignKey(
+        "casemgmt.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+        help_text=_("Every member of staff except a system administrator belongs to an agency."),
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.CASEWORKER, db_index=True
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=[("en", "English"), ("ur", "اردو")],
+        default="en",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="user_role_valid"
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        # Admin access follows the role, so it cannot drift from it.
+        self.is_staff = self.is_superuser or self.role in STAFF_ROLES
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username

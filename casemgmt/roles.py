@@ -1,0 +1,84 @@
+"""Roles, and the Django permissions each role's group carries.
+
+The groups are created and kept in step by data migrations that call
+``sync_role_groups``; the role on the user is the single source of truth
+(``casemgmt.auth_backends.RoleBackend`` reads the group named after it).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Roles that may open the Django admin (configuration screens).
+STAFF_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
+
+_CONFIG_MODELS = ["agency", "user", "programme", "stage", "transition", "groupcategory", "facility"]
+_RECORD_MODELS = [
+    "person",
+    "case",
+    "caseteammember",
+    "legalauthority",
+    "eligibility",
+    "consent",
+    "renunciation",
+    "multiagencyreview",
+    "reviewposition",
+    "undertaking",
+    "stagetransition",
+    "assessmentrecord",
+    "monitoringplan",
+    "escalation",
+]
+
+
+def _perms(actions: list[str], models_: list[str]) -> list[str]:
+    return [f"{action}_{model}" for model in models_ for action in actions]
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.CASEWORKER: _perms(["view"], _CONFIG_MODELS + _RECORD_MODELS)
+    + _perms(["add", "change"], _RECORD_MODELS),
+    Role.SUPERVISOR: _perms(["view"], _CONFIG_MODELS + _RECORD_MODELS)
+    + _perms(["add", "change"], _RECORD_MODELS)
+    + ["approve_stagetransition", "merge_person"],
+    Role.AUDITOR: _perms(["view"], _CONFIG_MODELS + _RECORD_MODELS + ["auditevent"]),
+    Role.ADMINISTRATOR: _perms(["view", "add", "change"], _CONFIG_MODELS)
+    + _perms(["view"], _RECORD_MODELS + ["auditevent"])
+    + _perms(["view"], ["group", "permission"]),
+}
+
+
+def group_name(role: str) -> str:
+    return Role(role).label if role in Role.values else role
+
+
+def sync_role_groups(apps, schema_editor=None) -> None:
+    """Create one group per role and give it exactly the permissions above.
+
+    Written for data migrations: it takes the historical ``apps`` and skips
+    permissions whose models do not exist yet at that point in history.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after migrate; make them exist now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in Role:
+        group, _created = Group.objects.get_or_create(name=str(role.label))
+        codenames = ROLE_PERMISSIONS[role]
+        perms = Permission.objects.filter(
+            content_type__app_label__in=["casemgmt", "auth"], codename__in=codenames
+        )
+        group.permissions.set(perms)

@@ -1,0 +1,43 @@
+"""Production: refuses to start without real secrets and PostgreSQL."""
+
+import sys
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+
+def _refuse(message: str) -> None:
+    # A clear message on stderr and a non-zero exit, not a traceback.
+    sys.stderr.write(f"casemgmt: configuration error: {message}\n")
+    raise SystemExit(1)
+
+
+DEBUG = False
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+    _refuse(
+        "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters "
+        "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+    )
+
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+if not ALLOWED_HOSTS:
+    _refuse("DJANGO_ALLOWED_HOSTS must list the host names this site is served on.")
+
+if not env("DATABASE_URL", default="") or "postgresql" not in DATABASES["default"]["ENGINE"]:
+    _refuse("DATABASE_URL must point to PostgreSQL (postgres://user:password@host:5432/name).")
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# HTTPS everywhere; a proxy in front must set X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
