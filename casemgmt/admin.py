@@ -1,29 +1,87 @@
-"""Configuration screens for administrators (agencies, users, later programmes)."""
+"""Configuration screens for administrators. Case records are read-only here:
+they change only through the services, which write the audit trail."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from casemgmt.models import Agency, User
+from casemgmt import gates
+from casemgmt.models import (
+    Agency,
+    AuditEvent,
+    Case,
+    Facility,
+    GroupCategory,
+    Person,
+    Programme,
+    Stage,
+    StageTransition,
+    Transition,
+    TransitionGate,
+    User,
+)
+from casemgmt.roles import Role
+from casemgmt.services import audit
+
+
+class AuditedConfigAdmin(admin.ModelAdmin):
+    """Configuration changes made in the admin go into the audit trail too."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.record(
+            actor=request.user,
+            action="config.changed" if change else "config.created",
+            target=obj,
+            changes={name: [None, str(form.cleaned_data.get(name))] for name in form.changed_data},
+        )
+
+    def delete_model(self, request, obj):
+        audit.record(actor=request.user, action="config.deleted", target=obj)
+        super().delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            audit.record(actor=request.user, action="config.deleted", target=deleted)
+            deleted.delete()
+        for instance in instances:
+            is_new = instance.pk is None
+            instance.save()
+            audit.record(
+                actor=request.user,
+                action="config.created" if is_new else "config.changed",
+                target=instance,
+            )
+        formset.save_m2m()
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedConfigAdmin):
     list_display = ["name", "short_name", "kind", "district", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "district"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "agency", "role", "is_active"]
-    list_filter = ["role", "agency__kind", "is_active"]
+    list_filter = ["role", "agency__kind", "is_active", "juvenile_trained"]
     list_select_related = ["agency"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:1],
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Agency and role"), {"fields": ("agency", "role", "preferred_language")}),
+        (
+            _("Agency and role"),
+            {"fields": ("agency", "role", "juvenile_trained", "preferred_language")},
+        ),
         (_("Status"), {"fields": ("is_active", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -37,3 +95,152 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.record(
+            actor=request.user,
+            action="config.user_changed" if change else "config.user_created",
+            target=obj,
+            changes={
+                name: [None, str(form.cleaned_data.get(name))]
+                for name in form.changed_data
+                if "password" not in name
+            },
+        )
+
+
+@admin.register(GroupCategory)
+class GroupCategoryAdmin(AuditedConfigAdmin):
+    list_display = ["name", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(Facility)
+class FacilityAdmin(AuditedConfigAdmin):
+    list_display = ["name", "agency", "district", "capacity", "is_active"]
+    list_filter = ["is_active", "district"]
+    list_select_related = ["agency"]
+    search_fields = ["name"]
+
+
+class StageInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        starts = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("is_start")
+        ]
+        if len(starts) != 1:
+            raise ValidationError(_("A programme needs exactly one start stage."))
+
+
+class StageInline(admin.TabularInline):
+    model = Stage
+    formset = StageInlineFormSet
+    extra = 0
+    fields = ["order", "key", "name", "kind", "is_start", "is_terminal"]
+    ordering = ["order"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(AuditedConfigAdmin):
+    list_display = ["name", "code", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+    inlines = [StageInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TransitionGateForm(forms.ModelForm):
+    gate = forms.ChoiceField(label=_("gate"), choices=gates.gate_choices)
+
+    class Meta:
+        model = TransitionGate
+        fields = ["order", "gate", "params"]
+
+
+class TransitionGateInline(admin.TabularInline):
+    model = TransitionGate
+    form = TransitionGateForm
+    extra = 1
+
+
+class TransitionForm(forms.ModelForm):
+    allowed_roles = forms.MultipleChoiceField(
+        label=_("roles that may request it"),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Transition
+        fields = [
+            "programme",
+            "from_stage",
+            "to_stage",
+            "name",
+            "requires_approval",
+            "allowed_roles",
+            "is_reopen",
+        ]
+
+
+@admin.register(Transition)
+class TransitionAdmin(AuditedConfigAdmin):
+    form = TransitionForm
+    list_display = ["__str__", "programme", "requires_approval", "is_reopen"]
+    list_filter = ["programme", "requires_approval"]
+    list_select_related = ["programme", "from_stage", "to_stage"]
+    inlines = [TransitionGateInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that change only through services (and so through the audit trail)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "full_name", "date_of_birth", "district", "merged_into"]
+    search_fields = ["reference", "full_name"]
+    exclude = ["cnic", "family_contacts"]
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "programme", "current_stage", "status", "lead_agency"]
+    list_filter = ["programme", "status"]
+    list_select_related = ["programme", "current_stage", "lead_agency"]
+    search_fields = ["reference"]
+
+
+@admin.register(StageTransition)
+class StageTransitionAdmin(ReadOnlyAdmin):
+    list_display = ["case", "from_stage", "to_stage", "status", "requested_by", "requested_at"]
+    list_filter = ["status"]
+    list_select_related = ["case", "from_stage", "to_stage", "requested_by"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "action", "target_type", "target_label"]
+    list_filter = ["action", "target_type"]
+    list_select_related = ["actor"]
+    search_fields = ["target_label", "target_id"]

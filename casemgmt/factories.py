@@ -3,8 +3,23 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from casemgmt.models import Agency, AgencyKind, User
+from casemgmt.models import (
+    Agency,
+    AgencyKind,
+    Case,
+    CaseStatus,
+    CaseTeamMember,
+    Facility,
+    GroupCategory,
+    Person,
+    Programme,
+    Sex,
+    StageKind,
+    TeamRole,
+    User,
+)
 from casemgmt.roles import Role
+from casemgmt.services.references import CASE_PREFIX, PERSON_PREFIX, allocate_references
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo log-in
 
@@ -49,3 +64,77 @@ class AuditorFactory(UserFactory):
 
 class AdministratorFactory(UserFactory):
     role = Role.ADMINISTRATOR
+
+
+class GroupCategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = GroupCategory
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+
+
+def _next_person_reference(_obj=None) -> str:
+    return allocate_references(prefix=PERSON_PREFIX)[0]
+
+
+def _next_case_reference(_obj=None) -> str:
+    return allocate_references(prefix=CASE_PREFIX)[0]
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    reference = factory.LazyFunction(_next_person_reference)
+    full_name = factory.Faker("name")
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=19, maximum_age=45)
+    sex = Sex.MALE
+    district = factory.Faker("random_element", elements=["Swat", "Peshawar", "Mardan", "Dir"])
+    province = "Khyber Pakhtunkhwa"
+    languages = "Pashto, Urdu"
+
+
+def default_programme() -> Programme:
+    return Programme.objects.get(code="default")
+
+
+class CaseFactory(DjangoModelFactory):
+    """A case placed directly at ``current_stage`` (tests and bulk demo data)."""
+
+    class Meta:
+        model = Case
+        skip_postgeneration_save = True
+
+    reference = factory.LazyFunction(_next_case_reference)
+    person = factory.SubFactory(PersonFactory)
+    programme = factory.LazyFunction(default_programme)
+    current_stage = factory.LazyAttribute(lambda o: o.programme.stages.get(is_start=True))
+    lead_agency = factory.SubFactory(AgencyFactory)
+    status = factory.LazyAttribute(
+        lambda o: CaseStatus.CLOSED
+        if o.current_stage.is_terminal
+        else CaseStatus.SUSPENDED
+        if o.current_stage.kind == StageKind.SUSPENDED
+        else CaseStatus.ACTIVE
+    )
+
+    @factory.post_generation
+    def team(self, create, extracted, **kwargs):
+        if not create:
+            return
+        CaseTeamMember.objects.get_or_create(
+            case=self, agency=self.lead_agency, defaults={"role": TeamRole.LEAD}
+        )
+        for agency, role in extracted or []:
+            CaseTeamMember.objects.get_or_create(case=self, agency=agency, defaults={"role": role})
+
+
+class FacilityFactory(DjangoModelFactory):
+    class Meta:
+        model = Facility
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Rehabilitation Centre {n}")
+    agency = factory.SubFactory(AgencyFactory, kind=AgencyKind.PRISON)
+    capacity = 120

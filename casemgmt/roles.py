@@ -22,6 +22,7 @@ STAFF_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
 _CONFIG_MODELS = ["agency", "user", "programme", "stage", "transition", "groupcategory", "facility"]
 _RECORD_MODELS = [
     "person",
+    "personmerge",
     "case",
     "caseteammember",
     "legalauthority",
@@ -32,7 +33,7 @@ _RECORD_MODELS = [
     "reviewposition",
     "undertaking",
     "stagetransition",
-    "assessmentrecord",
+    "assessment",
     "monitoringplan",
     "escalation",
 ]

@@ -36,3 +36,37 @@ def auditor(db):
 @pytest.fixture
 def administrator(db, agency):
     return factories.AdministratorFactory(agency=agency)
+
+
+@pytest.fixture
+def programme(db):
+    return factories.default_programme()
+
+
+@pytest.fixture
+def stages(programme):
+    return {stage.key: stage for stage in programme.stages.all()}
+
+
+def transition_between(stages, from_key, to_key):
+    from casemgmt.models import Transition
+
+    return Transition.objects.get(from_stage=stages[from_key], to_stage=stages[to_key])
+
+
+@pytest.fixture
+def make_case(db, agency, caseworker, programme, stages):
+    """A case in the default programme at the given stage, led by ``agency``."""
+
+    def make(stage_key="referral", **kwargs):
+        kwargs.setdefault("lead_agency", agency)
+        kwargs.setdefault("assigned_caseworker", caseworker)
+        return factories.CaseFactory(programme=programme, current_stage=stages[stage_key], **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def other_caseworker(db, agency):
+    """A second caseworker of the same agency (second reviewer, verifier)."""
+    return factories.CaseworkerFactory(agency=agency)

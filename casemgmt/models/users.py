@@ -20,6 +20,11 @@ class User(AbstractUser):
     role = models.CharField(
         _("role"), max_length=20, choices=Role.choices, default=Role.CASEWORKER, db_index=True
     )
+    juvenile_trained = models.BooleanField(
+        _("trained to work with juveniles"),
+        default=False,
+        help_text=_("Programmes can require a juvenile-trained caseworker for under-18s."),
+    )
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,

@@ -1,0 +1,168 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Facility(models.Model):
+    """A prison or rehabilitation centre (P10)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    agency = models.ForeignKey(
+        "casemgmt.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="facilities",
+    )
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    CLOSED = "closed", _("Closed")
+
+
+class ConcernLevel(models.TextChoices):
+    LOW = "low", _("Low concern")
+    MODERATE = "moderate", _("Moderate concern")
+    HIGH = "high", _("High concern")
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only the cases ``user`` may see (see ``casemgmt.access``)."""
+        from casemgmt.access import visible_cases_filter
+
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(visible_cases_filter(user))
+
+
+class Case(models.Model):
+    """One person in one programme; moves through the programme's stages."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    person = models.ForeignKey(
+        "casemgmt.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="cases"
+    )
+    programme = models.ForeignKey(
+        "casemgmt.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    current_stage = models.ForeignKey(
+        "casemgmt.Stage", verbose_name=_("stage"), on_delete=models.PROTECT, related_name="cases"
+    )
+    stage_entered_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
+    )
+    concern_level = models.CharField(
+        _("concern level"), max_length=12, choices=ConcernLevel.choices, blank=True
+    )
+    lead_agency = models.ForeignKey(
+        "casemgmt.Agency",
+        verbose_name=_("lead agency"),
+        on_delete=models.PROTECT,
+        related_name="led_cases",
+    )
+    assigned_caseworker = models.ForeignKey(
+        "casemgmt.User",
+        verbose_name=_("assigned caseworker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    facility = models.ForeignKey(
+        Facility,
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Optimistic lock: every change to the case bumps it (compare-and-swap).
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "programme"],
+                condition=~models.Q(status="closed"),
+                name="case_one_open_per_person_programme",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "current_stage"], name="case_status_stage_idx"),
+            models.Index(fields=["programme", "current_stage"], name="case_prog_stage_idx"),
+            models.Index(fields=["lead_agency", "status"], name="case_lead_status_idx"),
+            models.Index(fields=["assigned_caseworker", "status"], name="case_worker_status_idx"),
+            models.Index(fields=["facility", "status"], name="case_facility_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class TeamRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    CUSTODY = "custody", _("Custody")
+    COUNSELLING = "counselling", _("Counselling")
+    MONITORING = "monitoring", _("Monitoring")
+    SUPPORT = "support", _("Support")
+
+
+class CaseTeamMember(models.Model):
+    """An agency on a case's team (P3), with its role and dates."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team")
+    agency = models.ForeignKey(
+        "casemgmt.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="case_memberships",
+    )
+    role = models.CharField(_("role on the case"), max_length=12, choices=TeamRole.choices)
+    joined_on = models.DateField(_("joined on"), default=timezone.localdate)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    # For the receiving (monitoring) agency: when it accepted the case before release.
+    accepted_at = models.DateTimeField(_("accepted the case at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        "casemgmt.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case", "joined_on", "id"]
+        verbose_name = _("case team member")
+        verbose_name_plural = _("case team members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "agency"],
+                condition=models.Q(left_on__isnull=True),
+                name="team_one_active_membership",
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "left_on"], name="team_agency_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} ({self.get_role_display()})"

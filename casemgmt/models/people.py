@@ -1,0 +1,174 @@
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+CNIC_PATTERN = r"^\d{5}-\d{7}-\d$"
+cnic_validator = RegexValidator(
+    CNIC_PATTERN,
+    _("Enter the CNIC as 13 digits in the form 12345-1234567-1."),
+    code="invalid_cnic",
+)
+
+
+def normalise_cnic(value: str) -> str:
+    """Accept 13 digits with or without dashes/spaces; return the dashed form."""
+    digits = re.sub(r"[\s-]", "", value or "")
+    if re.fullmatch(r"\d{13}", digits):
+        return f"{digits[:5]}-{digits[5:12]}-{digits[12]}"
+    return (value or "").strip()
+
+
+def validate_not_future(value: datetime.date) -> None:
+    if value and value > timezone.localdate():
+        raise ValidationError(_("This date cannot be in the future."), code="future_date")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class GroupCategory(models.Model):
+    """A neutral, factual category of the group a person was associated with (P5)."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("group category")
+        verbose_name_plural = _("group categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def current(self):
+        """People not merged into another record."""
+        return self.filter(merged_into__isnull=True)
+
+
+class Person(models.Model):
+    """A participant. One person can have cases in several programmes."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    full_name = models.CharField(_("full name"), max_length=200)
+    aliases = models.TextField(
+        _("aliases"), blank=True, help_text=_("Other names and spellings, one per line.")
+    )
+    date_of_birth = models.DateField(
+        _("date of birth"), validators=[validate_not_future], db_index=True
+    )
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    cnic = models.CharField(
+        _("CNIC"),
+        max_length=15,
+        blank=True,
+        validators=[cnic_validator],
+        help_text=_("National identity card number, 12345-1234567-1."),
+    )
+    district = models.CharField(_("district of origin"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=100, blank=True)
+    languages = models.CharField(_("languages"), max_length=200, blank=True)
+    group_category = models.ForeignKey(
+        GroupCategory,
+        verbose_name=_("group category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    family_contacts = models.TextField(_("family contacts"), blank=True)
+    identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
+    identity_verified_by = models.ForeignKey(
+        "casemgmt.User",
+        verbose_name=_("identity verified by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    identity_document = models.CharField(
+        _("identity document reference"), max_length=120, blank=True
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+    )
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        "casemgmt.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        permissions = [("merge_person", "Can merge two person records")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cnic"], condition=~models.Q(cnic=""), name="person_cnic_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["full_name"], name="person_full_name_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.full_name}"
+
+    def age_on(self, day: datetime.date) -> int:
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    @property
+    def is_juvenile(self) -> bool:
+        """Under 18 today: the more protected track."""
+        return self.age_on(timezone.localdate()) < 18
+
+    @property
+    def masked_cnic(self) -> str:
+        if not self.cnic:
+            return ""
+        return "*****-*******-" + self.cnic[-1]
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+
+class PersonMerge(models.Model):
+    """A supervisor's merge of a duplicate into a surviving record; reversible."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_in")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_out")
+    merged_by = models.ForeignKey("casemgmt.User", on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+    moved_case_ids = models.JSONField(default=list)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        "casemgmt.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reversal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+        verbose_name = _("person merge")
+        verbose_name_plural = _("person merges")
+
+    def __str__(self) -> str:
+        return f"{self.merged} → {self.survivor}"

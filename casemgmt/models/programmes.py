@@ -1,0 +1,203 @@
+"""Programmes as data (P1): stages, transitions and the gates on each transition."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casemgmt.roles import Role
+
+
+class Programme(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    legal_framework = models.TextField(
+        _("legal framework"), help_text=_("The statute or order the programme operates under.")
+    )
+    exclusion_rule = models.CharField(
+        _("exclusion rule"),
+        max_length=200,
+        blank=True,
+        help_text=_('The entry rule applied at screening, e.g. "No blood on hands".'),
+    )
+    uses_undertaking = models.BooleanField(
+        _("uses a guarantor's or elders' undertaking"), default=True
+    )
+    juvenile_requires_guardian_consent = models.BooleanField(
+        _("juveniles need a guardian's consent"), default=True
+    )
+    juvenile_requires_trained_caseworker = models.BooleanField(
+        _("juveniles need a juvenile-trained caseworker"), default=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def start_stage(self) -> "Stage":
+        return self.stages.get(is_start=True)
+
+    def configuration_errors(self) -> list[str]:
+        """Whole-programme checks that single rows cannot make (shown in the admin)."""
+        errors = []
+        starts = [s for s in self.stages.all() if s.is_start]
+        if len(starts) != 1:
+            errors.append(_("A programme needs exactly one start stage (it has %d).") % len(starts))
+        return errors
+
+
+class StageKind(models.TextChoices):
+    INTAKE = "intake", _("Intake")
+    ASSESSMENT = "assessment", _("Assessment")
+    CUSTODY = "custody", _("Custody")
+    COUNSELLING = "counselling", _("Counselling")
+    RELEASE_PREPARATION = "release_preparation", _("Release preparation")
+    COMMUNITY = "community", _("Community")
+    COMPLETED = "completed", _("Completed")
+    EXITED = "exited", _("Exited")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+# Side stages: a move into them is never "forward".
+SIDE_STAGE_KINDS = frozenset({StageKind.EXITED, StageKind.SUSPENDED})
+
+
+class Stage(models.Model):
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="stages"
+    )
+    key = models.SlugField(_("key"), max_length=40)
+    name = models.CharField(_("name"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(_("kind"), max_length=24, choices=StageKind.choices)
+    is_start = models.BooleanField(_("start stage"), default=False)
+    is_terminal = models.BooleanField(_("terminal"), default=False)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["programme", "order"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "key"], name="stage_key_unique"),
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=models.Q(is_start=True),
+                name="stage_one_start_per_programme",
+            ),
+            models.CheckConstraint(
+                condition=~(models.Q(is_start=True) & models.Q(is_terminal=True)),
+                name="stage_start_not_terminal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.is_start and self.is_terminal:
+            raise ValidationError(_("The start stage cannot be terminal."))
+
+
+def default_request_roles() -> list[str]:
+    return [Role.CASEWORKER, Role.SUPERVISOR]
+
+
+class Transition(models.Model):
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_stage = models.ForeignKey(
+        Stage, verbose_name=_("from stage"), on_delete=models.CASCADE, related_name="exits"
+    )
+    to_stage = models.ForeignKey(
+        Stage, verbose_name=_("to stage"), on_delete=models.CASCADE, related_name="entries"
+    )
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    requires_approval = models.BooleanField(_("needs supervisor approval"), default=False)
+    allowed_roles = models.JSONField(_("roles that may request it"), default=default_request_roles)
+    is_reopen = models.BooleanField(
+        _("re-opens a terminal stage"),
+        default=False,
+        help_text=_("Only a re-open transition may leave a terminal stage."),
+    )
+
+    class Meta:
+        ordering = ["programme", "from_stage__order", "to_stage__order"]
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_stage", "to_stage"], name="transition_unique_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.from_stage} → {self.to_stage}"
+
+    @property
+    def is_forward(self) -> bool:
+        """A move deeper into the programme (not to a side stage, not backwards)."""
+        return (
+            self.to_stage.kind not in SIDE_STAGE_KINDS
+            and self.to_stage.order > self.from_stage.order
+        )
+
+    def clean(self):
+        errors = {}
+        if self.from_stage_id and self.from_stage.programme_id != self.programme_id:
+            errors["from_stage"] = _("This stage belongs to another programme.")
+        if self.to_stage_id and self.to_stage.programme_id != self.programme_id:
+            errors["to_stage"] = _("This stage belongs to another programme.")
+        if self.from_stage_id and self.to_stage_id and self.from_stage_id == self.to_stage_id:
+            errors["to_stage"] = _("A transition must lead to a different stage.")
+        if (
+            self.from_stage_id
+            and self.from_stage.is_terminal
+            and not self.is_reopen
+            and "from_stage" not in errors
+        ):
+            errors["from_stage"] = _(
+                "A terminal stage can only be left by a transition marked as re-open."
+            )
+        bad_roles = [r for r in (self.allowed_roles or []) if r not in Role.values]
+        if bad_roles or not isinstance(self.allowed_roles, list):
+            errors["allowed_roles"] = _("Unknown role: %s.") % ", ".join(map(str, bad_roles))
+        if errors:
+            raise ValidationError(errors)
+
+
+class TransitionGate(models.Model):
+    """A named check (see ``casemgmt.gates``) attached to a transition, with its parameters."""
+
+    transition = models.ForeignKey(
+        Transition, verbose_name=_("transition"), on_delete=models.CASCADE, related_name="gates"
+    )
+    gate = models.CharField(_("gate"), max_length=60)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["transition", "order", "id"]
+        verbose_name = _("transition gate")
+        verbose_name_plural = _("transition gates")
+        constraints = [
+            models.UniqueConstraint(fields=["transition", "gate"], name="transition_gate_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.gate
+
+    def clean(self):
+        from casemgmt import gates
+
+        try:
+            self.params = gates.validate_params(self.gate, self.params or {})
+        except gates.GateConfigError as exc:
+            raise ValidationError({"params": str(exc)}) from exc

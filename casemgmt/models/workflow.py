@@ -1,0 +1,62 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TransitionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending approval")
+    APPLIED = "applied", _("Applied")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class StageTransition(models.Model):
+    """One requested stage move, with the gate results seen when it was asked for."""
+
+    case = models.ForeignKey(
+        "casemgmt.Case", on_delete=models.CASCADE, related_name="stage_transitions"
+    )
+    transition = models.ForeignKey(
+        "casemgmt.Transition", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_stage = models.ForeignKey(
+        "casemgmt.Stage", verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_stage = models.ForeignKey(
+        "casemgmt.Stage", verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        "casemgmt.User", verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    reason = models.TextField(_("reason"))
+    gate_results = models.JSONField(_("gate results"), default=list)
+    status = models.CharField(_("status"), max_length=12, choices=TransitionStatus.choices)
+    decided_by = models.ForeignKey(
+        "casemgmt.User",
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("decision reason"), blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("stage move")
+        verbose_name_plural = _("stage moves")
+        permissions = [("approve_stagetransition", "Can approve or reject stage moves")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="pending"),
+                name="stage_transition_one_pending_per_case",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="stagetrans_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_stage} → {self.to_stage} ({self.get_status_display()})"

@@ -1,0 +1,1 @@
+"""Reads: always scoped to the user; dashboards' aggregates."""

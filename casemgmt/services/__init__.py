@@ -1,0 +1,1 @@
+"""Writes: keyword-only functions, one transaction each, audit row inside."""

@@ -1,0 +1,68 @@
+"""The audit service: every write records one ``AuditEvent`` in its own transaction."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from casemgmt.models import AuditEvent
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """Field values of ``instance`` as JSON-ready data (foreign keys as ids)."""
+    data = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if field.is_relation and field.many_to_one:
+            data[name] = getattr(instance, field.attname)
+        else:
+            data[name] = _plain(getattr(instance, name))
+    return data
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Only what changed, as {field: [before, after]}."""
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def created(instance: models.Model, fields: list[str]) -> dict[str, list[Any]]:
+    return {key: [None, value] for key, value in snapshot(instance, fields).items()}
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    changes: dict | None = None,
+    case=None,
+    metadata: dict | None = None,
+) -> AuditEvent:
+    """Append one audit event; call it inside the writer's transaction."""
+    return AuditEvent.objects.create(
+        actor=actor,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:200],
+        case=case,
+        changes=changes or {},
+        metadata=metadata or {},
+    )

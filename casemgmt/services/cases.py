@@ -1,0 +1,219 @@
+"""Opening cases and changing who works on them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casemgmt import access
+from casemgmt.errors import NotPermitted, StaleCase
+from casemgmt.models import (
+    Agency,
+    Case,
+    CaseStatus,
+    CaseTeamMember,
+    Facility,
+    Person,
+    Programme,
+    TeamRole,
+    User,
+)
+from casemgmt.services import audit
+from casemgmt.services.references import CASE_PREFIX, allocate_references
+
+CASE_AUDIT_FIELDS = [
+    "reference",
+    "person",
+    "programme",
+    "current_stage",
+    "status",
+    "lead_agency",
+    "assigned_caseworker",
+    "facility",
+    "opened_on",
+]
+
+
+@transaction.atomic
+def case_open(
+    *,
+    by: User,
+    person: Person,
+    programme: Programme,
+    lead_agency: Agency,
+    assigned_caseworker: User | None = None,
+    facility: Facility | None = None,
+    opened_on: datetime.date | None = None,
+) -> Case:
+    """Open a case for ``person`` at the programme's start stage; the lead agency joins the team."""
+    access.ensure_writer(by)
+    errors = {}
+    if not programme.is_active:
+        errors["programme"] = _("This programme is not active.")
+    if person.merged_into_id:
+        errors["person"] = _("This record was merged into %s; open the case there.") % (
+            person.merged_into.reference
+        )
+    if (
+        Case.objects.filter(person=person, programme=programme)
+        .exclude(status=CaseStatus.CLOSED)
+        .exists()
+    ):
+        errors["programme"] = _("This person already has an open case in this programme.")
+    if assigned_caseworker and assigned_caseworker.agency_id != lead_agency.pk:
+        errors["assigned_caseworker"] = _("The assigned caseworker must work for the lead agency.")
+    if by.role == "caseworker" and by.agency_id != lead_agency.pk:
+        errors["lead_agency"] = _("A caseworker can only open cases led by their own agency.")
+    opened_on = opened_on or timezone.localdate()
+    if opened_on > timezone.localdate():
+        errors["opened_on"] = _("This date cannot be in the future.")
+    start = programme.stages.filter(is_start=True).first()
+    if start is None:
+        errors["programme"] = _("This programme has no start stage; ask an administrator.")
+    if errors:
+        raise ValidationError(errors)
+    (reference,) = allocate_references(prefix=CASE_PREFIX)
+    case = Case.objects.create(
+        reference=reference,
+        person=person,
+        programme=programme,
+        current_stage=start,
+        lead_agency=lead_agency,
+        assigned_caseworker=assigned_caseworker,
+        facility=facility,
+        opened_on=opened_on,
+    )
+    CaseTeamMember.objects.create(
+        case=case, agency=lead_agency, role=TeamRole.LEAD, joined_on=opened_on
+    )
+    audit.record(
+        actor=by,
+        action="case.opened",
+        target=case,
+        case=case,
+        changes=audit.created(case, CASE_AUDIT_FIELDS),
+        metadata={"team": [{"agency": lead_agency.pk, "role": TeamRole.LEAD}]},
+    )
+    return case
+
+
+def _lock(case: Case, expected_version: int | None) -> Case:
+    locked = Case.objects.select_for_update().select_related("current_stage").get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleCase(locked)
+    return locked
+
+
+def save_case_fields(case: Case, **values) -> None:
+    """Compare-and-swap update of a locked case; bumps the version (also safe on SQLite)."""
+    updated = Case.objects.filter(pk=case.pk, version=case.version).update(
+        version=F("version") + 1, **values
+    )
+    if updated != 1:
+        raise StaleCase(Case.objects.select_related("current_stage").get(pk=case.pk))
+    for key, value in values.items():
+        setattr(case, key, value)
+    case.version += 1
+
+
+@transaction.atomic
+def case_assign_caseworker(
+    *, case: Case, by: User, caseworker: User | None, expected_version: int | None = None
+) -> Case:
+    """Assign (or unassign) the caseworker; they must belong to an agency on the team."""
+    case = _lock(case, expected_version)
+    access.ensure_can_write_case(by, case)
+    if by.role != "supervisor" and caseworker is not None and caseworker != by:
+        raise NotPermitted(_("Only a supervisor can assign a case to someone else."))
+    if caseworker is not None and not access.agency_on_team(case, caseworker.agency_id):
+        raise ValidationError(
+            {"caseworker": _("%s's agency is not on this case's team.") % caseworker.display_name}
+        )
+    before = audit.snapshot(case, ["assigned_caseworker"])
+    save_case_fields(case, assigned_caseworker=caseworker)
+    audit.record(
+        actor=by,
+        action="case.assigned",
+        target=case,
+        case=case,
+        changes=audit.diff(before, audit.snapshot(case, ["assigned_caseworker"])),
+    )
+    return case
+
+
+@transaction.atomic
+def team_add_agency(*, case: Case, by: User, agency: Agency, role: str) -> CaseTeamMember:
+    """Add an agency to the case team with its role on the case."""
+    access.ensure_can_write_case(by, case)
+    if role not in TeamRole.values:
+        raise ValidationError({"role": _("Choose a role on the case.")})
+    if role == TeamRole.LEAD:
+        raise ValidationError({"role": _("A case has one lead agency, set when it is opened.")})
+    if access.agency_on_team(case, agency.pk):
+        raise ValidationError({"agency": _("%s is already on the team.") % agency.name})
+    member = CaseTeamMember.objects.create(case=case, agency=agency, role=role)
+    audit.record(
+        actor=by,
+        action="case.team_added",
+        target=member,
+        case=case,
+        changes=audit.created(member, ["agency", "role", "joined_on"]),
+    )
+    return member
+
+
+@transaction.atomic
+def team_remove_agency(*, member: CaseTeamMember, by: User, reason: str) -> CaseTeamMember:
+    """End an agency's membership of the team (kept in history, never deleted)."""
+    case = member.case
+    access.ensure_can_write_case(by, case)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the agency leaves the team.")})
+    if member.role == TeamRole.LEAD:
+        raise ValidationError(_("The lead agency cannot leave the team."))
+    if member.left_on:
+        raise ValidationError(_("This agency has already left the team."))
+    member.left_on = timezone.localdate()
+    member.save(update_fields=["left_on"])
+    audit.record(
+        actor=by,
+        action="case.team_removed",
+        target=member,
+        case=case,
+        changes={"left_on": [None, member.left_on.isoformat()]},
+        metadata={"reason": reason.strip()},
+    )
+    return member
+
+
+@transaction.atomic
+def accept_as_receiving_agency(*, case: Case, by: User) -> CaseTeamMember:
+    """The monitoring agency accepts responsibility for the case after release."""
+    access.ensure_can_write_case(by, case)
+    member = (
+        CaseTeamMember.objects.select_for_update()
+        .filter(case=case, agency_id=by.agency_id, role=TeamRole.MONITORING, left_on__isnull=True)
+        .first()
+    )
+    if member is None:
+        raise ValidationError(
+            _("Your agency is not the receiving (monitoring) agency of this case.")
+        )
+    if member.accepted_at:
+        raise ValidationError(_("Your agency has already accepted this case."))
+    member.accepted_at = timezone.now()
+    member.accepted_by = by
+    member.save(update_fields=["accepted_at", "accepted_by"])
+    audit.record(
+        actor=by,
+        action="case.receiving_agency_accepted",
+        target=member,
+        case=case,
+        changes={"accepted_at": [None, member.accepted_at.isoformat()]},
+    )
+    return member

@@ -1,0 +1,362 @@
+"""The stage engine: the one entry point for moving a case.
+
+``request_transition`` checks role and gates and either moves the case or
+leaves the move pending; ``approve_transition`` / ``reject_transition``
+decide pending moves. Every call locks the case row and compare-and-swaps its
+version, so two people acting at once cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casemgmt import access, gates
+from casemgmt.errors import GatesNotMet, NotPermitted, StaleCase, TransitionNotAllowed
+from casemgmt.models import (
+    Case,
+    CaseStatus,
+    ReviewPosition,
+    Stage,
+    StageKind,
+    StageTransition,
+    Transition,
+    TransitionStatus,
+    User,
+)
+from casemgmt.services import audit
+from casemgmt.services.cases import save_case_fields
+
+
+@dataclass
+class AvailableMove:
+    transition: Transition
+    results: list[gates.GateResult]
+    may_request: bool
+    why_not: str = ""
+
+    @property
+    def all_met(self) -> bool:
+        return all(r.met for r in self.results)
+
+    @property
+    def unmet(self) -> list[gates.GateResult]:
+        return [r for r in self.results if not r.met]
+
+
+def _with_evidence(case_qs):
+    """Prefetch everything gates read, so evaluating all moves costs a fixed number of queries."""
+    return case_qs.select_related(
+        "person", "programme", "current_stage", "assigned_caseworker"
+    ).prefetch_related(
+        "legal_authorities",
+        "eligibility_decisions",
+        "consents",
+        "renunciations__verified_by",
+        Prefetch("reviews__positions", queryset=ReviewPosition.objects.select_related("agency")),
+        "undertakings",
+        "assessments",
+        "monitoring_plans",
+        "escalations",
+        "team__agency",
+    )
+
+
+def _transitions_from(stage: Stage):
+    return (
+        Transition.objects.filter(from_stage=stage)
+        .select_related("from_stage", "to_stage")
+        .prefetch_related("gates")
+        .order_by("to_stage__order")
+    )
+
+
+def available_moves(
+    case: Case, user: User, *, now: datetime.datetime | None = None
+) -> list[AvailableMove]:
+    """Every move out of the case's current stage, with every gate's result for ``user``."""
+    case = _with_evidence(Case.objects.filter(pk=case.pk)).get()
+    moves = []
+    for transition in _transitions_from(case.current_stage):
+        results = gates.evaluate(case, transition, now=now)
+        why_not = _why_user_may_not_request(case, transition, user)
+        moves.append(AvailableMove(transition, results, not why_not, why_not))
+    return moves
+
+
+def _why_user_may_not_request(case: Case, transition: Transition, user: User) -> str:
+    if not access.can_write_case(user, case):
+        return _("Your agency is not on this case's team.")
+    if user.role not in (transition.allowed_roles or []):
+        return _("Your role (%s) may not request this move.") % user.get_role_display()
+    return ""
+
+
+def pending_move(case: Case) -> StageTransition | None:
+    return (
+        StageTransition.objects.filter(case=case, status=TransitionStatus.PENDING)
+        .select_related("from_stage", "to_stage", "requested_by")
+        .first()
+    )
+
+
+def _lock_case(case: Case, expected_version: int | None) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleCase(Case.objects.select_related("current_stage").get(pk=case.pk))
+    return _with_evidence(Case.objects.filter(pk=case.pk)).get()
+
+
+def _apply(case: Case, to_stage: Stage, now: datetime.datetime) -> dict:
+    """Move the locked case into ``to_stage`` (compare-and-swap); return the changes."""
+    before = audit.snapshot(case, ["current_stage", "status", "closed_on"])
+    values = {"current_stage": to_stage, "stage_entered_at": now}
+    if to_stage.kind == StageKind.SUSPENDED:
+        values["status"] = CaseStatus.SUSPENDED
+    elif to_stage.is_terminal:
+        values["status"] = CaseStatus.CLOSED
+        values["closed_on"] = timezone.localdate(now)
+    else:
+        values["status"] = CaseStatus.ACTIVE
+        values["closed_on"] = None
+    save_case_fields(case, **values)
+    return audit.diff(before, audit.snapshot(case, ["current_stage", "status", "closed_on"]))
+
+
+@transaction.atomic
+def request_transition(
+    *,
+    case: Case,
+    to_stage: Stage,
+    by: User,
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> StageTransition:
+    """Ask to move ``case`` to ``to_stage``.
+
+    Refuses (raising, with nothing written) when the move does not exist from
+    the current stage, the user may not request it, a move is already pending,
+    the form was stale, or any gate is unmet (every unmet reason listed).
+    Applies the move at once unless the transition needs supervisor approval.
+    """
+    now = now or timezone.now()
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for this move.")})
+    case = _lock_case(case, expected_version)
+    access.ensure_can_write_case(by, case)
+    if to_stage.programme_id != case.programme_id:
+        raise TransitionNotAllowed(
+            _("Stage “%(stage)s” is not part of the programme “%(programme)s”.")
+            % {"stage": to_stage.name, "programme": case.programme.name}
+        )
+    transition = _transitions_from(case.current_stage).filter(to_stage=to_stage).first()
+    if transition is None:
+        raise TransitionNotAllowed(
+            _("The programme has no move from “%(from)s” to “%(to)s”.")
+            % {"from": case.current_stage.name, "to": to_stage.name}
+        )
+    if case.current_stage.is_terminal and not transition.is_reopen:
+        raise TransitionNotAllowed(_("The case is in a terminal stage and cannot move."))
+    if by.role not in (transition.allowed_roles or []):
+        raise NotPermitted(_("Your role (%s) may not request this move.") % by.get_role_display())
+    pending = pending_move(case)
+    if pending is not None:
+        raise TransitionNotAllowed(
+            _("A move to “%s” is already waiting for approval; it must be decided first.")
+            % pending.to_stage.name
+        )
+    results = gates.evaluate(case, transition, now=now)
+    if not all(r.met for r in results):
+        raise GatesNotMet(results)
+
+    from_stage = case.current_stage
+    move = StageTransition(
+        case=case,
+        transition=transition,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        requested_by=by,
+        requested_at=now,
+        reason=reason.strip(),
+        gate_results=[r.as_dict() for r in results],
+        status=TransitionStatus.PENDING
+        if transition.requires_approval
+        else TransitionStatus.APPLIED,
+    )
+    if transition.requires_approval:
+        # Bumping the version makes other open forms on this case stale.
+        save_case_fields(case)
+        _save_pending(move)
+        audit.record(
+            actor=by,
+            action="case.transition_requested",
+            target=case,
+            case=case,
+            changes={"pending_move": [None, to_stage.pk]},
+            metadata={"from": from_stage.key, "to": to_stage.key, "reason": move.reason},
+        )
+    else:
+        changes = _apply(case, to_stage, now)
+        move.applied_at = now
+        move.save()
+        audit.record(
+            actor=by,
+            action="case.transition_applied",
+            target=case,
+            case=case,
+            changes=changes,
+            metadata={
+                "from": from_stage.key,
+                "to": to_stage.key,
+                "reason": move.reason,
+                "move": move.pk,
+            },
+        )
+    return move
+
+
+def _save_pending(move: StageTransition) -> None:
+    try:
+        with transaction.atomic():
+            move.save()
+    except IntegrityError as exc:
+        # The one-pending-per-case constraint: someone else asked first.
+        raise TransitionNotAllowed(
+            _("Another move on this case is already waiting for approval.")
+        ) from exc
+
+
+def _lock_pending(
+    move: StageTransition, expected_version: int | None
+) -> tuple[StageTransition, Case]:
+    case = _lock_case(move.case, expected_version)
+    move = (
+        StageTransition.objects.select_for_update()
+        .select_related("to_stage", "from_stage")
+        .get(pk=move.pk)
+    )
+    if move.status != TransitionStatus.PENDING:
+        raise TransitionNotAllowed(
+            _("This move has already been decided (%s).") % move.get_status_display().lower()
+        )
+    if case.current_stage_id != move.from_stage_id:
+        raise StaleCase(case)
+    return move, case
+
+
+@transaction.atomic
+def approve_transition(
+    *,
+    stage_transition: StageTransition,
+    by: User,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> StageTransition:
+    """A supervisor approves a pending move; gates are checked again before it applies."""
+    now = now or timezone.now()
+    if not access.can_approve(by):
+        raise NotPermitted(_("Only a supervisor can approve stage moves."))
+    move, case = _lock_pending(stage_transition, expected_version)
+    access.ensure_can_write_case(by, case)
+    if move.requested_by_id == by.pk:
+        raise NotPermitted(_("You cannot approve a move you requested yourself."))
+    transition = _transitions_from(case.current_stage).filter(to_stage=move.to_stage).first()
+    if transition is None:
+        raise TransitionNotAllowed(_("The programme no longer allows this move."))
+    results = gates.evaluate(case, transition, now=now)
+    if not all(r.met for r in results):
+        raise GatesNotMet(results)
+    changes = _apply(case, move.to_stage, now)
+    move.status = TransitionStatus.APPLIED
+    move.decided_by = by
+    move.decided_at = now
+    move.applied_at = now
+    move.decision_reason = reason.strip()
+    move.gate_results = [r.as_dict() for r in results]
+    move.save(
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "applied_at",
+            "decision_reason",
+            "gate_results",
+        ]
+    )
+    audit.record(
+        actor=by,
+        action="case.transition_approved",
+        target=case,
+        case=case,
+        changes={**changes, "pending_move": [move.to_stage_id, None]},
+        metadata={
+            "move": move.pk,
+            "requested_by": move.requested_by_id,
+            "reason": move.decision_reason,
+        },
+    )
+    return move
+
+
+@transaction.atomic
+def reject_transition(
+    *,
+    stage_transition: StageTransition,
+    by: User,
+    reason: str,
+    expected_version: int | None = None,
+) -> StageTransition:
+    """A supervisor rejects a pending move, with a reason; the case stays where it is."""
+    if not access.can_approve(by):
+        raise NotPermitted(_("Only a supervisor can reject stage moves."))
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for rejecting this move.")})
+    move, case = _lock_pending(stage_transition, expected_version)
+    access.ensure_can_write_case(by, case)
+    save_case_fields(case)
+    move.status = TransitionStatus.REJECTED
+    move.decided_by = by
+    move.decided_at = timezone.now()
+    move.decision_reason = reason.strip()
+    move.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    audit.record(
+        actor=by,
+        action="case.transition_rejected",
+        target=case,
+        case=case,
+        changes={"pending_move": [move.to_stage_id, None]},
+        metadata={"move": move.pk, "reason": move.decision_reason},
+    )
+    return move
+
+
+@transaction.atomic
+def withdraw_transition(
+    *, stage_transition: StageTransition, by: User, expected_version: int | None = None
+) -> StageTransition:
+    """The requester withdraws their own pending move."""
+    move, case = _lock_pending(stage_transition, expected_version)
+    if move.requested_by_id != by.pk:
+        raise NotPermitted(_("Only the person who requested a move can withdraw it."))
+    save_case_fields(case)
+    move.status = TransitionStatus.WITHDRAWN
+    move.decided_by = by
+    move.decided_at = timezone.now()
+    move.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(
+        actor=by,
+        action="case.transition_withdrawn",
+        target=case,
+        case=case,
+        changes={"pending_move": [move.to_stage_id, None]},
+        metadata={"move": move.pk},
+    )
+    return move

@@ -1,0 +1,443 @@
+"""Every gate, met and unmet, with the reason a person reads."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from casemgmt import factories, gates
+from casemgmt.models import (
+    AgencyKind,
+    AssessmentKind,
+    EligibilityDecision,
+    EscalationTrigger,
+    LegalAuthorityKind,
+    Position,
+    RenunciationKind,
+    ReviewKind,
+    TeamRole,
+)
+from casemgmt.services import cases as case_services
+from casemgmt.services import evidence, people
+from tests.conftest import transition_between
+
+TODAY = datetime.date.today
+
+
+def run(key, case, transition, params=None, now=None):
+    return gates.run_gate(key, case, transition, params=params, now=now)
+
+
+@pytest.fixture
+def case(make_case):
+    return make_case("referral")
+
+
+@pytest.fixture
+def to_intake(stages):
+    return transition_between(stages, "referral", "intake")
+
+
+def test_identity_verified(case, to_intake, caseworker):
+    result = run("identity_verified", case, to_intake)
+    assert not result.met
+    assert result.reason == "Identity not yet verified."
+    people.person_verify_identity(person=case.person, by=caseworker, document_reference="CNIC card")
+    case.person.refresh_from_db()
+    result = run("identity_verified", case, to_intake)
+    assert result.met
+    assert result.reason.startswith("Identity verified on ")
+
+
+def test_legal_authority_recorded_of_the_required_kind(case, to_intake, caseworker):
+    params = {"kinds": [LegalAuthorityKind.COURT_ORDER, LegalAuthorityKind.DETENTION_ORDER]}
+    result = run("legal_authority_recorded", case, to_intake, params)
+    assert not result.met
+    assert result.reason == (
+        "No legal authority of the kind Court order or Detention order recorded."
+    )
+    evidence.record_legal_authority(
+        case=case,
+        by=caseworker,
+        kind=LegalAuthorityKind.VOLUNTARY_REFERRAL,
+        reference="VR-1",
+        issued_on=TODAY(),
+        issuing_body="District office",
+    )
+    assert not run("legal_authority_recorded", case, to_intake, params).met
+    evidence.record_legal_authority(
+        case=case,
+        by=caseworker,
+        kind=LegalAuthorityKind.DETENTION_ORDER,
+        reference="DO-77/2026",
+        issued_on=TODAY(),
+        issuing_body="Home Department",
+    )
+    result = run("legal_authority_recorded", case, to_intake, params)
+    assert result.met
+    assert "Detention order DO-77/2026 issued by Home Department" in result.reason
+
+
+def test_eligible_undecided_decided_and_revoked(case, to_intake, caseworker, supervisor):
+    result = run("eligible", case, to_intake)
+    assert not result.met
+    assert result.reason == "Eligibility under No blood on hands not yet decided."
+    decision = evidence.record_eligibility(
+        case=case,
+        by=caseworker,
+        decision=EligibilityDecision.ELIGIBLE,
+        rationale="No involvement in killing found in the court record.",
+        decided_on=TODAY(),
+    )
+    assert run("eligible", case, to_intake).met
+    evidence.revoke_eligibility(eligibility=decision, by=supervisor, reason="New evidence of a killing.")
+    result = run("eligible", case, to_intake)
+    assert not result.met
+    assert "Eligibility was revoked on" in result.reason
+    assert "New evidence of a killing." in result.reason
+
+
+def test_not_eligible_decision(case, to_intake, caseworker):
+    evidence.record_eligibility(
+        case=case,
+        by=caseworker,
+        decision=EligibilityDecision.NOT_ELIGIBLE,
+        rationale="Convicted of murder.",
+        decided_on=TODAY(),
+    )
+    result = run("eligible", case, to_intake)
+    assert not result.met
+    assert result.reason == "Decided not eligible under No blood on hands."
+
+
+def test_consent_signed(case, to_intake, caseworker):
+    result = run("consent_signed", case, to_intake)
+    assert result.reason == "Participation terms and privacy notice not yet signed."
+    evidence.record_consent(
+        case=case,
+        by=caseworker,
+        terms_version="T-2026.1",
+        privacy_notice_version="P-2026.1",
+        signed_on=TODAY(),
+        witness_name="Jail superintendent",
+    )
+    result = run("consent_signed", case, to_intake)
+    assert result.met
+    assert "Terms T-2026.1 and privacy notice P-2026.1 signed" in result.reason
+
+
+def test_consent_of_juvenile_needs_a_guardian(make_case, to_intake, caseworker):
+    juvenile = factories.PersonFactory(date_of_birth=TODAY().replace(year=TODAY().year - 16))
+    case = make_case("referral", person=juvenile)
+    with pytest.raises(Exception, match="guardian"):
+        evidence.record_consent(
+            case=case,
+            by=caseworker,
+            terms_version="T1",
+            privacy_notice_version="P1",
+            signed_on=TODAY(),
+            witness_name="W",
+        )
+    # A consent without guardian recorded before the rule (e.g. imported) still fails the gate.
+    case.consents.create(
+        terms_version="T1", privacy_notice_version="P1", signed_on=TODAY(), witness_name="W", recorded_by=caseworker
+    )
+    result = run("consent_signed", case, to_intake)
+    assert not result.met
+    assert result.reason == "The person is under 18: a guardian's consent is required."
+
+
+def test_juvenile_safeguards(make_case, to_intake, caseworker, agency):
+    adult_case = make_case("referral")
+    assert run("juvenile_safeguards", adult_case, to_intake).reason == "Not a juvenile."
+    juvenile = factories.PersonFactory(date_of_birth=TODAY().replace(year=TODAY().year - 15))
+    case = make_case("referral", person=juvenile)
+    result = run("juvenile_safeguards", case, to_intake)
+    assert not result.met
+    assert result.reason == "The person is under 18: assign a juvenile-trained caseworker."
+    trained = factories.CaseworkerFactory(agency=agency, juvenile_trained=True)
+    case.assigned_caseworker = trained
+    assert run("juvenile_safeguards", case, to_intake).met
+
+
+def test_initial_assessment_reviewed(case, to_intake, caseworker, other_caseworker):
+    assert run("initial_assessment_reviewed", case, to_intake).reason == "No initial assessment recorded."
+    assessment = evidence.record_assessment(
+        case=case,
+        by=caseworker,
+        kind=AssessmentKind.INITIAL,
+        assessed_on=TODAY(),
+        overall_concern="moderate",
+        rationale="Baseline.",
+    )
+    result = run("initial_assessment_reviewed", case, to_intake)
+    assert not result.met
+    assert "not yet checked by a second reviewer" in result.reason
+    evidence.second_review_assessment(assessment=assessment, by=other_caseworker)
+    assert run("initial_assessment_reviewed", case, to_intake).met
+
+
+def test_assessment_recent(case, to_intake, caseworker):
+    params = {"max_age_days": 30}
+    result = run("assessment_recent", case, to_intake, params)
+    assert result.reason == "No assessment recorded; this move needs one no older than 30 days."
+    evidence.record_assessment(
+        case=case,
+        by=caseworker,
+        kind=AssessmentKind.REVIEW,
+        assessed_on=TODAY() - datetime.timedelta(days=45),
+        overall_concern="low",
+        rationale="Six-monthly review.",
+    )
+    result = run("assessment_recent", case, to_intake, params)
+    assert not result.met
+    assert result.reason == "Latest assessment is 45 days old; this move needs one no older than 30 days."
+    evidence.record_assessment(
+        case=case,
+        by=caseworker,
+        kind=AssessmentKind.PRE_RELEASE,
+        assessed_on=TODAY() - datetime.timedelta(days=3),
+        overall_concern="low",
+        rationale="Pre-release.",
+    )
+    assert run("assessment_recent", case, to_intake, params).met
+    # Restricted to a kind that is stale: unmet again.
+    assert not run("assessment_recent", case, to_intake, {"max_age_days": 30, "kinds": ["review"]}).met
+
+
+@pytest.mark.parametrize(
+    ("gate", "kind", "words"),
+    [
+        ("renunciation_violence_verified", RenunciationKind.VIOLENCE, "violence"),
+        ("renunciation_ideology_verified", RenunciationKind.VIOLENT_IDEOLOGY, "violent ideology"),
+    ],
+)
+def test_renunciations_are_two_separate_verified_facts(
+    case, to_intake, caseworker, other_caseworker, gate, kind, words
+):
+    assert run(gate, case, to_intake).reason == f"Renunciation of {words} not yet recorded."
+    other_kind = (
+        RenunciationKind.VIOLENT_IDEOLOGY if kind == RenunciationKind.VIOLENCE else RenunciationKind.VIOLENCE
+    )
+    other = evidence.record_renunciation(
+        case=case, by=caseworker, kind=other_kind, declared_on=TODAY(), witness_name="Elder"
+    )
+    evidence.verify_renunciation(renunciation=other, by=other_caseworker)
+    assert not run(gate, case, to_intake).met, "the other renunciation must not count"
+    record = evidence.record_renunciation(
+        case=case, by=caseworker, kind=kind, declared_on=TODAY(), witness_name="Elder"
+    )
+    result = run(gate, case, to_intake)
+    assert not result.met
+    assert result.reason.endswith("but not yet verified.")
+    evidence.verify_renunciation(renunciation=record, by=other_caseworker)
+    result = run(gate, case, to_intake)
+    assert result.met
+    assert f"Renunciation of {words} verified by" in result.reason
+
+
+def test_multi_agency_review_quorum(make_case, stages, caseworker, agency):
+    case = make_case("release_preparation")
+    release = transition_between(stages, "release_preparation", "released")
+    params = {"review_kind": ReviewKind.RELEASE_REVIEW, "required_agency_kinds": ["prison", "police"]}
+    result = run("multi_agency_review", case, release, params)
+    assert result.reason == "No release review recommending “Released: reintegration & monitoring” recorded."
+    prison = factories.AgencyFactory(kind=AgencyKind.PRISON)
+    police = factories.AgencyFactory(kind=AgencyKind.POLICE)
+    evidence.record_review(
+        case=case,
+        by=caseworker,
+        kind=ReviewKind.RELEASE_REVIEW,
+        held_on=TODAY(),
+        decision="Release recommended by majority.",
+        recommended_stage=stages["released"],
+        positions=[(prison, Position.AGREE, ""), (agency, Position.AGREE, "")],
+    )
+    result = run("multi_agency_review", case, release, params)
+    assert not result.met
+    assert "no police agency present" in result.reason
+    evidence.record_review(
+        case=case,
+        by=caseworker,
+        kind=ReviewKind.RELEASE_REVIEW,
+        held_on=TODAY(),
+        decision="Police dissent.",
+        recommended_stage=stages["released"],
+        positions=[
+            (prison, Position.AGREE, ""),
+            (police, Position.DISAGREE, "Recent contact with the group reported."),
+        ],
+    )
+    result = run("multi_agency_review", case, release, params)
+    assert not result.met
+    assert "the police agency did not agree" in result.reason
+    evidence.record_review(
+        case=case,
+        by=caseworker,
+        kind=ReviewKind.RELEASE_REVIEW,
+        held_on=TODAY(),
+        decision="Release recommended unanimously.",
+        recommended_stage=stages["released"],
+        positions=[(prison, Position.AGREE, ""), (police, Position.AGREE, "")],
+    )
+    result = run("multi_agency_review", case, release, params)
+    assert result.met
+    assert "(2 agencies present)" in result.reason
+
+
+def test_review_recommending_another_stage_does_not_count(make_case, stages, caseworker, agency):
+    case = make_case("release_preparation")
+    release = transition_between(stages, "release_preparation", "released")
+    evidence.record_review(
+        case=case,
+        by=caseworker,
+        kind=ReviewKind.RELEASE_REVIEW,
+        held_on=TODAY(),
+        decision="Not yet: return to prison programme.",
+        recommended_stage=stages["prison_rehabilitation"],
+        positions=[(agency, Position.AGREE, "")],
+    )
+    assert not run("multi_agency_review", case, release, {"review_kind": "release_review"}).met
+
+
+def test_release_decision_recorded(make_case, stages, caseworker):
+    case = make_case("release_preparation")
+    release = transition_between(stages, "release_preparation", "released")
+    result = run("release_decision_recorded", case, release)
+    assert result.reason == "The release authority's decision (release order) is not yet recorded."
+    evidence.record_legal_authority(
+        case=case,
+        by=caseworker,
+        kind=LegalAuthorityKind.RELEASE_ORDER,
+        reference="RO-12",
+        issued_on=TODAY(),
+        issuing_body="Review Board",
+    )
+    assert run("release_decision_recorded", case, release).reason == "Release order RO-12 by Review Board."
+
+
+def test_receiving_agency_accepted(make_case, stages, caseworker):
+    case = make_case("release_preparation")
+    release = transition_between(stages, "release_preparation", "released")
+    assert run("receiving_agency_accepted", case, release).reason == (
+        "No receiving (monitoring) agency on the case team."
+    )
+    probation = factories.AgencyFactory(kind=AgencyKind.PROBATION, name="Probation Dir")
+    case_services.team_add_agency(case=case, by=caseworker, agency=probation, role=TeamRole.MONITORING)
+    result = run("receiving_agency_accepted", case, release)
+    assert result.reason == "Probation Dir has not yet accepted the case."
+    officer = factories.CaseworkerFactory(agency=probation)
+    case_services.accept_as_receiving_agency(case=case, by=officer)
+    assert run("receiving_agency_accepted", case, release).met
+
+
+def test_undertaking_recorded_and_programme_without_undertakings(make_case, stages, caseworker, programme):
+    case = make_case("release_preparation")
+    release = transition_between(stages, "release_preparation", "released")
+    assert run("undertaking_recorded", case, release).reason == (
+        "No guarantor's or elders' undertaking recorded."
+    )
+    evidence.record_undertaking(
+        case=case,
+        by=caseworker,
+        kind="elders",
+        guarantor_name="Jirga of Mingora",
+        terms="Report any contact with the group.",
+        signed_on=TODAY(),
+    )
+    assert run("undertaking_recorded", case, release).met
+    other = make_case("release_preparation")
+    programme.uses_undertaking = False
+    assert run("undertaking_recorded", other, release).reason == (
+        "This programme does not use undertakings."
+    )
+
+
+def test_monitoring_plan_exists(make_case, stages, caseworker, agency):
+    case = make_case("release_preparation")
+    release = transition_between(stages, "release_preparation", "released")
+    assert run("monitoring_plan_exists", case, release).reason == "No monitoring plan recorded."
+    evidence.record_monitoring_plan(
+        case=case,
+        by=caseworker,
+        responsible_agency=agency,
+        contact_frequency="weekly",
+        residence="With family in Mingora",
+        starts_on=TODAY(),
+    )
+    assert "weekly contact" in run("monitoring_plan_exists", case, release).reason
+
+
+def test_no_open_escalation(make_case, stages, caseworker, supervisor):
+    case = make_case("released")
+    complete = transition_between(stages, "released", "completed")
+    assert run("no_open_escalation", case, complete).met
+    escalation = evidence.raise_escalation(
+        case=case, by=caseworker, trigger=EscalationTrigger.MISSED_CONTACT, description="Missed two visits."
+    )
+    result = run("no_open_escalation", case, complete)
+    assert not result.met
+    assert result.reason == "1 open escalation(s) must be resolved first."
+    evidence.resolve_escalation(escalation=escalation, by=supervisor, resolution="Contact re-established.")
+    assert run("no_open_escalation", case, complete).met
+
+
+def test_min_time_in_stage(make_case, stages):
+    case = make_case("prison_rehabilitation")
+    transition = transition_between(stages, "prison_rehabilitation", "counselling")
+    result = run("min_time_in_stage", case, transition, {"days": 30})
+    assert result.reason == "In this stage for 0 days; at least 30 are required."
+    later = timezone.now() + datetime.timedelta(days=31)
+    assert run("min_time_in_stage", case, transition, {"days": 30}, now=later).met
+
+
+def test_eligibility_not_revoked_blocks_forward_moves_only(make_case, stages, caseworker, supervisor):
+    case = make_case("intake")
+    decision = evidence.record_eligibility(
+        case=case, by=caseworker, decision="eligible", rationale="ok", decided_on=TODAY()
+    )
+    forward = transition_between(stages, "intake", "case_conference")
+    exit_ = transition_between(stages, "intake", "exited")
+    assert forward.is_forward and not exit_.is_forward
+    evidence.revoke_eligibility(eligibility=decision, by=supervisor, reason="Found ineligible.")
+    results = gates.evaluate(case, forward)
+    assert results[0].gate == "eligibility_not_revoked"
+    assert not results[0].met
+    assert all(r.gate != "eligibility_not_revoked" for r in gates.evaluate(case, exit_))
+
+
+def test_unknown_gate_is_reported_not_crashed(case, to_intake):
+    result = run("no_such_gate", case, to_intake)
+    assert not result.met
+    assert "Unknown gate" in result.reason
+
+
+class TestParams:
+    def test_unknown_gate(self):
+        with pytest.raises(gates.GateConfigError, match="Unknown gate"):
+            gates.validate_params("nope", {})
+
+    def test_missing_required(self):
+        with pytest.raises(gates.GateConfigError, match="needs the parameter “max_age_days”"):
+            gates.validate_params("assessment_recent", {})
+
+    def test_wrong_type(self):
+        with pytest.raises(gates.GateConfigError, match="whole number"):
+            gates.validate_params("min_time_in_stage", {"days": "ten"})
+
+    def test_unknown_choice(self):
+        with pytest.raises(gates.GateConfigError, match="unknown values: parking_ticket"):
+            gates.validate_params("legal_authority_recorded", {"kinds": ["parking_ticket"]})
+
+    def test_unknown_param(self):
+        with pytest.raises(gates.GateConfigError, match="has no parameter colour"):
+            gates.validate_params("identity_verified", {"colour": 1})
+
+    @pytest.mark.django_db
+    def test_every_shipped_gate_configuration_is_valid(self):
+        from casemgmt.models import TransitionGate
+
+        configured = list(TransitionGate.objects.all())
+        assert configured
+        for tg in configured:
+            gates.validate_params(tg.gate, tg.params)
