@@ -112,11 +112,13 @@ class CaseFactory(DjangoModelFactory):
     current_stage = factory.LazyAttribute(lambda o: o.programme.stages.get(is_start=True))
     lead_agency = factory.SubFactory(AgencyFactory)
     status = factory.LazyAttribute(
-        lambda o: CaseStatus.CLOSED
-        if o.current_stage.is_terminal
-        else CaseStatus.SUSPENDED
-        if o.current_stage.kind == StageKind.SUSPENDED
-        else CaseStatus.ACTIVE
+        lambda o: (
+            CaseStatus.CLOSED
+            if o.current_stage.is_terminal
+            else CaseStatus.SUSPENDED
+            if o.current_stage.kind == StageKind.SUSPENDED
+            else CaseStatus.ACTIVE
+        )
     )
 
     @factory.post_generation

@@ -90,7 +90,9 @@ def test_eligible_undecided_decided_and_revoked(case, to_intake, caseworker, sup
         decided_on=TODAY(),
     )
     assert run("eligible", case, to_intake).met
-    evidence.revoke_eligibility(eligibility=decision, by=supervisor, reason="New evidence of a killing.")
+    evidence.revoke_eligibility(
+        eligibility=decision, by=supervisor, reason="New evidence of a killing."
+    )
     result = run("eligible", case, to_intake)
     assert not result.met
     assert "Eligibility was revoked on" in result.reason
@@ -140,7 +142,11 @@ def test_consent_of_juvenile_needs_a_guardian(make_case, to_intake, caseworker):
         )
     # A consent without guardian recorded before the rule (e.g. imported) still fails the gate.
     case.consents.create(
-        terms_version="T1", privacy_notice_version="P1", signed_on=TODAY(), witness_name="W", recorded_by=caseworker
+        terms_version="T1",
+        privacy_notice_version="P1",
+        signed_on=TODAY(),
+        witness_name="W",
+        recorded_by=caseworker,
     )
     result = run("consent_signed", case, to_intake)
     assert not result.met
@@ -161,7 +167,10 @@ def test_juvenile_safeguards(make_case, to_intake, caseworker, agency):
 
 
 def test_initial_assessment_reviewed(case, to_intake, caseworker, other_caseworker):
-    assert run("initial_assessment_reviewed", case, to_intake).reason == "No initial assessment recorded."
+    assert (
+        run("initial_assessment_reviewed", case, to_intake).reason
+        == "No initial assessment recorded."
+    )
     assessment = evidence.record_assessment(
         case=case,
         by=caseworker,
@@ -191,7 +200,10 @@ def test_assessment_recent(case, to_intake, caseworker):
     )
     result = run("assessment_recent", case, to_intake, params)
     assert not result.met
-    assert result.reason == "Latest assessment is 45 days old; this move needs one no older than 30 days."
+    assert (
+        result.reason
+        == "Latest assessment is 45 days old; this move needs one no older than 30 days."
+    )
     evidence.record_assessment(
         case=case,
         by=caseworker,
@@ -202,7 +214,9 @@ def test_assessment_recent(case, to_intake, caseworker):
     )
     assert run("assessment_recent", case, to_intake, params).met
     # Restricted to a kind that is stale: unmet again.
-    assert not run("assessment_recent", case, to_intake, {"max_age_days": 30, "kinds": ["review"]}).met
+    assert not run(
+        "assessment_recent", case, to_intake, {"max_age_days": 30, "kinds": ["review"]}
+    ).met
 
 
 @pytest.mark.parametrize(
@@ -217,7 +231,9 @@ def test_renunciations_are_two_separate_verified_facts(
 ):
     assert run(gate, case, to_intake).reason == f"Renunciation of {words} not yet recorded."
     other_kind = (
-        RenunciationKind.VIOLENT_IDEOLOGY if kind == RenunciationKind.VIOLENCE else RenunciationKind.VIOLENCE
+        RenunciationKind.VIOLENT_IDEOLOGY
+        if kind == RenunciationKind.VIOLENCE
+        else RenunciationKind.VIOLENCE
     )
     other = evidence.record_renunciation(
         case=case, by=caseworker, kind=other_kind, declared_on=TODAY(), witness_name="Elder"
@@ -239,9 +255,15 @@ def test_renunciations_are_two_separate_verified_facts(
 def test_multi_agency_review_quorum(make_case, stages, caseworker, agency):
     case = make_case("release_preparation")
     release = transition_between(stages, "release_preparation", "released")
-    params = {"review_kind": ReviewKind.RELEASE_REVIEW, "required_agency_kinds": ["prison", "police"]}
+    params = {
+        "review_kind": ReviewKind.RELEASE_REVIEW,
+        "required_agency_kinds": ["prison", "police"],
+    }
     result = run("multi_agency_review", case, release, params)
-    assert result.reason == "No release review recommending “Released: reintegration & monitoring” recorded."
+    assert (
+        result.reason
+        == "No release review recommending “Released: reintegration & monitoring” recorded."
+    )
     prison = factories.AgencyFactory(kind=AgencyKind.PRISON)
     police = factories.AgencyFactory(kind=AgencyKind.POLICE)
     evidence.record_review(
@@ -313,7 +335,10 @@ def test_release_decision_recorded(make_case, stages, caseworker):
         issued_on=TODAY(),
         issuing_body="Review Board",
     )
-    assert run("release_decision_recorded", case, release).reason == "Release order RO-12 by Review Board."
+    assert (
+        run("release_decision_recorded", case, release).reason
+        == "Release order RO-12 by Review Board."
+    )
 
 
 def test_receiving_agency_accepted(make_case, stages, caseworker):
@@ -323,7 +348,9 @@ def test_receiving_agency_accepted(make_case, stages, caseworker):
         "No receiving (monitoring) agency on the case team."
     )
     probation = factories.AgencyFactory(kind=AgencyKind.PROBATION, name="Probation Dir")
-    case_services.team_add_agency(case=case, by=caseworker, agency=probation, role=TeamRole.MONITORING)
+    case_services.team_add_agency(
+        case=case, by=caseworker, agency=probation, role=TeamRole.MONITORING
+    )
     result = run("receiving_agency_accepted", case, release)
     assert result.reason == "Probation Dir has not yet accepted the case."
     officer = factories.CaseworkerFactory(agency=probation)
@@ -331,7 +358,9 @@ def test_receiving_agency_accepted(make_case, stages, caseworker):
     assert run("receiving_agency_accepted", case, release).met
 
 
-def test_undertaking_recorded_and_programme_without_undertakings(make_case, stages, caseworker, programme):
+def test_undertaking_recorded_and_programme_without_undertakings(
+    make_case, stages, caseworker, programme
+):
     case = make_case("release_preparation")
     release = transition_between(stages, "release_preparation", "released")
     assert run("undertaking_recorded", case, release).reason == (
@@ -373,12 +402,17 @@ def test_no_open_escalation(make_case, stages, caseworker, supervisor):
     complete = transition_between(stages, "released", "completed")
     assert run("no_open_escalation", case, complete).met
     escalation = evidence.raise_escalation(
-        case=case, by=caseworker, trigger=EscalationTrigger.MISSED_CONTACT, description="Missed two visits."
+        case=case,
+        by=caseworker,
+        trigger=EscalationTrigger.MISSED_CONTACT,
+        description="Missed two visits.",
     )
     result = run("no_open_escalation", case, complete)
     assert not result.met
     assert result.reason == "1 open escalation(s) must be resolved first."
-    evidence.resolve_escalation(escalation=escalation, by=supervisor, resolution="Contact re-established.")
+    evidence.resolve_escalation(
+        escalation=escalation, by=supervisor, resolution="Contact re-established."
+    )
     assert run("no_open_escalation", case, complete).met
 
 
@@ -391,7 +425,9 @@ def test_min_time_in_stage(make_case, stages):
     assert run("min_time_in_stage", case, transition, {"days": 30}, now=later).met
 
 
-def test_eligibility_not_revoked_blocks_forward_moves_only(make_case, stages, caseworker, supervisor):
+def test_eligibility_not_revoked_blocks_forward_moves_only(
+    make_case, stages, caseworker, supervisor
+):
     case = make_case("intake")
     decision = evidence.record_eligibility(
         case=case, by=caseworker, decision="eligible", rationale="ok", decided_on=TODAY()
