@@ -28,7 +28,8 @@ from casemgmt.models import (
     User,
 )
 
-COLUMNS = ["kind", "obj_id", "at", "actor_id", "code", "text1", "text2"]
+# Prefixed so they never clash with a model field of the same name.
+COLUMNS = ["tl_kind", "tl_id", "tl_at", "tl_actor", "tl_code", "tl_text1", "tl_text2"]
 
 
 def _text(expr) -> Coalesce:
@@ -38,15 +39,21 @@ def _text(expr) -> Coalesce:
 def _source(
     qs: QuerySet, kind: str, *, at: str, actor: str, code=None, text1=None, text2=None
 ) -> QuerySet:
-    return qs.annotate(
-        kind=Value(kind, output_field=CharField()),
-        obj_id=F("pk"),
-        at=F(at),
-        actor_id=Cast(F(actor), IntegerField()),
-        code=_text(F(code)) if code else Value("", output_field=CharField()),
-        text1=_text(F(text1)) if text1 else Value("", output_field=CharField()),
-        text2=_text(F(text2)) if text2 else Value("", output_field=CharField()),
-    ).values_list(*COLUMNS)
+    blank = Value("", output_field=CharField())
+    # Models' default ordering is not allowed inside a UNION: clear it.
+    return (
+        qs.order_by()
+        .annotate(
+            tl_kind=Value(kind, output_field=CharField()),
+            tl_id=F("pk"),
+            tl_at=F(at),
+            tl_actor=Cast(F(actor), IntegerField()),
+            tl_code=_text(F(code)) if code else blank,
+            tl_text1=_text(F(text1)) if text1 else blank,
+            tl_text2=_text(F(text2)) if text2 else blank,
+        )
+        .values_list(*COLUMNS)
+    )
 
 
 SOURCES: list[Callable[[Case], QuerySet]] = [
@@ -153,7 +160,7 @@ class TimelineEntry:
 def case_timeline(case: Case, *, limit: int = 200) -> list[TimelineEntry]:
     """Newest first; two queries whatever the number of records (UNION + actors)."""
     first, *rest = [source(case) for source in SOURCES]
-    rows = list(first.union(*rest, all=True).order_by("-at", "-obj_id")[:limit])
+    rows = list(first.union(*rest, all=True).order_by("-tl_at", "-tl_id")[:limit])
     actor_ids = {row[3] for row in rows if row[3] is not None}
     actors = User.objects.in_bulk(actor_ids) if actor_ids else {}
     return [

@@ -52,6 +52,7 @@ def case_open(
 ) -> Case:
     """Open a case for ``person`` at the programme's start stage; the lead agency joins the team."""
     access.ensure_writer(by)
+    person = Person.objects.select_related("merged_into").get(pk=person.pk)
     errors = {}
     if not programme.is_active:
         errors["programme"] = _("This programme is not active.")

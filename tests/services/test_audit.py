@@ -1,0 +1,179 @@
+"""Every service call writes exactly one audit row; a refused call writes none."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from casemgmt import factories, workflow
+from casemgmt.errors import DomainError
+from casemgmt.models import AgencyKind, AuditEvent, TeamRole
+from casemgmt.services import cases, evidence, people
+
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def world(make_case, caseworker, other_caseworker, supervisor, agency, stages):
+    case = make_case("release_preparation")
+    monitoring = factories.AgencyFactory(kind=AgencyKind.PROBATION)
+    return {
+        "case": case,
+        "cw": caseworker,
+        "cw2": other_caseworker,
+        "sv": supervisor,
+        "agency": agency,
+        "monitoring": monitoring,
+        "stages": stages,
+    }
+
+
+CALLS = {
+    "register": lambda w: people.person_register(
+        by=w["cw"], full_name="Zarak Khan", date_of_birth=datetime.date(1992, 1, 1), sex="male"
+    ),
+    "verify_identity": lambda w: people.person_verify_identity(
+        person=w["case"].person, by=w["cw"], document_reference="CNIC"
+    ),
+    "case_open": lambda w: cases.case_open(
+        by=w["cw"],
+        person=factories.PersonFactory(),
+        programme=w["case"].programme,
+        lead_agency=w["agency"],
+    ),
+    "assign": lambda w: cases.case_assign_caseworker(
+        case=w["case"], by=w["sv"], caseworker=w["cw2"]
+    ),
+    "team_add": lambda w: cases.team_add_agency(
+        case=w["case"], by=w["cw"], agency=w["monitoring"], role=TeamRole.MONITORING
+    ),
+    "legal_authority": lambda w: evidence.record_legal_authority(
+        case=w["case"],
+        by=w["cw"],
+        kind="release_order",
+        reference="R1",
+        issued_on=TODAY,
+        issuing_body="Board",
+    ),
+    "eligibility": lambda w: evidence.record_eligibility(
+        case=w["case"], by=w["cw"], decision="eligible", rationale="ok", decided_on=TODAY
+    ),
+    "consent": lambda w: evidence.record_consent(
+        case=w["case"],
+        by=w["cw"],
+        terms_version="1",
+        privacy_notice_version="1",
+        signed_on=TODAY,
+        witness_name="W",
+    ),
+    "renunciation": lambda w: evidence.record_renunciation(
+        case=w["case"], by=w["cw"], kind="violence", declared_on=TODAY, witness_name="W"
+    ),
+    "review": lambda w: evidence.record_review(
+        case=w["case"],
+        by=w["cw"],
+        kind="release_review",
+        held_on=TODAY,
+        decision="Agreed",
+        positions=[(w["agency"], "agree", "")],
+    ),
+    "undertaking": lambda w: evidence.record_undertaking(
+        case=w["case"],
+        by=w["cw"],
+        kind="elders",
+        guarantor_name="Jirga",
+        terms="t",
+        signed_on=TODAY,
+    ),
+    "assessment": lambda w: evidence.record_assessment(
+        case=w["case"],
+        by=w["cw"],
+        kind="review",
+        assessed_on=TODAY,
+        overall_concern="low",
+        rationale="r",
+    ),
+    "monitoring_plan": lambda w: evidence.record_monitoring_plan(
+        case=w["case"],
+        by=w["cw"],
+        responsible_agency=w["agency"],
+        contact_frequency="weekly",
+        residence="Home",
+        starts_on=TODAY,
+    ),
+    "escalation": lambda w: evidence.raise_escalation(
+        case=w["case"], by=w["cw"], trigger="threat", description="d"
+    ),
+    "request_move": lambda w: workflow.request_transition(
+        case=w["case"], to_stage=w["stages"]["prison_rehabilitation"], by=w["cw"], reason="Back"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_one_audit_row_per_call(world, name):
+    before = AuditEvent.objects.count()
+    CALLS[name](world)
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.latest("id")
+    assert event.actor is not None
+    assert event.action
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_no_audit_row_when_refused(world, name, auditor):
+    """The same calls made by an auditor (read-only) are refused and leave no trace."""
+    world = {**world, "cw": auditor, "sv": auditor}
+    before = AuditEvent.objects.count()
+    with pytest.raises((DomainError, ValidationError)):
+        CALLS[name](world)
+    assert AuditEvent.objects.count() == before
+
+
+def test_follow_up_calls_each_write_one_row(world):
+    w = world
+    r = evidence.record_renunciation(
+        case=w["case"], by=w["cw"], kind="violence", declared_on=TODAY, witness_name="W"
+    )
+    e = evidence.record_eligibility(
+        case=w["case"], by=w["cw"], decision="eligible", rationale="ok", decided_on=TODAY
+    )
+    esc = evidence.raise_escalation(case=w["case"], by=w["cw"], trigger="threat", description="d")
+    a = evidence.record_assessment(
+        case=w["case"],
+        by=w["cw"],
+        kind="review",
+        assessed_on=TODAY,
+        overall_concern="low",
+        rationale="r",
+    )
+    member = cases.team_add_agency(
+        case=w["case"], by=w["cw"], agency=w["monitoring"], role=TeamRole.MONITORING
+    )
+    officer = factories.CaseworkerFactory(agency=w["monitoring"])
+    for call in [
+        lambda: evidence.verify_renunciation(renunciation=r, by=w["cw2"]),
+        lambda: evidence.revoke_eligibility(eligibility=e, by=w["sv"], reason="why"),
+        lambda: evidence.resolve_escalation(escalation=esc, by=w["sv"], resolution="done"),
+        lambda: evidence.second_review_assessment(assessment=a, by=w["cw2"]),
+        lambda: cases.accept_as_receiving_agency(case=w["case"], by=officer),
+        lambda: cases.team_remove_agency(member=member, by=w["cw"], reason="Handover cancelled"),
+    ]:
+        before = AuditEvent.objects.count()
+        call()
+        assert AuditEvent.objects.count() == before + 1
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(world):
+    CALLS["escalation"](world)
+    event = AuditEvent.objects.latest("id")
+    event.action = "tampered"
+    with pytest.raises(PermissionDenied):
+        event.save()
+    with pytest.raises(PermissionDenied):
+        event.delete()
+    with pytest.raises(PermissionDenied):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(PermissionDenied):
+        AuditEvent.objects.update(action="x")
+    assert AuditEvent.objects.get(pk=event.pk).action == "monitoring.escalation_raised"

@@ -1,0 +1,192 @@
+"""Registration, duplicate warnings, identity, merge and its reversal."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
+
+from casemgmt import factories
+from casemgmt.errors import NotPermitted, PossibleDuplicate
+from casemgmt.models import AuditEvent, Case, Person
+from casemgmt.models.people import normalise_cnic
+from casemgmt.names import names_similar
+from casemgmt.services import cases, people
+
+DOB = datetime.date(1990, 5, 17)
+
+
+def register(by, **kwargs):
+    values = {"full_name": "Muhammad Ali Khan", "date_of_birth": DOB, "sex": "male"}
+    values.update(kwargs)
+    return people.person_register(by=by, **values)
+
+
+@pytest.mark.django_db
+class TestRegister:
+    def test_reference_format_and_audit(self, caseworker):
+        person = register(caseworker, cnic="1520212345671")
+        year = datetime.date.today().year
+        assert person.reference == f"RC-{year}-000001"
+        assert person.cnic == "15202-1234567-1"
+        assert person.masked_cnic == "*****-*******-1"
+        assert "1234567" not in person.masked_cnic
+        event = AuditEvent.objects.get(action="person.registered")
+        assert event.actor == caseworker
+        assert event.changes["full_name"] == [None, "Muhammad Ali Khan"]
+        second = register(
+            caseworker, full_name="Bilal Ahmed", date_of_birth=datetime.date(1988, 1, 1)
+        )
+        assert second.reference == f"RC-{year}-000002"
+
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("cnic", "12345-123", "Enter the CNIC as 13 digits in the form 12345-1234567-1."),
+            ("cnic", "abcde-fghijkl-m", "Enter the CNIC as 13 digits"),
+            (
+                "date_of_birth",
+                datetime.date.today() + datetime.timedelta(days=1),
+                "cannot be in the future",
+            ),
+            ("full_name", "", "This field cannot be blank."),
+            ("sex", "robot", "is not a valid choice"),
+        ],
+    )
+    def test_bad_input_gets_a_specific_error_and_saves_nothing(
+        self, caseworker, field, value, message
+    ):
+        with pytest.raises(ValidationError) as excinfo:
+            register(caseworker, **{field: value})
+        assert field in excinfo.value.message_dict
+        assert any(message in m for m in excinfo.value.message_dict[field])
+        assert Person.objects.count() == 0
+        assert AuditEvent.objects.count() == 0
+
+    def test_auditor_cannot_register(self, auditor):
+        with pytest.raises(NotPermitted):
+            register(auditor)
+        assert Person.objects.count() == 0
+
+    def test_same_cnic_is_refused_with_the_match(self, caseworker):
+        first = register(caseworker, cnic="15202-1234567-1")
+        with pytest.raises(ValidationError) as excinfo:
+            register(
+                caseworker,
+                full_name="Someone Else",
+                cnic="1520212345671",
+                confirm_not_duplicate=True,
+            )
+        assert first.reference in excinfo.value.message_dict["cnic"][0]
+        assert Person.objects.count() == 1
+
+    @pytest.mark.parametrize(
+        "spelling",
+        ["Mohammad Ali Khan", "MUHAMMED ALI KHAN", "Ali Khan", "Md. Ali  Khan", "Khan, Mohd Ali"],
+    )
+    def test_similar_name_and_same_birth_date_warns(self, caseworker, spelling):
+        first = register(caseworker)
+        with pytest.raises(PossibleDuplicate) as excinfo:
+            register(caseworker, full_name=spelling)
+        assert [m.person for m in excinfo.value.matches] == [first]
+        assert first.reference in str(excinfo.value)
+        assert "similar name and same date of birth" in str(excinfo.value)
+        assert Person.objects.count() == 1
+
+    def test_alias_counts(self, caseworker):
+        first = register(caseworker, full_name="Gul Zaman", aliases="Abdur Rehman\nUstad")
+        with pytest.raises(PossibleDuplicate):
+            register(caseworker, full_name="Abdul Rahman")
+        assert first
+
+    def test_same_name_other_birth_date_is_not_a_duplicate(self, caseworker):
+        register(caseworker)
+        register(caseworker, date_of_birth=datetime.date(1991, 5, 17))
+        assert Person.objects.count() == 2
+
+    def test_confirmed_registration_goes_ahead_and_notes_the_matches(self, caseworker):
+        first = register(caseworker)
+        second = register(caseworker, full_name="Mohammad Ali Khan", confirm_not_duplicate=True)
+        assert second.pk != first.pk
+        event = AuditEvent.objects.filter(action="person.registered").latest("id")
+        assert event.metadata["possible_duplicates"] == [first.reference]
+
+
+@given(st.text(alphabet="0123456789", min_size=13, max_size=13))
+def test_any_thirteen_digits_normalise_to_the_dashed_form(digits):
+    value = normalise_cnic(digits)
+    assert value == f"{digits[:5]}-{digits[5:12]}-{digits[12]}"
+    assert normalise_cnic(value) == value
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_name_similarity_is_symmetric_and_reflexive(name):
+    other = name.upper()
+    assert names_similar(name, other) == names_similar(other, name)
+    if any(ch.isalnum() for ch in name):
+        assert names_similar(name, name)
+
+
+@pytest.mark.django_db
+class TestMerge:
+    @pytest.fixture
+    def pair(self, caseworker, agency, programme):
+        survivor = register(caseworker)
+        duplicate = register(caseworker, full_name="Mohd Ali Khan", confirm_not_duplicate=True)
+        case = cases.case_open(
+            by=caseworker, person=duplicate, programme=programme, lead_agency=agency
+        )
+        return survivor, duplicate, case
+
+    def test_caseworker_cannot_merge(self, pair, caseworker):
+        survivor, duplicate, _case = pair
+        with pytest.raises(NotPermitted, match="Only a supervisor"):
+            people.person_merge(
+                by=caseworker, survivor=survivor, duplicate=duplicate, reason="Same"
+            )
+
+    def test_merge_moves_cases_and_is_reversible(self, pair, supervisor):
+        survivor, duplicate, case = pair
+        merge = people.person_merge(
+            by=supervisor, survivor=survivor, duplicate=duplicate, reason="Same CNIC card"
+        )
+        case.refresh_from_db()
+        duplicate.refresh_from_db()
+        assert case.person == survivor
+        assert duplicate.merged_into == survivor
+        assert duplicate not in Person.objects.current()
+        event = AuditEvent.objects.get(action="person.merged")
+        assert event.metadata["moved_case_ids"] == [case.pk]
+
+        people.person_unmerge(by=supervisor, merge=merge, reason="Different fathers' names")
+        case.refresh_from_db()
+        duplicate.refresh_from_db()
+        assert case.person == duplicate
+        assert duplicate.merged_into is None
+        assert AuditEvent.objects.filter(action="person.unmerged").count() == 1
+        with pytest.raises(ValidationError, match="already been reversed"):
+            people.person_unmerge(by=supervisor, merge=merge, reason="again")
+
+    def test_merge_needs_a_reason(self, pair, supervisor):
+        survivor, duplicate, _ = pair
+        with pytest.raises(ValidationError):
+            people.person_merge(by=supervisor, survivor=survivor, duplicate=duplicate, reason=" ")
+
+    def test_merge_refused_when_both_have_an_open_case_in_one_programme(
+        self, pair, supervisor, caseworker, agency, programme
+    ):
+        survivor, duplicate, _ = pair
+        cases.case_open(by=caseworker, person=survivor, programme=programme, lead_agency=agency)
+        with pytest.raises(ValidationError, match="Both records have an open case"):
+            people.person_merge(
+                by=supervisor, survivor=survivor, duplicate=duplicate, reason="Same"
+            )
+        assert Case.objects.filter(person=duplicate).count() == 1
+
+    def test_cannot_open_a_case_for_a_merged_record(self, pair, supervisor, caseworker, agency):
+        survivor, duplicate, _ = pair
+        people.person_merge(by=supervisor, survivor=survivor, duplicate=duplicate, reason="Same")
+        other = factories.default_programme()
+        with pytest.raises(ValidationError, match="merged into"):
+            cases.case_open(by=caseworker, person=duplicate, programme=other, lead_agency=agency)
