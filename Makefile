@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format messages clean
+.PHONY: install run test lint format clean bench-seed
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,3 +36,10 @@ format: install
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts
+
+# Benchmark: seed 10,000 cases into a fresh SQLite file and print the time.
+bench-seed: install
+	rm -f var/bench.sqlite3
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/python manage.py migrate -v0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/python manage.py seed_demo --cases 10000
+	rm -f var/bench.sqlite3

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from casemgmt.demo import DEMO_USERS
+from casemgmt.demo import DEMO_USERS, seed_agencies_and_users
 from casemgmt.factories import DEMO_PASSWORD
 from casemgmt.models import Agency, AgencyKind, User
 from casemgmt.roles import Role
@@ -128,19 +128,37 @@ class TestRoles:
 
 @pytest.mark.django_db
 class TestSeedDemo:
-    def test_twice_duplicates_nothing(self):
-        call_command("seed_demo", stdout=io.StringIO())
-        counts = (Agency.objects.count(), User.objects.count())
-        call_command("seed_demo", stdout=io.StringIO())
-        assert (Agency.objects.count(), User.objects.count()) == counts
+    def test_twice_duplicates_nothing_and_covers_every_stage(self):
+        from casemgmt.models import AuditEvent, Case, Person, Programme, StageTransition
+
+        call_command("seed_demo", "--cases", "40", stdout=io.StringIO())
+        counts = [m.objects.count() for m in (Agency, User, Person, Case, StageTransition, AuditEvent)]
+        call_command("seed_demo", "--cases", "40", stdout=io.StringIO())
+        assert [m.objects.count() for m in (Agency, User, Person, Case, StageTransition, AuditEvent)] == counts
+        assert counts[3] == 40
+        programme = Programme.objects.get(code="default")
+        stages_with_cases = set(Case.objects.values_list("current_stage__key", flat=True))
+        assert stages_with_cases == set(programme.stages.values_list("key", flat=True))
+        # The hand-written cases went through the real engine, with approvals.
+        assert StageTransition.objects.filter(status="pending").count() == 1
+        assert StageTransition.objects.filter(decided_by__isnull=False, status="applied").exists()
+        released = Case.objects.filter(current_stage__key="released", person__cnic__startswith="15602")
+        assert released.exists()
+        assert all(c.renunciations.filter(verified_at__isnull=False).count() == 2 for c in released)
 
     def test_agencies_of_every_kind_and_users_of_every_role(self):
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", "--cases", "0", stdout=io.StringIO())
         assert set(Agency.objects.values_list("kind", flat=True)) == set(AgencyKind.values)
         assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
 
+    def test_negative_case_count_is_a_clear_error(self):
+        from django.core.management.base import CommandError
+
+        with pytest.raises(CommandError, match="--cases must be zero or more"):
+            call_command("seed_demo", "--cases", "-5", stdout=io.StringIO())
+
     def test_prints_one_log_in_per_role_with_agency(self, capsys):
-        call_command("seed_demo")
+        call_command("seed_demo", "--cases", "0")
         out = capsys.readouterr().out
         for role in Role:
             assert str(role.label) in out
@@ -149,7 +167,7 @@ class TestSeedDemo:
 
     @pytest.mark.parametrize("username", [u[0] for u in DEMO_USERS])
     def test_every_demo_user_can_sign_in(self, client, username):
-        call_command("seed_demo", stdout=io.StringIO())
+        seed_agencies_and_users()
         response = client.post(
             reverse("login"), {"username": username, "password": DEMO_PASSWORD}, follow=True
         )
