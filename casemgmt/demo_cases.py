@@ -41,22 +41,121 @@ DEMO_PEOPLE = [
     ("Sher Ali Khan", "15602-1000002-3", "1989-07-23", "Dir", 0, "referral", "CP Peshawar", ""),
     ("Gul Rahman", "15602-1000003-5", "1996-11-02", "Swat", 1, "intake", "Probation Swat", ""),
     ("Zahid Ullah", "17301-1000004-7", "1991-05-30", "Peshawar", 2, "intake", "CP Peshawar", ""),
-    ("Noor Muhammad", "16101-1000005-9", "1987-01-15", "Mardan", 0, "case_conference", "CP Peshawar", ""),
-    ("Ihsanullah", "15602-1000006-1", "1993-09-09", "Swat", 3, "case_conference", "Probation Swat", ""),
-    ("Fazal Hadi", "15602-1000007-3", "1985-03-03", "Swat", 0, "prison_rehabilitation", "CP Peshawar", ""),
-    ("Rahim Dad", "17301-1000008-5", "1990-12-12", "Peshawar", 1, "prison_rehabilitation", "CP Peshawar", ""),
-    ("Bakht Zada", "15602-1000009-7", "1992-06-18", "Swat", 4, "prison_rehabilitation", "CP Peshawar", ""),
-    ("Shah Faisal", "16101-1000010-9", "1995-08-21", "Mardan", 0, "counselling", "Probation Swat", ""),
+    (
+        "Noor Muhammad",
+        "16101-1000005-9",
+        "1987-01-15",
+        "Mardan",
+        0,
+        "case_conference",
+        "CP Peshawar",
+        "",
+    ),
+    (
+        "Ihsanullah",
+        "15602-1000006-1",
+        "1993-09-09",
+        "Swat",
+        3,
+        "case_conference",
+        "Probation Swat",
+        "",
+    ),
+    (
+        "Fazal Hadi",
+        "15602-1000007-3",
+        "1985-03-03",
+        "Swat",
+        0,
+        "prison_rehabilitation",
+        "CP Peshawar",
+        "",
+    ),
+    (
+        "Rahim Dad",
+        "17301-1000008-5",
+        "1990-12-12",
+        "Peshawar",
+        1,
+        "prison_rehabilitation",
+        "CP Peshawar",
+        "",
+    ),
+    (
+        "Bakht Zada",
+        "15602-1000009-7",
+        "1992-06-18",
+        "Swat",
+        4,
+        "prison_rehabilitation",
+        "CP Peshawar",
+        "",
+    ),
+    (
+        "Shah Faisal",
+        "16101-1000010-9",
+        "1995-08-21",
+        "Mardan",
+        0,
+        "counselling",
+        "Probation Swat",
+        "",
+    ),
     ("Amjad Iqbal", "15602-1000011-1", "1988-04-27", "Swat", 2, "counselling", "CP Peshawar", ""),
-    ("Muhammad Idrees", "15602-1000012-3", "1986-10-05", "Dir", 0, "release_preparation", "CP Peshawar", ""),
-    ("Saif ur Rehman", "17301-1000013-5", "1993-02-14", "Peshawar", 1, "release_preparation", "CP Peshawar", "pending"),
+    (
+        "Muhammad Idrees",
+        "15602-1000012-3",
+        "1986-10-05",
+        "Dir",
+        0,
+        "release_preparation",
+        "CP Peshawar",
+        "",
+    ),
+    (
+        "Saif ur Rehman",
+        "17301-1000013-5",
+        "1993-02-14",
+        "Peshawar",
+        1,
+        "release_preparation",
+        "CP Peshawar",
+        "pending",
+    ),
     ("Hazrat Bilal", "15602-1000014-7", "1990-01-01", "Swat", 0, "released", "CP Peshawar", ""),
-    ("Khan Zeb", "15602-1000015-9", "1984-07-07", "Swat", 3, "released", "CP Peshawar", "escalation"),
+    (
+        "Khan Zeb",
+        "15602-1000015-9",
+        "1984-07-07",
+        "Swat",
+        3,
+        "released",
+        "CP Peshawar",
+        "escalation",
+    ),
     ("Wali Muhammad", "16101-1000016-1", "1991-09-19", "Mardan", 0, "released", "CP Peshawar", ""),
     ("Asfandyar", "15602-1000017-3", "1989-05-05", "Swat", 1, "completed", "CP Peshawar", ""),
-    ("Tahir Mehmood", "17301-1000018-5", "1994-03-25", "Peshawar", 2, "exited", "Probation Swat", ""),
+    (
+        "Tahir Mehmood",
+        "17301-1000018-5",
+        "1994-03-25",
+        "Peshawar",
+        2,
+        "exited",
+        "Probation Swat",
+        "",
+    ),
     ("Javed Akhtar", "15602-1000019-7", "1987-12-30", "Swat", 0, "suspended", "CP Peshawar", ""),
-    ("Rashid Minhas", "15602-1000020-9", "2010-04-10", "Swat", 5, "intake", "Probation Swat", "juvenile"),
+    (
+        "Rashid Minhas",
+        "15602-1000020-9",
+        "2010-04-10",
+        "Swat",
+        5,
+        "intake",
+        "Probation Swat",
+        "juvenile",
+    ),
 ]
 
 # The path through the default programme to each final stage.
@@ -65,13 +164,29 @@ PATHS = {
     "intake": ["referral", "intake"],
     "case_conference": ["referral", "intake", "case_conference"],
     "prison_rehabilitation": ["referral", "intake", "case_conference", "prison_rehabilitation"],
-    "counselling": ["referral", "intake", "case_conference", "prison_rehabilitation", "counselling"],
+    "counselling": [
+        "referral",
+        "intake",
+        "case_conference",
+        "prison_rehabilitation",
+        "counselling",
+    ],
     "release_preparation": [
-        "referral", "intake", "case_conference", "prison_rehabilitation", "counselling", "release_preparation",
+        "referral",
+        "intake",
+        "case_conference",
+        "prison_rehabilitation",
+        "counselling",
+        "release_preparation",
     ],
     "released": [
-        "referral", "intake", "case_conference", "prison_rehabilitation", "counselling",
-        "release_preparation", "released",
+        "referral",
+        "intake",
+        "case_conference",
+        "prison_rehabilitation",
+        "counselling",
+        "release_preparation",
+        "released",
     ],
 }
 PATHS["completed"] = [*PATHS["released"], "completed"]
@@ -79,6 +194,8 @@ PATHS["exited"] = ["referral", "intake", "exited"]
 PATHS["suspended"] = [*PATHS["released"], "suspended"]
 
 STEP_DAYS = 45
+# Fixed seed: the demo looks the same on every machine.
+_RNG = random.Random(2017)
 
 
 @dataclass
@@ -97,7 +214,9 @@ def _crew(lead: Agency) -> Crew:
         writer, approver = users["prison.officer"], users["prison.supervisor"]
     else:
         writer, approver = users["caseworker"], users["supervisor"]
-    return Crew(writer=writer, second=users["counsellor"], approver=approver, receiver=users["caseworker"])
+    return Crew(
+        writer=writer, second=users["counsellor"], approver=approver, receiver=users["caseworker"]
+    )
 
 
 class _Satisfier:
@@ -115,7 +234,9 @@ class _Satisfier:
 
     def identity_verified(self, params, transition):
         people.person_verify_identity(
-            person=self.case.person, by=self.crew.writer, document_reference="NADRA CNIC verification"
+            person=self.case.person,
+            by=self.crew.writer,
+            document_reference="NADRA CNIC verification",
         )
         self.case.person.refresh_from_db()
 
@@ -127,7 +248,9 @@ class _Satisfier:
             kind=kind,
             reference=f"{kind[:2].upper()}-{self.case.pk:04d}/{self.day.year}",
             issued_on=self.day - datetime.timedelta(days=3),
-            issuing_body="Anti-Terrorism Court, Swat" if kind != "recall_order" else "Home Department",
+            issuing_body="Anti-Terrorism Court, Swat"
+            if kind != "recall_order"
+            else "Home Department",
             document_reference=f"DOC-{self.case.pk}-{kind}",
         )
 
@@ -157,19 +280,25 @@ class _Satisfier:
             by=self.crew.writer,
             kind="initial",
             assessed_on=self.day - datetime.timedelta(days=5),
-            overall_concern=random.choice(["low", "moderate", "high"]),
-            rationale="Baseline across all domains; family ties strong, some ideological commitment.",
+            overall_concern=_RNG.choice(["low", "moderate", "high"]),
+            rationale=(
+                "Baseline across all domains; family ties strong, some ideological commitment."
+            ),
         )
         evidence.second_review_assessment(assessment=assessment, by=self.crew.second)
 
     def juvenile_safeguards(self, params, transition):
         if self.case.person.is_juvenile:
-            trained = User.objects.filter(agency=self.case.lead_agency, juvenile_trained=True).first()
+            trained = User.objects.filter(
+                agency=self.case.lead_agency, juvenile_trained=True
+            ).first()
             if trained is None:
                 trained = self.crew.writer
                 User.objects.filter(pk=trained.pk).update(juvenile_trained=True)
                 trained.refresh_from_db()
-            case_services.case_assign_caseworker(case=self.case, by=self.crew.approver, caseworker=trained)
+            case_services.case_assign_caseworker(
+                case=self.case, by=self.crew.approver, caseworker=trained
+            )
             self.case.refresh_from_db()
 
     def assessment_recent(self, params, transition):
@@ -179,7 +308,7 @@ class _Satisfier:
             by=self.crew.writer,
             kind="pre_release" if max_age <= 30 else "review",
             assessed_on=self.day - datetime.timedelta(days=min(7, max_age)),
-            overall_concern=random.choice(["low", "moderate"]),
+            overall_concern=_RNG.choice(["low", "moderate"]),
             rationale="Periodic reassessment: steady engagement with education and counselling.",
         )
 
@@ -276,7 +405,11 @@ def _drive(case: Case, path: list[str], crew: Crew, start: datetime.datetime, st
         case.refresh_from_db()
         last = index == len(path) - 1
         move = workflow.request_transition(
-            case=case, to_stage=stages[key], by=crew.writer, reason=f"Ready for {stages[key].name}.", now=when
+            case=case,
+            to_stage=stages[key],
+            by=crew.writer,
+            reason=f"Ready for {stages[key].name}.",
+            now=when,
         )
         if move.status == TransitionStatus.PENDING and not (last and story == "pending"):
             workflow.approve_transition(
@@ -284,7 +417,10 @@ def _drive(case: Case, path: list[str], crew: Crew, start: datetime.datetime, st
             )
     if story == "escalation":
         evidence.raise_escalation(
-            case=case, by=crew.receiver, trigger="missed_contact", description="Missed two weekly visits."
+            case=case,
+            by=crew.receiver,
+            trigger="missed_contact",
+            description="Missed two weekly visits.",
         )
 
 
@@ -293,11 +429,12 @@ def seed_demo_cases() -> int:
     """Create the hand-written demo cases once; return how many were created."""
     if Person.objects.filter(cnic=DEMO_PEOPLE[0][1]).exists():
         return 0
-    random.seed(2017)
     programme = default_programme()
     categories = list(GroupCategory.objects.order_by("pk"))
     prison = demo_agency("CP Peshawar")
-    facility = FacilityFactory(name="Central Prison Peshawar, Rehabilitation Block", agency=prison, capacity=60)
+    facility = FacilityFactory(
+        name="Central Prison Peshawar, Rehabilitation Block", agency=prison, capacity=60
+    )
     counselling = demo_agency("Sabaoon")
     created = 0
     for name, cnic, dob, district, cat, final, lead_short, story in DEMO_PEOPLE:
@@ -327,10 +464,15 @@ def seed_demo_cases() -> int:
             facility=facility if lead == prison else None,
             opened_on=timezone.localdate(start),
         )
-        case_services.team_add_agency(case=case, by=crew.writer, agency=counselling, role=TeamRole.COUNSELLING)
+        case_services.team_add_agency(
+            case=case, by=crew.writer, agency=counselling, role=TeamRole.COUNSELLING
+        )
         if lead != demo_agency("Probation Swat"):
             case_services.team_add_agency(
-                case=case, by=crew.writer, agency=demo_agency("Probation Swat"), role=TeamRole.SUPPORT
+                case=case,
+                by=crew.writer,
+                agency=demo_agency("Probation Swat"),
+                role=TeamRole.SUPPORT,
             )
         _drive(case, path, crew, start, story)
         created += 1
@@ -338,15 +480,74 @@ def seed_demo_cases() -> int:
 
 
 FIRST_NAMES = [
-    "Abdul", "Ahmad", "Akbar", "Amin", "Anwar", "Arif", "Asad", "Aziz", "Bashir", "Bilal", "Farid",
-    "Fazal", "Gul", "Habib", "Hamid", "Hanif", "Haroon", "Idrees", "Imran", "Iqbal", "Jamal", "Javed",
-    "Kamal", "Karim", "Khalid", "Latif", "Majid", "Nadir", "Naeem", "Nasir", "Noor", "Qadir", "Rafiq",
-    "Rahim", "Rashid", "Saeed", "Salim", "Shafiq", "Sher", "Tariq", "Umar", "Wahid", "Yasin", "Zahid",
+    "Abdul",
+    "Ahmad",
+    "Akbar",
+    "Amin",
+    "Anwar",
+    "Arif",
+    "Asad",
+    "Aziz",
+    "Bashir",
+    "Bilal",
+    "Farid",
+    "Fazal",
+    "Gul",
+    "Habib",
+    "Hamid",
+    "Hanif",
+    "Haroon",
+    "Idrees",
+    "Imran",
+    "Iqbal",
+    "Jamal",
+    "Javed",
+    "Kamal",
+    "Karim",
+    "Khalid",
+    "Latif",
+    "Majid",
+    "Nadir",
+    "Naeem",
+    "Nasir",
+    "Noor",
+    "Qadir",
+    "Rafiq",
+    "Rahim",
+    "Rashid",
+    "Saeed",
+    "Salim",
+    "Shafiq",
+    "Sher",
+    "Tariq",
+    "Umar",
+    "Wahid",
+    "Yasin",
+    "Zahid",
 ]
 LAST_NAMES = [
-    "Afridi", "Ahmed", "Ali", "Durrani", "Gul", "Hussain", "Iqbal", "Jan", "Khan", "Khattak",
-    "Mehsud", "Mohmand", "Orakzai", "Qureshi", "Rahman", "Shah", "Shinwari", "Swati", "Ullah",
-    "Wazir", "Yousafzai", "Zaman",
+    "Afridi",
+    "Ahmed",
+    "Ali",
+    "Durrani",
+    "Gul",
+    "Hussain",
+    "Iqbal",
+    "Jan",
+    "Khan",
+    "Khattak",
+    "Mehsud",
+    "Mohmand",
+    "Orakzai",
+    "Qureshi",
+    "Rahman",
+    "Shah",
+    "Shinwari",
+    "Swati",
+    "Ullah",
+    "Wazir",
+    "Yousafzai",
+    "Zaman",
 ]
 DISTRICTS = ["Swat", "Dir", "Peshawar", "Mardan", "Bajaur", "Khyber", "Buner", "Shangla"]
 
@@ -377,8 +578,12 @@ def seed_bulk_cases(total: int) -> int:
         [
             Person(
                 reference=ref,
-                full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                date_of_birth=datetime.date(rng.randint(1975, 2005), rng.randint(1, 12), rng.randint(1, 28)),
+                full_name=" ".join(
+                    [rng.choice(FIRST_NAMES), rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)]
+                ),
+                date_of_birth=datetime.date(
+                    rng.randint(1975, 2005), rng.randint(1, 12), rng.randint(1, 28)
+                ),
                 sex="male" if rng.random() < 0.95 else "female",
                 district=rng.choice(DISTRICTS),
                 province="Khyber Pakhtunkhwa",
@@ -413,7 +618,9 @@ def seed_bulk_cases(total: int) -> int:
                 concern_level=rng.choice(["low", "moderate", "high"]),
                 lead_agency=lead,
                 assigned_caseworker=writers.get(lead.pk),
-                facility=facility if stage.kind == "custody" and lead.kind == AgencyKind.PRISON else None,
+                facility=facility
+                if stage.kind == "custody" and lead.kind == AgencyKind.PRISON
+                else None,
                 opened_on=opened,
                 closed_on=timezone.localdate(now) if status == CaseStatus.CLOSED else None,
             )

@@ -1,8 +1,9 @@
 """Roles, and the Django permissions each role's group carries.
 
-The groups are created and kept in step by data migrations that call
-``sync_role_groups``; the role on the user is the single source of truth
-(``casemgmt.auth_backends.RoleBackend`` reads the group named after it).
+Data migrations call ``sync_role_groups`` to create the groups and keep them
+in step: add one whenever this mapping or the models change. The role on the
+user is the single source of truth (``casemgmt.auth_backends.RoleBackend``
+reads the group named after it).
 """
 
 from django.db import models
@@ -19,7 +20,16 @@ class Role(models.TextChoices):
 # Roles that may open the Django admin (configuration screens).
 STAFF_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
 
-_CONFIG_MODELS = ["agency", "user", "programme", "stage", "transition", "groupcategory", "facility"]
+_CONFIG_MODELS = [
+    "agency",
+    "user",
+    "programme",
+    "stage",
+    "transition",
+    "transitiongate",
+    "groupcategory",
+    "facility",
+]
 _RECORD_MODELS = [
     "person",
     "personmerge",

@@ -133,13 +133,13 @@ def _apply(case: Case, to_stage: Stage, now: datetime.datetime) -> dict:
 def request_transition(
     *,
     case: Case,
-    to_stage: Stage,
+    to_stage: Stage | str,
     by: User,
     reason: str,
     expected_version: int | None = None,
     now: datetime.datetime | None = None,
 ) -> StageTransition:
-    """Ask to move ``case`` to ``to_stage``.
+    """Ask to move ``case`` to ``to_stage`` (a stage, or its key in the case's programme).
 
     Refuses (raising, with nothing written) when the move does not exist from
     the current stage, the user may not request it, a move is already pending,
@@ -151,6 +151,11 @@ def request_transition(
         raise ValidationError({"reason": _("Give a reason for this move.")})
     case = _lock_case(case, expected_version)
     access.ensure_can_write_case(by, case)
+    if isinstance(to_stage, str):
+        key = to_stage
+        to_stage = case.programme.stages.filter(key=key).first()
+        if to_stage is None:
+            raise TransitionNotAllowed(_("Unknown stage “%s” in this programme.") % key)
     if to_stage.programme_id != case.programme_id:
         raise TransitionNotAllowed(
             _("Stage “%(stage)s” is not part of the programme “%(programme)s”.")

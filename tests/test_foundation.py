@@ -132,9 +132,13 @@ class TestSeedDemo:
         from casemgmt.models import AuditEvent, Case, Person, Programme, StageTransition
 
         call_command("seed_demo", "--cases", "40", stdout=io.StringIO())
-        counts = [m.objects.count() for m in (Agency, User, Person, Case, StageTransition, AuditEvent)]
+        counts = [
+            m.objects.count() for m in (Agency, User, Person, Case, StageTransition, AuditEvent)
+        ]
         call_command("seed_demo", "--cases", "40", stdout=io.StringIO())
-        assert [m.objects.count() for m in (Agency, User, Person, Case, StageTransition, AuditEvent)] == counts
+        assert [
+            m.objects.count() for m in (Agency, User, Person, Case, StageTransition, AuditEvent)
+        ] == counts
         assert counts[3] == 40
         programme = Programme.objects.get(code="default")
         stages_with_cases = set(Case.objects.values_list("current_stage__key", flat=True))
@@ -142,7 +146,9 @@ class TestSeedDemo:
         # The hand-written cases went through the real engine, with approvals.
         assert StageTransition.objects.filter(status="pending").count() == 1
         assert StageTransition.objects.filter(decided_by__isnull=False, status="applied").exists()
-        released = Case.objects.filter(current_stage__key="released", person__cnic__startswith="15602")
+        released = Case.objects.filter(
+            current_stage__key="released", person__cnic__startswith="15602"
+        )
         assert released.exists()
         assert all(c.renunciations.filter(verified_at__isnull=False).count() == 2 for c in released)
 

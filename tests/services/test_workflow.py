@@ -302,3 +302,14 @@ class TestAvailableMoves:
             )
         with django_assert_max_num_queries(len(small.captured_queries)):
             workflow.available_moves(screened_case, caseworker)
+
+
+def test_unknown_stage_key_is_refused(screened_case, caseworker):
+    with pytest.raises(TransitionNotAllowed, match="Unknown stage “paradise”"):
+        workflow.request_transition(
+            case=screened_case, to_stage="paradise", by=caseworker, reason="x"
+        )
+    move = workflow.request_transition(
+        case=screened_case, to_stage="intake", by=caseworker, reason="ok"
+    )
+    assert move.to_stage.key == "intake"

@@ -18,7 +18,7 @@ class Command(BaseCommand):
             "--cases",
             type=int,
             default=120,
-            help="Top the total number of cases up to this many with bulk-imported cases (default 120).",
+            help="Top the total of cases up to this many with bulk-imported ones (default 120).",
         )
 
     def handle(self, *args, cases: int, **options):

@@ -1,0 +1,131 @@
+"""The admin: configuration is editable (and audited); case records are read-only."""
+
+import pytest
+from django.urls import reverse
+
+from casemgmt import factories
+from casemgmt.models import AuditEvent, Programme, Transition
+
+
+@pytest.fixture
+def admin_client(client, administrator):
+    client.force_login(administrator)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "model",
+    [
+        "agency",
+        "user",
+        "programme",
+        "transition",
+        "groupcategory",
+        "facility",
+        "person",
+        "case",
+        "stagetransition",
+        "auditevent",
+    ],
+)
+def test_changelists_open_for_the_administrator(admin_client, model):
+    response = admin_client.get(reverse(f"admin:casemgmt_{model}_changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_caseworker_cannot_open_the_admin(client, caseworker):
+    client.force_login(caseworker)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_case_records_are_read_only(admin_client, make_case):
+    case = make_case()
+    assert admin_client.get(reverse("admin:casemgmt_case_add")).status_code == 403
+    response = admin_client.post(
+        reverse("admin:casemgmt_case_delete", args=[case.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert admin_client.get(reverse("admin:casemgmt_auditevent_add")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_transition_edit_is_validated_and_audited(admin_client, programme):
+    other = Programme.objects.create(name="Other", code="other", legal_framework="x")
+    foreign = other.stages.create(key="s", name="S", order=1, kind="intake", is_start=True)
+    start = programme.stages.get(key="referral")
+    data = {
+        "programme": programme.pk,
+        "from_stage": start.pk,
+        "to_stage": foreign.pk,
+        "name": "Bad",
+        "allowed_roles": ["caseworker"],
+        "gates-TOTAL_FORMS": "1",
+        "gates-INITIAL_FORMS": "0",
+        "gates-MIN_NUM_FORMS": "0",
+        "gates-MAX_NUM_FORMS": "1000",
+        "gates-0-order": "0",
+        "gates-0-gate": "assessment_recent",
+        "gates-0-params": '{"max_age_days": "soon"}',
+    }
+    count = Transition.objects.count()
+    response = admin_client.post(reverse("admin:casemgmt_transition_add"), data)
+    assert response.status_code == 200
+    assert "This stage belongs to another programme." in response.content.decode()
+    assert Transition.objects.count() == count
+
+    data["to_stage"] = programme.stages.get(key="counselling").pk
+    response = admin_client.post(reverse("admin:casemgmt_transition_add"), data)
+    assert "whole number" in response.content.decode()
+    assert Transition.objects.count() == count
+
+    data["gates-0-params"] = '{"max_age_days": 90}'
+    response = admin_client.post(reverse("admin:casemgmt_transition_add"), data)
+    assert response.status_code == 302
+    created = Transition.objects.get(from_stage=start, to_stage__key="counselling")
+    assert created.gates.get().params == {"max_age_days": 90}
+    actions = list(AuditEvent.objects.order_by("id").values_list("action", "target_type"))
+    assert ("config.created", "casemgmt.transition") in actions
+    assert ("config.created", "casemgmt.transitiongate") in actions
+
+
+@pytest.mark.django_db
+def test_programme_needs_exactly_one_start_stage(admin_client):
+    data = {
+        "name": "New",
+        "code": "new",
+        "legal_framework": "Act",
+        "exclusion_rule": "",
+        "is_active": "on",
+        "stages-TOTAL_FORMS": "2",
+        "stages-INITIAL_FORMS": "0",
+        "stages-MIN_NUM_FORMS": "0",
+        "stages-MAX_NUM_FORMS": "1000",
+        "stages-0-order": "1",
+        "stages-0-key": "a",
+        "stages-0-name": "A",
+        "stages-0-kind": "intake",
+        "stages-1-order": "2",
+        "stages-1-key": "b",
+        "stages-1-name": "B",
+        "stages-1-kind": "completed",
+        "stages-1-is_terminal": "on",
+    }
+    response = admin_client.post(reverse("admin:casemgmt_programme_add"), data)
+    assert "exactly one start stage" in response.content.decode()
+    assert not Programme.objects.filter(code="new").exists()
+    data["stages-0-is_start"] = "on"
+    response = admin_client.post(reverse("admin:casemgmt_programme_add"), data)
+    assert response.status_code == 302
+    assert Programme.objects.get(code="new").start_stage.key == "a"
+
+
+@pytest.mark.django_db
+def test_person_admin_hides_identity_numbers(admin_client):
+    person = factories.PersonFactory(cnic="15602-7654321-1")
+    response = admin_client.get(reverse("admin:casemgmt_person_change", args=[person.pk]))
+    assert response.status_code == 200
+    assert "7654321" not in response.content.decode()
