@@ -71,6 +71,8 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'casemgmt.sqlite3'}"),
 }
+if not env("DATABASE_URL", default=""):
+    VAR_DIR.mkdir(exist_ok=True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
