@@ -622,6 +622,10 @@ def seed_bulk_cases(total: int) -> int:
                 if stage.kind == "custody" and lead.kind == AgencyKind.PRISON
                 else None,
                 opened_on=opened,
+                # About a quarter overdue, so the "overdue" filter has something to show.
+                next_review_due=None
+                if stage.is_terminal
+                else timezone.localdate(now) + datetime.timedelta(days=rng.randint(-60, 180)),
                 closed_on=timezone.localdate(now) if status == CaseStatus.CLOSED else None,
             )
         )

@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemgmt import access, gates
+from casemgmt import access, cadence, gates
 from casemgmt.errors import GatesNotMet, NotPermitted, StaleCase, TransitionNotAllowed
 from casemgmt.models import (
     Case,
@@ -116,7 +116,11 @@ def _lock_case(case: Case, expected_version: int | None) -> Case:
 def _apply(case: Case, to_stage: Stage, now: datetime.datetime) -> dict:
     """Move the locked case into ``to_stage`` (compare-and-swap); return the changes."""
     before = audit.snapshot(case, ["current_stage", "status", "closed_on"])
-    values = {"current_stage": to_stage, "stage_entered_at": now}
+    values = {
+        "current_stage": to_stage,
+        "stage_entered_at": now,
+        "next_review_due": cadence.for_case(case, today=timezone.localdate(now), stage=to_stage),
+    }
     if to_stage.kind == StageKind.SUSPENDED:
         values["status"] = CaseStatus.SUSPENDED
     elif to_stage.is_terminal:

@@ -93,6 +93,7 @@ class Case(models.Model):
         blank=True,
         related_name="cases",
     )
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     # Optimistic lock: every change to the case bumps it (compare-and-swap).
@@ -118,6 +119,7 @@ class Case(models.Model):
             models.Index(fields=["lead_agency", "status"], name="case_lead_status_idx"),
             models.Index(fields=["assigned_caseworker", "status"], name="case_worker_status_idx"),
             models.Index(fields=["facility", "status"], name="case_facility_status_idx"),
+            models.Index(fields=["status", "next_review_due"], name="case_status_due_idx"),
         ]
 
     def __str__(self) -> str:

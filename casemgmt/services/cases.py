@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemgmt import access
+from casemgmt import access, cadence
 from casemgmt.errors import NotPermitted, StaleCase
 from casemgmt.models import (
     Agency,
@@ -80,6 +80,9 @@ def case_open(
         raise ValidationError(errors)
     (reference,) = allocate_references(prefix=CASE_PREFIX)
     case = Case.objects.create(
+        next_review_due=cadence.next_review_due(
+            stage_kind=start.kind, is_terminal=False, last_assessed_on=None, today=opened_on
+        ),
         reference=reference,
         person=person,
         programme=programme,

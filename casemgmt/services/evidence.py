@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemgmt import access
+from casemgmt import access, cadence
 from casemgmt.errors import NotPermitted
 from casemgmt.models import (
     Agency,
@@ -329,6 +329,10 @@ def record_assessment(
     )
     assessment.full_clean()
     assessment.save()
+    # Reviews fall due from the latest assessment (no version bump: not a move).
+    Case.objects.filter(pk=case.pk).update(
+        next_review_due=cadence.for_case(case, today=timezone.localdate())
+    )
     audit.record(
         actor=by,
         action="assessment.recorded",

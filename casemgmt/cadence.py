@@ -1,0 +1,45 @@
+"""When a case's next reassessment is due (P10: periodic individual reassessment).
+
+Defaults from DOMAIN.md: every 6 months in custody, every 3 months in the
+community, no more than 30 days old before release; a new case needs its
+initial assessment within 30 days.
+"""
+
+import datetime
+
+from casemgmt.models.programmes import StageKind
+
+INITIAL_ASSESSMENT_DAYS = 30
+REVIEW_INTERVAL_DAYS = {
+    StageKind.INTAKE: 30,
+    StageKind.ASSESSMENT: 183,
+    StageKind.CUSTODY: 183,
+    StageKind.COUNSELLING: 183,
+    StageKind.RELEASE_PREPARATION: 30,
+    StageKind.COMMUNITY: 91,
+    StageKind.SUSPENDED: 30,
+}
+
+
+def next_review_due(
+    *,
+    stage_kind: str,
+    is_terminal: bool,
+    last_assessed_on: datetime.date | None,
+    today: datetime.date,
+) -> datetime.date | None:
+    """The date the next assessment is due, or None for a closed case."""
+    if is_terminal:
+        return None
+    interval = REVIEW_INTERVAL_DAYS.get(stage_kind, 183)
+    if last_assessed_on is None:
+        return today + datetime.timedelta(days=INITIAL_ASSESSMENT_DAYS)
+    return last_assessed_on + datetime.timedelta(days=interval)
+
+
+def for_case(case, *, today: datetime.date, stage=None) -> datetime.date | None:
+    stage = stage or case.current_stage
+    last = case.assessments.order_by("-assessed_on").values_list("assessed_on", flat=True).first()
+    return next_review_due(
+        stage_kind=stage.kind, is_terminal=stage.is_terminal, last_assessed_on=last, today=today
+    )
