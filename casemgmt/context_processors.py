@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 from casemgmt import nav
 
 
@@ -7,3 +9,8 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     return {"nav_items": nav.items_for(user)}
+
+
+def today(request) -> dict:
+    """Today's local date, for "overdue" marks in templates."""
+    return {"today": timezone.localdate()}

@@ -17,18 +17,24 @@ from casemgmt.factories import FacilityFactory, default_programme
 from casemgmt.models import (
     Agency,
     AgencyKind,
+    Assessment,
     AuditEvent,
     Case,
     CaseStatus,
     CaseTeamMember,
+    Consent,
     Eligibility,
     GroupCategory,
     LegalAuthority,
+    MonitoringPlan,
+    MultiAgencyReview,
     Person,
+    Renunciation,
     Stage,
     StageTransition,
     TeamRole,
     TransitionStatus,
+    Undertaking,
     User,
 )
 from casemgmt.services import cases as case_services
@@ -394,6 +400,24 @@ class _Satisfier:
         )
 
 
+EVIDENCE_MODELS = [
+    LegalAuthority,
+    Eligibility,
+    Consent,
+    Renunciation,
+    MultiAgencyReview,
+    Undertaking,
+    Assessment,
+    MonitoringPlan,
+]
+
+
+def _backdate(case: Case, since: datetime.datetime, when: datetime.datetime) -> None:
+    """Demo history: records made for a past step carry that step's date."""
+    for model in EVIDENCE_MODELS:
+        model.objects.filter(case=case, recorded_at__gte=since).update(recorded_at=when)
+
+
 def _drive(case: Case, path: list[str], crew: Crew, start: datetime.datetime, story: str) -> None:
     stages = {s.key: s for s in case.programme.stages.all()}
     when = start
@@ -401,7 +425,9 @@ def _drive(case: Case, path: list[str], crew: Crew, start: datetime.datetime, st
         when = start + datetime.timedelta(days=STEP_DAYS * index)
         case.refresh_from_db()
         transition = case.current_stage.exits.prefetch_related("gates").get(to_stage__key=key)
+        recorded_from = timezone.now()
         _Satisfier(case, crew, when).satisfy(transition)
+        _backdate(case, recorded_from, when - datetime.timedelta(days=1))
         case.refresh_from_db()
         last = index == len(path) - 1
         move = workflow.request_transition(

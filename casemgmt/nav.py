@@ -8,7 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt.roles import Role
 
-NAV_ENTRIES: list[tuple] = []
+NAV_ENTRIES: list[tuple] = [
+    (_("My caseload"), "caseload", "caseload", {Role.CASEWORKER, Role.SUPERVISOR, Role.AUDITOR}),
+    (_("Register a person"), "person_register", "register", {Role.CASEWORKER, Role.SUPERVISOR}),
+    (_("Approvals"), "approvals", "approvals", {Role.SUPERVISOR}),
+]
 
 
 def items_for(user) -> list[tuple]:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from casemgmt.views import health, home
+from casemgmt.views import caseload, cases, health, home, people, workflow
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -12,4 +12,35 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cases/", caseload.caseload, name="caseload"),
+    path("cases/<str:reference>/", cases.case_detail_view, name="case_detail"),
+    path("cases/<str:reference>/add/<slug:kind>/", cases.record_add, name="record_add"),
+    path(
+        "cases/<str:reference>/records/<slug:action>/<int:pk>/",
+        cases.record_action,
+        name="record_action",
+    ),
+    path("cases/<str:reference>/accept/", cases.accept_receiving, name="accept_receiving"),
+    path("cases/<str:reference>/assign/", cases.assign_caseworker, name="assign_caseworker"),
+    path("cases/<str:reference>/move/", workflow.stage_move, name="stage_move"),
+    path(
+        "moves/<int:pk>/<str:decision>/",
+        workflow.decide_move,
+        name="decide_move",
+    ),
+    path("approvals/", workflow.approvals, name="approvals"),
+    path("people/register/", people.person_register, name="person_register"),
+    path("people/<str:reference>/", people.person_detail, name="person_detail"),
+    path(
+        "people/<str:reference>/verify-identity/",
+        people.person_verify_identity,
+        name="person_verify_identity",
+    ),
+    path("people/<str:reference>/merge/", people.person_merge, name="person_merge"),
+    path(
+        "people/<str:reference>/unmerge/<int:merge_id>/",
+        people.person_unmerge,
+        name="person_unmerge",
+    ),
+    path("people/<str:reference>/open-case/", people.person_open_case, name="person_open_case"),
 ]

@@ -1,0 +1,1 @@
+"""Forms: crispy layouts and input validation only; business rules live in services."""

@@ -1,0 +1,56 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casemgmt.forms.base import CrispyForm
+from casemgmt.models import CaseStatus, Facility, Programme, Stage
+from casemgmt.selectors.caseload import CaseloadFilters
+
+SORT_CHOICES = [
+    ("-opened", _("Newest first")),
+    ("reference", _("Reference")),
+    ("name", _("Name")),
+    ("stage", _("Stage")),
+    ("due", _("Review due")),
+]
+
+
+class CaseloadFilterForm(CrispyForm):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Case or person reference, name, or CNIC."),
+    )
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.all(), required=False
+    )
+    stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.all(), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status")), *CaseStatus.choices], required=False
+    )
+    facility = forms.ModelChoiceField(
+        label=_("Facility"), queryset=Facility.objects.all(), required=False
+    )
+    overdue = forms.BooleanField(label=_("Review overdue"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = Stage.objects.select_related("programme").order_by(
+            "programme__name", "order"
+        )
+
+    def filters(self) -> CaseloadFilters:
+        """Valid filters, or the defaults when the input was not valid."""
+        if not self.is_valid():
+            return CaseloadFilters()
+        data = self.cleaned_data
+        return CaseloadFilters(
+            q=data.get("q") or "",
+            programme=data["programme"].pk if data.get("programme") else None,
+            stage=data["stage"].pk if data.get("stage") else None,
+            status=data.get("status") or "",
+            facility=data["facility"].pk if data.get("facility") else None,
+            overdue=bool(data.get("overdue")),
+            sort=data.get("sort") or "-opened",
+        )

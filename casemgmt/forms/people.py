@@ -1,0 +1,111 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casemgmt.forms.base import CrispyForm
+from casemgmt.models import Agency, Facility, GroupCategory, Programme, Sex
+from casemgmt.models.people import cnic_validator, normalise_cnic, validate_not_future
+
+
+class PersonRegisterForm(CrispyForm):
+    """Register a person and open their first case in one step."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    aliases = forms.CharField(
+        label=_("Other names and spellings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line."),
+    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), validators=[validate_not_future])
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.MALE)
+    cnic = forms.CharField(
+        label=_("CNIC"),
+        required=False,
+        max_length=20,
+        help_text=_("13 digits, e.g. 12345-1234567-1. Leave empty if not known."),
+    )
+    district = forms.CharField(label=_("District of origin"), max_length=100, required=False)
+    province = forms.CharField(label=_("Province"), max_length=100, required=False)
+    languages = forms.CharField(label=_("Languages"), max_length=200, required=False)
+    group_category = forms.ModelChoiceField(
+        label=_("Group category"),
+        queryset=GroupCategory.objects.filter(is_active=True),
+        required=False,
+    )
+    family_contacts = forms.CharField(
+        label=_("Family contacts"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.filter(is_active=True)
+    )
+    lead_agency = forms.ModelChoiceField(
+        label=_("Lead agency"), queryset=Agency.objects.filter(is_active=True)
+    )
+    facility = forms.ModelChoiceField(
+        label=_("Facility"),
+        queryset=Facility.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Only for a person in custody."),
+    )
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("I have checked the possible matches: this is a different person."),
+        required=False,
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.agency_id:
+            self.fields["lead_agency"].initial = user.agency_id
+        programmes = self.fields["programme"].queryset
+        if programmes.count() == 1:
+            self.fields["programme"].initial = programmes.first().pk
+
+    def clean_cnic(self):
+        value = normalise_cnic(self.cleaned_data.get("cnic", ""))
+        if value:
+            cnic_validator(value)
+        return value
+
+
+class OpenCaseForm(CrispyForm):
+    """Open a case for an already registered person."""
+
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.filter(is_active=True)
+    )
+    lead_agency = forms.ModelChoiceField(
+        label=_("Lead agency"), queryset=Agency.objects.filter(is_active=True)
+    )
+    facility = forms.ModelChoiceField(
+        label=_("Facility"), queryset=Facility.objects.filter(is_active=True), required=False
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.agency_id:
+            self.fields["lead_agency"].initial = user.agency_id
+
+
+class MergeForm(CrispyForm):
+    duplicate = forms.CharField(
+        label=_("Reference of the duplicate record"),
+        max_length=20,
+        help_text=_("Its cases move to this record; the merge can be reversed."),
+    )
+    reason = forms.CharField(
+        label=_("Why are these the same person?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class UnmergeForm(CrispyForm):
+    reason = forms.CharField(
+        label=_("Why reverse the merge?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VerifyIdentityForm(CrispyForm):
+    document_reference = forms.CharField(
+        label=_("Document checked"),
+        max_length=120,
+        help_text=_("For example: CNIC original seen, NADRA verification number."),
+    )

@@ -1,0 +1,169 @@
+"""The records a caseworker adds on a case page, and the actions on existing ones.
+
+Each entry names its form and the service that saves it; the views are
+generic, so adding a kind of record is adding an entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from casemgmt.forms import evidence as forms
+from casemgmt.models import Assessment, Eligibility, Escalation, Renunciation
+from casemgmt.services import cases as case_services
+from casemgmt.services import evidence
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    key: str
+    title: Any
+    form: type
+    save: Callable[..., Any]
+    section: str
+    needs_case_in_form: bool = False
+
+
+def _kw(data: dict, *names: str) -> dict:
+    return {name: data[name] for name in names if name in data}
+
+
+RECORD_KINDS: dict[str, RecordKind] = {
+    kind.key: kind
+    for kind in [
+        RecordKind(
+            "legal-authority",
+            _("Legal authority"),
+            forms.LegalAuthorityForm,
+            lambda case, by, d: evidence.record_legal_authority(case=case, by=by, **d),
+            "legal",
+        ),
+        RecordKind(
+            "eligibility",
+            _("Eligibility decision"),
+            forms.EligibilityForm,
+            lambda case, by, d: evidence.record_eligibility(case=case, by=by, **d),
+            "legal",
+        ),
+        RecordKind(
+            "consent",
+            _("Consent"),
+            forms.ConsentForm,
+            lambda case, by, d: evidence.record_consent(case=case, by=by, **d),
+            "consent",
+        ),
+        RecordKind(
+            "renunciation",
+            _("Renunciation"),
+            forms.RenunciationForm,
+            lambda case, by, d: evidence.record_renunciation(case=case, by=by, **d),
+            "renunciation",
+        ),
+        RecordKind(
+            "review",
+            _("Multi-agency review"),
+            forms.ReviewForm,
+            lambda case, by, d: evidence.record_review(
+                case=case,
+                by=by,
+                **_kw(
+                    d, "kind", "held_on", "decision", "minutes", "recommended_stage", "positions"
+                ),
+            ),
+            "reviews",
+            needs_case_in_form=True,
+        ),
+        RecordKind(
+            "undertaking",
+            _("Undertaking"),
+            forms.UndertakingForm,
+            lambda case, by, d: evidence.record_undertaking(case=case, by=by, **d),
+            "release",
+        ),
+        RecordKind(
+            "assessment",
+            _("Assessment"),
+            forms.AssessmentForm,
+            lambda case, by, d: evidence.record_assessment(case=case, by=by, **d),
+            "assessments",
+        ),
+        RecordKind(
+            "monitoring-plan",
+            _("Monitoring plan"),
+            forms.MonitoringPlanForm,
+            lambda case, by, d: evidence.record_monitoring_plan(case=case, by=by, **d),
+            "release",
+        ),
+        RecordKind(
+            "escalation",
+            _("Escalation"),
+            forms.EscalationForm,
+            lambda case, by, d: evidence.raise_escalation(case=case, by=by, **d),
+            "escalations",
+        ),
+        RecordKind(
+            "team-member",
+            _("Agency on the case team"),
+            forms.TeamMemberForm,
+            lambda case, by, d: case_services.team_add_agency(case=case, by=by, **d),
+            "team",
+        ),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class RecordAction:
+    key: str
+    title: Any
+    model: type
+    form: type | None
+    run: Callable[..., Any]
+    section: str
+
+
+RECORD_ACTIONS: dict[str, RecordAction] = {
+    action.key: action
+    for action in [
+        RecordAction(
+            "verify-renunciation",
+            _("Verify renunciation"),
+            Renunciation,
+            None,
+            lambda obj, by, d: evidence.verify_renunciation(renunciation=obj, by=by),
+            "renunciation",
+        ),
+        RecordAction(
+            "revoke-eligibility",
+            _("Revoke eligibility"),
+            Eligibility,
+            forms.RevokeEligibilityForm,
+            lambda obj, by, d: evidence.revoke_eligibility(
+                eligibility=obj, by=by, reason=d["reason"]
+            ),
+            "legal",
+        ),
+        RecordAction(
+            "second-review",
+            _("Second review"),
+            Assessment,
+            None,
+            lambda obj, by, d: evidence.second_review_assessment(assessment=obj, by=by),
+            "assessments",
+        ),
+        RecordAction(
+            "resolve-escalation",
+            _("Resolve escalation"),
+            Escalation,
+            forms.ResolveEscalationForm,
+            lambda obj, by, d: evidence.resolve_escalation(
+                escalation=obj, by=by, resolution=d["resolution"]
+            ),
+            "escalations",
+        ),
+    ]
+}
