@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	$(BIN)/python manage.py compile_translations -v0 > /dev/null
 
 run: install
 	$(BIN)/python manage.py migrate --noinput

@@ -64,6 +64,9 @@ def stage_move(request, reference):
                     return redirect("case_detail", reference=case.reference)
         case = visible_case_or_404(request.user, reference)
     moves = workflow.available_moves(case, request.user)
+    if failed_stage not in {m.transition.to_stage_id for m in moves}:
+        # The error belongs to no listed move: show it at the top of the page.
+        failed_stage = None
     return render(
         request,
         "casemgmt/stage_move.html",

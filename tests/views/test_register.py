@@ -1,0 +1,192 @@
+"""Register a person and open a case: valid, each kind of invalid input, duplicates."""
+
+import pytest
+from django.urls import reverse
+
+from casemgmt import factories
+from casemgmt.models import AuditEvent, Case, Person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def valid(agency, programme):
+    return {
+        "full_name": "Gul Zaman",
+        "aliases": "Ustad Gul",
+        "date_of_birth": "1991-04-12",
+        "sex": "male",
+        "cnic": "1560212345671",
+        "district": "Swat",
+        "province": "Khyber Pakhtunkhwa",
+        "languages": "Pashto",
+        "family_contacts": "Father",
+        "programme": programme.pk,
+        "lead_agency": agency.pk,
+    }
+
+
+def test_valid_registration_opens_a_case(client, caseworker, valid):
+    client.force_login(caseworker)
+    response = client.post(reverse("person_register"), valid)
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("case_detail", args=[case.reference])
+    assert case.person.cnic == "15602-1234567-1"
+    assert case.assigned_caseworker == caseworker
+    assert case.current_stage.key == "referral"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"full_name": ""}, "full_name", "This field is required."),
+        ({"cnic": "12345"}, "cnic", "Enter the CNIC as 13 digits"),
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth", "This date cannot be in the future."),
+        ({"date_of_birth": "31/31/1990"}, "date_of_birth", "Enter a valid date."),
+        ({"sex": "x"}, "sex", "Select a valid choice."),
+        ({"programme": ""}, "programme", "This field is required."),
+        ({"programme": "99999"}, "programme", "Select a valid choice."),
+    ],
+)
+def test_invalid_input_shows_the_error_keeps_the_input_and_saves_nothing(
+    client, caseworker, valid, changes, field, message
+):
+    client.force_login(caseworker)
+    response = client.post(reverse("person_register"), {**valid, **changes})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert any(message in e for e in form.errors[field])
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert f'href="#id_{field}"' in body
+    assert 'value="Gul Zaman"' in body or field == "full_name"
+    assert Person.objects.count() == 0 and Case.objects.count() == 0
+    assert AuditEvent.objects.count() == 0
+
+
+def test_other_agency_as_lead_is_refused(client, caseworker, valid):
+    client.force_login(caseworker)
+    other = factories.AgencyFactory()
+    response = client.post(reverse("person_register"), {**valid, "lead_agency": other.pk})
+    assert "A caseworker can only open cases led by their own agency." in response.content.decode()
+    assert Person.objects.count() == 0
+
+
+def test_duplicate_warning_then_confirmation(client, caseworker, valid):
+    client.force_login(caseworker)
+    client.post(reverse("person_register"), valid)
+    first = Person.objects.get()
+    again = {**valid, "full_name": "Gul Zamaan", "cnic": ""}
+    response = client.post(reverse("person_register"), again)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Possible matches" in body
+    assert first.reference in body
+    assert "similar name and same date of birth" in body
+    assert Person.objects.count() == 1
+    response = client.post(reverse("person_register"), {**again, "confirm_not_duplicate": "on"})
+    assert response.status_code == 302
+    assert Person.objects.count() == 2
+
+
+def test_same_cnic_cannot_be_confirmed_away(client, caseworker, valid):
+    client.force_login(caseworker)
+    client.post(reverse("person_register"), valid)
+    response = client.post(
+        reverse("person_register"),
+        {
+            **valid,
+            "full_name": "Other Name",
+            "date_of_birth": "1980-01-01",
+            "confirm_not_duplicate": "on",
+        },
+    )
+    assert "This CNIC is already registered" in response.content.decode()
+    assert Person.objects.count() == 1
+
+
+def test_open_case_for_an_existing_match(client, caseworker, agency, valid, programme):
+    client.force_login(caseworker)
+    person = factories.PersonFactory()
+    response = client.post(
+        reverse("person_open_case", args=[person.reference]),
+        {"programme": programme.pk, "lead_agency": agency.pk},
+    )
+    assert response.status_code == 302
+    assert Case.objects.get().person == person
+    response = client.post(
+        reverse("person_open_case", args=[person.reference]),
+        {"programme": programme.pk, "lead_agency": agency.pk},
+    )
+    assert "already has an open case" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["auditor", "administrator"])
+def test_read_only_roles_cannot_register(client, role, valid, request):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    assert client.get(reverse("person_register")).status_code == 404
+    assert client.post(reverse("person_register"), valid).status_code == 404
+    assert Person.objects.count() == 0
+
+
+class TestPersonPage:
+    def test_visible_only_through_a_visible_case(self, client, caseworker, make_case):
+        mine = make_case()
+        other = factories.CaseFactory()
+        client.force_login(caseworker)
+        assert client.get(reverse("person_detail", args=[mine.person.reference])).status_code == 200
+        assert (
+            client.get(reverse("person_detail", args=[other.person.reference])).status_code == 404
+        )
+
+    def test_cnic_is_masked(self, client, caseworker, make_case):
+        case = make_case(person=factories.PersonFactory(cnic="15602-7654321-9"))
+        client.force_login(caseworker)
+        body = client.get(reverse("person_detail", args=[case.person.reference])).content.decode()
+        assert "7654321" not in body
+        assert "*****-*******-9" in body
+
+    def test_verify_identity_valid_and_invalid(self, client, caseworker, make_case):
+        case = make_case()
+        client.force_login(caseworker)
+        url = reverse("person_verify_identity", args=[case.person.reference])
+        response = client.post(url, {"document_reference": ""}, follow=True)
+        assert "This field is required." in response.content.decode()
+        case.person.refresh_from_db()
+        assert case.person.identity_verified_at is None
+        client.post(url, {"document_reference": "CNIC original seen"})
+        case.person.refresh_from_db()
+        assert case.person.identity_document == "CNIC original seen"
+
+    def test_supervisor_merges_and_reverses(self, client, supervisor, caseworker, make_case):
+        keep = make_case()
+        dup = make_case(person=factories.PersonFactory())
+        # A second open case in the same programme would clash: close it first.
+        dup.status = "closed"
+        dup.save()
+        client.force_login(caseworker)
+        url = reverse("person_merge", args=[keep.person.reference])
+        client.post(url, {"duplicate": dup.person.reference, "reason": "Same person"})
+        dup.person.refresh_from_db()
+        assert dup.person.merged_into is None, "a caseworker cannot merge"
+        client.force_login(supervisor)
+        response = client.post(url, {"duplicate": "RC-0000-000000", "reason": "x"}, follow=True)
+        assert "No person with the reference" in response.content.decode()
+        client.post(url, {"duplicate": dup.person.reference, "reason": "Same person"})
+        dup.person.refresh_from_db()
+        assert dup.person.merged_into == keep.person
+        merge = keep.person.merges_in.get()
+        client.post(
+            reverse("person_unmerge", args=[keep.person.reference, merge.pk]),
+            {"reason": "Brothers"},
+        )
+        dup.person.refresh_from_db()
+        assert dup.person.merged_into is None
+
+
+def test_dates_are_native_date_inputs(client, caseworker):
+    client.force_login(caseworker)
+    body = client.get(reverse("person_register")).content.decode()
+    assert 'type="date" name="date_of_birth"' in body
