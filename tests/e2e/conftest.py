@@ -1,0 +1,132 @@
+"""Browser tests: pytest-django's live_server driven by Playwright with Debian's Chromium.
+
+Later features add their flows here. Every page visited can be checked with
+``assert_accessible`` (axe-core, vendored from npm); any Content-Security-Policy
+violation reported in the browser fails the test.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from casemgmt import factories
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_JS = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+SCREENSHOTS = Path(settings.TEST_ARTIFACTS_DIR) / "screenshots"
+DOC_IMAGES = Path(settings.BASE_DIR) / "docs" / "images"
+PASSWORD = factories.DEMO_PASSWORD
+
+
+def pytest_collection_modifyitems(config, items):
+    if Path(CHROMIUM).exists():
+        return
+    # CI sets CASEMGMT_REQUIRE_BROWSER so a missing browser fails instead of skipping.
+    if os.environ.get("CASEMGMT_REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"{CHROMIUM} is missing: apt-get install chromium")
+    skip = pytest.mark.skip(reason=f"browser tests need {CHROMIUM} (apt-get install chromium)")
+    for item in items:
+        if "tests/e2e" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def csp_violations():
+    return []
+
+
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', function (e) {
+  console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+
+
+def _watch(page, violations):
+    page.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or "CSP violation" in text:
+            violations.append(text)
+
+    page.on("console", on_console)
+    return page
+
+
+@pytest.fixture
+def page(page, csp_violations):
+    """pytest-playwright's page, watched for CSP violations (checked after the test)."""
+    _watch(page, csp_violations)
+    page.set_default_timeout(10_000)
+    yield page
+    assert csp_violations == [], f"Content-Security-Policy violations: {csp_violations}"
+
+
+@pytest.fixture
+def new_page(browser, csp_violations):
+    """Pages in fresh contexts (another user, JavaScript off, a phone), also CSP-watched."""
+    contexts = []
+
+    def make(**context_args):
+        context = browser.new_context(**context_args)
+        contexts.append(context)
+        p = context.new_page()
+        p.set_default_timeout(10_000)
+        return _watch(p, csp_violations)
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert csp_violations == [], f"Content-Security-Policy violations: {csp_violations}"
+
+
+def sign_in(page, live_server, username):
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+
+
+def assert_accessible(page, name: str):
+    """No serious or critical axe-core violation on the current page; saves a screenshot."""
+    page.evaluate(AXE_JS)
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')
+              .map(v => v.id + ': ' + v.help + ' (' + v.nodes.length + ') ' +
+                   v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+        }"""
+    )
+    screenshot(page, name)
+    assert result == [], f"{name}: accessibility violations: {result}"
+
+
+def screenshot(page, name: str):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    # `UPDATE_DOC_SCREENSHOTS=1 make test` refreshes the guide's pictures.
+    if os.environ.get("UPDATE_DOC_SCREENSHOTS"):
+        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, DOC_IMAGES / path.name)
