@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format clean bench-seed
+.PHONY: install run test lint format clean bench-seed bench-caseload
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,8 @@ bench-seed: install
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/python manage.py migrate -v0
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/python manage.py seed_demo --cases 10000
 	rm -f var/bench.sqlite3
+
+# Benchmark: the caseload at 100,000 cases (SQLite file by default; set DATABASE_URL for PostgreSQL).
+bench-caseload: install
+	$(BIN)/python manage.py migrate -v0
+	$(BIN)/python manage.py bench_caseload --cases 100000

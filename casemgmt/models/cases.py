@@ -1,4 +1,7 @@
+import datetime
+
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,6 +123,18 @@ class Case(models.Model):
             models.Index(fields=["assigned_caseworker", "status"], name="case_worker_status_idx"),
             models.Index(fields=["facility", "status"], name="case_facility_status_idx"),
             models.Index(fields=["status", "next_review_due"], name="case_status_due_idx"),
+            # The caseload's default order (newest first) walks this index.
+            models.Index(fields=["-opened_on", "-id"], name="case_opened_idx"),
+            # The caseload's "review due" order (no date last): see selectors.caseload.
+            models.Index(
+                Coalesce(
+                    "next_review_due",
+                    models.Value(datetime.date(9999, 12, 31)),
+                    output_field=models.DateField(),
+                ),
+                models.F("id"),
+                name="case_due_sort_idx",
+            ),
         ]
 
     def __str__(self) -> str:

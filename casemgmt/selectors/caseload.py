@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import DateField, F, Q, QuerySet, Value
@@ -21,6 +22,12 @@ from casemgmt.models.people import normalise_cnic
 PAGE_SIZE = 25
 COUNT_CAP = 1000
 FAR_FUTURE = datetime.date(9999, 12, 31)
+
+
+def due_sort_expression() -> Coalesce:
+    """Review due date with "no date" last; the same expression is indexed (migration 0007)."""
+    return Coalesce("next_review_due", Value(FAR_FUTURE), output_field=DateField())
+
 
 # sort key -> (expression annotated as "sort_value", label is in the form)
 SORTS = {
@@ -48,7 +55,7 @@ class CaseloadPage:
     cases: list[Case]
     next_cursor: str | None
     prev_cursor: str | None
-    count: int
+    count: int | None
     count_capped: bool
     filters: CaseloadFilters = field(default_factory=CaseloadFilters)
 
@@ -69,17 +76,27 @@ def _decode(cursor: str) -> list | None:
     return values
 
 
+REFERENCE = re.compile(r"^(CS|RC)-\d{4}-\d{6}$", re.IGNORECASE)
+
+
+def _search(q: str) -> Q:
+    """References and CNICs are exact (indexed) look-ups; anything else searches names."""
+    if REFERENCE.match(q):
+        ref = q.upper()
+        return Q(reference=ref) if ref.startswith("CS") else Q(person__reference=ref)
+    cnic = normalise_cnic(q)
+    if re.fullmatch(r"\d{5}-\d{7}-\d", cnic):
+        return Q(person__cnic=cnic)
+    # Trigram-indexed on PostgreSQL (migration 0007).
+    return Q(person__full_name__icontains=q)
+
+
 def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
     """The user's caseload with search and filters applied (no ordering, no page)."""
     qs = Case.objects.visible_to(user)
     q = filters.q.strip()
     if q:
-        cnic = normalise_cnic(q)
-        search = Q(reference__iexact=q) | Q(person__reference__iexact=q)
-        search |= Q(person__full_name__icontains=q)
-        if cnic != q or any(ch.isdigit() for ch in q):
-            search |= Q(person__cnic=cnic)
-        qs = qs.filter(search)
+        qs = qs.filter(_search(q))
     if filters.programme:
         qs = qs.filter(programme_id=filters.programme)
     if filters.stage:
@@ -105,9 +122,7 @@ def caseload_page(
     source = SORTS[sort]
     qs = filtered_cases(user, filters)
     if source == "due":
-        qs = qs.annotate(
-            sort_value=Coalesce("next_review_due", Value(FAR_FUTURE), output_field=DateField())
-        )
+        qs = qs.annotate(sort_value=due_sort_expression())
     else:
         qs = qs.annotate(sort_value=F(source))
 
@@ -142,12 +157,13 @@ def caseload_page(
     at_start = (cursor is None) or (backwards and not has_more)
     next_cursor = cursor_for(rows[-1]) if rows and (has_more or backwards) else None
     prev_cursor = cursor_for(rows[0]) if rows and not at_start else None
-    count = filtered_cases(user, filters)[: COUNT_CAP + 1].count()
+    # Counted on the first page only: deeper pages keep what the first one said.
+    count = filtered_cases(user, filters)[: COUNT_CAP + 1].count() if cursor is None else None
     return CaseloadPage(
         cases=rows,
         next_cursor=next_cursor,
         prev_cursor=prev_cursor,
-        count=min(count, COUNT_CAP),
-        count_capped=count > COUNT_CAP,
+        count=None if count is None else min(count, COUNT_CAP),
+        count_capped=count is not None and count > COUNT_CAP,
         filters=filters,
     )

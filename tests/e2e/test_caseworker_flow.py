@@ -18,13 +18,18 @@ TODAY = datetime.date.today().isoformat()
 @pytest.fixture
 def team():
     agency = factories.AgencyFactory(
-        name="Probation and Reclamation Department Swat", short_name="Probation Swat",
+        name="Probation and Reclamation Department Swat",
+        short_name="Probation Swat",
         kind=AgencyKind.PROBATION,
     )
     return {
         "agency": agency,
-        "caseworker": factories.CaseworkerFactory(username="ayesha", first_name="Ayesha", agency=agency),
-        "supervisor": factories.SupervisorFactory(username="imran", first_name="Imran", agency=agency),
+        "caseworker": factories.CaseworkerFactory(
+            username="ayesha", first_name="Ayesha", agency=agency
+        ),
+        "supervisor": factories.SupervisorFactory(
+            username="imran", first_name="Imran", agency=agency
+        ),
     }
 
 
@@ -88,24 +93,39 @@ def test_caseworker_registers_records_evidence_and_moves_a_case(page, new_page, 
 
     page.goto(live_server.url + f"/cases/{case.reference}/")
     add_record(
-        page, "legal", "Add: Legal authority",
-        {"#id_legal-authority-reference": "ATC-SWT-41/2026", "#id_legal-authority-issued_on": TODAY,
-         "#id_legal-authority-issuing_body": "Anti-Terrorism Court, Swat"},
+        page,
+        "legal",
+        "Add: Legal authority",
+        {
+            "#id_legal-authority-reference": "ATC-SWT-41/2026",
+            "#id_legal-authority-issued_on": TODAY,
+            "#id_legal-authority-issuing_body": "Anti-Terrorism Court, Swat",
+        },
         {"#id_legal-authority-kind": "court_order"},
     )
-    expect(page.locator("#section-legal [role=status]")).to_contain_text("Legal authority recorded.")
+    expect(page.locator("#section-legal [role=status]")).to_contain_text(
+        "Legal authority recorded."
+    )
     # A mistake in the eligibility form is shown next to the field and keeps what was typed.
     add_record(
-        page, "legal", "Add: Eligibility decision",
-        {"#id_eligibility-rationale": "No involvement in killing in the court record.",
-         "#id_eligibility-decided_on": "2999-01-01"},
+        page,
+        "legal",
+        "Add: Eligibility decision",
+        {
+            "#id_eligibility-rationale": "No involvement in killing in the court record.",
+            "#id_eligibility-decided_on": "2999-01-01",
+        },
         {"#id_eligibility-decision": "eligible"},
     )
     expect(page.locator("#section-legal .error-summary")).to_contain_text("cannot be in the future")
-    expect(page.locator("#id_eligibility-rationale")).to_have_value("No involvement in killing in the court record.")
+    expect(page.locator("#id_eligibility-rationale")).to_have_value(
+        "No involvement in killing in the court record."
+    )
     page.locator("#id_eligibility-decided_on").fill(TODAY)
     page.locator("#section-legal details[open] form button[type=submit]").click()
-    expect(page.locator("#section-legal [role=status]")).to_contain_text("Eligibility decision recorded.")
+    expect(page.locator("#section-legal [role=status]")).to_contain_text(
+        "Eligibility decision recorded."
+    )
     assert_accessible(page, "06-case-page-evidence")
 
     # Now the move goes through.
@@ -120,7 +140,9 @@ def test_caseworker_registers_records_evidence_and_moves_a_case(page, new_page, 
 
     # A move that needs approval stays pending.
     page.click("text=Move this case…")
-    exit_move = page.locator(".move-card").filter(has_text="Exit (withdrawn, transferred, deceased)")
+    exit_move = page.locator(".move-card").filter(
+        has_text="Exit (withdrawn, transferred, deceased)"
+    )
     exit_move.locator("textarea").fill("Transferred to Punjab's programme by court order")
     exit_move.locator("button[type=submit]").click()
     expect(page.locator(".pending-move")).to_contain_text("waits for a supervisor's approval")
@@ -132,9 +154,13 @@ def test_caseworker_registers_records_evidence_and_moves_a_case(page, new_page, 
     expect(supervisor.locator("table")).to_contain_text(case.reference)
     assert_accessible(supervisor, "07-approvals")
     supervisor.click(f"text={case.reference}")
-    supervisor.fill(f"#approve-reason-{StageTransition.objects.get(status='pending').pk}", "Court order seen")
+    supervisor.fill(
+        f"#approve-reason-{StageTransition.objects.get(status='pending').pk}", "Court order seen"
+    )
     supervisor.click("button:has-text('Approve')")
-    expect(supervisor.locator(".alert-success")).to_contain_text("Approved: the case moved to “Exited”.")
+    expect(supervisor.locator(".alert-success")).to_contain_text(
+        "Approved: the case moved to “Exited”."
+    )
     case.refresh_from_db()
     assert case.current_stage.key == "exited" and case.status == "closed"
     screenshot(supervisor, "08-approved")
