@@ -42,6 +42,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def shipped_configuration(request):
+    """Live-server tests run in flushed transactional databases: put back what the
+    migrations ship (default programme, role groups) if a flush removed it."""
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from casemgmt import default_programme
+    from casemgmt.models import Programme
+    from casemgmt.roles import sync_role_groups
+
+    if not Programme.objects.filter(code=default_programme.PROGRAMME["code"]).exists():
+        default_programme.install(apps)
+        sync_role_groups(apps)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
