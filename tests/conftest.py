@@ -38,8 +38,23 @@ def administrator(db, agency):
     return factories.AdministratorFactory(agency=agency)
 
 
+def ensure_shipped_configuration() -> None:
+    """Transactional tests (threads, live server) end with a flush that empties every
+    table, including what the data migrations ship; put it back when it is missing."""
+    from django.apps import apps
+
+    from casemgmt import default_programme
+    from casemgmt.models import Programme
+    from casemgmt.roles import sync_role_groups
+
+    if not Programme.objects.filter(code=default_programme.PROGRAMME["code"]).exists():
+        default_programme.install(apps)
+        sync_role_groups(apps)
+
+
 @pytest.fixture
 def programme(db):
+    ensure_shipped_configuration()
     return factories.default_programme()
 
 

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 
 from casemgmt import factories
+from tests.conftest import ensure_shipped_configuration
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -44,20 +45,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def shipped_configuration(request):
-    """Live-server tests run in flushed transactional databases: put back what the
-    migrations ship (default programme, role groups) if a flush removed it."""
-    if "live_server" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
-    from django.apps import apps
-
-    from casemgmt import default_programme
-    from casemgmt.models import Programme
-    from casemgmt.roles import sync_role_groups
-
-    if not Programme.objects.filter(code=default_programme.PROGRAMME["code"]).exists():
-        default_programme.install(apps)
-        sync_role_groups(apps)
+    """Live-server tests run in transactional databases flushed after each test."""
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        ensure_shipped_configuration()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from casemgmt import factories
 from casemgmt.models import AgencyKind, Case, StageTransition
 from tests.e2e.conftest import assert_accessible, screenshot, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TODAY = datetime.date.today().isoformat()
 

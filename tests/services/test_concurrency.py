@@ -11,7 +11,7 @@ from casemgmt.models import Case, StageTransition
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_conflicting_moves_at_the_same_time(programme, stages):
     agency = factories.AgencyFactory()
     alice = factories.CaseworkerFactory(agency=agency)
@@ -60,7 +60,7 @@ def test_conflicting_moves_at_the_same_time(programme, stages):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_conflicting_immediate_moves_without_version(programme, stages):
     """Even callers that send no version cannot both move the case: the row lock serialises them."""
     agency = factories.AgencyFactory()
