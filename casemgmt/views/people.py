@@ -102,7 +102,10 @@ def person_detail(request, reference):
         .filter(person=person)
         .select_related("programme", "current_stage", "lead_agency")
     )
-    merges = PersonMerge.objects.filter(survivor=person).select_related("merged", "merged_by")
+    merges = list(PersonMerge.objects.filter(survivor=person).select_related("merged", "merged_by"))
+    for merge in merges:
+        # One form per merge, each with its own field ids.
+        merge.unmerge_form = UnmergeForm(prefix=f"unmerge-{merge.pk}")
     return render(
         request,
         "casemgmt/person_detail.html",
@@ -111,8 +114,7 @@ def person_detail(request, reference):
             "cases": cases,
             "merges": merges,
             "identity_form": VerifyIdentityForm(),
-            "merge_form": MergeForm(),
-            "unmerge_form": UnmergeForm(),
+            "merge_form": MergeForm(prefix="merge"),
             "can_write": request.user.role in access.WRITER_ROLES,
             "can_merge": access.can_merge_people(request.user),
             "open_case_form": OpenCaseForm(user=request.user),
@@ -120,9 +122,9 @@ def person_detail(request, reference):
     )
 
 
-def _person_form_post(request, reference, form_class, action):
+def _person_form_post(request, reference, form_class, action, prefix=None):
     person = visible_person_or_404(request.user, reference)
-    form = form_class(request.POST)
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
             result = action(person, form.cleaned_data)
@@ -166,7 +168,7 @@ def person_merge(request, reference):
             "survivor": person.reference,
         }
 
-    return _person_form_post(request, reference, MergeForm, action)
+    return _person_form_post(request, reference, MergeForm, action, prefix="merge")
 
 
 @require_POST
@@ -177,7 +179,7 @@ def person_unmerge(request, reference, merge_id):
         people.person_unmerge(by=request.user, merge=merge, reason=data["reason"])
         return _("The merge was reversed.")
 
-    return _person_form_post(request, reference, UnmergeForm, action)
+    return _person_form_post(request, reference, UnmergeForm, action, prefix=f"unmerge-{merge_id}")
 
 
 @login_required

@@ -58,6 +58,8 @@ def test_caseworker_registers_records_evidence_and_moves_a_case(page, new_page, 
     # Someone with a similar name and the same birth date is already registered elsewhere.
     factories.PersonFactory(full_name="Muhammad Gul Khan", date_of_birth=datetime.date(1992, 3, 14))
 
+    page.goto(live_server.url + "/accounts/login/")
+    assert_accessible(page, "00-sign-in")
     sign_in(page, live_server, "ayesha")
     assert_accessible(page, "01-home")
     page.goto(live_server.url + "/cases/")
@@ -87,6 +89,7 @@ def test_caseworker_registers_records_evidence_and_moves_a_case(page, new_page, 
 
     # Record the evidence the gates need: identity, legal authority, eligibility.
     page.goto(live_server.url + f"/people/{case.person.reference}/")
+    assert_accessible(page, "05b-person-page")
     page.fill("#id_document_reference", "CNIC original seen")
     page.click("text=Record identity as verified")
     expect(page.locator(".alert-success")).to_contain_text("Identity verified.")
@@ -241,3 +244,25 @@ def test_small_screen_and_keyboard(new_page, live_server, team):
     expect(phone.locator(".skip-link")).to_be_focused()
     phone.keyboard.press("Enter")
     expect(phone).to_have_url(re.compile(r"#main$"))
+
+
+def test_a_csp_violation_is_caught(page, live_server, csp_violations):
+    """The guard every browser test relies on: an inline script is blocked and reported."""
+    page.goto(live_server.url + "/accounts/login/")
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.x = 1';"
+        " document.body.appendChild(s); }"
+    )
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.x") is None, "the inline script must not run"
+    assert any("script-src" in v for v in csp_violations), csp_violations
+    csp_violations.clear()
+
+
+def test_full_page_record_form_is_accessible(page, live_server, team):
+    case = factories.CaseFactory(lead_agency=team["agency"])
+    sign_in(page, live_server, "ayesha")
+    page.goto(live_server.url + f"/cases/{case.reference}/add/review/")
+    page.click("main form button[type=submit]")
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_accessible(page, "10-record-form-errors")

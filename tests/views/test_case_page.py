@@ -405,3 +405,55 @@ def test_case_page_query_count_is_constant(
     add(15)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+class TestSupervisorForms:
+    def test_resolve_escalation_valid_and_invalid(self, client, caseworker, supervisor, make_case):
+        case = make_case("released")
+        esc = evidence.raise_escalation(case=case, by=caseworker, trigger="threat", description="d")
+        url = reverse("record_action", args=[case.reference, "resolve-escalation", esc.pk])
+        client.force_login(supervisor)
+        response = client.post(url, {"resolution": ""})
+        assert "This field is required." in response.content.decode()
+        esc.refresh_from_db()
+        assert esc.status == "open"
+        client.post(url, {"resolution": "Visit made; family reassured"})
+        esc.refresh_from_db()
+        assert esc.status == "resolved"
+
+    def test_assign_caseworker_valid_and_invalid(
+        self, client, supervisor, other_caseworker, make_case
+    ):
+        case = make_case()
+        client.force_login(supervisor)
+        url = reverse("assign_caseworker", args=[case.reference])
+        outsider = factories.CaseworkerFactory()
+        response = client.post(
+            url, {"caseworker": outsider.pk, "version": case.version}, follow=True
+        )
+        assert "Choose a caseworker from an agency on the team." in response.content.decode()
+        response = client.post(
+            url, {"caseworker": other_caseworker.pk, "version": case.version + 5}, follow=True
+        )
+        assert "changed by someone else" in response.content.decode()
+        client.post(url, {"caseworker": other_caseworker.pk, "version": case.version})
+        case.refresh_from_db()
+        assert case.assigned_caseworker == other_caseworker
+
+    def test_unmerge_needs_a_reason(self, client, supervisor, make_case):
+        from casemgmt.services import people as people_services
+
+        keep = make_case()
+        dup = factories.PersonFactory()
+        merge = people_services.person_merge(
+            by=supervisor, survivor=keep.person, duplicate=dup, reason="same"
+        )
+        client.force_login(supervisor)
+        response = client.post(
+            reverse("person_unmerge", args=[keep.person.reference, merge.pk]),
+            {f"unmerge-{merge.pk}-reason": ""},
+            follow=True,
+        )
+        assert "This field is required." in response.content.decode()
+        merge.refresh_from_db()
+        assert merge.reversed_at is None

@@ -168,19 +168,21 @@ class TestPersonPage:
         dup.save()
         client.force_login(caseworker)
         url = reverse("person_merge", args=[keep.person.reference])
-        client.post(url, {"duplicate": dup.person.reference, "reason": "Same person"})
+        client.post(url, {"merge-duplicate": dup.person.reference, "merge-reason": "Same person"})
         dup.person.refresh_from_db()
         assert dup.person.merged_into is None, "a caseworker cannot merge"
         client.force_login(supervisor)
-        response = client.post(url, {"duplicate": "RC-0000-000000", "reason": "x"}, follow=True)
+        response = client.post(
+            url, {"merge-duplicate": "RC-0000-000000", "merge-reason": "x"}, follow=True
+        )
         assert "No person with the reference" in response.content.decode()
-        client.post(url, {"duplicate": dup.person.reference, "reason": "Same person"})
+        client.post(url, {"merge-duplicate": dup.person.reference, "merge-reason": "Same person"})
         dup.person.refresh_from_db()
         assert dup.person.merged_into == keep.person
         merge = keep.person.merges_in.get()
         client.post(
             reverse("person_unmerge", args=[keep.person.reference, merge.pk]),
-            {"reason": "Brothers"},
+            {f"unmerge-{merge.pk}-reason": "Brothers"},
         )
         dup.person.refresh_from_db()
         assert dup.person.merged_into is None
