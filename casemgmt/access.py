@@ -1,36 +1,219 @@
-"""The one access policy: which cases a user may see and what they may do.
+"""The one access policy: which cases a user may see, what they may do, and which
+information classes they may read. Every view, form, export and admin page asks here.
 
-Querysets are scoped here (``Case.objects.visible_to(user)``) and services
-ask the ``can_*`` predicates before writing.
+- Cases are scoped at the source: ``Case.objects.visible_to(user)``.
+- Information is split into classes (DOMAIN.md, "Who may see what"); each field,
+  record kind and note category is declared in exactly one class below, and each
+  agency kind (and the auditor role) is granted a set of classes.
 """
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casemgmt.errors import NotPermitted
+from casemgmt.models.agencies import AgencyKind
 from casemgmt.roles import Role
 
 WRITER_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 
 
-def _is_writer(user) -> bool:
-    return bool(user and user.is_active and user.role in WRITER_ROLES)
+class InfoClass(models.TextChoices):
+    CASE = "case", gettext_lazy("Case record")
+    IDENTITY = "identity", gettext_lazy("Identity")
+    LOCATION = "location", gettext_lazy("Location")
+    LEGAL = "legal", gettext_lazy("Legal")
+    RISK = "risk", gettext_lazy("Risk")
+    CLINICAL = "clinical", gettext_lazy("Clinical")
+    SECURITY = "security", gettext_lazy("Security")
+    INTERVENTION = "intervention", gettext_lazy("Intervention")
 
 
-def visible_cases_filter(user) -> Q:
-    """Cases whose team includes the user's agency, or assigned to the user."""
-    from casemgmt.models import CaseTeamMember
+C = InfoClass
 
+# Each person field in exactly one class.
+PERSON_FIELD_CLASSES: dict[str, InfoClass] = {
+    "id": C.CASE,
+    "reference": C.CASE,
+    "full_name": C.CASE,
+    "date_of_birth": C.CASE,
+    "sex": C.CASE,
+    "languages": C.CASE,
+    "created_at": C.CASE,
+    "created_by": C.CASE,
+    "merged_into": C.CASE,
+    "cnic": C.IDENTITY,
+    "aliases": C.IDENTITY,
+    "family_contacts": C.IDENTITY,
+    "identity_verified_at": C.IDENTITY,
+    "identity_verified_by": C.IDENTITY,
+    "identity_document": C.IDENTITY,
+    "district": C.LOCATION,
+    "province": C.LOCATION,
+    "group_category": C.RISK,
+}
+
+# Each kind of case record in exactly one class.
+RECORD_CLASSES: dict[str, InfoClass] = {
+    "stage_move": C.CASE,
+    "team": C.CASE,
+    "legal_authority": C.LEGAL,
+    "eligibility": C.LEGAL,
+    "consent": C.LEGAL,
+    "sharing_consent": C.LEGAL,
+    "renunciation": C.LEGAL,
+    "undertaking": C.LEGAL,
+    "assessment": C.RISK,
+    "escalation": C.RISK,
+    "review": C.INTERVENTION,
+    "referral": C.INTERVENTION,
+    "monitoring_plan": C.LOCATION,
+    "note": C.INTERVENTION,
+}
+
+# Each note category in exactly one class.
+NOTE_CATEGORY_CLASSES: dict[str, InfoClass] = {
+    "custody_conduct": C.INTERVENTION,
+    "counselling": C.CLINICAL,
+    "family": C.INTERVENTION,
+    "security_concern": C.SECURITY,
+    "health": C.CLINICAL,
+    "education": C.INTERVENTION,
+    "general": C.INTERVENTION,
+}
+
+# Escalation triggers whose content belongs to a narrower class than "risk".
+ESCALATION_TRIGGER_CLASSES: dict[str, InfoClass] = {
+    "security_information": C.SECURITY,
+    "listed_contact": C.SECURITY,
+    "mental_health": C.CLINICAL,
+}
+
+_ALL = frozenset(InfoClass)
+
+# What staff of each kind of agency may read (DOMAIN.md: clinical for health and
+# counselling staff; security for police; identity and location for those who
+# need to find or identify the person).
+AGENCY_KIND_CLASSES: dict[str, frozenset[InfoClass]] = {
+    AgencyKind.PRISON: frozenset({C.CASE, C.IDENTITY, C.LOCATION, C.LEGAL, C.RISK, C.INTERVENTION}),
+    AgencyKind.PROBATION: frozenset(
+        {C.CASE, C.IDENTITY, C.LOCATION, C.LEGAL, C.RISK, C.INTERVENTION}
+    ),
+    AgencyKind.POLICE: frozenset(
+        {C.CASE, C.IDENTITY, C.LOCATION, C.LEGAL, C.RISK, C.SECURITY, C.INTERVENTION}
+    ),
+    AgencyKind.COUNSELLING: frozenset({C.CASE, C.LEGAL, C.RISK, C.CLINICAL, C.INTERVENTION}),
+    AgencyKind.HEALTH: frozenset({C.CASE, C.RISK, C.CLINICAL, C.INTERVENTION}),
+    AgencyKind.SOCIAL_WELFARE: frozenset({C.CASE, C.LOCATION, C.RISK, C.INTERVENTION}),
+    AgencyKind.FAMILY_LIAISON: frozenset({C.CASE, C.IDENTITY, C.LOCATION, C.INTERVENTION}),
+    AgencyKind.EDUCATION: frozenset({C.CASE, C.INTERVENTION}),
+    AgencyKind.LEGAL: frozenset({C.CASE, C.IDENTITY, C.LEGAL, C.INTERVENTION}),
+}
+# Oversight reads decisions and their basis, not clinical or security content.
+AUDITOR_CLASSES = frozenset({C.CASE, C.LEGAL, C.RISK, C.INTERVENTION})
+NEVER_FOR_NGOS = frozenset({C.RISK, C.SECURITY})
+
+# Statutory agencies act under legal authority; every other agency joins a case
+# (or receives a referral) only with the person's consent or a recorded order.
+CONSENT_EXEMPT_KINDS = frozenset(
+    {AgencyKind.PRISON, AgencyKind.PROBATION, AgencyKind.POLICE, AgencyKind.LEGAL}
+)
+
+
+def info_classes(user) -> frozenset[InfoClass]:
+    """The information classes ``user`` may read on the cases they can see."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
     if user.role == Role.AUDITOR:
-        return Q()
-    if user.role not in WRITER_ROLES:
-        return Q(pk__in=[])
+        return AUDITOR_CLASSES
+    if user.role not in WRITER_ROLES or user.agency is None:
+        return frozenset()
+    classes = AGENCY_KIND_CLASSES.get(user.agency.kind, frozenset({C.CASE}))
+    if user.agency.is_ngo:
+        classes = classes - NEVER_FOR_NGOS
+    return classes
+
+
+def can_read(user, info_class: str) -> bool:
+    return info_class in info_classes(user)
+
+
+def note_class(category: str) -> InfoClass:
+    return NOTE_CATEGORY_CLASSES[category]
+
+
+def escalation_class(trigger: str) -> InfoClass:
+    return ESCALATION_TRIGGER_CLASSES.get(trigger, C.RISK)
+
+
+# --- which cases ------------------------------------------------------------------
+
+
+def _is_writer(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role in WRITER_ROLES)
+
+
+def _scope_filter(user) -> Q:
+    """Cases the user works on: agency on the team, assigned, or programme supervised."""
+    from casemgmt.models import CaseTeamMember, Programme
+
     on_team = CaseTeamMember.objects.filter(
         case=OuterRef("pk"), agency_id=user.agency_id, left_on__isnull=True
     )
-    return Q(Exists(on_team)) | Q(assigned_caseworker=user)
+    supervises = Programme.supervisors.through.objects.filter(
+        programme_id=OuterRef("programme_id"), user_id=user.pk
+    )
+    return Q(Exists(on_team)) | Q(assigned_caseworker_id=user.pk) | Q(Exists(supervises))
+
+
+def _allow_listed(user) -> Exists:
+    from casemgmt.models import CaseAccessGrant
+
+    return Exists(
+        CaseAccessGrant.objects.filter(
+            case=OuterRef("pk"), user_id=user.pk, revoked_at__isnull=True
+        )
+    )
+
+
+def _glass(user) -> Exists:
+    from casemgmt.models import BreakGlassGrant
+
+    return Exists(
+        BreakGlassGrant.objects.filter(
+            case=OuterRef("pk"), user_id=user.pk, expires_at__gt=timezone.now()
+        )
+    )
+
+
+def visible_cases_filter(user) -> Q:
+    """Everything ``Case.objects.visible_to`` returns; restricted cases need the allow-list."""
+    if not user.is_active:
+        return Q(pk__in=[])
+    if user.role == Role.AUDITOR:
+        base = Q()
+    elif user.role in WRITER_ROLES:
+        base = _scope_filter(user)
+    else:
+        return Q(pk__in=[])
+    return (base & (Q(is_restricted=False) | Q(_allow_listed(user)))) | Q(_glass(user))
+
+
+def _in_scope(user, case) -> bool:
+    from casemgmt.models import Case
+
+    return Case.objects.filter(pk=case.pk).filter(_scope_filter(user)).exists()
+
+
+def _restriction_ok(user, case) -> bool:
+    return (
+        not case.is_restricted
+        or case.access_grants.filter(user_id=user.pk, revoked_at__isnull=True).exists()
+    )
 
 
 def agency_on_team(case, agency_id) -> bool:
@@ -38,10 +221,8 @@ def agency_on_team(case, agency_id) -> bool:
 
 
 def can_write_case(user, case) -> bool:
-    """Caseworkers and supervisors of an agency on the case team (or the assignee)."""
-    if not _is_writer(user):
-        return False
-    return case.assigned_caseworker_id == user.pk or agency_on_team(case, user.agency_id)
+    """Caseworkers and supervisors working on the case (never through break-the-glass)."""
+    return _is_writer(user) and _in_scope(user, case) and _restriction_ok(user, case)
 
 
 def ensure_can_write_case(user, case) -> None:
@@ -56,19 +237,58 @@ def ensure_writer(user) -> None:
         raise NotPermitted(_("Your role does not allow changes to case records."))
 
 
-def can_approve(user) -> bool:
-    return bool(
+def can_move_case(user, case) -> bool:
+    """Moving a case shows every gate's reason, which cites legal and risk records."""
+    return can_write_case(user, case) and {C.LEGAL, C.RISK} <= info_classes(user)
+
+
+def can_approve(user, case=None) -> bool:
+    if not (
         user
+        and user.is_authenticated
         and user.is_active
         and user.role == Role.SUPERVISOR
         and user.has_perm("casemgmt.approve_stagetransition")
-    )
+    ):
+        return False
+    return case is None or can_write_case(user, case)
 
 
 def can_merge_people(user) -> bool:
     return bool(
         user
+        and user.is_authenticated
         and user.is_active
         and user.role == Role.SUPERVISOR
         and user.has_perm("casemgmt.merge_person")
     )
+
+
+def can_manage_restriction(user, case) -> bool:
+    return bool(user and user.role == Role.SUPERVISOR and can_write_case(user, case))
+
+
+def has_break_glass(user, case) -> bool:
+    return case.break_glass_grants.filter(user_id=user.pk, expires_at__gt=timezone.now()).exists()
+
+
+# --- notes ---------------------------------------------------------------------------
+
+
+def note_visibility_filter(user, case) -> Q:
+    """Notes whose visibility rule lets ``user`` know they exist."""
+    from casemgmt.models import NoteVisibility
+
+    q = Q(visibility=NoteVisibility.CASE_TEAM)
+    if user.agency_id:
+        q |= Q(visibility=NoteVisibility.MY_AGENCY, agency_id=user.agency_id)
+    if user.role == Role.SUPERVISOR:
+        q |= Q(visibility=NoteVisibility.SUPERVISORS)
+    if user.role == Role.AUDITOR:
+        # Oversight sees that every note exists; content still follows the class rules.
+        q = Q()
+    return q
+
+
+def can_read_note_content(user, note) -> bool:
+    return can_read(user, note_class(note.category))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from casemgmt import workflow
+from casemgmt import access, workflow
 from casemgmt.demo import demo_agency
 from casemgmt.factories import FacilityFactory, default_programme
 from casemgmt.models import (
@@ -38,7 +38,7 @@ from casemgmt.models import (
     User,
 )
 from casemgmt.services import cases as case_services
-from casemgmt.services import evidence, people
+from casemgmt.services import evidence, notes, people, referrals, restriction, sharing
 from casemgmt.services.references import CASE_PREFIX, PERSON_PREFIX, allocate_references
 
 # (name, CNIC, date of birth, district, category, final stage, lead agency short name, story)
@@ -490,6 +490,15 @@ def seed_demo_cases() -> int:
             facility=facility if lead == prison else None,
             opened_on=timezone.localdate(start),
         )
+        # The person's consent to share with support agencies comes before they join.
+        sharing.sharing_record(
+            case=case,
+            by=crew.writer,
+            basis="consent",
+            agency_kinds=["counselling", "health", "education", "social_welfare", "family_liaison"],
+            purpose="rehabilitation",
+            given_on=timezone.localdate(start),
+        )
         case_services.team_add_agency(
             case=case, by=crew.writer, agency=counselling, role=TeamRole.COUNSELLING
         )
@@ -501,8 +510,65 @@ def seed_demo_cases() -> int:
                 role=TeamRole.SUPPORT,
             )
         _drive(case, path, crew, start, story)
+        _add_notes_and_referrals(case, crew, final)
+        if story == "escalation":
+            # A high-profile case: only its allow-list may open it.
+            restriction.case_set_restricted(case=case, by=crew.approver, restricted=True)
+            restriction.allow_list_add(case=case, by=crew.approver, user=crew.writer)
         created += 1
+    programme.supervisors.add(User.objects.get(username="supervisor"))
     return created
+
+
+NOTE_TEXTS = [
+    ("custody_conduct", "case_team", "Attends classes regularly; no conduct reports this month."),
+    (
+        "counselling",
+        "case_team",
+        "Session focused on anger and grief after the death of a brother.",
+    ),
+    ("family", "case_team", "Mother visited; family ready to receive him and supports the plan."),
+    (
+        "security_concern",
+        "my_agency",
+        "Visitor log shows a contact previously linked to the group.",
+    ),
+    ("education", "case_team", "Passed the electrician module assessment."),
+]
+
+
+def _add_notes_and_referrals(case: Case, crew: Crew, final: str) -> None:
+    users = {u.username: u for u in User.objects.filter(agency__isnull=False)}
+    authors = {
+        "custody_conduct": crew.writer,
+        "counselling": users["counsellor"],
+        "family": users["caseworker"],
+        "security_concern": users["police.liaison"],
+        "education": users["tevta.instructor"],
+    }
+    for category, visibility, body in NOTE_TEXTS[: 2 + case.pk % 4]:
+        author = authors[category]
+        if not access.can_write_case(author, case):
+            continue
+        notes.note_add(case=case, by=author, category=category, visibility=visibility, body=body)
+    if final in {"released", "completed", "suspended"}:
+        tevta = demo_agency("TEVTA")
+        referral = referrals.referral_send(
+            case=case,
+            by=crew.writer,
+            to_agency=tevta,
+            service="vocational",
+            reason="Electrician course before and after release.",
+        )
+        referrals.referral_accept(referral=referral, by=users["tevta.instructor"])
+    if final in {"release_preparation", "counselling"}:
+        referrals.referral_send(
+            case=case,
+            by=crew.writer,
+            to_agency=demo_agency("DHO Swat"),
+            service="health",
+            reason="Sleep problems and flashbacks reported; assessment for trauma care.",
+        )
 
 
 FIRST_NAMES = [

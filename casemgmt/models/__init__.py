@@ -21,6 +21,8 @@ from casemgmt.models.evidence import (
     Position,
     Renunciation,
     RenunciationKind,
+    ReviewAction,
+    ReviewAttendee,
     ReviewKind,
     ReviewPosition,
     Undertaking,
@@ -33,6 +35,15 @@ from casemgmt.models.monitoring import (
     EscalationTrigger,
     MonitoringPlan,
 )
+from casemgmt.models.notes import (
+    Note,
+    NoteCategory,
+    NoteVisibility,
+    Notification,
+    Referral,
+    ReferralService,
+    ReferralStatus,
+)
 from casemgmt.models.people import GroupCategory, Person, PersonMerge, Sex
 from casemgmt.models.programmes import (
     SIDE_STAGE_KINDS,
@@ -43,10 +54,31 @@ from casemgmt.models.programmes import (
     TransitionGate,
 )
 from casemgmt.models.sequences import ReferenceSequence
+from casemgmt.models.sharing import (
+    BreakGlassGrant,
+    CaseAccessGrant,
+    SharingBasis,
+    SharingConsent,
+    SharingPurpose,
+)
 from casemgmt.models.users import User
 from casemgmt.models.workflow import StageTransition, TransitionStatus
 
 __all__ = [
+    "BreakGlassGrant",
+    "CaseAccessGrant",
+    "Note",
+    "NoteCategory",
+    "NoteVisibility",
+    "Notification",
+    "Referral",
+    "ReferralService",
+    "ReferralStatus",
+    "ReviewAction",
+    "ReviewAttendee",
+    "SharingBasis",
+    "SharingConsent",
+    "SharingPurpose",
     "SIDE_STAGE_KINDS",
     "Agency",
     "AgencyKind",

@@ -21,6 +21,11 @@ class Agency(models.Model):
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices, db_index=True)
     district = models.CharField(_("district"), max_length=100, blank=True)
+    is_ngo = models.BooleanField(
+        _("non-governmental organisation"),
+        default=False,
+        help_text=_("NGOs never see risk or security information."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

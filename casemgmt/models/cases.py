@@ -99,6 +99,11 @@ class Case(models.Model):
     next_review_due = models.DateField(_("next review due"), null=True, blank=True)
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    is_restricted = models.BooleanField(
+        _("restricted"),
+        default=False,
+        help_text=_("Only the users on the case's allow-list may open it."),
+    )
     # Optimistic lock: every change to the case bumps it (compare-and-swap).
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(default=timezone.now)

@@ -168,6 +168,7 @@ class MultiAgencyReview(RecordedModel):
     case = models.ForeignKey("casemgmt.Case", on_delete=models.CASCADE, related_name="reviews")
     kind = models.CharField(_("kind"), max_length=24, choices=ReviewKind.choices)
     held_on = models.DateField(_("held on"), validators=[validate_not_future])
+    agenda = models.TextField(_("agenda"), blank=True)
     decision = models.TextField(_("decision"))
     minutes = models.TextField(_("minutes"), blank=True)
     recommended_stage = models.ForeignKey(
@@ -240,3 +241,47 @@ class Undertaking(RecordedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.guarantor_name}"
+
+
+class ReviewAttendee(models.Model):
+    """A person who attended a review, and the agency they represented."""
+
+    review = models.ForeignKey(
+        MultiAgencyReview, on_delete=models.CASCADE, related_name="attendees"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    agency = models.ForeignKey(
+        "casemgmt.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["review", "id"]
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"
+
+
+class ReviewAction(models.Model):
+    """An action agreed at a review, with its owner and due date."""
+
+    review = models.ForeignKey(MultiAgencyReview, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField(_("action"))
+    owner = models.ForeignKey(
+        "casemgmt.User",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="review_actions",
+    )
+    due_on = models.DateField(_("due on"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("review action")
+        verbose_name_plural = _("review actions")
+        indexes = [models.Index(fields=["owner", "done_at"], name="review_action_owner_idx")]
+
+    def __str__(self) -> str:
+        return self.description[:60]

@@ -30,6 +30,13 @@ class Programme(models.Model):
         _("juveniles need a juvenile-trained caseworker"), default=True
     )
     is_active = models.BooleanField(_("active"), default=True)
+    supervisors = models.ManyToManyField(
+        "casemgmt.User",
+        verbose_name=_("programme supervisors"),
+        blank=True,
+        related_name="supervised_programmes",
+        help_text=_("Supervisors who see and decide on every case of the programme."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,7 +1,7 @@
-"""A case's timeline: one ordered UNION query over every kind of record.
+"""A case's timeline: one ordered UNION query over every kind of record the viewer may see.
 
-Each source maps its model onto the same columns (kind, id, at, actor,
-code, text1, text2); later features add their records to ``SOURCES``.
+Each source maps its model onto the same columns (kind, id, at, actor, code,
+text1, text2) and names its information class; later features add sources.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import CharField, F, IntegerField, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce
 
+from casemgmt import access
 from casemgmt.models import (
     Assessment,
     Case,
@@ -22,6 +23,8 @@ from casemgmt.models import (
     LegalAuthority,
     MonitoringPlan,
     MultiAgencyReview,
+    Note,
+    Referral,
     Renunciation,
     StageTransition,
     Undertaking,
@@ -56,8 +59,36 @@ def _source(
     )
 
 
-SOURCES: list[Callable[[Case], QuerySet]] = [
-    lambda case: _source(
+def _escalations(case: Case, user) -> QuerySet:
+    hidden = [
+        t for t, c in access.ESCALATION_TRIGGER_CLASSES.items() if not access.can_read(user, c)
+    ]
+    return _source(
+        Escalation.objects.filter(case=case).exclude(trigger__in=hidden),
+        "escalation",
+        at="raised_at",
+        actor="raised_by",
+        code="trigger",
+        text1="status",
+    )
+
+
+def _notes(case: Case, user) -> QuerySet:
+    # Only that a note was written and its category: content lives on the notes list.
+    return _source(
+        Note.objects.filter(case=case, superseded_by__isnull=True).filter(
+            access.note_visibility_filter(user, case)
+        ),
+        "note",
+        at="created_at",
+        actor="author",
+        code="category",
+    )
+
+
+# kind -> builder(case, user); the kind's information class is access.RECORD_CLASSES[kind].
+SOURCES: dict[str, Callable[[Case, object], QuerySet]] = {
+    "stage_move": lambda case, user: _source(
         StageTransition.objects.filter(case=case),
         "stage_move",
         at="requested_at",
@@ -66,7 +97,7 @@ SOURCES: list[Callable[[Case], QuerySet]] = [
         text1="from_stage__name",
         text2="to_stage__name",
     ),
-    lambda case: _source(
+    "legal_authority": lambda case, user: _source(
         LegalAuthority.objects.filter(case=case),
         "legal_authority",
         at="recorded_at",
@@ -75,7 +106,7 @@ SOURCES: list[Callable[[Case], QuerySet]] = [
         text1="reference",
         text2="issuing_body",
     ),
-    lambda case: _source(
+    "eligibility": lambda case, user: _source(
         Eligibility.objects.filter(case=case),
         "eligibility",
         at="recorded_at",
@@ -84,7 +115,7 @@ SOURCES: list[Callable[[Case], QuerySet]] = [
         text1="rule_applied",
         text2="revocation_reason",
     ),
-    lambda case: _source(
+    "consent": lambda case, user: _source(
         Consent.objects.filter(case=case),
         "consent",
         at="recorded_at",
@@ -92,7 +123,7 @@ SOURCES: list[Callable[[Case], QuerySet]] = [
         text1="terms_version",
         text2="privacy_notice_version",
     ),
-    lambda case: _source(
+    "renunciation": lambda case, user: _source(
         Renunciation.objects.filter(case=case),
         "renunciation",
         at="recorded_at",
@@ -101,7 +132,7 @@ SOURCES: list[Callable[[Case], QuerySet]] = [
         text1="witness_name",
         text2="verified_by__username",
     ),
-    lambda case: _source(
+    "review": lambda case, user: _source(
         MultiAgencyReview.objects.filter(case=case),
         "review",
         at="recorded_at",
@@ -110,7 +141,7 @@ SOURCES: list[Callable[[Case], QuerySet]] = [
         text1="decision",
         text2="recommended_stage__name",
     ),
-    lambda case: _source(
+    "undertaking": lambda case, user: _source(
         Undertaking.objects.filter(case=case),
         "undertaking",
         at="recorded_at",
@@ -118,7 +149,7 @@ SOURCES: list[Callable[[Case], QuerySet]] = [
         code="kind",
         text1="guarantor_name",
     ),
-    lambda case: _source(
+    "assessment": lambda case, user: _source(
         Assessment.objects.filter(case=case),
         "assessment",
         at="recorded_at",
@@ -126,24 +157,25 @@ SOURCES: list[Callable[[Case], QuerySet]] = [
         code="kind",
         text1="overall_concern",
     ),
-    lambda case: _source(
+    "monitoring_plan": lambda case, user: _source(
         MonitoringPlan.objects.filter(case=case),
         "monitoring_plan",
         at="recorded_at",
         actor="recorded_by",
         code="contact_frequency",
-        text1="residence",
     ),
-    lambda case: _source(
-        Escalation.objects.filter(case=case),
-        "escalation",
-        at="raised_at",
-        actor="raised_by",
-        code="trigger",
-        text1="status",
-        text2="description",
+    "escalation": _escalations,
+    "note": _notes,
+    "referral": lambda case, user: _source(
+        Referral.objects.filter(case=case),
+        "referral",
+        at="sent_at",
+        actor="sent_by",
+        code="status",
+        text1="service",
+        text2="to_agency__name",
     ),
-]
+}
 
 
 @dataclass(frozen=True)
@@ -157,9 +189,17 @@ class TimelineEntry:
     text2: str
 
 
-def case_timeline(case: Case, *, limit: int = 200) -> list[TimelineEntry]:
-    """Newest first; two queries whatever the number of records (UNION + actors)."""
-    first, *rest = [source(case) for source in SOURCES]
+def case_timeline(case: Case, user, *, limit: int = 200) -> list[TimelineEntry]:
+    """Newest first, only what ``user`` may read; two queries (UNION + actors) at any size."""
+    allowed = access.info_classes(user)
+    queries = [
+        build(case, user)
+        for kind, build in SOURCES.items()
+        if access.RECORD_CLASSES[kind] in allowed
+    ]
+    if not queries:
+        return []
+    first, *rest = queries
     rows = list(first.union(*rest, all=True).order_by("-tl_at", "-tl_id")[:limit])
     actor_ids = {row[3] for row in rows if row[3] is not None}
     actors = User.objects.in_bulk(actor_ids) if actor_ids else {}

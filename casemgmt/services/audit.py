@@ -66,3 +66,25 @@ def record(
         changes=changes or {},
         metadata=metadata or {},
     )
+
+
+def record_read(*, actor, target: models.Model, case=None, classes=()) -> AuditEvent:
+    """A read of a case, person or note list, with the information classes shown."""
+    return record(
+        actor=actor,
+        action=f"read.{target._meta.model_name}",
+        target=target,
+        case=case,
+        metadata={"classes": sorted(str(c) for c in classes)},
+    )
+
+
+def record_denied(*, actor, target_type: str, target_id: str, path: str) -> AuditEvent:
+    """A refused look-up (answered 404): who tried what."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action="access.denied",
+        target_type=target_type,
+        target_id=str(target_id)[:40],
+        metadata={"path": path[:300]},
+    )

@@ -160,6 +160,9 @@ def team_add_agency(*, case: Case, by: User, agency: Agency, role: str) -> CaseT
         raise ValidationError({"role": _("A case has one lead agency, set when it is opened.")})
     if access.agency_on_team(case, agency.pk):
         raise ValidationError({"agency": _("%s is already on the team.") % agency.name})
+    from casemgmt.services.sharing import ensure_sharing_covers
+
+    ensure_sharing_covers(case, agency)
     member = CaseTeamMember.objects.create(case=case, agency=agency, role=role)
     audit.record(
         actor=by,

@@ -24,6 +24,8 @@ from casemgmt.models import (
     MultiAgencyReview,
     Position,
     Renunciation,
+    ReviewAction,
+    ReviewAttendee,
     ReviewPosition,
     Stage,
     Undertaking,
@@ -222,11 +224,15 @@ def record_review(
     positions: list[tuple[Agency, str, str]],
     minutes: str = "",
     recommended_stage: Stage | None = None,
+    agenda: str = "",
+    attendees: list[tuple[str, Agency]] = (),
+    actions: list[tuple[str, User, datetime.date]] = (),
 ) -> MultiAgencyReview:
     """Record a multi-agency review with each present agency's position.
 
     ``positions`` is a list of (agency, position, dissent); a disagreement
-    must give its reason, and the dissent is kept.
+    must give its reason, and the dissent is kept. ``attendees`` are
+    (name, agency) and ``actions`` (description, owner, due date).
     """
     access.ensure_can_write_case(by, case)
     errors = {}
@@ -245,11 +251,18 @@ def record_review(
             errors["positions"] = (
                 _("%s disagrees: record the reason for its dissent.") % agency.name
             )
+    for description, owner, due_on in actions:
+        if not description.strip() or owner is None or due_on is None:
+            errors["actions"] = _("Each action needs a description, an owner and a due date.")
+    for name, agency in attendees:
+        if not name.strip() or agency is None:
+            errors["attendees"] = _("Each attendee needs a name and an agency.")
     review = MultiAgencyReview(
         case=case,
         recorded_by=by,
         kind=kind,
         held_on=held_on,
+        agenda=agenda.strip(),
         decision=decision.strip(),
         minutes=minutes.strip(),
         recommended_stage=recommended_stage,
@@ -265,6 +278,14 @@ def record_review(
         ReviewPosition(review=review, agency=agency, position=position, dissent=dissent.strip())
         for agency, position, dissent in positions
     )
+    ReviewAttendee.objects.bulk_create(
+        ReviewAttendee(review=review, name=name.strip(), agency=agency)
+        for name, agency in attendees
+    )
+    ReviewAction.objects.bulk_create(
+        ReviewAction(review=review, description=d.strip(), owner=owner, due_on=due)
+        for d, owner, due in actions
+    )
     audit.record(
         actor=by,
         action="evidence.review_recorded",
@@ -274,7 +295,12 @@ def record_review(
         metadata={
             "positions": [
                 {"agency": a.pk, "position": p, "dissent": d.strip()} for a, p, d in positions
-            ]
+            ],
+            "attendees": [{"name": n, "agency": a.pk} for n, a in attendees],
+            "actions": [
+                {"description": d, "owner": o.pk, "due_on": due.isoformat()}
+                for d, o, due in actions
+            ],
         },
     )
     return review
@@ -436,3 +462,24 @@ def resolve_escalation(*, escalation: Escalation, by: User, resolution: str) -> 
         changes={"status": [before, escalation.status], "resolution": ["", escalation.resolution]},
     )
     return escalation
+
+
+@transaction.atomic
+def review_action_done(*, action: ReviewAction, by: User) -> ReviewAction:
+    """The owner (or a supervisor) marks a review action done."""
+    access.ensure_can_write_case(by, action.review.case)
+    if action.owner_id != by.pk and by.role != Role.SUPERVISOR:
+        raise NotPermitted(_("Only the action's owner or a supervisor can mark it done."))
+    action = ReviewAction.objects.select_for_update().get(pk=action.pk)
+    if action.done_at:
+        raise ValidationError(_("This action is already done."))
+    action.done_at = timezone.now()
+    action.save(update_fields=["done_at"])
+    audit.record(
+        actor=by,
+        action="review.action_done",
+        target=action,
+        case=action.review.case,
+        changes={"done_at": [None, action.done_at.isoformat()]},
+    )
+    return action

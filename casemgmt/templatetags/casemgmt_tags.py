@@ -12,6 +12,9 @@ from casemgmt.models import (
     EscalationStatus,
     EscalationTrigger,
     LegalAuthorityKind,
+    NoteCategory,
+    ReferralService,
+    ReferralStatus,
     RenunciationKind,
     ReviewKind,
     TransitionStatus,
@@ -31,6 +34,8 @@ KIND_LABELS = {
     "assessment": gettext_lazy("Assessment"),
     "monitoring_plan": gettext_lazy("Monitoring plan"),
     "escalation": gettext_lazy("Escalation"),
+    "note": gettext_lazy("Note"),
+    "referral": gettext_lazy("Referral"),
 }
 
 
@@ -73,4 +78,12 @@ def timeline_text(entry) -> str:
         return _("%s contact") % _label(ContactFrequency, code)
     if k == "escalation":
         return f"{_label(EscalationTrigger, code)} ({_label(EscalationStatus, t1).lower()})"
+    if k == "note":
+        return _label(NoteCategory, code)
+    if k == "referral":
+        return _("%(service)s → %(agency)s (%(status)s)") % {
+            "service": _label(ReferralService, t1),
+            "agency": t2,
+            "status": _label(ReferralStatus, code).lower(),
+        }
     return t1

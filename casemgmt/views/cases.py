@@ -32,9 +32,9 @@ def case_context(request, case, **extra):
         "case": case,
         "person": case.person,
         "can_write": can_write,
-        "can_approve": access.can_approve(request.user) and can_write,
+        "can_approve": access.can_approve(request.user, case),
         "is_supervisor": request.user.role == "supervisor",
-        "timeline": case_timeline(case),
+        "timeline": case_timeline(case, request.user),
         "add_forms": _add_forms(case) if can_write else {},
         "decision_form": DecisionForm(initial={"version": case.version}),
         "assign_form": AssignCaseworkerForm(

@@ -48,7 +48,7 @@ def test_timeline_merges_every_kind_newest_first(make_case, caseworker, stages):
     workflow.request_transition(
         case=case, to_stage=stages["intake"], by=caseworker, reason="Screened"
     )
-    entries = case_timeline(case)
+    entries = case_timeline(case, caseworker)
     assert [e.kind for e in entries] == ["stage_move", "eligibility", "legal_authority"]
     move = entries[0]
     assert (move.code, move.text1, move.text2) == (
@@ -65,8 +65,8 @@ def test_timeline_query_count_is_constant(make_case, caseworker, django_assert_n
     case = make_case("released")
     _add_records(case, caseworker, 2)
     with django_assert_num_queries(2):
-        small = case_timeline(case)
+        small = case_timeline(case, caseworker)
     _add_records(case, caseworker, 20)
     with django_assert_num_queries(2):
-        large = case_timeline(case)
+        large = case_timeline(case, caseworker)
     assert len(large) > len(small)

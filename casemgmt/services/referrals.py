@@ -1,0 +1,156 @@
+"""Referrals between agencies: sent, accepted (the agency joins the team), declined, completed."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casemgmt import access
+from casemgmt.errors import NotPermitted
+from casemgmt.models import (
+    Agency,
+    Case,
+    CaseTeamMember,
+    Referral,
+    ReferralService,
+    ReferralStatus,
+    TeamRole,
+    User,
+)
+from casemgmt.roles import Role
+from casemgmt.services import audit
+from casemgmt.services.sharing import ensure_sharing_covers
+
+# The role an accepting agency takes on the case team.
+SERVICE_TEAM_ROLE = {
+    ReferralService.COUNSELLING: TeamRole.COUNSELLING,
+    ReferralService.MENTORING: TeamRole.COUNSELLING,
+    ReferralService.MONITORING: TeamRole.MONITORING,
+}
+
+
+@transaction.atomic
+def referral_send(
+    *, case: Case, by: User, to_agency: Agency, service: str, reason: str
+) -> Referral:
+    """Refer the case to another agency for a service (needs sharing consent where required)."""
+    access.ensure_can_write_case(by, case)
+    errors = {}
+    if service not in ReferralService.values:
+        errors["service"] = _("Choose a service.")
+    if not reason.strip():
+        errors["reason"] = _("Say why the referral is made.")
+    if to_agency.pk == by.agency_id:
+        errors["to_agency"] = _("Refer to another agency than your own.")
+    if Referral.objects.filter(case=case, to_agency=to_agency, status=ReferralStatus.SENT).exists():
+        errors["to_agency"] = (
+            _("A referral to %s is already waiting for an answer.") % to_agency.name
+        )
+    if errors:
+        raise ValidationError(errors)
+    ensure_sharing_covers(case, to_agency)
+    referral = Referral.objects.create(
+        case=case,
+        from_agency_id=by.agency_id,
+        to_agency=to_agency,
+        service=service,
+        reason=reason.strip(),
+        sent_by=by,
+    )
+    audit.record(
+        actor=by,
+        action="referral.sent",
+        target=referral,
+        case=case,
+        changes=audit.created(referral, ["from_agency", "to_agency", "service", "reason"]),
+    )
+    return referral
+
+
+def _lock_for_receiver(referral: Referral, by: User) -> Referral:
+    if by.role not in access.WRITER_ROLES or by.agency_id != referral.to_agency_id:
+        raise NotPermitted(_("Only the receiving agency can answer this referral."))
+    referral = (
+        Referral.objects.select_for_update().select_related("case", "to_agency").get(pk=referral.pk)
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_accept(*, referral: Referral, by: User) -> Referral:
+    """The receiving agency accepts: it joins the case team."""
+    referral = _lock_for_receiver(referral, by)
+    if referral.status != ReferralStatus.SENT:
+        raise ValidationError(_("This referral is %s.") % referral.get_status_display().lower())
+    ensure_sharing_covers(referral.case, referral.to_agency)
+    referral.status = ReferralStatus.ACCEPTED
+    referral.responded_by = by
+    referral.responded_at = timezone.now()
+    referral.save(update_fields=["status", "responded_by", "responded_at"])
+    joined = False
+    if not access.agency_on_team(referral.case, referral.to_agency_id):
+        CaseTeamMember.objects.create(
+            case=referral.case,
+            agency=referral.to_agency,
+            role=SERVICE_TEAM_ROLE.get(referral.service, TeamRole.SUPPORT),
+        )
+        joined = True
+    audit.record(
+        actor=by,
+        action="referral.accepted",
+        target=referral,
+        case=referral.case,
+        changes={"status": [ReferralStatus.SENT, ReferralStatus.ACCEPTED]},
+        metadata={"joined_team": joined},
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, referral: Referral, by: User, reason: str) -> Referral:
+    """The receiving agency declines, with a reason."""
+    referral = _lock_for_receiver(referral, by)
+    if referral.status != ReferralStatus.SENT:
+        raise ValidationError(_("This referral is %s.") % referral.get_status_display().lower())
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the referral is declined.")})
+    referral.status = ReferralStatus.DECLINED
+    referral.responded_by = by
+    referral.responded_at = timezone.now()
+    referral.response_note = reason.strip()
+    referral.save(update_fields=["status", "responded_by", "responded_at", "response_note"])
+    audit.record(
+        actor=by,
+        action="referral.declined",
+        target=referral,
+        case=referral.case,
+        changes={"status": [ReferralStatus.SENT, ReferralStatus.DECLINED]},
+        metadata={"reason": referral.response_note},
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_complete(*, referral: Referral, by: User, outcome: str) -> Referral:
+    """The service was delivered: the receiving agency (or a supervisor) closes the referral."""
+    if by.agency_id != referral.to_agency_id and by.role != Role.SUPERVISOR:
+        raise NotPermitted(_("Only the receiving agency or a supervisor can complete a referral."))
+    access.ensure_can_write_case(by, referral.case)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise ValidationError(_("Only an accepted referral can be completed."))
+    if not outcome.strip():
+        raise ValidationError({"outcome": _("Describe the outcome.")})
+    referral.status = ReferralStatus.COMPLETED
+    referral.response_note = outcome.strip()
+    referral.save(update_fields=["status", "response_note"])
+    audit.record(
+        actor=by,
+        action="referral.completed",
+        target=referral,
+        case=referral.case,
+        changes={"status": [ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED]},
+    )
+    return referral

@@ -1,0 +1,139 @@
+"""Restricted cases (allow-list) and break-the-glass access."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casemgmt import access
+from casemgmt.errors import NotPermitted
+from casemgmt.models import (
+    BreakGlassGrant,
+    Case,
+    CaseAccessGrant,
+    CaseTeamMember,
+    Notification,
+    User,
+)
+from casemgmt.roles import Role
+from casemgmt.services import audit
+
+
+@transaction.atomic
+def case_set_restricted(*, case: Case, by: User, restricted: bool) -> Case:
+    """A supervisor restricts a case to its allow-list (they join the list themselves)."""
+    if not access.can_manage_restriction(by, case):
+        raise NotPermitted(_("Only a supervisor working on the case can restrict it."))
+    if case.is_restricted == restricted:
+        return case
+    if restricted:
+        CaseAccessGrant.objects.get_or_create(
+            case=case, user=by, revoked_at=None, defaults={"granted_by": by}
+        )
+    Case.objects.filter(pk=case.pk).update(is_restricted=restricted)
+    case.is_restricted = restricted
+    audit.record(
+        actor=by,
+        action="case.restricted" if restricted else "case.unrestricted",
+        target=case,
+        case=case,
+        changes={"is_restricted": [not restricted, restricted]},
+    )
+    return case
+
+
+@transaction.atomic
+def allow_list_add(*, case: Case, by: User, user: User) -> CaseAccessGrant:
+    if not access.can_manage_restriction(by, case):
+        raise NotPermitted(_("Only a supervisor working on the case can change its allow-list."))
+    if user.role not in access.WRITER_ROLES and user.role != Role.AUDITOR:
+        raise ValidationError(
+            {"user": _("Only caseworkers, supervisors and auditors can be added.")}
+        )
+    if case.access_grants.filter(user=user, revoked_at__isnull=True).exists():
+        raise ValidationError({"user": _("%s is already on the allow-list.") % user.display_name})
+    grant = CaseAccessGrant.objects.create(case=case, user=user, granted_by=by)
+    audit.record(
+        actor=by,
+        action="case.allow_list_added",
+        target=grant,
+        case=case,
+        changes={"user": [None, user.pk]},
+    )
+    return grant
+
+
+@transaction.atomic
+def allow_list_remove(*, grant: CaseAccessGrant, by: User) -> CaseAccessGrant:
+    if not access.can_manage_restriction(by, grant.case):
+        raise NotPermitted(_("Only a supervisor working on the case can change its allow-list."))
+    if grant.user_id == by.pk:
+        raise ValidationError(_("You cannot remove yourself from the allow-list."))
+    grant.revoked_at = timezone.now()
+    grant.revoked_by = by
+    grant.save(update_fields=["revoked_at", "revoked_by"])
+    audit.record(
+        actor=by,
+        action="case.allow_list_removed",
+        target=grant,
+        case=grant.case,
+        changes={"user": [grant.user_id, None]},
+    )
+    return grant
+
+
+@transaction.atomic
+def break_glass(*, by: User, reference: str, reason: str) -> BreakGlassGrant:
+    """Emergency read-only access for a few hours, flagged and reported to supervisors."""
+    if by.role not in access.WRITER_ROLES and by.role != Role.AUDITOR:
+        raise NotPermitted(_("Your role cannot use emergency access."))
+    errors = {}
+    if len(reason.strip()) < 10:
+        errors["reason"] = _("State the emergency in a sentence: why you need this case now.")
+    case = (
+        Case.objects.filter(reference=reference.strip().upper()).select_related("programme").first()
+    )
+    if case is None:
+        errors["reference"] = _("No case has this reference.")
+    if errors:
+        raise ValidationError(errors)
+    grant = BreakGlassGrant.objects.create(case=case, user=by, reason=reason.strip())
+    audit.record(
+        actor=by,
+        action="access.break_glass",
+        target=case,
+        case=case,
+        metadata={
+            "flagged": True,
+            "reason": grant.reason,
+            "expires_at": grant.expires_at.isoformat(),
+        },
+    )
+    # Tell the programme's supervisors and the supervisors of the agencies on the case.
+    team_agencies = CaseTeamMember.objects.filter(case=case, left_on__isnull=True).values(
+        "agency_id"
+    )
+    supervisors = (
+        User.objects.filter(is_active=True, role=Role.SUPERVISOR)
+        .filter(Q(supervised_programmes=case.programme_id) | Q(agency_id__in=team_agencies))
+        .distinct()
+    )
+    Notification.objects.bulk_create(
+        Notification(
+            user=supervisor,
+            case=case,
+            message=_("%(user)s (%(agency)s) used emergency access to %(case)s: %(reason)s")
+            % {
+                "user": by.display_name,
+                "agency": by.agency.name if by.agency else "—",
+                "case": case.reference,
+                "reason": grant.reason,
+            },
+        )
+        for supervisor in supervisors
+        if supervisor.pk != by.pk
+    )
+    return grant

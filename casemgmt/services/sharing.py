@@ -1,0 +1,180 @@
+"""The consent ledger: who may share what with whom, and ending it when it ends."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casemgmt import access
+from casemgmt.models import (
+    AgencyKind,
+    Case,
+    CaseTeamMember,
+    LegalAuthority,
+    Referral,
+    ReferralStatus,
+    SharingBasis,
+    SharingConsent,
+    SharingPurpose,
+    TeamRole,
+    User,
+)
+from casemgmt.services import audit
+
+
+def sharing_covers(case: Case, agency_kind: str, *, today: datetime.date | None = None) -> bool:
+    """True when the agency kind needs no consent, or an active ledger entry covers it."""
+    if agency_kind in access.CONSENT_EXEMPT_KINDS:
+        return True
+    today = today or timezone.localdate()
+    return any(
+        agency_kind in entry.agency_kinds and entry.is_active(today)
+        for entry in case.sharing_consents.all()
+    )
+
+
+def ensure_sharing_covers(case: Case, agency) -> None:
+    if not sharing_covers(case, agency.kind):
+        raise ValidationError(
+            _(
+                "Sharing this case with %(agency)s (%(kind)s) needs the person's consent or a "
+                "recorded legal authority: add it to the consent ledger first."
+            )
+            % {"agency": agency.name, "kind": agency.get_kind_display()}
+        )
+
+
+@transaction.atomic
+def sharing_record(
+    *,
+    case: Case,
+    by: User,
+    basis: str,
+    agency_kinds: list[str],
+    purpose: str,
+    given_on: datetime.date,
+    expires_on: datetime.date | None = None,
+    legal_authority: LegalAuthority | None = None,
+) -> SharingConsent:
+    """Record consent (or a legal authority) to share the case with kinds of agency."""
+    access.ensure_can_write_case(by, case)
+    errors = {}
+    if basis not in SharingBasis.values:
+        errors["basis"] = _("Choose the basis for sharing.")
+    if not agency_kinds or any(k not in AgencyKind.values for k in agency_kinds):
+        errors["agency_kinds"] = _("Choose at least one kind of agency.")
+    if purpose not in SharingPurpose.values:
+        errors["purpose"] = _("Choose the purpose.")
+    if given_on > timezone.localdate():
+        errors["given_on"] = _("This date cannot be in the future.")
+    if expires_on and expires_on < given_on:
+        errors["expires_on"] = _("The expiry date must be after the date given.")
+    if basis == SharingBasis.LEGAL_AUTHORITY:
+        if legal_authority is None:
+            errors["legal_authority"] = _("Cite the legal authority that allows sharing.")
+        elif legal_authority.case_id != case.pk:
+            errors["legal_authority"] = _("This legal authority belongs to another case.")
+    if errors:
+        raise ValidationError(errors)
+    entry = SharingConsent.objects.create(
+        case=case,
+        basis=basis,
+        agency_kinds=sorted(set(agency_kinds)),
+        purpose=purpose,
+        given_on=given_on,
+        expires_on=expires_on,
+        legal_authority=legal_authority if basis == SharingBasis.LEGAL_AUTHORITY else None,
+        recorded_by=by,
+    )
+    audit.record(
+        actor=by,
+        action="sharing.recorded",
+        target=entry,
+        case=case,
+        changes=audit.created(
+            entry, ["basis", "agency_kinds", "purpose", "given_on", "expires_on", "legal_authority"]
+        ),
+    )
+    return entry
+
+
+def _end_uncovered_sharing(case: Case, *, by: User | None, why: str) -> dict:
+    """End team memberships and open referrals no longer covered by the ledger."""
+    ended_members, revoked_referrals = [], []
+    today = timezone.localdate()
+    for member in (
+        CaseTeamMember.objects.select_for_update()
+        .filter(case=case, left_on__isnull=True)
+        .select_related("agency")
+    ):
+        if member.role == TeamRole.LEAD or sharing_covers(case, member.agency.kind, today=today):
+            continue
+        member.left_on = today
+        member.save(update_fields=["left_on"])
+        ended_members.append(member.agency_id)
+    for referral in (
+        Referral.objects.select_for_update()
+        .filter(case=case, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED])
+        .select_related("to_agency")
+    ):
+        if sharing_covers(case, referral.to_agency.kind, today=today):
+            continue
+        referral.status = ReferralStatus.REVOKED
+        referral.responded_at = timezone.now()
+        referral.response_note = why
+        referral.save(update_fields=["status", "responded_at", "response_note"])
+        revoked_referrals.append(referral.pk)
+    return {"agencies_removed": ended_members, "referrals_revoked": revoked_referrals}
+
+
+@transaction.atomic
+def sharing_end(*, entry: SharingConsent, by: User, reason: str) -> SharingConsent:
+    """Withdraw consent (or end a legal basis): the sharing it covered ends with it."""
+    access.ensure_can_write_case(by, entry.case)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the sharing ends (e.g. consent withdrawn).")})
+    entry = SharingConsent.objects.select_for_update().get(pk=entry.pk)
+    if entry.ended_at:
+        raise ValidationError(_("This entry has already ended."))
+    entry.ended_at = timezone.now()
+    entry.ended_by = by
+    entry.end_reason = reason.strip()
+    entry.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    consequences = _end_uncovered_sharing(entry.case, by=by, why=entry.end_reason)
+    audit.record(
+        actor=by,
+        action="sharing.ended",
+        target=entry,
+        case=entry.case,
+        changes={"ended_at": [None, entry.ended_at.isoformat()]},
+        metadata={"reason": entry.end_reason, **consequences},
+    )
+    return entry
+
+
+@transaction.atomic
+def expire_sharing(*, today: datetime.date | None = None) -> int:
+    """End the sharing of every ledger entry past its expiry date; idempotent."""
+    today = today or timezone.localdate()
+    expired = SharingConsent.objects.filter(
+        ended_at__isnull=True, expires_on__lt=today
+    ).select_related("case")
+    count = 0
+    for entry in expired:
+        entry.ended_at = timezone.now()
+        entry.end_reason = _("Expired on %s.") % entry.expires_on.isoformat()
+        entry.save(update_fields=["ended_at", "end_reason"])
+        consequences = _end_uncovered_sharing(entry.case, by=None, why=entry.end_reason)
+        audit.record(
+            actor=None,
+            action="sharing.expired",
+            target=entry,
+            case=entry.case,
+            metadata=consequences,
+        )
+        count += 1
+    return count
