@@ -15,6 +15,7 @@ from casemgmt.models import (
     Case,
     Facility,
     GroupCategory,
+    Note,
     Person,
     Programme,
     Stage,
@@ -42,6 +43,11 @@ class AuditedConfigAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         audit.record(actor=request.user, action="config.deleted", target=obj)
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit.record(actor=request.user, action="config.deleted", target=obj)
+        super().delete_queryset(request, queryset)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
@@ -238,9 +244,18 @@ class StageTransitionAdmin(ReadOnlyAdmin):
     list_select_related = ["case", "from_stage", "to_stage", "requested_by"]
 
 
+@admin.register(Note)
+class NoteAdmin(ReadOnlyAdmin):
+    list_display = ["case", "category", "visibility", "agency", "created_at"]
+    list_select_related = ["case", "agency"]
+    exclude = ["body"]
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action", "target_type", "target_label"]
+    # Before/after values can hold identity data: the auditors' view shows them by class.
+    exclude = ["changes"]
     list_filter = ["action", "target_type"]
     list_select_related = ["actor"]
     search_fields = ["target_label", "target_id"]

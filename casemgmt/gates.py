@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -166,7 +166,12 @@ def _run(key: str, ctx: GateContext, params: dict) -> GateResult:
 
 
 def _date(value) -> str:
-    return value.strftime("%d %b %Y") if value else ""
+    """A local, translated date for people (aware datetimes converted to local time)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 def _labels(choices_cls, values) -> str:
@@ -396,6 +401,8 @@ def multi_agency_review(ctx: GateContext, params: dict):
         }
     problems = []
     positions = list(review.positions.all())
+    if not any(p.position == Position.AGREE for p in positions):
+        problems.append(_("no agency present agreed"))
     for required in params.get("required_agency_kinds", []):
         of_kind = [p for p in positions if p.agency.kind == required]
         label = str(AgencyKind(required).label)

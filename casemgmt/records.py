@@ -12,10 +12,21 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.access import InfoClass
+from casemgmt.forms import collaboration
 from casemgmt.forms import evidence as forms
-from casemgmt.models import Assessment, Eligibility, Escalation, Renunciation
+from casemgmt.models import (
+    Assessment,
+    CaseTeamMember,
+    Eligibility,
+    Escalation,
+    Referral,
+    Renunciation,
+    ReviewAction,
+    SharingConsent,
+)
 from casemgmt.services import cases as case_services
-from casemgmt.services import evidence
+from casemgmt.services import evidence, notes, referrals, sharing
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,7 @@ class RecordKind:
     form: type
     save: Callable[..., Any]
     section: str
+    info_class: InfoClass
     needs_case_in_form: bool = False
 
 
@@ -41,6 +53,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             forms.LegalAuthorityForm,
             lambda case, by, d: evidence.record_legal_authority(case=case, by=by, **d),
             "legal",
+            InfoClass.LEGAL,
         ),
         RecordKind(
             "eligibility",
@@ -48,6 +61,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             forms.EligibilityForm,
             lambda case, by, d: evidence.record_eligibility(case=case, by=by, **d),
             "legal",
+            InfoClass.LEGAL,
         ),
         RecordKind(
             "consent",
@@ -55,6 +69,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             forms.ConsentForm,
             lambda case, by, d: evidence.record_consent(case=case, by=by, **d),
             "consent",
+            InfoClass.LEGAL,
         ),
         RecordKind(
             "renunciation",
@@ -62,6 +77,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             forms.RenunciationForm,
             lambda case, by, d: evidence.record_renunciation(case=case, by=by, **d),
             "renunciation",
+            InfoClass.LEGAL,
         ),
         RecordKind(
             "review",
@@ -75,6 +91,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 ),
             ),
             "reviews",
+            InfoClass.INTERVENTION,
             needs_case_in_form=True,
         ),
         RecordKind(
@@ -83,6 +100,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             forms.UndertakingForm,
             lambda case, by, d: evidence.record_undertaking(case=case, by=by, **d),
             "release",
+            InfoClass.LEGAL,
         ),
         RecordKind(
             "assessment",
@@ -90,6 +108,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             forms.AssessmentForm,
             lambda case, by, d: evidence.record_assessment(case=case, by=by, **d),
             "assessments",
+            InfoClass.RISK,
         ),
         RecordKind(
             "monitoring-plan",
@@ -97,6 +116,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             forms.MonitoringPlanForm,
             lambda case, by, d: evidence.record_monitoring_plan(case=case, by=by, **d),
             "release",
+            InfoClass.LOCATION,
         ),
         RecordKind(
             "escalation",
@@ -104,6 +124,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             forms.EscalationForm,
             lambda case, by, d: evidence.raise_escalation(case=case, by=by, **d),
             "escalations",
+            InfoClass.RISK,
         ),
         RecordKind(
             "team-member",
@@ -111,6 +132,32 @@ RECORD_KINDS: dict[str, RecordKind] = {
             forms.TeamMemberForm,
             lambda case, by, d: case_services.team_add_agency(case=case, by=by, **d),
             "team",
+            InfoClass.CASE,
+        ),
+        RecordKind(
+            "note",
+            _("Note"),
+            collaboration.NoteForm,
+            lambda case, by, d: notes.note_add(case=case, by=by, **d),
+            "notes",
+            InfoClass.CASE,
+        ),
+        RecordKind(
+            "referral",
+            _("Referral"),
+            collaboration.ReferralForm,
+            lambda case, by, d: referrals.referral_send(case=case, by=by, **d),
+            "referrals",
+            InfoClass.INTERVENTION,
+        ),
+        RecordKind(
+            "sharing",
+            _("Consent to share"),
+            collaboration.SharingForm,
+            lambda case, by, d: sharing.sharing_record(case=case, by=by, **d),
+            "sharing",
+            InfoClass.LEGAL,
+            needs_case_in_form=True,
         ),
     ]
 }
@@ -124,6 +171,7 @@ class RecordAction:
     form: type | None
     run: Callable[..., Any]
     section: str
+    case_lookup: str = "case"
 
 
 RECORD_ACTIONS: dict[str, RecordAction] = {
@@ -164,6 +212,43 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
                 escalation=obj, by=by, resolution=d["resolution"]
             ),
             "escalations",
+        ),
+        RecordAction(
+            "remove-team-member",
+            _("Remove from the case team"),
+            CaseTeamMember,
+            collaboration.RemoveTeamMemberForm,
+            lambda obj, by, d: case_services.team_remove_agency(
+                member=obj, by=by, reason=d["reason"]
+            ),
+            "team",
+        ),
+        RecordAction(
+            "end-sharing",
+            _("End sharing"),
+            SharingConsent,
+            collaboration.EndSharingForm,
+            lambda obj, by, d: sharing.sharing_end(entry=obj, by=by, reason=d["reason"]),
+            "sharing",
+        ),
+        RecordAction(
+            "complete-referral",
+            _("Complete referral"),
+            Referral,
+            collaboration.CompleteReferralForm,
+            lambda obj, by, d: referrals.referral_complete(
+                referral=obj, by=by, outcome=d["outcome"]
+            ),
+            "referrals",
+        ),
+        RecordAction(
+            "review-action-done",
+            _("Mark action done"),
+            ReviewAction,
+            None,
+            lambda obj, by, d: evidence.review_action_done(action=obj, by=by),
+            "reviews",
+            case_lookup="review__case",
         ),
     ]
 }

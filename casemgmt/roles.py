@@ -46,6 +46,13 @@ _RECORD_MODELS = [
     "assessment",
     "monitoringplan",
     "escalation",
+    "note",
+    "referral",
+    "sharingconsent",
+    "caseaccessgrant",
+    "breakglassgrant",
+    "reviewattendee",
+    "reviewaction",
 ]
 
 
@@ -56,18 +63,26 @@ def _perms(actions: list[str], models_: list[str]) -> list[str]:
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CASEWORKER: _perms(["view"], _CONFIG_MODELS + _RECORD_MODELS)
     + _perms(["add", "change"], _RECORD_MODELS),
-    Role.SUPERVISOR: _perms(["view"], _CONFIG_MODELS + _RECORD_MODELS)
-    + _perms(["add", "change"], _RECORD_MODELS)
-    + ["approve_stagetransition", "merge_person"],
+    # Supervisors open the admin for configuration only: case records stay behind
+    # the access policy in the application.
+    Role.SUPERVISOR: _perms(["view"], _CONFIG_MODELS) + ["approve_stagetransition", "merge_person"],
     Role.AUDITOR: _perms(["view"], _CONFIG_MODELS + _RECORD_MODELS + ["auditevent"]),
     Role.ADMINISTRATOR: _perms(["view", "add", "change"], _CONFIG_MODELS)
-    + _perms(["view"], _RECORD_MODELS + ["auditevent"])
     + _perms(["view"], ["group", "permission"]),
 }
 
 
+# Group names are stored data: plain English, never the translated label.
+GROUP_NAMES = {
+    Role.CASEWORKER: "Caseworker",
+    Role.SUPERVISOR: "Supervisor",
+    Role.AUDITOR: "Auditor",
+    Role.ADMINISTRATOR: "Administrator",
+}
+
+
 def group_name(role: str) -> str:
-    return Role(role).label if role in Role.values else role
+    return GROUP_NAMES.get(role, role)
 
 
 def sync_role_groups(apps, schema_editor=None) -> None:
@@ -90,7 +105,7 @@ def sync_role_groups(apps, schema_editor=None) -> None:
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role in Role:
-        group, _created = Group.objects.get_or_create(name=str(role.label))
+        group, _created = Group.objects.get_or_create(name=GROUP_NAMES[role])
         codenames = ROLE_PERMISSIONS[role]
         perms = Permission.objects.filter(
             content_type__app_label__in=["casemgmt", "auth"], codename__in=codenames

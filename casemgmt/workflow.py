@@ -82,17 +82,21 @@ def available_moves(
 ) -> list[AvailableMove]:
     """Every move out of the case's current stage, with every gate's result for ``user``."""
     case = _with_evidence(Case.objects.filter(pk=case.pk)).get()
+    may_move = access.can_move_case(user, case)
     moves = []
     for transition in _transitions_from(case.current_stage):
         results = gates.evaluate(case, transition, now=now)
-        why_not = _why_user_may_not_request(case, transition, user)
+        why_not = _why_user_may_not_request(transition, user, may_move)
         moves.append(AvailableMove(transition, results, not why_not, why_not))
     return moves
 
 
-def _why_user_may_not_request(case: Case, transition: Transition, user: User) -> str:
-    if not access.can_write_case(user, case):
-        return _("Your agency is not on this case's team.")
+def _why_user_may_not_request(transition: Transition, user: User, may_move: bool) -> str:
+    if not may_move:
+        return _(
+            "Only staff of an agency working on this case who may see its legal and risk "
+            "records can move it."
+        )
     if user.role not in (transition.allowed_roles or []):
         return _("Your role (%s) may not request this move.") % user.get_role_display()
     return ""
@@ -353,6 +357,7 @@ def withdraw_transition(
 ) -> StageTransition:
     """The requester withdraws their own pending move."""
     move, case = _lock_pending(stage_transition, expected_version)
+    access.ensure_can_write_case(by, case)
     if move.requested_by_id != by.pk:
         raise NotPermitted(_("Only the person who requested a move can withdraw it."))
     save_case_fields(case)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from casemgmt import access
 from casemgmt.models import (
     Case,
     CaseTeamMember,
     MultiAgencyReview,
+    Note,
     Person,
+    ReviewAction,
+    ReviewAttendee,
     ReviewPosition,
     StageTransition,
     TransitionStatus,
@@ -45,40 +49,93 @@ def visible_person_or_404(user, reference: str) -> Person:
     )
 
 
-def case_detail(case: Case) -> dict:
-    """Every list on the case page, each one query (constant as records grow)."""
+def visible_notes(case: Case, user, *, latest_only: bool = True) -> list[Note]:
+    """Notes the user may know exist; ``content_visible`` says whether they may read them."""
+    qs = Note.objects.filter(case=case).filter(access.note_visibility_filter(user, case))
+    if latest_only:
+        qs = qs.filter(superseded_by__isnull=True)
+    notes = list(qs.select_related("author", "agency", "thread"))
+    for note in notes:
+        note.content_visible = access.can_read_note_content(user, note)
+    return notes
+
+
+def case_detail(case: Case, user) -> dict:
+    """Every list on the case page the user may read; each one query, constant as records grow."""
+    classes = access.info_classes(user)
+    C = access.InfoClass
+
+    def when(info_class, fetch):
+        return fetch() if info_class in classes else []
+
     team = list(
         CaseTeamMember.objects.filter(case=case)
         .select_related("agency", "accepted_by")
         .order_by("left_on", "joined_on", "id")
     )
-    reviews = list(
-        MultiAgencyReview.objects.filter(case=case)
-        .select_related("recommended_stage", "recorded_by")
-        .prefetch_related(
-            Prefetch("positions", queryset=ReviewPosition.objects.select_related("agency"))
+
+    def reviews():
+        return list(
+            MultiAgencyReview.objects.filter(case=case)
+            .select_related("recommended_stage", "recorded_by")
+            .prefetch_related(
+                Prefetch("positions", queryset=ReviewPosition.objects.select_related("agency")),
+                Prefetch("attendees", queryset=ReviewAttendee.objects.select_related("agency")),
+                Prefetch("actions", queryset=ReviewAction.objects.select_related("owner")),
+            )
         )
-    )
+
     pending = (
         StageTransition.objects.filter(case=case, status=TransitionStatus.PENDING)
         .select_related("from_stage", "to_stage", "requested_by")
         .first()
     )
+    hidden_triggers = [t for t, c in access.ESCALATION_TRIGGER_CLASSES.items() if c not in classes]
     return {
         "team": team,
         "active_team": [m for m in team if m.left_on is None],
-        "legal_authorities": list(case.legal_authorities.select_related("recorded_by")),
-        "eligibility_decisions": list(
-            case.eligibility_decisions.select_related("decided_by", "revoked_by")
+        "legal_authorities": when(
+            C.LEGAL, lambda: list(case.legal_authorities.select_related("recorded_by"))
         ),
-        "consents": list(case.consents.select_related("recorded_by")),
-        "renunciations": list(case.renunciations.select_related("recorded_by", "verified_by")),
-        "reviews": reviews,
-        "undertakings": list(case.undertakings.select_related("recorded_by")),
-        "assessments": list(case.assessments.select_related("assessor", "second_reviewed_by")),
-        "monitoring_plans": list(case.monitoring_plans.select_related("responsible_agency")),
-        "escalations": list(case.escalations.select_related("raised_by", "resolved_by")),
+        "eligibility_decisions": when(
+            C.LEGAL,
+            lambda: list(case.eligibility_decisions.select_related("decided_by", "revoked_by")),
+        ),
+        "consents": when(C.LEGAL, lambda: list(case.consents.select_related("recorded_by"))),
+        "sharing_consents": when(
+            C.LEGAL,
+            lambda: list(case.sharing_consents.select_related("legal_authority", "recorded_by")),
+        ),
+        "renunciations": when(
+            C.LEGAL,
+            lambda: list(case.renunciations.select_related("recorded_by", "verified_by")),
+        ),
+        "reviews": when(C.INTERVENTION, lambda: reviews()),
+        "undertakings": when(
+            C.LEGAL, lambda: list(case.undertakings.select_related("recorded_by"))
+        ),
+        "assessments": when(
+            C.RISK,
+            lambda: list(case.assessments.select_related("assessor", "second_reviewed_by")),
+        ),
+        "monitoring_plans": when(
+            C.LOCATION, lambda: list(case.monitoring_plans.select_related("responsible_agency"))
+        ),
+        "escalations": when(
+            C.RISK,
+            lambda: list(
+                case.escalations.exclude(trigger__in=hidden_triggers).select_related(
+                    "raised_by", "resolved_by"
+                )
+            ),
+        ),
+        "referrals": when(
+            C.INTERVENTION,
+            lambda: list(case.referrals.select_related("from_agency", "to_agency", "sent_by")),
+        ),
+        "notes": visible_notes(case, user),
         "pending_move": pending,
+        "show": {c.value: c in classes for c in C},
     }
 
 

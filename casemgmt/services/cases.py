@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,8 +68,8 @@ def case_open(
         errors["programme"] = _("This person already has an open case in this programme.")
     if assigned_caseworker and assigned_caseworker.agency_id != lead_agency.pk:
         errors["assigned_caseworker"] = _("The assigned caseworker must work for the lead agency.")
-    if by.role == "caseworker" and by.agency_id != lead_agency.pk:
-        errors["lead_agency"] = _("A caseworker can only open cases led by their own agency.")
+    if by.agency_id != lead_agency.pk:
+        errors["lead_agency"] = _("You can only open cases led by your own agency.")
     opened_on = opened_on or timezone.localdate()
     if opened_on > timezone.localdate():
         errors["opened_on"] = _("This date cannot be in the future.")
@@ -132,8 +132,11 @@ def case_assign_caseworker(
     """Assign (or unassign) the caseworker; they must belong to an agency on the team."""
     case = _lock(case, expected_version)
     access.ensure_can_write_case(by, case)
-    if by.role != "supervisor" and caseworker is not None and caseworker != by:
-        raise NotPermitted(_("Only a supervisor can assign a case to someone else."))
+    if by.role != "supervisor":
+        taking_it = caseworker is not None and caseworker == by
+        giving_up = caseworker is None and case.assigned_caseworker_id == by.pk
+        if not (taking_it or giving_up):
+            raise NotPermitted(_("Only a supervisor can assign a case to someone else."))
     if caseworker is not None and not access.agency_on_team(case, caseworker.agency_id):
         raise ValidationError(
             {"caseworker": _("%s's agency is not on this case's team.") % caseworker.display_name}
@@ -163,7 +166,11 @@ def team_add_agency(*, case: Case, by: User, agency: Agency, role: str) -> CaseT
     from casemgmt.services.sharing import ensure_sharing_covers
 
     ensure_sharing_covers(case, agency)
-    member = CaseTeamMember.objects.create(case=case, agency=agency, role=role)
+    try:
+        with transaction.atomic():
+            member = CaseTeamMember.objects.create(case=case, agency=agency, role=role)
+    except IntegrityError as exc:
+        raise ValidationError({"agency": _("%s is already on the team.") % agency.name}) from exc
     audit.record(
         actor=by,
         action="case.team_added",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from casemgmt import access
 from casemgmt.errors import NotPermitted
-from casemgmt.models import Case, Escalation, Note, NoteCategory, NoteVisibility, User
+from casemgmt.models import Case, Note, NoteCategory, NoteVisibility, User
 from casemgmt.services import audit
 
 CORRECTION_WINDOW = datetime.timedelta(hours=2)
@@ -56,11 +56,13 @@ def note_add(
     )
     escalation = None
     if raise_escalation:
-        escalation = Escalation.objects.create(
+        from casemgmt.services.evidence import raise_escalation as raise_
+
+        escalation = raise_(
             case=case,
+            by=by,
             trigger="security_information",
-            description=_("Raised from a security concern note (note %d).") % note.pk,
-            raised_by=by,
+            description=f"Security concern note {note.pk}: {note.body[:200]}",
         )
     audit.record(
         actor=by,

@@ -72,6 +72,8 @@ def allow_list_remove(*, grant: CaseAccessGrant, by: User) -> CaseAccessGrant:
         raise NotPermitted(_("Only a supervisor working on the case can change its allow-list."))
     if grant.user_id == by.pk:
         raise ValidationError(_("You cannot remove yourself from the allow-list."))
+    if grant.revoked_at:
+        raise ValidationError(_("This user has already been removed from the allow-list."))
     grant.revoked_at = timezone.now()
     grant.revoked_by = by
     grant.save(update_fields=["revoked_at", "revoked_by"])

@@ -15,15 +15,27 @@ from casemgmt.forms.evidence import AssignCaseworkerForm
 from casemgmt.forms.workflow import DecisionForm
 from casemgmt.selectors.cases import case_detail, visible_case_or_404
 from casemgmt.selectors.timeline import case_timeline
+from casemgmt.services import audit
 from casemgmt.services import cases as case_services
 
 
-def _add_forms(case):
+def _add_forms(case, user):
     forms = {}
     for kind in records.RECORD_KINDS.values():
+        if not access.can_read(user, kind.info_class):
+            continue
         kwargs = {"case": case} if kind.needs_case_in_form else {}
         forms[kind.key.replace("-", "_")] = kind.form(prefix=kind.key, **kwargs)
     return forms
+
+
+def _action_forms():
+    from casemgmt.forms import collaboration
+
+    return {
+        "remove_member": collaboration.RemoveTeamMemberForm(),
+        "end_sharing": collaboration.EndSharingForm(),
+    }
 
 
 def case_context(request, case, **extra):
@@ -35,13 +47,17 @@ def case_context(request, case, **extra):
         "can_approve": access.can_approve(request.user, case),
         "is_supervisor": request.user.role == "supervisor",
         "timeline": case_timeline(case, request.user),
-        "add_forms": _add_forms(case) if can_write else {},
+        "add_forms": _add_forms(case, request.user) if can_write else {},
+        "can_move": access.can_move_case(request.user, case),
+        "can_restrict": access.can_manage_restriction(request.user, case),
+        "break_glass": not can_write and access.has_break_glass(request.user, case),
+        "forms_for_actions": _action_forms(),
         "decision_form": DecisionForm(initial={"version": case.version}),
         "assign_form": AssignCaseworkerForm(
             case=case, initial={"caseworker": case.assigned_caseworker_id}
         ),
         "record_actions": records.RECORD_ACTIONS,
-        **case_detail(case),
+        **case_detail(case, request.user),
     }
     context.update(extra)
     return context
@@ -50,7 +66,11 @@ def case_context(request, case, **extra):
 @login_required
 def case_detail_view(request, reference):
     case = visible_case_or_404(request.user, reference)
-    return render(request, "casemgmt/case_detail.html", case_context(request, case))
+    context = case_context(request, case)
+    audit.record_read(
+        actor=request.user, target=case, case=case, classes=access.info_classes(request.user)
+    )
+    return render(request, "casemgmt/case_detail.html", context)
 
 
 @login_required
@@ -60,7 +80,9 @@ def record_add(request, reference, kind):
     spec = records.RECORD_KINDS.get(kind)
     if spec is None:
         raise Http404
-    if not access.can_write_case(request.user, case):
+    if not access.can_write_case(request.user, case) or not access.can_read(
+        request.user, spec.info_class
+    ):
         raise Http404
     kwargs = {"case": case} if spec.needs_case_in_form else {}
     form = spec.form(request.POST or None, prefix=spec.key, **kwargs)
@@ -100,7 +122,7 @@ def record_action(request, reference, action, pk):
     spec = records.RECORD_ACTIONS.get(action)
     if spec is None or not access.can_write_case(request.user, case):
         raise Http404
-    obj = get_object_or_404(spec.model, pk=pk, case=case)
+    obj = get_object_or_404(spec.model, pk=pk, **{spec.case_lookup: case})
     form = spec.form(request.POST or None) if spec.form else None
     if request.method == "POST" and (form is None or form.is_valid()):
         try:

@@ -69,7 +69,7 @@ def test_other_agency_as_lead_is_refused(client, caseworker, valid):
     client.force_login(caseworker)
     other = factories.AgencyFactory()
     response = client.post(reverse("person_register"), {**valid, "lead_agency": other.pk})
-    assert "A caseworker can only open cases led by their own agency." in response.content.decode()
+    assert "You can only open cases led by your own agency." in response.content.decode()
     assert Person.objects.count() == 0
 
 
