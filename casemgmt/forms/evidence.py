@@ -4,7 +4,7 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casemgmt.forms.base import CrispyForm
+from casemgmt.forms.base import CrispyForm, VersionedForm
 from casemgmt.models import (
     Agency,
     AssessmentKind,
@@ -179,7 +179,7 @@ class ReviewForm(CrispyForm):
         return data
 
 
-class AssignCaseworkerForm(CrispyForm):
+class AssignCaseworkerForm(VersionedForm):
     caseworker = forms.ModelChoiceField(label=_("Caseworker"), queryset=None, required=False)
 
     def __init__(self, *args, case=None, **kwargs):

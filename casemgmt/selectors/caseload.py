@@ -73,6 +73,20 @@ def _decode(cursor: str) -> list | None:
         return None
     if not isinstance(values, list) or len(values) != 3:
         return None
+    sort, value, pk = values
+    if sort not in SORTS or not isinstance(pk, int) or isinstance(pk, bool):
+        return None
+    # The value must have the type its sort compares: a date, a name, a stage order.
+    try:
+        if SORTS[sort] in ("opened_on", "due"):
+            datetime.date.fromisoformat(value)
+        elif SORTS[sort] == "current_stage__order":
+            if not isinstance(value, int) or isinstance(value, bool):
+                return None
+        elif not isinstance(value, str):
+            return None
+    except (TypeError, ValueError):
+        return None
     return values
 
 

@@ -34,6 +34,16 @@ PERSON_AUDIT_FIELDS = [
 ]
 
 
+def visible_person_ids(user, person_ids: list[int]) -> list[int]:
+    """Which of these people ``user`` may see (through a case they may see)."""
+    return list(
+        Case.objects.visible_to(user)
+        .filter(person_id__in=person_ids)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+
+
 @dataclass(frozen=True)
 class DuplicateMatch:
     person: Person
@@ -116,12 +126,18 @@ def person_register(
     )
     same_cnic = [m for m in matches if person.cnic and m.person.cnic == person.cnic]
     if same_cnic:
-        raise ValidationError(
-            {
-                "cnic": _("This CNIC is already registered to %s.")
-                % ", ".join(f"{m.person.reference} {m.person.full_name}" for m in same_cnic)
-            }
-        )
+        visible = set(visible_person_ids(by, [m.person.pk for m in same_cnic]))
+        shown = [m.person for m in same_cnic if m.person.pk in visible]
+        if shown:
+            message = _("This CNIC is already registered to %s.") % ", ".join(
+                f"{p.reference} {p.full_name}" for p in shown
+            )
+        else:
+            # Not the user's to see: say it exists, not whose it is.
+            message = _(
+                "This CNIC is already registered in another agency's records; ask your supervisor."
+            )
+        raise ValidationError({"cnic": message})
     if matches and not confirm_not_duplicate:
         raise PossibleDuplicate(matches)
     (person.reference,) = allocate_references(prefix=PERSON_PREFIX)
@@ -171,6 +187,9 @@ def person_merge(*, by: User, survivor: Person, duplicate: Person, reason: str) 
         raise ValidationError({"reason": _("Say why these records are the same person.")})
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("A record cannot be merged into itself."))
+    visible = set(visible_person_ids(by, [survivor.pk, duplicate.pk]))
+    if visible != {survivor.pk, duplicate.pk}:
+        raise NotPermitted(_("You can only merge records of people whose cases you work on."))
     locked = {
         p.pk: p
         for p in Person.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk])
@@ -210,6 +229,16 @@ def person_merge(*, by: User, survivor: Person, duplicate: Person, reason: str) 
         changes={"merged_into": [None, survivor.pk]},
         metadata={"survivor": survivor.reference, "moved_case_ids": case_ids, "merge_id": merge.pk},
     )
+    for case in moving:
+        # Each moved case's own history shows the change of person.
+        audit.record(
+            actor=by,
+            action="case.person_changed",
+            target=case,
+            case=case,
+            changes={"person": [duplicate.pk, survivor.pk]},
+            metadata={"merge_id": merge.pk},
+        )
     return merge
 
 
@@ -223,9 +252,10 @@ def person_unmerge(*, by: User, merge: PersonMerge, reason: str) -> PersonMerge:
     merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.reversed_at:
         raise ValidationError(_("This merge has already been reversed."))
-    Case.objects.filter(pk__in=merge.moved_case_ids, person=merge.survivor).update(
-        person=merge.merged
+    returning = list(
+        Case.objects.select_for_update().filter(pk__in=merge.moved_case_ids, person=merge.survivor)
     )
+    Case.objects.filter(pk__in=[c.pk for c in returning]).update(person=merge.merged)
     Person.objects.filter(pk=merge.merged_id).update(merged_into=None)
     merge.reversed_at = timezone.now()
     merge.reversed_by = by
@@ -236,6 +266,15 @@ def person_unmerge(*, by: User, merge: PersonMerge, reason: str) -> PersonMerge:
         action="person.unmerged",
         target=merge.merged,
         changes={"merged_into": [merge.survivor_id, None]},
-        metadata={"merge_id": merge.pk, "returned_case_ids": merge.moved_case_ids},
+        metadata={"merge_id": merge.pk, "returned_case_ids": [c.pk for c in returning]},
     )
+    for case in returning:
+        audit.record(
+            actor=by,
+            action="case.person_changed",
+            target=case,
+            case=case,
+            changes={"person": [merge.survivor_id, merge.merged_id]},
+            metadata={"merge_id": merge.pk, "reversed": True},
+        )
     return merge

@@ -179,7 +179,7 @@ def assign_caseworker(request, reference):
                 case=case,
                 by=request.user,
                 caseworker=form.cleaned_data["caseworker"],
-                expected_version=int(request.POST.get("version") or case.version),
+                expected_version=form.cleaned_data["version"],
             )
         except StaleCase as exc:
             messages.error(request, exc.message)

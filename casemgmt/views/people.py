@@ -16,8 +16,8 @@ from casemgmt.forms.people import (
     UnmergeForm,
     VerifyIdentityForm,
 )
-from casemgmt.models import Case, Person, PersonMerge
-from casemgmt.selectors.cases import visible_person_or_404
+from casemgmt.models import Case, PersonMerge
+from casemgmt.selectors.cases import visible_people, visible_person_or_404
 from casemgmt.services import cases as case_services
 from casemgmt.services import people
 
@@ -157,9 +157,14 @@ def person_verify_identity(request, reference):
 @login_required
 def person_merge(request, reference):
     def action(person, data):
-        duplicate = Person.objects.filter(reference=data["duplicate"].strip()).first()
+        duplicate = (
+            visible_people(request.user).filter(reference=data["duplicate"].strip().upper()).first()
+        )
         if duplicate is None:
-            raise ValidationError(_("No person with the reference %s.") % data["duplicate"])
+            # The same answer for "does not exist" and "not yours".
+            raise ValidationError(
+                _("No person you can see has the reference %s.") % data["duplicate"]
+            )
         people.person_merge(
             by=request.user, survivor=person, duplicate=duplicate, reason=data["reason"]
         )
@@ -186,7 +191,9 @@ def person_unmerge(request, reference, merge_id):
 def person_open_case(request, reference):
     """Open another case for a registered person (e.g. after a duplicate warning)."""
     _ensure_writer(request.user)
-    person = get_object_or_404(Person.objects.current(), reference=reference)
+    person = visible_person_or_404(request.user, reference)
+    if person.merged_into_id:
+        raise Http404
     form = OpenCaseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

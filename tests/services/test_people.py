@@ -69,8 +69,9 @@ class TestRegister:
             register(auditor)
         assert Person.objects.count() == 0
 
-    def test_same_cnic_is_refused_with_the_match(self, caseworker):
+    def test_same_cnic_is_refused_with_the_match(self, caseworker, agency, programme):
         first = register(caseworker, cnic="15202-1234567-1")
+        cases.case_open(by=caseworker, person=first, programme=programme, lead_agency=agency)
         with pytest.raises(ValidationError) as excinfo:
             register(
                 caseworker,
@@ -80,6 +81,15 @@ class TestRegister:
             )
         assert first.reference in excinfo.value.message_dict["cnic"][0]
         assert Person.objects.count() == 1
+
+    def test_same_cnic_of_another_agency_does_not_reveal_whose_it_is(self, caseworker):
+        other = factories.CaseFactory(person=factories.PersonFactory(cnic="15202-7654321-1"))
+        with pytest.raises(ValidationError) as excinfo:
+            register(caseworker, full_name="Someone Else", cnic="15202-7654321-1")
+        message = excinfo.value.message_dict["cnic"][0]
+        assert "another agency" in message
+        assert other.person.reference not in message
+        assert other.person.full_name not in message
 
     @pytest.mark.parametrize(
         "spelling",
@@ -131,13 +141,23 @@ def test_name_similarity_is_symmetric_and_reflexive(name):
 @pytest.mark.django_db
 class TestMerge:
     @pytest.fixture
-    def pair(self, caseworker, agency, programme):
+    def pair(self, caseworker, agency, programme, stages):
         survivor = register(caseworker)
+        # The survivor's earlier case is closed, so the duplicate's open case can move over.
+        factories.CaseFactory(person=survivor, lead_agency=agency, current_stage=stages["exited"])
         duplicate = register(caseworker, full_name="Mohd Ali Khan", confirm_not_duplicate=True)
         case = cases.case_open(
             by=caseworker, person=duplicate, programme=programme, lead_agency=agency
         )
         return survivor, duplicate, case
+
+    def test_cannot_merge_a_person_of_another_agency(self, pair, supervisor):
+        survivor, _duplicate, _case = pair
+        stranger = factories.CaseFactory().person
+        with pytest.raises(NotPermitted, match="whose cases you work on"):
+            people.person_merge(by=supervisor, survivor=survivor, duplicate=stranger, reason="Same")
+        stranger.refresh_from_db()
+        assert stranger.merged_into is None
 
     def test_caseworker_cannot_merge(self, pair, caseworker):
         survivor, duplicate, _case = pair
@@ -158,6 +178,8 @@ class TestMerge:
         assert duplicate not in Person.objects.current()
         event = AuditEvent.objects.get(action="person.merged")
         assert event.metadata["moved_case_ids"] == [case.pk]
+        assert AuditEvent.objects.filter(action="case.person_changed", case=case).count() == 1
+        assert AuditEvent.objects.filter(action="case.person_changed", case=case).count() == 1
 
         people.person_unmerge(by=supervisor, merge=merge, reason="Different fathers' names")
         case.refresh_from_db()

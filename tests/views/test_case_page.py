@@ -444,7 +444,7 @@ class TestSupervisorForms:
         from casemgmt.services import people as people_services
 
         keep = make_case()
-        dup = factories.PersonFactory()
+        dup = make_case("exited").person
         merge = people_services.person_merge(
             by=supervisor, survivor=keep.person, duplicate=dup, reason="same"
         )

@@ -106,15 +106,28 @@ def test_same_cnic_cannot_be_confirmed_away(client, caseworker, valid):
     assert Person.objects.count() == 1
 
 
-def test_open_case_for_an_existing_match(client, caseworker, agency, valid, programme):
+def test_open_case_for_an_existing_match(client, caseworker, agency, valid, programme, stages):
     client.force_login(caseworker)
     person = factories.PersonFactory()
+    # Only a person already known to the user's agency (here: a closed case) can be reopened.
+    stranger = factories.CaseFactory().person
+    url = reverse("person_open_case", args=[stranger.reference])
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(url, {"programme": programme.pk, "lead_agency": agency.pk}).status_code == 404
+    )
+    old = factories.CaseFactory(person=person, lead_agency=agency, current_stage=stages["exited"])
     response = client.post(
         reverse("person_open_case", args=[person.reference]),
         {"programme": programme.pk, "lead_agency": agency.pk},
     )
     assert response.status_code == 302
-    assert Case.objects.get().person == person
+    assert Case.objects.filter(person=person).exclude(pk=old.pk).count() == 1
+    assert (
+        not Case.objects.filter(person=stranger)
+        .exclude(pk__in=[c.pk for c in stranger.cases.all()])
+        .exists()
+    )
     response = client.post(
         reverse("person_open_case", args=[person.reference]),
         {"programme": programme.pk, "lead_agency": agency.pk},
@@ -175,7 +188,7 @@ class TestPersonPage:
         response = client.post(
             url, {"merge-duplicate": "RC-0000-000000", "merge-reason": "x"}, follow=True
         )
-        assert "No person with the reference" in response.content.decode()
+        assert "No person you can see has the reference" in response.content.decode()
         client.post(url, {"merge-duplicate": dup.person.reference, "merge-reason": "Same person"})
         dup.person.refresh_from_db()
         assert dup.person.merged_into == keep.person
