@@ -9,9 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from casemgmt.roles import Role
 
 NAV_ENTRIES: list[tuple] = [
+    (_("Inbox"), "inbox", "inbox", {Role.CASEWORKER, Role.SUPERVISOR}),
     (_("My caseload"), "caseload", "caseload", {Role.CASEWORKER, Role.SUPERVISOR, Role.AUDITOR}),
     (_("Register a person"), "person_register", "register", {Role.CASEWORKER, Role.SUPERVISOR}),
     (_("Approvals"), "approvals", "approvals", {Role.SUPERVISOR}),
+    (
+        _("Emergency access"),
+        "break_glass",
+        "break_glass",
+        {Role.CASEWORKER, Role.SUPERVISOR, Role.AUDITOR},
+    ),
 ]
 
 

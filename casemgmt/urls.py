@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from casemgmt.views import caseload, cases, health, home, people, workflow
+from casemgmt.views import caseload, cases, collaboration, health, home, people, workflow
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -29,6 +29,17 @@ urlpatterns = [
         name="decide_move",
     ),
     path("approvals/", workflow.approvals, name="approvals"),
+    path("cases/<str:reference>/notes/", collaboration.note_list, name="note_list"),
+    path("cases/<str:reference>/notes/<int:pk>/", collaboration.note_history, name="note_history"),
+    path("cases/<str:reference>/access/", collaboration.case_access, name="case_access"),
+    path("referrals/<int:pk>/", collaboration.referral_respond, name="referral_respond"),
+    path("break-glass/", collaboration.break_glass_view, name="break_glass"),
+    path("inbox/", collaboration.inbox, name="inbox"),
+    path(
+        "inbox/notifications/<int:pk>/read/",
+        collaboration.notification_read,
+        name="notification_read",
+    ),
     path("people/register/", people.person_register, name="person_register"),
     path("people/<str:reference>/", people.person_detail, name="person_detail"),
     path(

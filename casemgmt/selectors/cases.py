@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from casemgmt import access
 from casemgmt.models import (
@@ -20,20 +20,30 @@ from casemgmt.models import (
 )
 
 
+class OutOfScope(Http404):
+    """A look-up outside the user's scope; the middleware records the refusal."""
+
+    def __init__(self, target_type: str, target_id: str):
+        super().__init__("Not found")
+        self.target_type = target_type
+        self.target_id = target_id
+
+
 def visible_case_or_404(user, reference: str) -> Case:
     """The same 404 for "not yours" and "does not exist", so references reveal nothing."""
-    return get_object_or_404(
-        Case.objects.visible_to(user).select_related(
-            "person",
-            "person__group_category",
-            "programme",
-            "current_stage",
-            "lead_agency",
-            "assigned_caseworker",
-            "facility",
-        ),
-        reference=reference,
+    qs = Case.objects.visible_to(user).select_related(
+        "person",
+        "person__group_category",
+        "programme",
+        "current_stage",
+        "lead_agency",
+        "assigned_caseworker",
+        "facility",
     )
+    case = qs.filter(reference=reference).first()
+    if case is None:
+        raise OutOfScope("casemgmt.case", reference)
+    return case
 
 
 def visible_people(user) -> QuerySet:
@@ -41,12 +51,15 @@ def visible_people(user) -> QuerySet:
 
 
 def visible_person_or_404(user, reference: str) -> Person:
-    return get_object_or_404(
-        visible_people(user).select_related(
-            "group_category", "merged_into", "identity_verified_by"
-        ),
-        reference=reference,
+    person = (
+        visible_people(user)
+        .select_related("group_category", "merged_into", "identity_verified_by")
+        .filter(reference=reference)
+        .first()
     )
+    if person is None:
+        raise OutOfScope("casemgmt.person", reference)
+    return person
 
 
 def visible_notes(case: Case, user, *, latest_only: bool = True) -> list[Note]:

@@ -18,8 +18,8 @@ from casemgmt.forms.people import (
 )
 from casemgmt.models import Case, PersonMerge
 from casemgmt.selectors.cases import visible_people, visible_person_or_404
+from casemgmt.services import audit, people
 from casemgmt.services import cases as case_services
-from casemgmt.services import people
 
 PERSON_FIELDS = [
     "full_name",
@@ -102,6 +102,13 @@ def person_detail(request, reference):
         .filter(person=person)
         .select_related("programme", "current_stage", "lead_agency")
     )
+    classes = access.info_classes(request.user)
+    audit.record_read(
+        actor=request.user,
+        target=person,
+        classes={access.PERSON_FIELD_CLASSES[f] for f in access.PERSON_FIELD_CLASSES}
+        & set(classes),
+    )
     merges = list(PersonMerge.objects.filter(survivor=person).select_related("merged", "merged_by"))
     for merge in merges:
         # One form per merge, each with its own field ids.
@@ -112,6 +119,7 @@ def person_detail(request, reference):
         {
             "person": person,
             "cases": cases,
+            "show": {c.value: c in classes for c in access.InfoClass},
             "merges": merges,
             "identity_form": VerifyIdentityForm(),
             "merge_form": MergeForm(prefix="merge"),

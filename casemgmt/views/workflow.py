@@ -13,6 +13,7 @@ from casemgmt.errors import DomainError, GatesNotMet, StaleCase
 from casemgmt.forms.workflow import DecisionForm, StageMoveForm
 from casemgmt.models import Stage, StageTransition
 from casemgmt.selectors.cases import pending_moves_for, visible_case_or_404
+from casemgmt.services import audit
 
 
 @login_required
@@ -24,7 +25,7 @@ def stage_move(request, reference):
     gate_failure = None
     stale = None
     if request.method == "POST":
-        if not access.can_write_case(request.user, case):
+        if not access.can_move_case(request.user, case):
             raise Http404
         form = StageMoveForm(request.POST)
         if form.is_valid():
@@ -63,6 +64,10 @@ def stage_move(request, reference):
                         messages.success(request, _("The case moved to “%s”.") % to_stage.name)
                     return redirect("case_detail", reference=case.reference)
         case = visible_case_or_404(request.user, reference)
+    if not access.can_move_case(request.user, case):
+        # The gates' reasons cite legal and risk records: only those who may move see them.
+        raise Http404
+    audit.record_read(actor=request.user, target=case, case=case, classes={"case", "legal", "risk"})
     moves = workflow.available_moves(case, request.user)
     if failed_stage not in {m.transition.to_stage_id for m in moves}:
         # The error belongs to no listed move: show it at the top of the page.

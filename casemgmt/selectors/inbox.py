@@ -1,0 +1,63 @@
+"""A user's inbox: what is waiting for them, each list one query."""
+
+from django.utils import timezone
+
+from casemgmt import access
+from casemgmt.models import (
+    Case,
+    CaseStatus,
+    Escalation,
+    EscalationStatus,
+    Referral,
+    ReferralStatus,
+    ReviewAction,
+)
+from casemgmt.selectors.cases import pending_moves_for
+
+LIMIT = 50
+
+
+def inbox_for(user) -> dict:
+    today = timezone.localdate()
+    my_cases = Case.objects.visible_to(user).filter(
+        status__in=[CaseStatus.ACTIVE, CaseStatus.SUSPENDED]
+    )
+    writable = access.can_read(user, access.InfoClass.RISK)
+    return {
+        "referrals": list(
+            Referral.objects.filter(to_agency_id=user.agency_id, status=ReferralStatus.SENT)
+            .select_related("case", "from_agency", "sent_by")
+            .order_by("sent_at")[:LIMIT]
+        )
+        if user.agency_id
+        else [],
+        "approvals": list(pending_moves_for(user)[:LIMIT]) if access.can_approve(user) else [],
+        "overdue_reviews": list(
+            my_cases.filter(next_review_due__lt=today)
+            .select_related("person", "current_stage")
+            .order_by("next_review_due")[:LIMIT]
+        ),
+        "escalations": list(
+            Escalation.objects.filter(
+                case__in=my_cases, status__in=[EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED]
+            )
+            .exclude(
+                trigger__in=[
+                    t
+                    for t, c in access.ESCALATION_TRIGGER_CLASSES.items()
+                    if not access.can_read(user, c)
+                ]
+            )
+            .select_related("case", "case__person")
+            .order_by("raised_at")[:LIMIT]
+        )
+        if writable
+        else [],
+        "actions": list(
+            ReviewAction.objects.filter(owner=user, done_at__isnull=True)
+            .select_related("review", "review__case")
+            .order_by("due_on")[:LIMIT]
+        ),
+        "notifications": list(user.notifications.filter(read_at__isnull=True)[:LIMIT]),
+        "today": today,
+    }

@@ -1,0 +1,226 @@
+"""Notes, referrals (the receiving side), restricted-case allow-lists, break-the-glass, inbox."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casemgmt import access
+from casemgmt.errors import DomainError
+from casemgmt.forms.collaboration import (
+    AllowListForm,
+    BreakGlassForm,
+    DeclineReferralForm,
+    NoteCorrectionForm,
+)
+from casemgmt.models import CaseAccessGrant, Note, Referral, ReferralStatus
+from casemgmt.selectors.cases import visible_case_or_404, visible_notes
+from casemgmt.selectors.inbox import inbox_for
+from casemgmt.services import audit, notes, referrals, restriction
+from casemgmt.services.notes import CORRECTION_WINDOW
+
+
+def _errors(exc) -> str:
+    return " ".join(getattr(exc, "messages", None) or [str(exc)])
+
+
+@login_required
+def note_list(request, reference):
+    """Every note the user may know about, latest versions first; a read is recorded."""
+    case = visible_case_or_404(request.user, reference)
+    notes_ = visible_notes(case, request.user)
+    audit.record_read(
+        actor=request.user,
+        target=case,
+        case=case,
+        classes={access.note_class(n.category) for n in notes_ if n.content_visible},
+    )
+    return render(
+        request,
+        "casemgmt/note_list.html",
+        {"case": case, "notes": notes_, "can_write": access.can_write_case(request.user, case)},
+    )
+
+
+@login_required
+def note_history(request, reference, pk):
+    """All versions of one note; its author may correct it within the window."""
+    case = visible_case_or_404(request.user, reference)
+    visible = Note.objects.filter(case=case).filter(
+        access.note_visibility_filter(request.user, case)
+    )
+    note = get_object_or_404(visible.select_related("thread"), pk=pk)
+    first = note.thread or note
+    versions = list(visible.filter(pk=first.pk).select_related("author", "agency")) + list(
+        visible.filter(thread=first).select_related("author", "agency").order_by("created_at")
+    )
+    content_visible = access.can_read_note_content(request.user, first)
+    latest = versions[-1]
+    form = NoteCorrectionForm(
+        request.POST or None, initial={"body": latest.body if content_visible else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            notes.note_correct(note=latest, by=request.user, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The note was corrected; the earlier text is kept."))
+            return redirect("note_history", reference=case.reference, pk=first.pk)
+    audit.record_read(
+        actor=request.user,
+        target=first,
+        case=case,
+        classes={access.note_class(first.category)} if content_visible else set(),
+    )
+    can_correct = (
+        content_visible
+        and latest.author_id == request.user.pk
+        and access.can_write_case(request.user, case)
+    )
+    return render(
+        request,
+        "casemgmt/note_history.html",
+        {
+            "case": case,
+            "versions": versions,
+            "content_visible": content_visible,
+            "form": form,
+            "can_correct": can_correct,
+            "window_hours": int(CORRECTION_WINDOW.total_seconds() // 3600),
+        },
+    )
+
+
+def _incoming_referral_or_404(request, pk) -> Referral:
+    """Referrals addressed to the user's agency (the case itself may not be visible yet)."""
+    if request.user.role not in access.WRITER_ROLES or request.user.agency_id is None:
+        raise Http404
+    return get_object_or_404(
+        Referral.objects.select_related("case", "from_agency", "to_agency", "sent_by"),
+        pk=pk,
+        to_agency_id=request.user.agency_id,
+    )
+
+
+@login_required
+def referral_respond(request, pk):
+    """The receiving agency reads a referral and accepts or declines it."""
+    referral = _incoming_referral_or_404(request, pk)
+    form = DeclineReferralForm(request.POST or None)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            if decision == "accept":
+                referrals.referral_accept(referral=referral, by=request.user)
+                messages.success(request, _("Referral accepted: your agency joined the case team."))
+                return redirect("case_detail", reference=referral.case.reference)
+            if decision == "decline" and form.is_valid():
+                referrals.referral_decline(
+                    referral=referral, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Referral declined."))
+                return redirect("inbox")
+            if decision not in ("accept", "decline"):
+                form.add_error(None, _("Choose to accept or decline."))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(
+        request,
+        "casemgmt/referral_respond.html",
+        {"referral": referral, "form": form, "open": referral.status == ReferralStatus.SENT},
+    )
+
+
+@login_required
+def case_access(request, reference):
+    """A supervisor restricts the case and keeps its allow-list."""
+    case = visible_case_or_404(request.user, reference)
+    if not access.can_manage_restriction(request.user, case):
+        raise Http404
+    form = AllowListForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action in ("restrict", "unrestrict"):
+                restriction.case_set_restricted(
+                    case=case, by=request.user, restricted=action == "restrict"
+                )
+                messages.success(request, _("Access to the case was updated."))
+                return redirect("case_access", reference=case.reference)
+            if action == "add" and form.is_valid():
+                restriction.allow_list_add(
+                    case=case, by=request.user, user=form.cleaned_data["user"]
+                )
+                messages.success(request, _("Added to the allow-list."))
+                return redirect("case_access", reference=case.reference)
+            if action == "remove":
+                grant = get_object_or_404(
+                    CaseAccessGrant, pk=request.POST.get("grant") or 0, case=case
+                )
+                restriction.allow_list_remove(grant=grant, by=request.user)
+                messages.success(request, _("Removed from the allow-list."))
+                return redirect("case_access", reference=case.reference)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    grants = case.access_grants.filter(revoked_at__isnull=True).select_related(
+        "user", "user__agency"
+    )
+    return render(
+        request, "casemgmt/case_access.html", {"case": case, "grants": grants, "form": form}
+    )
+
+
+@login_required
+def break_glass_view(request):
+    """Emergency access: a reason, then read-only access for a few hours, flagged."""
+    if request.user.role not in access.WRITER_ROLES and request.user.role != "auditor":
+        raise Http404
+    form = BreakGlassForm(
+        request.POST or None, initial={"reference": request.GET.get("reference", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = restriction.break_glass(
+                by=request.user,
+                reference=form.cleaned_data["reference"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.warning(
+                request,
+                _("Emergency access until %s: it is recorded and your supervisors are told.")
+                % formats.time_format(timezone.localtime(grant.expires_at), "TIME_FORMAT"),
+            )
+            return redirect("case_detail", reference=grant.case.reference)
+    return render(request, "casemgmt/break_glass.html", {"form": form})
+
+
+@login_required
+def inbox(request):
+    """Referrals to my agency, approvals, overdue reviews and escalations on my cases."""
+    return render(request, "casemgmt/inbox.html", inbox_for(request.user))
+
+
+@require_POST
+@login_required
+def notification_read(request, pk):
+    note = get_object_or_404(request.user.notifications, pk=pk)
+    if note.read_at is None:
+        type(note).objects.filter(pk=note.pk).update(read_at=timezone.now())
+    return redirect(reverse("inbox"))
