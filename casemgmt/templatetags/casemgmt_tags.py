@@ -87,3 +87,11 @@ def timeline_text(entry) -> str:
             "status": _label(ReferralStatus, code).lower(),
         }
     return t1
+
+
+@register.filter
+def agency_kind(value: str) -> str:
+    """The translated label of an agency kind stored as its code."""
+    from casemgmt.models import AgencyKind
+
+    return _label(AgencyKind, value)
