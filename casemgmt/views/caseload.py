@@ -1,13 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from casemgmt.forms.caseload import CaseloadFilterForm
 from casemgmt.selectors.caseload import caseload_page
 
 
-@require_GET
 @login_required
+@require_safe
 def caseload(request):
     """My caseload: search, filters and keyset pages; htmx swaps only the results."""
     form = CaseloadFilterForm(request.GET or None)

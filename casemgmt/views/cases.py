@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from casemgmt import access, records
 from casemgmt.errors import DomainError, StaleCase
@@ -64,6 +64,7 @@ def case_context(request, case, **extra):
 
 
 @login_required
+@require_safe
 def case_detail_view(request, reference):
     case = visible_case_or_404(request.user, reference)
     context = case_context(request, case)
@@ -155,8 +156,8 @@ def record_action(request, reference, action, pk):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def accept_receiving(request, reference):
     case = visible_case_or_404(request.user, reference)
     try:
@@ -168,8 +169,8 @@ def accept_receiving(request, reference):
     return redirect(reverse("case_detail", args=[case.reference]) + "#section-team")
 
 
-@require_POST
 @login_required
+@require_POST
 def assign_caseworker(request, reference):
     case = visible_case_or_404(request.user, reference)
     form = AssignCaseworkerForm(request.POST, case=case)

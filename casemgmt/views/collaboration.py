@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from casemgmt import access
 from casemgmt.errors import DomainError
@@ -30,6 +30,7 @@ def _errors(exc) -> str:
 
 
 @login_required
+@require_safe
 def note_list(request, reference):
     """Every note the user may know about, latest versions first; a read is recorded."""
     case = visible_case_or_404(request.user, reference)
@@ -115,21 +116,20 @@ def referral_respond(request, pk):
     """The receiving agency reads a referral and accepts or declines it."""
     referral = _incoming_referral_or_404(request, pk)
     form = DeclineReferralForm(request.POST or None)
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         decision = request.POST.get("decision")
         try:
             if decision == "accept":
                 referrals.referral_accept(referral=referral, by=request.user)
                 messages.success(request, _("Referral accepted: your agency joined the case team."))
                 return redirect("case_detail", reference=referral.case.reference)
-            if decision == "decline" and form.is_valid():
+            if decision == "decline":
                 referrals.referral_decline(
                     referral=referral, by=request.user, reason=form.cleaned_data["reason"]
                 )
                 messages.success(request, _("Referral declined."))
                 return redirect("inbox")
-            if decision not in ("accept", "decline"):
-                form.add_error(None, _("Choose to accept or decline."))
+            form.add_error(None, _("Choose to accept or decline."))
         except ValidationError as exc:
             form.add_service_errors(exc)
         except DomainError as exc:
@@ -212,13 +212,14 @@ def break_glass_view(request):
 
 
 @login_required
+@require_safe
 def inbox(request):
     """Referrals to my agency, approvals, overdue reviews and escalations on my cases."""
     return render(request, "casemgmt/inbox.html", inbox_for(request.user))
 
 
-@require_POST
 @login_required
+@require_POST
 def notification_read(request, pk):
     note = get_object_or_404(request.user.notifications, pk=pk)
     if note.read_at is None:

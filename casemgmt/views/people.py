@@ -5,7 +5,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from casemgmt import access
 from casemgmt.errors import DomainError, PossibleDuplicate
@@ -95,6 +95,7 @@ def person_register(request):
 
 
 @login_required
+@require_safe
 def person_detail(request, reference):
     person = visible_person_or_404(request.user, reference)
     cases = (
@@ -149,8 +150,8 @@ def _person_form_post(request, reference, form_class, action, prefix=None):
     return redirect("person_detail", reference=person.reference)
 
 
-@require_POST
 @login_required
+@require_POST
 def person_verify_identity(request, reference):
     def action(person, data):
         people.person_verify_identity(
@@ -161,8 +162,8 @@ def person_verify_identity(request, reference):
     return _person_form_post(request, reference, VerifyIdentityForm, action)
 
 
-@require_POST
 @login_required
+@require_POST
 def person_merge(request, reference):
     def action(person, data):
         duplicate = (
@@ -184,11 +185,13 @@ def person_merge(request, reference):
     return _person_form_post(request, reference, MergeForm, action, prefix="merge")
 
 
-@require_POST
 @login_required
+@require_POST
 def person_unmerge(request, reference, merge_id):
+    person = visible_person_or_404(request.user, reference)
+    merge = get_object_or_404(PersonMerge, pk=merge_id, survivor=person)
+
     def action(person, data):
-        merge = get_object_or_404(PersonMerge, pk=merge_id, survivor=person)
         people.person_unmerge(by=request.user, merge=merge, reason=data["reason"])
         return _("The merge was reversed.")
 

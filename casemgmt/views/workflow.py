@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from casemgmt import access, workflow
 from casemgmt.errors import DomainError, GatesNotMet, StaleCase
@@ -105,8 +105,8 @@ def case_queryset(user):
     return Case.objects.visible_to(user)
 
 
-@require_POST
 @login_required
+@require_POST
 def decide_move(request, pk, decision):
     """Approve or reject a pending move (supervisors); redirects back to the case."""
     if decision not in ("approve", "reject"):
@@ -142,6 +142,7 @@ def decide_move(request, pk, decision):
 
 
 @login_required
+@require_safe
 def approvals(request):
     """The supervisor's queue of moves waiting for approval."""
     if not access.can_approve(request.user):

@@ -154,12 +154,20 @@ class TestPersonPage:
             client.get(reverse("person_detail", args=[other.person.reference])).status_code == 404
         )
 
-    def test_cnic_is_masked(self, client, caseworker, make_case):
+    def test_cnic_is_masked_for_agencies_without_identity_access(
+        self, client, caseworker, make_case
+    ):
         case = make_case(person=factories.PersonFactory(cnic="15602-7654321-9"))
-        client.force_login(caseworker)
+        teacher_agency = factories.AgencyFactory(kind="education")
+        case.team.create(agency=teacher_agency, role="support")
+        teacher = factories.CaseworkerFactory(agency=teacher_agency)
+        client.force_login(teacher)
         body = client.get(reverse("person_detail", args=[case.person.reference])).content.decode()
         assert "7654321" not in body
         assert "*****-*******-9" in body
+        client.force_login(caseworker)  # a prison caseworker may see identity
+        body = client.get(reverse("person_detail", args=[case.person.reference])).content.decode()
+        assert "15602-7654321-9" in body
 
     def test_verify_identity_valid_and_invalid(self, client, caseworker, make_case):
         case = make_case()

@@ -1,0 +1,223 @@
+"""Every URL of the project, for every kind of user, read and write.
+
+The patterns are enumerated from the URL resolver, so a new page without an
+entry in MATRIX fails ``test_every_url_is_in_the_matrix``.
+"""
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from casemgmt import factories, workflow
+from casemgmt.models import AgencyKind, AuditEvent, Note, Notification
+from casemgmt.services import evidence, notes, people, referrals
+
+ROLES = ["team", "other_agency", "supervisor", "auditor", "anonymous"]
+OK, GONE, LOGIN, BACK = {200}, {404}, {302}, {302}
+DONE = {200, 302}  # a form shown again with errors, or done and redirected
+NO_GET = {405}
+
+
+def _names(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue  # the admin has its own permission system (tests/test_admin.py)
+            yield from _names(p.url_patterns, prefix)
+        elif isinstance(p, URLPattern) and p.name:
+            yield p.name
+
+
+def _row(read, write):
+    return {
+        "read": dict(zip(ROLES, read, strict=True)),
+        "write": dict(zip(ROLES, write, strict=True)),
+    }
+
+
+# name -> (kwargs builder, read statuses per role, write statuses per role), roles in ROLES order.
+MATRIX = {
+    "home": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
+    "healthz": (lambda w: {}, _row([OK] * 5, [NO_GET] * 5)),
+    "login": (lambda w: {}, _row([BACK, BACK, BACK, BACK, OK], [BACK, BACK, BACK, BACK, OK])),
+    "logout": (lambda w: {}, _row([NO_GET] * 5, [BACK] * 5)),
+    "set_language": (lambda w: {}, _row([NO_GET] * 5, [BACK] * 5)),
+    "caseload": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
+    "inbox": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
+    "approvals": (lambda w: {}, _row([GONE, GONE, OK, GONE, LOGIN], [NO_GET] * 4 + [LOGIN])),
+    "break_glass": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [DONE, DONE, DONE, DONE, LOGIN])),
+    "person_register": (lambda w: {}, _row([OK, OK, OK, GONE, LOGIN], [OK, OK, OK, GONE, LOGIN])),
+    "case_detail": (
+        lambda w: {"reference": w["case"].reference},
+        _row([OK, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
+    ),
+    "note_list": (
+        lambda w: {"reference": w["case"].reference},
+        _row([OK, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
+    ),
+    "note_history": (
+        lambda w: {"reference": w["case"].reference, "pk": w["note"].pk},
+        _row([OK, GONE, OK, OK, LOGIN], [DONE, GONE, DONE, DONE, LOGIN]),
+    ),
+    "record_add": (
+        lambda w: {"reference": w["case"].reference, "kind": "legal-authority"},
+        _row([OK, GONE, OK, GONE, LOGIN], [OK, GONE, OK, GONE, LOGIN]),
+    ),
+    "record_action": (
+        lambda w: {
+            "reference": w["case"].reference,
+            "action": "resolve-escalation",
+            "pk": w["escalation"].pk,
+        },
+        _row([OK, GONE, OK, GONE, LOGIN], [OK, GONE, OK, GONE, LOGIN]),
+    ),
+    "accept_receiving": (
+        lambda w: {"reference": w["case"].reference},
+        _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, BACK, LOGIN]),
+    ),
+    "assign_caseworker": (
+        lambda w: {"reference": w["case"].reference},
+        _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, BACK, LOGIN]),
+    ),
+    "stage_move": (
+        lambda w: {"reference": w["case"].reference},
+        _row([OK, GONE, OK, GONE, LOGIN], [OK, GONE, OK, GONE, LOGIN]),
+    ),
+    "decide_move": (
+        lambda w: {"pk": w["move"].pk, "decision": "reject"},
+        _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, BACK, LOGIN]),
+    ),
+    "case_access": (
+        lambda w: {"reference": w["case"].reference},
+        _row([GONE, GONE, OK, GONE, LOGIN], [GONE, GONE, OK, GONE, LOGIN]),
+    ),
+    "referral_respond": (
+        lambda w: {"pk": w["referral"].pk},
+        _row([GONE, OK, GONE, GONE, LOGIN], [GONE, OK, GONE, GONE, LOGIN]),
+    ),
+    "notification_read": (
+        lambda w: {"pk": w["notification"].pk},
+        _row([NO_GET] * 4 + [LOGIN], [GONE, GONE, BACK, GONE, LOGIN]),
+    ),
+    "person_detail": (
+        lambda w: {"reference": w["case"].person.reference},
+        _row([OK, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
+    ),
+    "person_open_case": (
+        lambda w: {"reference": w["case"].person.reference},
+        _row([OK, GONE, OK, GONE, LOGIN], [OK, GONE, OK, GONE, LOGIN]),
+    ),
+    "person_verify_identity": (
+        lambda w: {"reference": w["case"].person.reference},
+        _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, BACK, LOGIN]),
+    ),
+    "person_merge": (
+        lambda w: {"reference": w["case"].person.reference},
+        _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, BACK, LOGIN]),
+    ),
+    "person_unmerge": (
+        lambda w: {"reference": w["case"].person.reference, "merge_id": 999999},
+        _row([NO_GET] * 4 + [LOGIN], [GONE, GONE, GONE, GONE, LOGIN]),
+    ),
+}
+
+
+def test_every_url_is_in_the_matrix():
+    names = set(_names(get_resolver().url_patterns))
+    missing = sorted(names - set(MATRIX))
+    assert missing == [], f"add these URLs to the authorisation matrix: {missing}"
+    assert sorted(set(MATRIX) - names) == []
+
+
+@pytest.fixture
+def world(db, programme, stages):
+    prison = factories.AgencyFactory(kind=AgencyKind.PRISON)
+    police = factories.AgencyFactory(kind=AgencyKind.POLICE)
+    team = factories.CaseworkerFactory(agency=prison)
+    supervisor = factories.SupervisorFactory(agency=prison)
+    other = factories.CaseworkerFactory(agency=police)
+    case = factories.CaseFactory(
+        programme=programme, current_stage=stages["released"], lead_agency=prison
+    )
+    note = notes.note_add(case=case, by=team, category="general", visibility="case_team", body="Hi")
+    escalation = evidence.raise_escalation(case=case, by=team, trigger="threat", description="d")
+    referral = referrals.referral_send(
+        case=case, by=team, to_agency=police, service="monitoring", reason="Local monitoring"
+    )
+    move_case = factories.CaseFactory(
+        programme=programme, current_stage=stages["intake"], lead_agency=prison
+    )
+    move = workflow.request_transition(
+        case=move_case, to_stage=stages["exited"], by=team, reason="x"
+    )
+    notification = Notification.objects.create(user=supervisor, case=case, message="m")
+    people.person_verify_identity(person=case.person, by=team, document_reference="CNIC")
+    return {
+        "case": case,
+        "note": note,
+        "escalation": escalation,
+        "referral": referral,
+        "move": move,
+        "notification": notification,
+        "users": {
+            "team": team,
+            "other_agency": other,
+            "supervisor": supervisor,
+            "auditor": factories.AuditorFactory(),
+            "anonymous": None,
+        },
+    }
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_read(client, world, name, role):
+    kwargs, expected = MATRIX[name][0](world), MATRIX[name][1]["read"][role]
+    user = world["users"][role]
+    if user:
+        client.force_login(user)
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code in expected, (name, role, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_write(client, world, name, role):
+    kwargs, expected = MATRIX[name][0](world), MATRIX[name][1]["write"][role]
+    user = world["users"][role]
+    if user:
+        client.force_login(user)
+    before = {
+        "notes": Note.objects.count(),
+        "writes": AuditEvent.objects.exclude(action__startswith="read.")
+        .exclude(action="access.denied")
+        .count(),
+    }
+    response = client.post(reverse(name, kwargs=kwargs), {})
+    assert response.status_code in expected, (name, role, response.status_code)
+    if expected in (GONE, LOGIN) or role in ("auditor", "anonymous", "other_agency"):
+        # A refused (or read-only) request writes nothing but, at most, a read or refusal record.
+        after = AuditEvent.objects.exclude(action__startswith="read.").exclude(
+            action="access.denied"
+        )
+        allowed_writes = {"login", "logout", "set_language", "break_glass", "referral_respond"}
+        if name not in allowed_writes:
+            assert after.count() == before["writes"], (
+                name,
+                role,
+                list(after.values_list("action")),
+            )
+        assert Note.objects.count() == before["notes"]
+
+
+def test_matrix_roles_really_differ(world):
+    """Guard the fixture: the other agency's caseworker is outside the case."""
+    from casemgmt.models import Case
+
+    assert (
+        not Case.objects.visible_to(world["users"]["other_agency"])
+        .filter(pk=world["case"].pk)
+        .exists()
+    )
+    assert datetime.date.today()
