@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from casemgmt.services.sharing import expire_sharing
+
+
+class Command(BaseCommand):
+    help = (
+        "End the sharing of every consent-ledger entry past its expiry date: agencies it "
+        "covered leave the team, their referrals are revoked, and why is recorded. "
+        "Idempotent; run it daily (cron, systemd timer or a task runner)."
+    )
+
+    def handle(self, *args, **options):
+        ended = expire_sharing()
+        self.stdout.write(f"{ended} expired consent entr{'y' if ended == 1 else 'ies'} ended.")
