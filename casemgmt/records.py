@@ -87,7 +87,16 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 case=case,
                 by=by,
                 **_kw(
-                    d, "kind", "held_on", "decision", "minutes", "recommended_stage", "positions"
+                    d,
+                    "kind",
+                    "held_on",
+                    "agenda",
+                    "decision",
+                    "minutes",
+                    "recommended_stage",
+                    "positions",
+                    "attendees",
+                    "actions",
                 ),
             ),
             "reviews",

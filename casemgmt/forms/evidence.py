@@ -4,7 +4,7 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casemgmt.forms.base import CrispyForm, VersionedForm
+from casemgmt.forms.base import CrispyForm, DateInput, VersionedForm
 from casemgmt.models import (
     Agency,
     AssessmentKind,
@@ -128,14 +128,47 @@ class ReviewForm(CrispyForm):
     recommended_stage = forms.ModelChoiceField(
         label=_("Recommended stage"), queryset=Stage.objects.none(), required=False
     )
+    agenda = _text(_("Agenda"), required=False)
     decision = _text(_("Decision"))
     minutes = _text(_("Minutes"), required=False)
+
+    ATTENDEE_ROWS = 6
+    ACTION_ROWS = 3
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
-        # Positions are laid out as a table by the template, not by crispy.
-        self.helper.layout = Layout("kind", "held_on", "recommended_stage", "decision", "minutes")
+        # Positions, attendees and actions are laid out as tables by the template.
+        self.helper.layout = Layout(
+            "kind", "held_on", "recommended_stage", "agenda", "decision", "minutes"
+        )
+        from casemgmt.models import User
+
+        agencies_qs = Agency.objects.filter(is_active=True)
+        for i in range(self.ATTENDEE_ROWS):
+            self.fields[f"attendee_name_{i}"] = forms.CharField(
+                label=_("Attendee %d: name") % (i + 1), required=False, max_length=200
+            )
+            self.fields[f"attendee_agency_{i}"] = forms.ModelChoiceField(
+                label=_("Attendee %d: agency") % (i + 1), queryset=agencies_qs, required=False
+            )
+        team_ids = case.team.filter(left_on__isnull=True).values_list("agency_id", flat=True)
+        owners = User.objects.filter(
+            agency_id__in=team_ids, is_active=True, role__in=["caseworker", "supervisor"]
+        ).order_by("first_name")
+        for i in range(self.ACTION_ROWS):
+            self.fields[f"action_text_{i}"] = forms.CharField(
+                label=_("Action %d") % (i + 1), required=False, max_length=1000
+            )
+            self.fields[f"action_owner_{i}"] = forms.ModelChoiceField(
+                label=_("Action %d: owner") % (i + 1), queryset=owners, required=False
+            )
+            self.fields[f"action_due_{i}"] = forms.DateField(
+                label=_("Action %d: due on") % (i + 1),
+                required=False,
+                widget=DateInput(),
+                input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+            )
         self.fields["recommended_stage"].queryset = Stage.objects.filter(
             programme_id=case.programme_id
         )
@@ -159,6 +192,18 @@ class ReviewForm(CrispyForm):
         """(agency, position field, dissent field) for the template's table."""
         return [(a, self[f"position_{a.pk}"], self[f"dissent_{a.pk}"]) for a in self.agencies]
 
+    def attendee_rows(self):
+        return [
+            (self[f"attendee_name_{i}"], self[f"attendee_agency_{i}"])
+            for i in range(self.ATTENDEE_ROWS)
+        ]
+
+    def action_rows(self):
+        return [
+            (self[f"action_text_{i}"], self[f"action_owner_{i}"], self[f"action_due_{i}"])
+            for i in range(self.ACTION_ROWS)
+        ]
+
     def clean(self):
         data = super().clean()
         positions = []
@@ -173,6 +218,31 @@ class ReviewForm(CrispyForm):
                     _("%s disagrees: record the reason for its dissent.") % agency.name,
                 )
             positions.append((agency, position, dissent))
+        attendees = []
+        for i in range(self.ATTENDEE_ROWS):
+            name = (data.get(f"attendee_name_{i}") or "").strip()
+            agency = data.get(f"attendee_agency_{i}")
+            if name and not agency:
+                self.add_error(f"attendee_agency_{i}", _("Choose the attendee's agency."))
+            elif agency and not name:
+                self.add_error(f"attendee_name_{i}", _("Give the attendee's name."))
+            elif name:
+                attendees.append((name, agency))
+        actions = []
+        for i in range(self.ACTION_ROWS):
+            text = (data.get(f"action_text_{i}") or "").strip()
+            owner, due = data.get(f"action_owner_{i}"), data.get(f"action_due_{i}")
+            if text or owner or due:
+                if not text:
+                    self.add_error(f"action_text_{i}", _("Describe the action."))
+                if not owner:
+                    self.add_error(f"action_owner_{i}", _("Choose who owns the action."))
+                if not due:
+                    self.add_error(f"action_due_{i}", _("Give a due date."))
+                if text and owner and due:
+                    actions.append((text, owner, due))
+        data["attendees"] = attendees
+        data["actions"] = actions
         if not positions:
             raise forms.ValidationError(_("Record at least one agency present and its position."))
         data["positions"] = positions

@@ -15,19 +15,26 @@ TODAY = datetime.date.today().isoformat()
 
 @pytest.fixture
 def agencies(programme, stages):
-    prison = factories.AgencyFactory(name="Central Prison", short_name="Prison", kind=AgencyKind.PRISON)
-    counselling = factories.AgencyFactory(name="Counselling Centre", short_name="Counselling",
-                                          kind=AgencyKind.COUNSELLING)
-    police = factories.AgencyFactory(name="District Police", short_name="Police", kind=AgencyKind.POLICE)
+    prison = factories.AgencyFactory(
+        name="Central Prison", short_name="Prison", kind=AgencyKind.PRISON
+    )
+    counselling = factories.AgencyFactory(
+        name="Counselling Centre", short_name="Counselling", kind=AgencyKind.COUNSELLING
+    )
+    police = factories.AgencyFactory(
+        name="District Police", short_name="Police", kind=AgencyKind.POLICE
+    )
     factories.CaseworkerFactory(username="officer", agency=prison)
     factories.SupervisorFactory(username="warden", agency=prison)
     factories.CaseworkerFactory(username="counsellor", agency=counselling)
     factories.CaseworkerFactory(username="constable", agency=police)
     factories.CaseworkerFactory(
-        username="outsider", agency=factories.AgencyFactory(name="Other Police", kind=AgencyKind.POLICE)
+        username="outsider",
+        agency=factories.AgencyFactory(name="Other Police", kind=AgencyKind.POLICE),
     )
-    case = factories.CaseFactory(programme=programme, current_stage=stages["prison_rehabilitation"],
-                                 lead_agency=prison)
+    case = factories.CaseFactory(
+        programme=programme, current_stage=stages["prison_rehabilitation"], lead_agency=prison
+    )
     CaseTeamMember.objects.create(case=case, agency=police, role="support")
     return {"case": case, "counselling": counselling}
 
@@ -45,7 +52,9 @@ def test_referral_notes_by_class_and_emergency_access(page, new_page, live_serve
     box.locator("#id_referral-service").select_option("counselling")
     box.locator("#id_referral-reason").fill("Nightmares and anger; needs counselling.")
     box.locator("details[open] button[type=submit]").click()
-    expect(page.locator("#section-referrals .error-summary")).to_contain_text("needs the person's consent")
+    expect(page.locator("#section-referrals .error-summary")).to_contain_text(
+        "needs the person's consent"
+    )
 
     # Record the person's consent to share with counselling providers, then refer.
     sharing = page.locator("#section-sharing")
@@ -54,7 +63,9 @@ def test_referral_notes_by_class_and_emergency_access(page, new_page, live_serve
     sharing.locator("#id_sharing-purpose").select_option("rehabilitation")
     sharing.locator("#id_sharing-given_on").fill(TODAY)
     sharing.locator("details[open] button[type=submit]").click()
-    expect(page.locator("#section-sharing [role=status]")).to_contain_text("Consent to share recorded.")
+    expect(page.locator("#section-sharing [role=status]")).to_contain_text(
+        "Consent to share recorded."
+    )
     page.goto(url)
     box = page.locator("#section-referrals")
     box.locator("summary").click()

@@ -458,3 +458,49 @@ class TestSupervisorForms:
         assert "This field is required." in response.content.decode()
         merge.refresh_from_db()
         assert merge.reversed_at is None
+
+
+def test_review_with_agenda_attendees_and_actions(client, caseworker, make_case, agency, stages):
+    case = make_case("release_preparation")
+    client.force_login(caseworker)
+    url = reverse("record_add", args=[case.reference, "review"])
+    base = {
+        "kind": "release_review",
+        "held_on": TODAY,
+        "decision": "Release recommended",
+        "agenda": "1. Conduct 2. Family 3. Plan",
+        f"position_{agency.pk}": "agree",
+    }
+    # An action without owner or due date is refused, with errors next to the fields.
+    response = client.post(url, _prefixed("review", {**base, "action_text_0": "Visit family"}))
+    body = response.content.decode()
+    assert "Choose who owns the action." in body and "Give a due date." in body
+    assert MultiAgencyReview.objects.count() == 0
+    response = client.post(url, _prefixed("review", {**base, "attendee_name_0": "Dr Hina"}))
+    assert "Choose the attendee&#x27;s agency." in response.content.decode()
+    due = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
+    response = client.post(
+        url,
+        _prefixed(
+            "review",
+            {
+                **base,
+                "attendee_name_0": "Tariq Shah",
+                "attendee_agency_0": agency.pk,
+                "action_text_0": "Visit the family",
+                "action_owner_0": caseworker.pk,
+                "action_due_0": due,
+            },
+        ),
+    )
+    assert response.status_code == 302
+    review = MultiAgencyReview.objects.get()
+    assert review.agenda == "1. Conduct 2. Family 3. Plan"
+    assert [(a.name, a.agency_id) for a in review.attendees.all()] == [("Tariq Shah", agency.pk)]
+    action = review.actions.get()
+    assert (action.owner, action.due_on.isoformat()) == (caseworker, due)
+    inbox = client.get(reverse("inbox")).content.decode()
+    assert "Visit the family" in inbox
+    client.post(reverse("record_action", args=[case.reference, "review-action-done", action.pk]))
+    action.refresh_from_db()
+    assert action.done_at is not None
