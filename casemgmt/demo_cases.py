@@ -510,6 +510,11 @@ def seed_demo_cases() -> int:
                 role=TeamRole.SUPPORT,
             )
         _drive(case, path, crew, start, story)
+        if final in {"released", "completed", "suspended"}:
+            # Police join for monitoring in the community (no consent needed: statutory).
+            case_services.team_add_agency(
+                case=case, by=crew.writer, agency=demo_agency("Police Swat"), role=TeamRole.SUPPORT
+            )
         _add_notes_and_referrals(case, crew, final)
         if story == "escalation":
             # A high-profile case: only its allow-list may open it.
