@@ -423,3 +423,17 @@ def test_expire_sharing_command_is_idempotent(shared):
         "1 expired consent entry ended.",
         "0 expired consent entries ended.",
     ]
+
+
+def test_notes_cannot_be_deleted_through_the_admin_even_by_a_superuser(client, shared):
+    note = notes.note_add(
+        case=shared["case"], by=shared["a"], category="general", visibility="case_team", body="keep"
+    )
+    client.force_login(factories.AdministratorFactory(is_superuser=True))
+    response = client.post(reverse("admin:casemgmt_note_delete", args=[note.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    response = client.post(
+        reverse("admin:casemgmt_note_changelist"),
+        {"action": "delete_selected", "_selected_action": [note.pk], "post": "yes"},
+    )
+    assert Note.objects.filter(pk=note.pk).exists()
