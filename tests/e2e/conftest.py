@@ -56,6 +56,12 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # No CSS transitions: axe must not measure a colour half-way through a hover fade.
+    return {**browser_context_args, "reduced_motion": "reduce"}
+
+
 @pytest.fixture
 def csp_violations():
     return []
@@ -95,7 +101,7 @@ def new_page(browser, csp_violations):
     contexts = []
 
     def make(**context_args):
-        context = browser.new_context(**context_args)
+        context = browser.new_context(**{"reduced_motion": "reduce", **context_args})
         contexts.append(context)
         p = context.new_page()
         p.set_default_timeout(10_000)
@@ -117,6 +123,7 @@ def sign_in(page, live_server, username):
 
 def assert_accessible(page, name: str):
     """No serious or critical axe-core violation on the current page; saves a screenshot."""
+    page.mouse.move(0, 0)  # nothing hovered while colours are measured
     page.evaluate(AXE_JS)
     result = page.evaluate(
         """async () => {
