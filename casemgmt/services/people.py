@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -141,7 +141,14 @@ def person_register(
     if matches and not confirm_not_duplicate:
         raise PossibleDuplicate(matches)
     (person.reference,) = allocate_references(prefix=PERSON_PREFIX)
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        # Someone registered the same CNIC at the same moment.
+        raise ValidationError(
+            {"cnic": _("This CNIC was registered a moment ago; search for it first.")}
+        ) from exc
     audit.record(
         actor=by,
         action="person.registered",
