@@ -29,6 +29,9 @@ _CONFIG_MODELS = [
     "transitiongate",
     "groupcategory",
     "facility",
+    "instrument",
+    "domain",
+    "item",
 ]
 _RECORD_MODELS = [
     "person",
@@ -53,6 +56,12 @@ _RECORD_MODELS = [
     "breakglassgrant",
     "reviewattendee",
     "reviewaction",
+    "itemrating",
+    "domainsummary",
+    "intervention",
+    "session",
+    "checkin",
+    "reengagementevent",
 ]
 
 

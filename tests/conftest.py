@@ -48,7 +48,10 @@ def ensure_shipped_configuration() -> None:
     from casemgmt.roles import sync_role_groups
 
     if not Programme.objects.filter(code=default_programme.PROGRAMME["code"]).exists():
+        from casemgmt import default_instrument
+
         default_programme.install(apps)
+        default_instrument.install(apps)
         sync_role_groups(apps)
 
 

@@ -1,7 +1,17 @@
 """Models, one module per area; import them from here."""
 
 from casemgmt.models.agencies import Agency, AgencyKind
-from casemgmt.models.assessments import Assessment, AssessmentKind
+from casemgmt.models.assessments import (
+    Assessment,
+    AssessmentKind,
+    Domain,
+    DomainSummary,
+    Instrument,
+    Item,
+    ItemRating,
+    Rating,
+    Track,
+)
 from casemgmt.models.audit import AuditEvent
 from casemgmt.models.cases import (
     Case,
@@ -28,12 +38,23 @@ from casemgmt.models.evidence import (
     Undertaking,
     UndertakingKind,
 )
+from casemgmt.models.interventions import (
+    Attendance,
+    Intervention,
+    InterventionKind,
+    InterventionStatus,
+    Session,
+)
 from casemgmt.models.monitoring import (
+    CheckIn,
+    CheckInKind,
+    CheckInOutcome,
     ContactFrequency,
     Escalation,
     EscalationStatus,
     EscalationTrigger,
     MonitoringPlan,
+    ReviewFrequency,
 )
 from casemgmt.models.notes import (
     Note,
@@ -44,6 +65,7 @@ from casemgmt.models.notes import (
     ReferralService,
     ReferralStatus,
 )
+from casemgmt.models.outcomes import ReengagementEvent, ReengagementKind
 from casemgmt.models.people import GroupCategory, Person, PersonMerge, Sex
 from casemgmt.models.programmes import (
     SIDE_STAGE_KINDS,
@@ -65,6 +87,24 @@ from casemgmt.models.users import User
 from casemgmt.models.workflow import StageTransition, TransitionStatus
 
 __all__ = [
+    "Attendance",
+    "CheckIn",
+    "CheckInKind",
+    "CheckInOutcome",
+    "Domain",
+    "DomainSummary",
+    "Instrument",
+    "Intervention",
+    "InterventionKind",
+    "InterventionStatus",
+    "Item",
+    "ItemRating",
+    "Rating",
+    "ReengagementEvent",
+    "ReengagementKind",
+    "ReviewFrequency",
+    "Session",
+    "Track",
     "BreakGlassGrant",
     "CaseAccessGrant",
     "Note",

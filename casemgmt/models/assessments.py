@@ -19,6 +19,14 @@ class AssessmentKind(models.TextChoices):
 
 class Assessment(models.Model):
     case = models.ForeignKey("casemgmt.Case", on_delete=models.CASCADE, related_name="assessments")
+    instrument = models.ForeignKey(
+        "casemgmt.Instrument",
+        verbose_name=_("instrument"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=AssessmentKind.choices)
     assessed_on = models.DateField(_("assessed on"), validators=[validate_not_future])
     assessor = models.ForeignKey(
@@ -41,6 +49,13 @@ class Assessment(models.Model):
     )
     second_reviewed_at = models.DateTimeField(_("second reviewed at"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # Computed when the ratings are saved; the two tracks are never combined.
+    disengagement_score = models.PositiveSmallIntegerField(
+        _("disengagement concern (0-100)"), null=True, blank=True
+    )
+    deradicalisation_score = models.PositiveSmallIntegerField(
+        _("de-radicalisation concern (0-100)"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-assessed_on", "-id"]
@@ -54,3 +69,131 @@ class Assessment(models.Model):
     @property
     def is_second_reviewed(self) -> bool:
         return self.second_reviewed_at is not None
+
+
+class Track(models.TextChoices):
+    """Outcome tracks: never merged into one number (P7)."""
+
+    DISENGAGEMENT = "disengagement", _("Disengagement (behaviour)")
+    DERADICALISATION = "deradicalisation", _("De-radicalisation (attitudes)")
+    NEEDS = "needs", _("Needs and protective factors")
+    NONE = "none", _("None")
+
+
+class Rating(models.TextChoices):
+    LOW = "low", _("Low")
+    MODERATE = "moderate", _("Moderate")
+    HIGH = "high", _("High")
+    UNKNOWN = "unknown", _("Unknown (no information)")
+
+
+class Instrument(models.Model):
+    """A structured professional judgement instrument; a new version is a new row."""
+
+    name = models.CharField(_("name"), max_length=200)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="instrument_name_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    @property
+    def is_used(self) -> bool:
+        return self.assessments.exists()
+
+
+class Domain(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="domains")
+    key = models.SlugField(_("key"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    track = models.CharField(_("outcome track"), max_length=20, choices=Track.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_mandatory = models.BooleanField(
+        _("mandatory"), default=False, help_text=_("Every item must be rated (unknown allowed).")
+    )
+
+    class Meta:
+        ordering = ["instrument", "order"]
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "key"], name="domain_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Item(models.Model):
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="items")
+    key = models.SlugField(_("key"), max_length=40)
+    prompt = models.TextField(_("prompt"))
+    is_protective = models.BooleanField(
+        _("protective"), default=False, help_text=_("A high rating lowers concern.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["domain", "order"]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        constraints = [models.UniqueConstraint(fields=["domain", "key"], name="item_key_unique")]
+
+    def __str__(self) -> str:
+        return self.prompt[:80]
+
+
+class ItemRating(models.Model):
+    """One item's rating with the evidence for and against it and its sources."""
+
+    assessment = models.ForeignKey(
+        "casemgmt.Assessment", on_delete=models.CASCADE, related_name="ratings"
+    )
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="ratings")
+    rating = models.CharField(
+        _("rating"), max_length=10, choices=Rating.choices, default=Rating.UNKNOWN
+    )
+    evidence_for = models.TextField(_("evidence for"), blank=True)
+    evidence_against = models.TextField(_("evidence against"), blank=True)
+    sources = models.CharField(_("sources"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "item__domain__order", "item__order"]
+        verbose_name = _("item rating")
+        verbose_name_plural = _("item ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="rating_one_per_item"),
+            models.CheckConstraint(
+                condition=models.Q(rating__in=Rating.values), name="rating_in_scale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.key}: {self.rating}"
+
+
+class DomainSummary(models.Model):
+    assessment = models.ForeignKey(
+        "casemgmt.Assessment", on_delete=models.CASCADE, related_name="domain_summaries"
+    )
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("domain summary")
+        verbose_name_plural = _("domain summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "domain"], name="summary_one_per_domain"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.summary[:40]}"

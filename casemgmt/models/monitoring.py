@@ -12,6 +12,21 @@ class ContactFrequency(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
 
 
+class ReviewFrequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    SIX_MONTHLY = "six_monthly", _("Six-monthly")
+
+
+# DOMAIN.md defaults by concern tier: (contact, multi-agency review).
+TIER_DEFAULTS = {
+    "high": (ContactFrequency.WEEKLY, ReviewFrequency.MONTHLY),
+    "moderate": (ContactFrequency.FORTNIGHTLY, ReviewFrequency.QUARTERLY),
+    "low": (ContactFrequency.MONTHLY, ReviewFrequency.SIX_MONTHLY),
+}
+CONTACT_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 30}
+
+
 class MonitoringPlan(models.Model):
     """The plan for life after release (P11): residence, family, work, contacts."""
 
@@ -26,6 +41,12 @@ class MonitoringPlan(models.Model):
     )
     contact_frequency = models.CharField(
         _("contact frequency"), max_length=12, choices=ContactFrequency.choices
+    )
+    review_frequency = models.CharField(
+        _("multi-agency review frequency"),
+        max_length=12,
+        choices=ReviewFrequency.choices,
+        default=ReviewFrequency.QUARTERLY,
     )
     residence = models.TextField(_("residence"))
     family_arrangements = models.TextField(_("family"), blank=True)
@@ -78,12 +99,25 @@ class Escalation(models.Model):
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
+    acknowledged_by = models.ForeignKey(
+        "casemgmt.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    # What raised it automatically (e.g. "missed:<case>:<due date>"), so it is raised once.
+    source_key = models.CharField(max_length=80, blank=True)
 
     class Meta:
         ordering = ["-raised_at", "-id"]
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
         indexes = [models.Index(fields=["case", "status"], name="escalation_case_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key"],
+                condition=~models.Q(source_key=""),
+                name="escalation_source_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_trigger_display()} ({self.get_status_display()})"
@@ -91,3 +125,40 @@ class Escalation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != EscalationStatus.RESOLVED
+
+
+class CheckInKind(models.TextChoices):
+    HOME_VISIT = "home_visit", _("Home visit")
+    PHONE = "phone", _("Phone")
+    OFFICE = "office", _("Office")
+    EMPLOYER = "employer", _("Employer contact")
+    FAMILY = "family", _("Family contact")
+
+
+class CheckInOutcome(models.TextChoices):
+    MET = "met", _("Contact made")
+    MISSED = "missed", _("Missed")
+    CONCERN = "concern", _("Contact made, concern reported")
+
+
+class CheckIn(models.Model):
+    """A contact after release under the monitoring plan."""
+
+    case = models.ForeignKey("casemgmt.Case", on_delete=models.CASCADE, related_name="check_ins")
+    held_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=12, choices=CheckInKind.choices)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=CheckInOutcome.choices)
+    concerns = models.TextField(_("concerns"), blank=True)
+    recorded_by = models.ForeignKey(
+        "casemgmt.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        indexes = [models.Index(fields=["case", "held_on"], name="checkin_case_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.get_outcome_display()}"

@@ -425,8 +425,9 @@ def record_monitoring_plan(
 
 @transaction.atomic
 def raise_escalation(*, case: Case, by: User, trigger: str, description: str) -> Escalation:
-    """Raise an escalation; it blocks moves guarded by "no open escalation"."""
-    return _create(
+    """Raise an escalation; it blocks moves guarded by "no open escalation" and makes a
+    reassessment due at once."""
+    escalation = _create(
         Escalation,
         by=by,
         case=case,
@@ -435,6 +436,8 @@ def raise_escalation(*, case: Case, by: User, trigger: str, description: str) ->
         trigger=trigger,
         description=description.strip(),
     )
+    Case.objects.filter(pk=case.pk).update(next_review_due=timezone.localdate())
+    return escalation
 
 
 @transaction.atomic

@@ -1,0 +1,103 @@
+"""Interventions (P4, P9) and their sessions."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casemgmt.models.people import validate_not_future
+
+
+class InterventionKind(models.TextChoices):
+    COUNSELLING = "counselling", _("Psychological counselling")
+    MENTORING = "mentoring", _("Coaching and mentoring")
+    NARRATIVE = "narrative", _("Alternative-narrative dialogue")
+    EDUCATION = "education", _("Education")
+    VOCATIONAL = "vocational", _("Vocational training")
+    FAMILY = "family", _("Family support")
+    COMMUNITY = "community", _("Community reintegration support")
+    HEALTH = "health", _("Health and trauma care")
+    LIVELIHOOD = "livelihood", _("Livelihood support")
+
+
+# Session notes of these kinds are clinical information (access policy).
+CLINICAL_INTERVENTION_KINDS = frozenset({InterventionKind.COUNSELLING, InterventionKind.HEALTH})
+
+
+class InterventionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped")
+
+
+class Intervention(models.Model):
+    case = models.ForeignKey(
+        "casemgmt.Case", on_delete=models.CASCADE, related_name="interventions"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=InterventionKind.choices)
+    provider = models.ForeignKey(
+        "casemgmt.Agency", verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+"
+    )
+    goals = models.TextField(_("goals"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=InterventionStatus.choices,
+        default=InterventionStatus.ACTIVE,
+    )
+    recorded_by = models.ForeignKey("casemgmt.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="intervention_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.provider})"
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.kind in CLINICAL_INTERVENTION_KINDS
+
+
+class Attendance(models.TextChoices):
+    ATTENDED = "attended", _("Attended")
+    MISSED = "missed", _("Missed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Session(models.Model):
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="sessions"
+    )
+    held_on = models.DateField(_("date"), validators=[validate_not_future])
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    attendance = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices)
+    facilitator = models.CharField(_("facilitator"), max_length=200)
+    progress_note = models.TextField(_("progress note"), blank=True)
+    recorded_by = models.ForeignKey("casemgmt.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gt=0) & models.Q(duration_minutes__lte=600),
+                name="session_duration_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intervention} {self.held_on}"

@@ -1,0 +1,106 @@
+"""Interventions and their sessions (P4, P9)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from casemgmt import access
+from casemgmt.models import Agency, Attendance, Case, Intervention, Session, User
+from casemgmt.services import audit
+
+
+@transaction.atomic
+def intervention_start(
+    *,
+    case: Case,
+    by: User,
+    kind: str,
+    provider: Agency,
+    goals: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+) -> Intervention:
+    """Start an intervention; the provider must be an agency on the case team."""
+    access.ensure_can_write_case(by, case)
+    if not access.agency_on_team(case, provider.pk):
+        raise ValidationError({"provider": _("The provider must be an agency on the case team.")})
+    intervention = Intervention(
+        case=case,
+        kind=kind,
+        provider=provider,
+        goals=goals.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        recorded_by=by,
+    )
+    intervention.full_clean()
+    if ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The end cannot be before the start.")})
+    intervention.save()
+    audit.record(
+        actor=by,
+        action="intervention.started",
+        target=intervention,
+        case=case,
+        changes=audit.created(intervention, ["kind", "provider", "starts_on", "ends_on"]),
+    )
+    return intervention
+
+
+@transaction.atomic
+def session_record(
+    *,
+    intervention: Intervention,
+    by: User,
+    held_on: datetime.date,
+    duration_minutes: int,
+    attendance: str,
+    facilitator: str,
+    progress_note: str = "",
+) -> Session:
+    """Record one session; it must fall within the intervention's dates."""
+    access.ensure_can_write_case(by, intervention.case)
+    errors = {}
+    if held_on < intervention.starts_on:
+        errors["held_on"] = _("The session cannot be before the intervention started (%s).") % (
+            intervention.starts_on.isoformat()
+        )
+    elif intervention.ends_on and held_on > intervention.ends_on:
+        errors["held_on"] = _("The session cannot be after the intervention ended.")
+    if errors:
+        raise ValidationError(errors)
+    session = Session(
+        intervention=intervention,
+        held_on=held_on,
+        duration_minutes=duration_minutes,
+        attendance=attendance,
+        facilitator=facilitator.strip(),
+        progress_note=progress_note.strip(),
+        recorded_by=by,
+    )
+    session.full_clean()
+    session.save()
+    audit.record(
+        actor=by,
+        action="intervention.session_recorded",
+        target=session,
+        case=intervention.case,
+        # The progress note may be clinical: the trail keeps the facts, not the note.
+        changes=audit.created(
+            session, ["held_on", "duration_minutes", "attendance", "facilitator"]
+        ),
+    )
+    return session
+
+
+def attendance_rate(sessions) -> int | None:
+    """Percentage of planned sessions attended; cancelled sessions do not count."""
+    counted = [s for s in sessions if s.attendance != Attendance.CANCELLED]
+    if not counted:
+        return None
+    attended = sum(1 for s in counted if s.attendance == Attendance.ATTENDED)
+    return round(100 * attended / len(counted))
