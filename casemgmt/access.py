@@ -73,6 +73,10 @@ RECORD_CLASSES: dict[str, InfoClass] = {
     "referral": C.INTERVENTION,
     "monitoring_plan": C.LOCATION,
     "note": C.INTERVENTION,
+    "intervention": C.INTERVENTION,
+    "session": C.INTERVENTION,
+    "check_in": C.INTERVENTION,
+    "reengagement": C.RISK,
 }
 
 # Each note category in exactly one class.

@@ -116,6 +116,7 @@ def install(apps, schema_editor=None) -> None:
             track=track,
             order=d_order,
             is_mandatory=mandatory,
+            is_clinical=key == "trauma",
         )
         for i_order, (item_key, prompt, protective) in enumerate(items):
             Item.objects.create(

@@ -120,6 +120,11 @@ class Domain(models.Model):
     is_mandatory = models.BooleanField(
         _("mandatory"), default=False, help_text=_("Every item must be rated (unknown allowed).")
     )
+    is_clinical = models.BooleanField(
+        _("clinical"),
+        default=False,
+        help_text=_("Ratings in this domain are clinical information (health and counselling staff)."),
+    )
 
     class Meta:
         ordering = ["instrument", "order"]
