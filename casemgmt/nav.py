@@ -13,6 +13,7 @@ NAV_ENTRIES: list[tuple] = [
     (_("My caseload"), "caseload", "caseload", {Role.CASEWORKER, Role.SUPERVISOR, Role.AUDITOR}),
     (_("Register a person"), "person_register", "register", {Role.CASEWORKER, Role.SUPERVISOR}),
     (_("Approvals"), "approvals", "approvals", {Role.SUPERVISOR}),
+    (_("Facilities"), "facility_list", "facilities", {Role.SUPERVISOR, Role.AUDITOR}),
     (
         _("Emergency access"),
         "break_glass",

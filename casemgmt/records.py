@@ -26,7 +26,15 @@ from casemgmt.models import (
     SharingConsent,
 )
 from casemgmt.services import cases as case_services
-from casemgmt.services import evidence, notes, referrals, sharing
+from casemgmt.services import (
+    evidence,
+    interventions,
+    monitoring,
+    notes,
+    outcomes,
+    referrals,
+    sharing,
+)
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,31 @@ RECORD_KINDS: dict[str, RecordKind] = {
             InfoClass.CASE,
         ),
         RecordKind(
+            "intervention",
+            _("Intervention"),
+            forms.InterventionForm,
+            lambda case, by, d: interventions.intervention_start(case=case, by=by, **d),
+            "interventions",
+            InfoClass.INTERVENTION,
+            needs_case_in_form=True,
+        ),
+        RecordKind(
+            "check-in",
+            _("Check-in"),
+            forms.CheckInForm,
+            lambda case, by, d: monitoring.check_in_record(case=case, by=by, **d),
+            "monitoring",
+            InfoClass.INTERVENTION,
+        ),
+        RecordKind(
+            "reengagement",
+            _("Re-engagement event"),
+            forms.ReengagementForm,
+            lambda case, by, d: outcomes.reengagement_record(case=case, by=by, **d),
+            "monitoring",
+            InfoClass.RISK,
+        ),
+        RecordKind(
             "note",
             _("Note"),
             collaboration.NoteForm,
@@ -220,6 +253,14 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
             lambda obj, by, d: evidence.resolve_escalation(
                 escalation=obj, by=by, resolution=d["resolution"]
             ),
+            "escalations",
+        ),
+        RecordAction(
+            "acknowledge-escalation",
+            _("Acknowledge escalation"),
+            Escalation,
+            None,
+            lambda obj, by, d: monitoring.escalation_acknowledge(escalation=obj, by=by),
             "escalations",
         ),
         RecordAction(

@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from casemgmt.views import caseload, cases, collaboration, health, home, people, workflow
+from casemgmt.views import (
+    assessments,
+    caseload,
+    cases,
+    collaboration,
+    health,
+    home,
+    people,
+    workflow,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -35,6 +44,22 @@ urlpatterns = [
     path("referrals/<int:pk>/", collaboration.referral_respond, name="referral_respond"),
     path("break-glass/", collaboration.break_glass_view, name="break_glass"),
     path("inbox/", collaboration.inbox, name="inbox"),
+    path(
+        "cases/<str:reference>/assessments/new/",
+        assessments.assessment_new,
+        name="assessment_new",
+    ),
+    path(
+        "cases/<str:reference>/assessments/<int:pk>/",
+        assessments.assessment_detail,
+        name="assessment_detail",
+    ),
+    path(
+        "cases/<str:reference>/interventions/<int:pk>/",
+        assessments.intervention_detail,
+        name="intervention_detail",
+    ),
+    path("facilities/", assessments.facility_list, name="facility_list"),
     path(
         "inbox/notifications/<int:pk>/read/",
         collaboration.notification_read,

@@ -116,6 +116,19 @@ MATRIX = {
         lambda w: {"reference": w["case"].person.reference},
         _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, BACK, LOGIN]),
     ),
+    "assessment_new": (
+        lambda w: {"reference": w["case"].reference},
+        _row([OK, GONE, OK, GONE, LOGIN], [OK, GONE, OK, GONE, LOGIN]),
+    ),
+    "assessment_detail": (
+        lambda w: {"reference": w["case"].reference, "pk": w["assessment"].pk},
+        _row([OK, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
+    ),
+    "intervention_detail": (
+        lambda w: {"reference": w["case"].reference, "pk": w["intervention"].pk},
+        _row([OK, GONE, OK, OK, LOGIN], [OK, GONE, OK, GONE, LOGIN]),
+    ),
+    "facility_list": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
     "person_unmerge": (
         lambda w: {"reference": w["case"].person.reference, "merge_id": 999999},
         _row([NO_GET] * 4 + [LOGIN], [GONE, GONE, GONE, GONE, LOGIN]),
@@ -152,6 +165,30 @@ def world(db, programme, stages):
         case=move_case, to_stage=stages["exited"], by=team, reason="x"
     )
     notification = Notification.objects.create(user=supervisor, case=case, message="m")
+    from casemgmt.models import Instrument, Item
+    from casemgmt.services import assessments, interventions
+
+    instrument = Instrument.objects.get(version=1)
+    assessment = assessments.assessment_record(
+        case=case,
+        by=team,
+        instrument=instrument,
+        kind="review",
+        assessed_on=datetime.date.today(),
+        overall_concern="low",
+        rationale="r",
+        ratings={
+            i.pk: ("unknown", "", "", "") for i in Item.objects.filter(domain__is_mandatory=True)
+        },
+    )
+    intervention = interventions.intervention_start(
+        case=case,
+        by=team,
+        kind="education",
+        provider=prison,
+        goals="Literacy",
+        starts_on=datetime.date.today(),
+    )
     people.person_verify_identity(person=case.person, by=team, document_reference="CNIC")
     return {
         "case": case,
@@ -160,6 +197,8 @@ def world(db, programme, stages):
         "referral": referral,
         "move": move,
         "notification": notification,
+        "assessment": assessment,
+        "intervention": intervention,
         "users": {
             "team": team,
             "other_agency": other,

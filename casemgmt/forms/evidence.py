@@ -8,12 +8,17 @@ from casemgmt.forms.base import CrispyForm, DateInput, VersionedForm
 from casemgmt.models import (
     Agency,
     AssessmentKind,
+    Attendance,
+    CheckInKind,
+    CheckInOutcome,
     ConcernLevel,
     ContactFrequency,
     EligibilityDecision,
     EscalationTrigger,
+    InterventionKind,
     LegalAuthorityKind,
     Position,
+    ReengagementKind,
     RenunciationKind,
     ReviewKind,
     Stage,
@@ -260,3 +265,37 @@ class AssignCaseworkerForm(VersionedForm):
         self.fields["caseworker"].queryset = User.objects.filter(
             agency_id__in=team, is_active=True, role__in=["caseworker", "supervisor"]
         ).order_by("first_name", "last_name")
+
+
+class InterventionForm(CrispyForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=InterventionKind.choices)
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Agency.objects.none())
+    goals = _text(_("Goals"))
+    starts_on = forms.DateField(label=_("Starts on"))
+    ends_on = forms.DateField(label=_("Ends on"), required=False)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        team = case.team.filter(left_on__isnull=True).values_list("agency_id", flat=True)
+        self.fields["provider"].queryset = Agency.objects.filter(pk__in=team)
+
+
+class SessionForm(CrispyForm):
+    held_on = forms.DateField(label=_("Date"), validators=[validate_not_future])
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600)
+    attendance = forms.ChoiceField(label=_("Attendance"), choices=Attendance.choices)
+    facilitator = forms.CharField(label=_("Facilitator"), max_length=200)
+    progress_note = _text(_("Progress note"), required=False)
+
+
+class CheckInForm(CrispyForm):
+    held_on = forms.DateField(label=_("Date"), validators=[validate_not_future])
+    kind = forms.ChoiceField(label=_("Kind of contact"), choices=CheckInKind.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CheckInOutcome.choices)
+    concerns = _text(_("Concerns"), required=False)
+
+
+class ReengagementForm(CrispyForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReengagementKind.choices)
+    occurred_on = forms.DateField(label=_("Occurred on"), validators=[validate_not_future])
+    description = _text(_("Description"), required=False)

@@ -8,298 +8,592 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casemgmt', '0009_role_groups_need_to_know'),
+        ("casemgmt", "0009_role_groups_need_to_know"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('kind', models.CharField(choices=[('home_visit', 'Home visit'), ('phone', 'Phone'), ('office', 'Office'), ('employer', 'Employer contact'), ('family', 'Family contact')], max_length=12, verbose_name='kind')),
-                ('outcome', models.CharField(choices=[('met', 'Contact made'), ('missed', 'Missed'), ('concern', 'Contact made, concern reported')], max_length=10, verbose_name='outcome')),
-                ('concerns', models.TextField(blank=True, verbose_name='concerns')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("home_visit", "Home visit"),
+                            ("phone", "Phone"),
+                            ("office", "Office"),
+                            ("employer", "Employer contact"),
+                            ("family", "Family contact"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("met", "Contact made"),
+                            ("missed", "Missed"),
+                            ("concern", "Contact made, concern reported"),
+                        ],
+                        max_length=10,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("concerns", models.TextField(blank=True, verbose_name="concerns")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'check-in',
-                'verbose_name_plural': 'check-ins',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "check-in",
+                "verbose_name_plural": "check-ins",
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Domain',
+            name="Domain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40, verbose_name='key')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('track', models.CharField(choices=[('disengagement', 'Disengagement (behaviour)'), ('deradicalisation', 'De-radicalisation (attitudes)'), ('needs', 'Needs and protective factors'), ('none', 'None')], max_length=20, verbose_name='outcome track')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('is_mandatory', models.BooleanField(default=False, help_text='Every item must be rated (unknown allowed).', verbose_name='mandatory')),
-                ('is_clinical', models.BooleanField(default=False, help_text='Ratings in this domain are clinical information (health and counselling staff).', verbose_name='clinical')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=40, verbose_name="key")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "track",
+                    models.CharField(
+                        choices=[
+                            ("disengagement", "Disengagement (behaviour)"),
+                            ("deradicalisation", "De-radicalisation (attitudes)"),
+                            ("needs", "Needs and protective factors"),
+                            ("none", "None"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome track",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "is_mandatory",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Every item must be rated (unknown allowed).",
+                        verbose_name="mandatory",
+                    ),
+                ),
+                (
+                    "is_clinical",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Ratings in this domain are clinical information (health and counselling staff).",
+                        verbose_name="clinical",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'domain',
-                'verbose_name_plural': 'domains',
-                'ordering': ['instrument', 'order'],
+                "verbose_name": "domain",
+                "verbose_name_plural": "domains",
+                "ordering": ["instrument", "order"],
             },
         ),
         migrations.CreateModel(
-            name='DomainSummary',
+            name="DomainSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
             ],
             options={
-                'verbose_name': 'domain summary',
-                'verbose_name_plural': 'domain summaries',
+                "verbose_name": "domain summary",
+                "verbose_name_plural": "domain summaries",
             },
         ),
         migrations.CreateModel(
-            name='Instrument',
+            name="Instrument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('version', models.PositiveSmallIntegerField(default=1, verbose_name='version')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("version", models.PositiveSmallIntegerField(default=1, verbose_name="version")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'instrument',
-                'verbose_name_plural': 'instruments',
-                'ordering': ['name', '-version'],
+                "verbose_name": "instrument",
+                "verbose_name_plural": "instruments",
+                "ordering": ["name", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='Intervention',
+            name="Intervention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('counselling', 'Psychological counselling'), ('mentoring', 'Coaching and mentoring'), ('narrative', 'Alternative-narrative dialogue'), ('education', 'Education'), ('vocational', 'Vocational training'), ('family', 'Family support'), ('community', 'Community reintegration support'), ('health', 'Health and trauma care'), ('livelihood', 'Livelihood support')], max_length=16, verbose_name='kind')),
-                ('goals', models.TextField(verbose_name='goals')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('active', 'Active'), ('completed', 'Completed'), ('stopped', 'Stopped')], default='active', max_length=10, verbose_name='status')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("counselling", "Psychological counselling"),
+                            ("mentoring", "Coaching and mentoring"),
+                            ("narrative", "Alternative-narrative dialogue"),
+                            ("education", "Education"),
+                            ("vocational", "Vocational training"),
+                            ("family", "Family support"),
+                            ("community", "Community reintegration support"),
+                            ("health", "Health and trauma care"),
+                            ("livelihood", "Livelihood support"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("goals", models.TextField(verbose_name="goals")),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("stopped", "Stopped"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'intervention',
-                'verbose_name_plural': 'interventions',
-                'ordering': ['-starts_on', '-id'],
+                "verbose_name": "intervention",
+                "verbose_name_plural": "interventions",
+                "ordering": ["-starts_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40, verbose_name='key')),
-                ('prompt', models.TextField(verbose_name='prompt')),
-                ('is_protective', models.BooleanField(default=False, help_text='A high rating lowers concern.', verbose_name='protective')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=40, verbose_name="key")),
+                ("prompt", models.TextField(verbose_name="prompt")),
+                (
+                    "is_protective",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A high rating lowers concern.",
+                        verbose_name="protective",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'item',
-                'verbose_name_plural': 'items',
-                'ordering': ['domain', 'order'],
+                "verbose_name": "item",
+                "verbose_name_plural": "items",
+                "ordering": ["domain", "order"],
             },
         ),
         migrations.CreateModel(
-            name='ItemRating',
+            name="ItemRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.CharField(choices=[('low', 'Low'), ('moderate', 'Moderate'), ('high', 'High'), ('unknown', 'Unknown (no information)')], default='unknown', max_length=10, verbose_name='rating')),
-                ('evidence_for', models.TextField(blank=True, verbose_name='evidence for')),
-                ('evidence_against', models.TextField(blank=True, verbose_name='evidence against')),
-                ('sources', models.CharField(blank=True, max_length=300, verbose_name='sources')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("moderate", "Moderate"),
+                            ("high", "High"),
+                            ("unknown", "Unknown (no information)"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="rating",
+                    ),
+                ),
+                ("evidence_for", models.TextField(blank=True, verbose_name="evidence for")),
+                ("evidence_against", models.TextField(blank=True, verbose_name="evidence against")),
+                ("sources", models.CharField(blank=True, max_length=300, verbose_name="sources")),
             ],
             options={
-                'verbose_name': 'item rating',
-                'verbose_name_plural': 'item ratings',
-                'ordering': ['assessment', 'item__domain__order', 'item__order'],
+                "verbose_name": "item rating",
+                "verbose_name_plural": "item ratings",
+                "ordering": ["assessment", "item__domain__order", "item__order"],
             },
         ),
         migrations.CreateModel(
-            name='ReengagementEvent',
+            name="ReengagementEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('terrorism_reconviction', 'Terrorism reconviction'), ('other_reconviction', 'Other reconviction'), ('arrest', 'Arrest'), ('reengagement', 'Re-engagement without conviction'), ('recall', 'Recall')], max_length=24, verbose_name='kind')),
-                ('occurred_on', models.DateField(validators=[casemgmt.models.people.validate_not_future], verbose_name='occurred on')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("terrorism_reconviction", "Terrorism reconviction"),
+                            ("other_reconviction", "Other reconviction"),
+                            ("arrest", "Arrest"),
+                            ("reengagement", "Re-engagement without conviction"),
+                            ("recall", "Recall"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "occurred_on",
+                    models.DateField(
+                        validators=[casemgmt.models.people.validate_not_future],
+                        verbose_name="occurred on",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 're-engagement event',
-                'verbose_name_plural': 're-engagement events',
-                'ordering': ['occurred_on', 'id'],
+                "verbose_name": "re-engagement event",
+                "verbose_name_plural": "re-engagement events",
+                "ordering": ["occurred_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(validators=[casemgmt.models.people.validate_not_future], verbose_name='date')),
-                ('duration_minutes', models.PositiveSmallIntegerField(verbose_name='duration (minutes)')),
-                ('attendance', models.CharField(choices=[('attended', 'Attended'), ('missed', 'Missed'), ('cancelled', 'Cancelled')], max_length=10, verbose_name='attendance')),
-                ('facilitator', models.CharField(max_length=200, verbose_name='facilitator')),
-                ('progress_note', models.TextField(blank=True, verbose_name='progress note')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "held_on",
+                    models.DateField(
+                        validators=[casemgmt.models.people.validate_not_future], verbose_name="date"
+                    ),
+                ),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(verbose_name="duration (minutes)"),
+                ),
+                (
+                    "attendance",
+                    models.CharField(
+                        choices=[
+                            ("attended", "Attended"),
+                            ("missed", "Missed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=10,
+                        verbose_name="attendance",
+                    ),
+                ),
+                ("facilitator", models.CharField(max_length=200, verbose_name="facilitator")),
+                ("progress_note", models.TextField(blank=True, verbose_name="progress note")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'session',
-                'verbose_name_plural': 'sessions',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "session",
+                "verbose_name_plural": "sessions",
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='deradicalisation_score',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='de-radicalisation concern (0-100)'),
+            model_name="assessment",
+            name="deradicalisation_score",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="de-radicalisation concern (0-100)"
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='disengagement_score',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='disengagement concern (0-100)'),
+            model_name="assessment",
+            name="disengagement_score",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="disengagement concern (0-100)"
+            ),
         ),
         migrations.AddField(
-            model_name='escalation',
-            name='acknowledged_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at'),
+            model_name="escalation",
+            name="acknowledged_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="acknowledged at"),
         ),
         migrations.AddField(
-            model_name='escalation',
-            name='acknowledged_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="escalation",
+            name="acknowledged_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='escalation',
-            name='source_key',
+            model_name="escalation",
+            name="source_key",
             field=models.CharField(blank=True, max_length=80),
         ),
         migrations.AddField(
-            model_name='monitoringplan',
-            name='review_frequency',
-            field=models.CharField(choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('six_monthly', 'Six-monthly')], default='quarterly', max_length=12, verbose_name='multi-agency review frequency'),
+            model_name="monitoringplan",
+            name="review_frequency",
+            field=models.CharField(
+                choices=[
+                    ("monthly", "Monthly"),
+                    ("quarterly", "Quarterly"),
+                    ("six_monthly", "Six-monthly"),
+                ],
+                default="quarterly",
+                max_length=12,
+                verbose_name="multi-agency review frequency",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='escalation',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_key', ''), _negated=True), fields=('source_key',), name='escalation_source_once'),
+            model_name="escalation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source_key", ""), _negated=True),
+                fields=("source_key",),
+                name="escalation_source_once",
+            ),
         ),
         migrations.AddField(
-            model_name='checkin',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='check_ins', to='casemgmt.case'),
+            model_name="checkin",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="check_ins",
+                to="casemgmt.case",
+            ),
         ),
         migrations.AddField(
-            model_name='checkin',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="checkin",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='domainsummary',
-            name='assessment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domain_summaries', to='casemgmt.assessment'),
+            model_name="domainsummary",
+            name="assessment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="domain_summaries",
+                to="casemgmt.assessment",
+            ),
         ),
         migrations.AddField(
-            model_name='domainsummary',
-            name='domain',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='casemgmt.domain'),
+            model_name="domainsummary",
+            name="domain",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="casemgmt.domain"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='instrument',
-            constraint=models.UniqueConstraint(fields=('name', 'version'), name='instrument_name_version'),
+            model_name="instrument",
+            constraint=models.UniqueConstraint(
+                fields=("name", "version"), name="instrument_name_version"
+            ),
         ),
         migrations.AddField(
-            model_name='domain',
-            name='instrument',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='casemgmt.instrument'),
+            model_name="domain",
+            name="instrument",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="domains",
+                to="casemgmt.instrument",
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='instrument',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='casemgmt.instrument', verbose_name='instrument'),
+            model_name="assessment",
+            name="instrument",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assessments",
+                to="casemgmt.instrument",
+                verbose_name="instrument",
+            ),
         ),
         migrations.AddField(
-            model_name='intervention',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interventions', to='casemgmt.case'),
+            model_name="intervention",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="interventions",
+                to="casemgmt.case",
+            ),
         ),
         migrations.AddField(
-            model_name='intervention',
-            name='provider',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='casemgmt.agency', verbose_name='provider'),
+            model_name="intervention",
+            name="provider",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="casemgmt.agency",
+                verbose_name="provider",
+            ),
         ),
         migrations.AddField(
-            model_name='intervention',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="intervention",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='item',
-            name='domain',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='casemgmt.domain'),
+            model_name="item",
+            name="domain",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="items",
+                to="casemgmt.domain",
+            ),
         ),
         migrations.AddField(
-            model_name='itemrating',
-            name='assessment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='casemgmt.assessment'),
+            model_name="itemrating",
+            name="assessment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="ratings",
+                to="casemgmt.assessment",
+            ),
         ),
         migrations.AddField(
-            model_name='itemrating',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='casemgmt.item'),
+            model_name="itemrating",
+            name="item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="ratings",
+                to="casemgmt.item",
+            ),
         ),
         migrations.AddField(
-            model_name='reengagementevent',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reengagement_events', to='casemgmt.case'),
+            model_name="reengagementevent",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reengagement_events",
+                to="casemgmt.case",
+            ),
         ),
         migrations.AddField(
-            model_name='reengagementevent',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="reengagementevent",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='session',
-            name='intervention',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='casemgmt.intervention'),
+            model_name="session",
+            name="intervention",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sessions",
+                to="casemgmt.intervention",
+            ),
         ),
         migrations.AddField(
-            model_name='session',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="session",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='checkin',
-            index=models.Index(fields=['case', 'held_on'], name='checkin_case_date_idx'),
+            model_name="checkin",
+            index=models.Index(fields=["case", "held_on"], name="checkin_case_date_idx"),
         ),
         migrations.AddConstraint(
-            model_name='domainsummary',
-            constraint=models.UniqueConstraint(fields=('assessment', 'domain'), name='summary_one_per_domain'),
+            model_name="domainsummary",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "domain"), name="summary_one_per_domain"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='domain',
-            constraint=models.UniqueConstraint(fields=('instrument', 'key'), name='domain_key_unique'),
+            model_name="domain",
+            constraint=models.UniqueConstraint(
+                fields=("instrument", "key"), name="domain_key_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intervention',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='intervention_ends_after_start'),
+            model_name="intervention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="intervention_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.UniqueConstraint(fields=('domain', 'key'), name='item_key_unique'),
+            model_name="item",
+            constraint=models.UniqueConstraint(fields=("domain", "key"), name="item_key_unique"),
         ),
         migrations.AddConstraint(
-            model_name='itemrating',
-            constraint=models.UniqueConstraint(fields=('assessment', 'item'), name='rating_one_per_item'),
+            model_name="itemrating",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "item"), name="rating_one_per_item"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='itemrating',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__in', ['low', 'moderate', 'high', 'unknown'])), name='rating_in_scale'),
+            model_name="itemrating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rating__in", ["low", "moderate", "high", "unknown"])),
+                name="rating_in_scale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__gt', 0), ('duration_minutes__lte', 600)), name='session_duration_sane'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duration_minutes__gt", 0), ("duration_minutes__lte", 600)),
+                name="session_duration_sane",
+            ),
         ),
     ]

@@ -123,7 +123,9 @@ class Domain(models.Model):
     is_clinical = models.BooleanField(
         _("clinical"),
         default=False,
-        help_text=_("Ratings in this domain are clinical information (health and counselling staff)."),
+        help_text=_(
+            "Ratings in this domain are clinical information (health and counselling staff)."
+        ),
     )
 
     class Meta:

@@ -18,6 +18,8 @@ from casemgmt.models import (
     StageTransition,
     TransitionStatus,
 )
+from casemgmt.selectors.progress import case_progress
+from casemgmt.services import monitoring
 
 
 class OutOfScope(Http404):
@@ -71,6 +73,17 @@ def visible_notes(case: Case, user, *, latest_only: bool = True) -> list[Note]:
     for note in notes:
         note.content_visible = access.can_read_note_content(user, note)
     return notes
+
+
+def _interventions(case):
+    from casemgmt.services.interventions import attendance_rate
+
+    items = list(case.interventions.select_related("provider").prefetch_related("sessions"))
+    for item in items:
+        sessions = list(item.sessions.all())
+        item.session_count = len(sessions)
+        item.rate = attendance_rate(sessions)
+    return items
 
 
 def case_detail(case: Case, user) -> dict:
@@ -147,6 +160,13 @@ def case_detail(case: Case, user) -> dict:
             lambda: list(case.referrals.select_related("from_agency", "to_agency", "sent_by")),
         ),
         "notes": visible_notes(case, user),
+        "interventions": when(C.INTERVENTION, lambda: _interventions(case)),
+        "check_ins": when(C.INTERVENTION, lambda: list(case.check_ins.all()[:20])),
+        "next_check_in_due": monitoring.next_check_in_due(case)
+        if C.INTERVENTION in classes
+        else None,
+        "reengagement_events": when(C.RISK, lambda: list(case.reengagement_events.all())),
+        "progress": case_progress(case, user) if C.RISK in classes else {"chart": None},
         "pending_move": pending,
         "show": {c.value: c in classes for c in C},
     }

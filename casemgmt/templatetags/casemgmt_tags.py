@@ -95,3 +95,10 @@ def agency_kind(value: str) -> str:
     from casemgmt.models import AgencyKind
 
     return _label(AgencyKind, value)
+
+
+@register.filter
+def rating_label(value: str) -> str:
+    from casemgmt.models import Rating
+
+    return _label(Rating, value)

@@ -1,0 +1,153 @@
+"""The structured assessment form and page; interventions with their sessions; facilities."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from casemgmt import access
+from casemgmt.errors import DomainError
+from casemgmt.forms.assessments import InstrumentAssessmentForm
+from casemgmt.forms.evidence import SessionForm
+from casemgmt.models import Assessment, Instrument, Intervention
+from casemgmt.selectors.cases import visible_case_or_404
+from casemgmt.selectors.facilities import facilities_with_occupancy
+from casemgmt.services import assessments, audit, interventions
+
+
+def _current_instrument() -> Instrument:
+    instrument = Instrument.objects.filter(is_active=True).order_by("name", "-version").first()
+    if instrument is None:
+        raise Http404
+    return instrument
+
+
+@login_required
+def assessment_new(request, reference):
+    case = visible_case_or_404(request.user, reference)
+    if not (access.can_write_case(request.user, case) and access.can_read(request.user, "risk")):
+        raise Http404
+    instrument = _current_instrument()
+    clinical = access.can_read(request.user, access.InfoClass.CLINICAL)
+    form = InstrumentAssessmentForm(request.POST or None, instrument=instrument, clinical=clinical)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assessment = assessments.assessment_record(
+                case=case,
+                by=request.user,
+                instrument=instrument,
+                kind=data["kind"],
+                assessed_on=data["assessed_on"],
+                overall_concern=data["overall_concern"],
+                rationale=data["rationale"],
+                ratings=form.ratings(),
+                summaries=form.summaries(),
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Assessment recorded."))
+            return redirect("assessment_detail", reference=case.reference, pk=assessment.pk)
+    return render(
+        request,
+        "casemgmt/assessment_form.html",
+        {"case": case, "form": form, "instrument": instrument, "clinical": clinical},
+    )
+
+
+@login_required
+@require_safe
+def assessment_detail(request, reference, pk):
+    case = visible_case_or_404(request.user, reference)
+    if not access.can_read(request.user, access.InfoClass.RISK):
+        raise Http404
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("instrument", "assessor", "second_reviewed_by"),
+        pk=pk,
+        case=case,
+    )
+    clinical = access.can_read(request.user, access.InfoClass.CLINICAL)
+    ratings = [
+        r
+        for r in assessment.ratings.select_related("item__domain")
+        if clinical or not r.item.domain.is_clinical
+    ]
+    audit.record_read(
+        actor=request.user,
+        target=assessment,
+        case=case,
+        classes={"risk"} | ({"clinical"} if clinical else set()),
+    )
+    return render(
+        request,
+        "casemgmt/assessment_detail.html",
+        {
+            "case": case,
+            "assessment": assessment,
+            "ratings": ratings,
+            "summaries": assessment.domain_summaries.select_related("domain"),
+            "clinical": clinical,
+            "can_review": access.can_write_case(request.user, case)
+            and assessment.assessor_id != request.user.pk
+            and not assessment.is_second_reviewed,
+        },
+    )
+
+
+@login_required
+def intervention_detail(request, reference, pk):
+    """An intervention's sessions and attendance; record a session."""
+    case = visible_case_or_404(request.user, reference)
+    if not access.can_read(request.user, access.InfoClass.INTERVENTION):
+        raise Http404
+    intervention = get_object_or_404(
+        Intervention.objects.select_related("provider"), pk=pk, case=case
+    )
+    can_write = access.can_write_case(request.user, case)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST":
+        if not can_write:
+            raise Http404
+        if form.is_valid():
+            try:
+                interventions.session_record(
+                    intervention=intervention, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Session recorded."))
+                return redirect("intervention_detail", reference=case.reference, pk=intervention.pk)
+    sessions = list(intervention.sessions.all())
+    notes_visible = not intervention.is_clinical or access.can_read(
+        request.user, access.InfoClass.CLINICAL
+    )
+    return render(
+        request,
+        "casemgmt/intervention_detail.html",
+        {
+            "case": case,
+            "intervention": intervention,
+            "sessions": sessions,
+            "rate": interventions.attendance_rate(sessions),
+            "notes_visible": notes_visible,
+            "form": form,
+            "can_write": can_write,
+        },
+    )
+
+
+@login_required
+@require_safe
+def facility_list(request):
+    if request.user.role not in ("caseworker", "supervisor", "auditor"):
+        raise Http404
+    return render(request, "casemgmt/facilities.html", {"facilities": facilities_with_occupancy()})
