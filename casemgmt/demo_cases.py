@@ -516,12 +516,17 @@ def seed_demo_cases() -> int:
                 case=case, by=crew.writer, agency=demo_agency("Police Swat"), role=TeamRole.SUPPORT
             )
         _add_notes_and_referrals(case, crew, final)
+        _add_assessments_interventions_monitoring(case, crew, final, start)
         if story == "escalation":
             # A high-profile case: only its allow-list may open it.
             restriction.case_set_restricted(case=case, by=crew.approver, restricted=True)
             restriction.allow_list_add(case=case, by=crew.approver, user=crew.writer)
         created += 1
     programme.supervisors.add(User.objects.get(username="supervisor"))
+    from casemgmt.services.monitoring import check_overdue
+
+    # Released cases whose contacts lapsed show up as escalations, as the daily job would.
+    check_overdue()
     return created
 
 
@@ -574,6 +579,96 @@ def _add_notes_and_referrals(case: Case, crew: Crew, final: str) -> None:
             service="health",
             reason="Sleep problems and flashbacks reported; assessment for trauma care.",
         )
+
+
+ASSESSED_STAGES = {
+    "prison_rehabilitation",
+    "counselling",
+    "release_preparation",
+    "released",
+    "completed",
+    "suspended",
+}
+
+
+def _add_assessments_interventions_monitoring(case, crew, final, start) -> None:
+    """Structured assessments over time, interventions with sessions, and for released
+    cases a monitoring history with some missed contacts."""
+    from casemgmt.models import CheckInOutcome, Instrument, Item, StageKind
+    from casemgmt.services import assessments, interventions, monitoring
+
+    if final not in ASSESSED_STAGES:
+        return
+    instrument = Instrument.objects.filter(is_active=True).order_by("-version").first()
+    items = list(Item.objects.filter(domain__instrument=instrument).select_related("domain"))
+    counsellor = User.objects.get(username="counsellor")
+    steps = 4 if final in {"released", "completed", "suspended"} else 2
+    for step in range(steps):
+        # Concern falls over time: the disengagement track first, ideology more slowly.
+        def rating(item, step=step):
+            level = (
+                max(0, 2 - step) if item.domain.track == "disengagement" else max(0, 2 - step // 2)
+            )
+            if item.is_protective:
+                level = 2 - level
+            return ["low", "moderate", "high"][level]
+
+        assessed_on = timezone.localdate(start) + datetime.timedelta(days=60 + step * 90)
+        assessed_on = min(assessed_on, timezone.localdate())
+        ratings = {
+            item.pk: (
+                rating(item),
+                "Observed in custody and sessions.",
+                "",
+                "Caseworker; counsellor",
+            )
+            for item in items
+            if not item.domain.is_clinical
+        }
+        assessments.assessment_record(
+            case=case,
+            by=crew.writer,
+            instrument=instrument,
+            kind="review",
+            assessed_on=assessed_on,
+            overall_concern=["high", "moderate", "low", "low"][step],
+            rationale="Periodic structured review.",
+            ratings=ratings,
+        )
+    counselling = demo_agency("Sabaoon")
+    course = interventions.intervention_start(
+        case=case,
+        by=counsellor,
+        kind="counselling",
+        provider=counselling,
+        goals="Grief, anger and trauma; coping without violence.",
+        starts_on=timezone.localdate(start) + datetime.timedelta(days=30),
+    )
+    for n in range(6):
+        interventions.session_record(
+            intervention=course,
+            by=counsellor,
+            held_on=min(course.starts_on + datetime.timedelta(days=14 * n), timezone.localdate()),
+            duration_minutes=50,
+            attendance="missed" if n == 3 else "attended",
+            facilitator="Nadia Hussain",
+            progress_note="Engaged; talked about his brother.",
+        )
+    case.refresh_from_db()
+    if case.current_stage.kind == StageKind.COMMUNITY:
+        receiver = crew.receiver
+        if not access.can_write_case(receiver, case):
+            return
+        today = timezone.localdate()
+        outcomes_ = [CheckInOutcome.MET, CheckInOutcome.MET, CheckInOutcome.MISSED]
+        for n, outcome in enumerate(outcomes_):
+            monitoring.check_in_record(
+                case=case,
+                by=receiver,
+                held_on=today - datetime.timedelta(days=40 - 7 * n),
+                kind="home_visit",
+                outcome=outcome,
+            )
 
 
 FIRST_NAMES = [
