@@ -6,13 +6,18 @@ from django.utils.translation import gettext_lazy
 
 from casemgmt.models import (
     AssessmentKind,
+    Attendance,
+    CheckInKind,
+    CheckInOutcome,
     ConcernLevel,
     ContactFrequency,
     EligibilityDecision,
     EscalationStatus,
     EscalationTrigger,
+    InterventionKind,
     LegalAuthorityKind,
     NoteCategory,
+    ReengagementKind,
     ReferralService,
     ReferralStatus,
     RenunciationKind,
@@ -35,6 +40,9 @@ KIND_LABELS = {
     "monitoring_plan": gettext_lazy("Monitoring plan"),
     "escalation": gettext_lazy("Escalation"),
     "note": gettext_lazy("Note"),
+    "session": gettext_lazy("Session"),
+    "check_in": gettext_lazy("Check-in"),
+    "reengagement": gettext_lazy("Re-engagement event"),
     "referral": gettext_lazy("Referral"),
 }
 
@@ -80,6 +88,12 @@ def timeline_text(entry) -> str:
         return f"{_label(EscalationTrigger, code)} ({_label(EscalationStatus, t1).lower()})"
     if k == "note":
         return _label(NoteCategory, code)
+    if k == "session":
+        return f"{_label(InterventionKind, t1)}: {_label(Attendance, code).lower()}"
+    if k == "check_in":
+        return f"{_label(CheckInKind, t1)}: {_label(CheckInOutcome, code).lower()}"
+    if k == "reengagement":
+        return _label(ReengagementKind, code)
     if k == "referral":
         return _("%(service)s → %(agency)s (%(status)s)") % {
             "service": _label(ReferralService, t1),

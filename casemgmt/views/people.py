@@ -18,6 +18,7 @@ from casemgmt.forms.people import (
 )
 from casemgmt.models import Case, PersonMerge
 from casemgmt.selectors.cases import visible_people, visible_person_or_404
+from casemgmt.selectors.facilities import capacity_warning
 from casemgmt.services import audit, people
 from casemgmt.services import cases as case_services
 
@@ -33,6 +34,12 @@ PERSON_FIELDS = [
     "group_category",
     "family_contacts",
 ]
+
+
+def _warn_capacity(request, case) -> None:
+    warning = capacity_warning(case.facility)
+    if warning:
+        messages.warning(request, warning)
 
 
 def _ensure_writer(user):
@@ -81,6 +88,7 @@ def person_register(request):
                 _("Registered %(person)s and opened case %(case)s.")
                 % {"person": person.reference, "case": case.reference},
             )
+            _warn_capacity(request, case)
             return redirect("case_detail", reference=case.reference)
     visible_ids = set(
         Case.objects.visible_to(request.user)
@@ -225,5 +233,6 @@ def person_open_case(request, reference):
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Opened case %s.") % case.reference)
+            _warn_capacity(request, case)
             return redirect("case_detail", reference=case.reference)
     return render(request, "casemgmt/person_open_case.html", {"person": person, "form": form})
