@@ -20,6 +20,7 @@ from casemgmt.models import (
     Position,
     ReengagementKind,
     RenunciationKind,
+    ReviewFrequency,
     ReviewKind,
     Stage,
     TeamRole,
@@ -98,7 +99,16 @@ class MonitoringPlanForm(CrispyForm):
         label=_("Responsible agency"), queryset=Agency.objects.filter(is_active=True)
     )
     contact_frequency = forms.ChoiceField(
-        label=_("Contact frequency"), choices=ContactFrequency.choices
+        label=_("Contact frequency"),
+        choices=[("", _("By concern tier (default)")), *ContactFrequency.choices],
+        required=False,
+        help_text=_("High concern: weekly; moderate: fortnightly; low: monthly."),
+    )
+    review_frequency = forms.ChoiceField(
+        label=_("Multi-agency review frequency"),
+        choices=[("", _("By concern tier (default)")), *ReviewFrequency.choices],
+        required=False,
+        help_text=_("High concern: monthly; moderate: quarterly; low: six-monthly."),
     )
     residence = _text(_("Residence"))
     family_arrangements = _text(_("Family"), required=False)

@@ -31,6 +31,7 @@ from casemgmt.models import (
     Undertaking,
     User,
 )
+from casemgmt.models.monitoring import TIER_DEFAULTS
 from casemgmt.roles import Role
 from casemgmt.services import audit
 
@@ -399,14 +400,20 @@ def record_monitoring_plan(
     case: Case,
     by: User,
     responsible_agency: Agency,
-    contact_frequency: str,
     residence: str,
     starts_on: datetime.date,
+    contact_frequency: str = "",
+    review_frequency: str = "",
     family_arrangements: str = "",
     work_arrangements: str = "",
     conditions: str = "",
 ) -> MonitoringPlan:
-    """Record the plan for monitoring after release."""
+    """Record the plan for monitoring after release. Frequencies left empty follow the
+    case's concern tier (high: weekly contact, monthly review; moderate: fortnightly,
+    quarterly; low: monthly, six-monthly; no tier yet: as high)."""
+    tier_contact, tier_review = TIER_DEFAULTS.get(
+        case.concern_level or "high", TIER_DEFAULTS["high"]
+    )
     return _create(
         MonitoringPlan,
         by=by,
@@ -414,7 +421,8 @@ def record_monitoring_plan(
         action="monitoring.plan_recorded",
         recorded_by=by,
         responsible_agency=responsible_agency,
-        contact_frequency=contact_frequency,
+        contact_frequency=contact_frequency or tier_contact,
+        review_frequency=review_frequency or tier_review,
         residence=residence.strip(),
         starts_on=starts_on,
         family_arrangements=family_arrangements.strip(),

@@ -18,9 +18,15 @@ TODAY = datetime.date.today()
 def test_assessment_session_and_missed_check_in(page, live_server, programme, stages):
     agency = factories.AgencyFactory(name="Sabaoon", kind=AgencyKind.COUNSELLING)
     counsellor = factories.CaseworkerFactory(username="nadia", agency=agency)
-    case = factories.CaseFactory(programme=programme, current_stage=stages["counselling"], lead_agency=agency)
+    case = factories.CaseFactory(
+        programme=programme, current_stage=stages["counselling"], lead_agency=agency
+    )
     course = interventions.intervention_start(
-        case=case, by=counsellor, kind="counselling", provider=agency, goals="Grief and anger",
+        case=case,
+        by=counsellor,
+        kind="counselling",
+        provider=agency,
+        goals="Grief and anger",
         starts_on=TODAY - datetime.timedelta(days=10),
     )
     sign_in(page, live_server, "nadia")
@@ -50,7 +56,9 @@ def test_assessment_session_and_missed_check_in(page, live_server, programme, st
     page.fill("#id_facilitator", "Nadia")
     page.fill("#id_progress_note", "Talked about his brother.")
     page.click("main form button[type=submit]")
-    expect(page.locator(".error-summary")).to_contain_text("cannot be before the intervention started")
+    expect(page.locator(".error-summary")).to_contain_text(
+        "cannot be before the intervention started"
+    )
     page.fill("#id_held_on", TODAY.isoformat())
     page.click("main form button[type=submit]")
     expect(page.locator(".alert-success")).to_contain_text("Session recorded.")
@@ -58,10 +66,16 @@ def test_assessment_session_and_missed_check_in(page, live_server, programme, st
     assert_accessible(page, "a6-03-intervention")
 
     # A released case whose weekly contact lapsed: the daily job raises an escalation.
-    released = factories.CaseFactory(programme=programme, current_stage=stages["released"], lead_agency=agency)
+    released = factories.CaseFactory(
+        programme=programme, current_stage=stages["released"], lead_agency=agency
+    )
     evidence.record_monitoring_plan(
-        case=released, by=counsellor, responsible_agency=agency, contact_frequency="weekly",
-        residence="Home village", starts_on=TODAY - datetime.timedelta(days=15),
+        case=released,
+        by=counsellor,
+        responsible_agency=agency,
+        contact_frequency="weekly",
+        residence="Home village",
+        starts_on=TODAY - datetime.timedelta(days=15),
     )
     check_overdue()
     assert Escalation.objects.filter(case=released, trigger="missed_contact").count() == 1

@@ -425,3 +425,21 @@ class TestSurvival:
             outcomes.reengagement_record(
                 case=released, by=caseworker, kind="arrest", occurred_on=TODAY
             )
+
+
+@pytest.mark.parametrize(
+    ("tier", "contact", "review"),
+    [
+        ("high", "weekly", "monthly"),
+        ("moderate", "fortnightly", "quarterly"),
+        ("low", "monthly", "six_monthly"),
+    ],
+)
+def test_plan_frequencies_default_by_concern_tier(
+    make_case, caseworker, agency, tier, contact, review
+):
+    case = make_case("release_preparation", concern_level=tier)
+    plan = evidence.record_monitoring_plan(
+        case=case, by=caseworker, responsible_agency=agency, residence="Home", starts_on=TODAY
+    )
+    assert (plan.contact_frequency, plan.review_frequency) == (contact, review)
