@@ -13,8 +13,11 @@ from casemgmt.models import (
     Agency,
     AuditEvent,
     Case,
+    Domain,
     Facility,
     GroupCategory,
+    Instrument,
+    Item,
     Note,
     Person,
     Programme,
@@ -207,6 +210,49 @@ class TransitionAdmin(AuditedConfigAdmin):
     list_filter = ["programme", "requires_approval"]
     list_select_related = ["programme", "from_stage", "to_stage"]
     inlines = [TransitionGateInline]
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+    fields = ["order", "key", "name", "track", "is_mandatory", "is_clinical"]
+    show_change_link = True
+
+
+class ItemInline(admin.TabularInline):
+    model = Item
+    extra = 1
+    fields = ["order", "key", "prompt", "is_protective"]
+
+
+class UsedInstrumentIsFrozen:
+    """An instrument used by assessments is never edited: make a new version instead."""
+
+    def _instrument(self, obj):
+        return obj if isinstance(obj, Instrument) else getattr(obj, "instrument", None)
+
+    def has_change_permission(self, request, obj=None):
+        instrument = self._instrument(obj) if obj else None
+        if instrument is not None and instrument.is_used:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(UsedInstrumentIsFrozen, AuditedConfigAdmin):
+    list_display = ["name", "version", "is_active"]
+    list_filter = ["is_active"]
+    inlines = [DomainInline]
+
+
+@admin.register(Domain)
+class DomainAdmin(UsedInstrumentIsFrozen, AuditedConfigAdmin):
+    list_display = ["name", "instrument", "track", "is_mandatory", "is_clinical"]
+    list_filter = ["instrument", "track"]
+    inlines = [ItemInline]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,5 +1,7 @@
 """The admin: configuration is editable (and audited); case records are read-only."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -131,3 +133,33 @@ def test_person_admin_hides_identity_numbers(client):
     response = admin_client.get(reverse("admin:casemgmt_person_change", args=[person.pk]))
     assert response.status_code == 200
     assert "7654321" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_used_instrument_cannot_be_edited(admin_client, make_case, caseworker):
+    from casemgmt.models import Instrument, Item
+    from casemgmt.services import assessments
+
+    instrument = Instrument.objects.get(version=1)
+    url = reverse("admin:casemgmt_instrument_change", args=[instrument.pk])
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert 'name="name"' in response.content.decode(), "unused: editable"
+    assessments.assessment_record(
+        case=make_case("counselling"),
+        by=caseworker,
+        instrument=instrument,
+        kind="review",
+        assessed_on=datetime.date.today(),
+        overall_concern="low",
+        rationale="r",
+        ratings={
+            i.pk: ("unknown", "", "", "") for i in Item.objects.filter(domain__is_mandatory=True)
+        },
+    )
+    response = admin_client.get(url)
+    assert 'name="name"' not in response.content.decode(), "used: read-only"
+    response = admin_client.post(url, {"name": "Changed", "version": 1})
+    assert response.status_code == 403
+    instrument.refresh_from_db()
+    assert instrument.name != "Changed"

@@ -437,3 +437,20 @@ def test_notes_cannot_be_deleted_through_the_admin_even_by_a_superuser(client, s
         {"action": "delete_selected", "_selected_action": [note.pk], "post": "yes"},
     )
     assert Note.objects.filter(pk=note.pk).exists()
+
+
+def test_inbox_lists_overdue_check_ins(client, make_case, caseworker, agency):
+    from casemgmt.services import evidence
+
+    case = make_case("released")
+    evidence.record_monitoring_plan(
+        case=case,
+        by=caseworker,
+        responsible_agency=agency,
+        residence="Home",
+        starts_on=TODAY - datetime.timedelta(days=20),
+        contact_frequency="weekly",
+    )
+    client.force_login(caseworker)
+    response = client.get(reverse("inbox"))
+    assert case in response.context["overdue_check_ins"]

@@ -17,6 +17,25 @@ from casemgmt.selectors.cases import pending_moves_for
 LIMIT = 50
 
 
+def _overdue_check_ins(cases, today):
+    """Released cases whose next contact is past due (plans and check-ins prefetched)."""
+    from casemgmt.models import StageKind
+    from casemgmt.services.monitoring import next_check_in_due
+
+    released = (
+        cases.filter(current_stage__kind=StageKind.COMMUNITY)
+        .select_related("person")
+        .prefetch_related("monitoring_plans", "check_ins")[:200]
+    )
+    late = []
+    for case in released:
+        due = next_check_in_due(case)
+        if due and due < today:
+            case.check_in_due = due
+            late.append(case)
+    return sorted(late, key=lambda c: c.check_in_due)[:LIMIT]
+
+
 def inbox_for(user) -> dict:
     today = timezone.localdate()
     my_cases = Case.objects.visible_to(user).filter(
@@ -59,5 +78,8 @@ def inbox_for(user) -> dict:
             .order_by("due_on")[:LIMIT]
         ),
         "notifications": list(user.notifications.filter(read_at__isnull=True)[:LIMIT]),
+        "overdue_check_ins": _overdue_check_ins(my_cases, today)
+        if access.can_read(user, access.InfoClass.INTERVENTION)
+        else [],
         "today": today,
     }

@@ -139,7 +139,7 @@ def check_overdue(*, today: datetime.date | None = None) -> dict[str, int]:
     raised = 0
     released = Case.objects.filter(
         status=CaseStatus.ACTIVE, current_stage__kind=StageKind.COMMUNITY
-    ).prefetch_related("monitoring_plans")
+    ).prefetch_related("monitoring_plans", "check_ins")
     for case in released:
         due = next_check_in_due(case)
         if due is None or today <= due + datetime.timedelta(days=GRACE_DAYS):
