@@ -162,7 +162,7 @@ def _is_writer(user) -> bool:
 
 
 def _scope_filter(user) -> Q:
-    """Cases the user works on: agency on the team, assigned, or programme supervised."""
+    """Cases the user works on: their agency is on the team, or they supervise the programme."""
     from casemgmt.models import CaseTeamMember, Programme
 
     on_team = CaseTeamMember.objects.filter(
@@ -171,7 +171,13 @@ def _scope_filter(user) -> Q:
     supervises = Programme.supervisors.through.objects.filter(
         programme_id=OuterRef("programme_id"), user_id=user.pk
     )
-    return Q(Exists(on_team)) | Q(assigned_caseworker_id=user.pk) | Q(Exists(supervises))
+    # Assignment alone never outlives the agency's place on the team.
+    return Q(Exists(on_team)) | Q(Exists(supervises))
+
+
+def scope_filter(user) -> Q:
+    """Public name of the work-scope filter (without restriction or emergency access)."""
+    return _scope_filter(user)
 
 
 def _allow_listed(user) -> Exists:

@@ -214,6 +214,15 @@ class RecordAction:
     run: Callable[..., Any]
     section: str
     case_lookup: str = "case"
+    # The class the record belongs to; None means "ask the record" (escalations by trigger).
+    info_class: InfoClass | None = InfoClass.CASE
+
+    def record_class(self, obj) -> InfoClass:
+        if self.info_class is not None:
+            return self.info_class
+        from casemgmt.access import escalation_class
+
+        return escalation_class(obj.trigger)
 
 
 RECORD_ACTIONS: dict[str, RecordAction] = {
@@ -226,6 +235,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
             None,
             lambda obj, by, d: evidence.verify_renunciation(renunciation=obj, by=by),
             "renunciation",
+            info_class=InfoClass.LEGAL,
         ),
         RecordAction(
             "revoke-eligibility",
@@ -236,6 +246,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
                 eligibility=obj, by=by, reason=d["reason"]
             ),
             "legal",
+            info_class=InfoClass.LEGAL,
         ),
         RecordAction(
             "second-review",
@@ -244,6 +255,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
             None,
             lambda obj, by, d: evidence.second_review_assessment(assessment=obj, by=by),
             "assessments",
+            info_class=InfoClass.RISK,
         ),
         RecordAction(
             "resolve-escalation",
@@ -254,6 +266,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
                 escalation=obj, by=by, resolution=d["resolution"]
             ),
             "escalations",
+            info_class=None,
         ),
         RecordAction(
             "acknowledge-escalation",
@@ -262,6 +275,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
             None,
             lambda obj, by, d: monitoring.escalation_acknowledge(escalation=obj, by=by),
             "escalations",
+            info_class=None,
         ),
         RecordAction(
             "remove-team-member",
@@ -272,6 +286,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
                 member=obj, by=by, reason=d["reason"]
             ),
             "team",
+            info_class=InfoClass.CASE,
         ),
         RecordAction(
             "end-sharing",
@@ -280,6 +295,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
             collaboration.EndSharingForm,
             lambda obj, by, d: sharing.sharing_end(entry=obj, by=by, reason=d["reason"]),
             "sharing",
+            info_class=InfoClass.LEGAL,
         ),
         RecordAction(
             "complete-referral",
@@ -290,6 +306,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
                 referral=obj, by=by, outcome=d["outcome"]
             ),
             "referrals",
+            info_class=InfoClass.INTERVENTION,
         ),
         RecordAction(
             "review-action-done",
@@ -299,6 +316,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
             lambda obj, by, d: evidence.review_action_done(action=obj, by=by),
             "reviews",
             case_lookup="review__case",
+            info_class=InfoClass.INTERVENTION,
         ),
     ]
 }

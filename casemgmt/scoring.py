@@ -32,7 +32,12 @@ def track_score(ratings: Iterable[tuple[str, bool]]) -> int | None:
     ]
     if not contributions:
         return None
-    return round(100 * sum(contributions) / (2 * len(contributions)))
+    return half_up(100 * sum(contributions) / (2 * len(contributions)))
+
+
+def half_up(value: float) -> int:
+    """Round halves up (12.5 -> 13), unlike Python's round-half-to-even."""
+    return int(value + 0.5)
 
 
 def scores(rated_items: Iterable[tuple[str, str, bool]]) -> dict[str, int | None]:

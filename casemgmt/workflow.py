@@ -235,6 +235,15 @@ def request_transition(
     return move
 
 
+def _ensure_can_decide(by: User, case: Case) -> None:
+    """Deciding a move shows its gates' reasons: the same classes as moving it."""
+    access.ensure_can_write_case(by, case)
+    if not access.can_move_case(by, case):
+        raise NotPermitted(
+            _("Only supervisors who may see the case's legal and risk records decide moves.")
+        )
+
+
 def _save_pending(move: StageTransition) -> None:
     try:
         with transaction.atomic():
@@ -278,7 +287,7 @@ def approve_transition(
     if not access.can_approve(by):
         raise NotPermitted(_("Only a supervisor can approve stage moves."))
     move, case = _lock_pending(stage_transition, expected_version)
-    access.ensure_can_write_case(by, case)
+    _ensure_can_decide(by, case)
     if move.requested_by_id == by.pk:
         raise NotPermitted(_("You cannot approve a move you requested yourself."))
     transition = _transitions_from(case.current_stage).filter(to_stage=move.to_stage).first()
@@ -333,7 +342,7 @@ def reject_transition(
     if not reason or not reason.strip():
         raise ValidationError({"reason": _("Give a reason for rejecting this move.")})
     move, case = _lock_pending(stage_transition, expected_version)
-    access.ensure_can_write_case(by, case)
+    _ensure_can_decide(by, case)
     save_case_fields(case)
     move.status = TransitionStatus.REJECTED
     move.decided_by = by

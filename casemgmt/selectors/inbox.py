@@ -73,7 +73,13 @@ def inbox_for(user) -> dict:
         if writable
         else [],
         "actions": list(
-            ReviewAction.objects.filter(owner=user, done_at__isnull=True)
+            ReviewAction.objects.filter(
+                owner=user,
+                done_at__isnull=True,
+                review__case__in=Case.objects.visible_to(user).filter(access.scope_filter(user))
+                if user.role in access.WRITER_ROLES
+                else Case.objects.none(),
+            )
             .select_related("review", "review__case")
             .order_by("due_on")[:LIMIT]
         ),

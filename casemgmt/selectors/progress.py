@@ -74,7 +74,9 @@ def case_progress(case, user) -> dict:
     if not assessments:
         return {"chart": None, "changes": []}
     latest = assessments[-1]
-    previous = assessments[-2] if len(assessments) > 1 else None
+    # Compare like with like: the previous assessment made with the same instrument version.
+    same = [a for a in assessments[:-1] if a.instrument_id == latest.instrument_id]
+    previous = same[-1] if same else None
     ids = [latest.pk] + ([previous.pk] if previous else [])
     ratings = ItemRating.objects.filter(assessment_id__in=ids).select_related("item__domain")
     clinical_ok = access.can_read(user, access.InfoClass.CLINICAL)

@@ -411,6 +411,8 @@ def record_monitoring_plan(
     """Record the plan for monitoring after release. Frequencies left empty follow the
     case's concern tier (high: weekly contact, monthly review; moderate: fortnightly,
     quarterly; low: monthly, six-monthly; no tier yet: as high)."""
+    if starts_on > timezone.localdate() + datetime.timedelta(days=366):
+        raise ValidationError({"starts_on": _("A monitoring plan starts within the next year.")})
     tier_contact, tier_review = TIER_DEFAULTS.get(
         case.concern_level or "high", TIER_DEFAULTS["high"]
     )

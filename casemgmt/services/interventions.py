@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from casemgmt import access
 from casemgmt.models import Agency, Attendance, Case, Intervention, Session, User
+from casemgmt.scoring import half_up
 from casemgmt.services import audit
 
 
@@ -103,4 +104,4 @@ def attendance_rate(sessions) -> int | None:
     if not counted:
         return None
     attended = sum(1 for s in counted if s.attendance == Attendance.ATTENDED)
-    return round(100 * attended / len(counted))
+    return half_up(100 * attended / len(counted))

@@ -62,7 +62,8 @@ def note_add(
             case=case,
             by=by,
             trigger="security_information",
-            description=f"Security concern note {note.pk}: {note.body[:200]}",
+            # No note text here: the note keeps its own visibility.
+            description=f"Security concern note {note.pk}.",
         )
     audit.record(
         actor=by,

@@ -35,13 +35,13 @@ PERSON_AUDIT_FIELDS = [
 
 
 def visible_person_ids(user, person_ids: list[int]) -> list[int]:
-    """Which of these people ``user`` may see (through a case they may see)."""
-    return list(
-        Case.objects.visible_to(user)
-        .filter(person_id__in=person_ids)
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
+    """Which of these people ``user`` works on (a case in their scope; emergency access
+    does not count)."""
+    scope = access.scope_filter(user) if user.role in access.WRITER_ROLES else None
+    cases = Case.objects.visible_to(user).filter(person_id__in=person_ids)
+    if scope is not None:
+        cases = cases.filter(scope)
+    return list(cases.values_list("person_id", flat=True).distinct())
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,11 @@ def person_register(
 def person_verify_identity(*, person: Person, by: User, document_reference: str) -> Person:
     """Record that the person's identity was checked against a document."""
     access.ensure_writer(by)
+    works_on = any(access.can_write_case(by, c) for c in person.cases.all())
+    if not works_on or not access.can_read(by, access.InfoClass.IDENTITY):
+        raise NotPermitted(_("Only staff working on this person's case may verify identity."))
+    if person.identity_verified_at:
+        raise ValidationError(_("Identity has already been verified."))
     if not document_reference.strip():
         raise ValidationError({"document_reference": _("Name the document that was checked.")})
     person = Person.objects.select_for_update().get(pk=person.pk)

@@ -130,6 +130,13 @@ def intervention_detail(request, reference, pk):
     notes_visible = not intervention.is_clinical or access.can_read(
         request.user, access.InfoClass.CLINICAL
     )
+    audit.record_read(
+        actor=request.user,
+        target=intervention,
+        case=case,
+        classes={"intervention"}
+        | ({"clinical"} if intervention.is_clinical and notes_visible else set()),
+    )
     return render(
         request,
         "casemgmt/intervention_detail.html",

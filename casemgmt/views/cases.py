@@ -44,7 +44,8 @@ def case_context(request, case, **extra):
         "case": case,
         "person": case.person,
         "can_write": can_write,
-        "can_approve": access.can_approve(request.user, case),
+        "can_approve": access.can_approve(request.user, case)
+        and access.can_move_case(request.user, case),
         "is_supervisor": request.user.role == "supervisor",
         "timeline": case_timeline(case, request.user),
         "add_forms": _add_forms(case, request.user) if can_write else {},
@@ -124,6 +125,8 @@ def record_action(request, reference, action, pk):
     if spec is None or not access.can_write_case(request.user, case):
         raise Http404
     obj = get_object_or_404(spec.model, pk=pk, **{spec.case_lookup: case})
+    if not access.can_read(request.user, spec.record_class(obj)):
+        raise Http404
     form = spec.form(request.POST or None) if spec.form else None
     if request.method == "POST" and (form is None or form.is_valid()):
         try:

@@ -164,9 +164,10 @@ def case_access(request, reference):
                 messages.success(request, _("Added to the allow-list."))
                 return redirect("case_access", reference=case.reference)
             if action == "remove":
-                grant = get_object_or_404(
-                    CaseAccessGrant, pk=request.POST.get("grant") or 0, case=case
-                )
+                grant_id = request.POST.get("grant", "")
+                if not grant_id.isdigit():
+                    raise Http404
+                grant = get_object_or_404(CaseAccessGrant, pk=int(grant_id), case=case)
                 restriction.allow_list_remove(grant=grant, by=request.user)
                 messages.success(request, _("Removed from the allow-list."))
                 return redirect("case_access", reference=case.reference)

@@ -211,7 +211,7 @@ def person_open_case(request, reference):
     """Open another case for a registered person (e.g. after a duplicate warning)."""
     _ensure_writer(request.user)
     person = visible_person_or_404(request.user, reference)
-    if person.merged_into_id:
+    if person.merged_into_id or not people.visible_person_ids(request.user, [person.pk]):
         raise Http404
     form = OpenCaseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
