@@ -242,3 +242,27 @@ def test_database_url_selects_the_database():
         assert engine.endswith("postgresql")
     else:
         assert engine.endswith("sqlite3")
+
+
+def test_collectstatic_with_production_storage_succeeds(tmp_path):
+    """The Docker build runs collectstatic with the manifest storage: every referenced
+    file (source maps, fonts in CSS) must exist, or the build fails."""
+    script = (
+        "import django; from django.conf import settings; django.setup(); "
+        f"settings.STATIC_ROOT = {str(tmp_path)!r}; "
+        "from django.core.management import call_command; "
+        "call_command('collectstatic', '--noinput', verbosity=0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            **PRODUCTION_ENV,
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "staticfiles.json").exists()
