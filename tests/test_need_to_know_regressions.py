@@ -224,3 +224,26 @@ def test_halves_round_up():
         scoring.track_score([("moderate", False), ("low", False), ("low", False), ("low", False)])
         == 13
     )
+
+
+def test_a_revoked_referral_is_gone_for_the_receiving_agency(client, team):
+    from casemgmt.services import referrals
+
+    case = team["case"]
+    health = factories.AgencyFactory(kind=AgencyKind.HEALTH)
+    entry = sharing.sharing_record(
+        case=case,
+        by=team["officer"],
+        basis="consent",
+        agency_kinds=["health"],
+        purpose="health",
+        given_on=TODAY,
+    )
+    referral = referrals.referral_send(
+        case=case, by=team["officer"], to_agency=health, service="health", reason="PRIVATE reason"
+    )
+    nurse = factories.CaseworkerFactory(agency=health)
+    client.force_login(nurse)
+    assert client.get(reverse("referral_respond", args=[referral.pk])).status_code == 200
+    sharing.sharing_end(entry=entry, by=team["officer"], reason="Consent withdrawn")
+    assert client.get(reverse("referral_respond", args=[referral.pk])).status_code == 404

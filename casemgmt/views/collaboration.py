@@ -104,8 +104,11 @@ def _incoming_referral_or_404(request, pk) -> Referral:
     """Referrals addressed to the user's agency (the case itself may not be visible yet)."""
     if request.user.role not in access.WRITER_ROLES or request.user.agency_id is None:
         raise Http404
+    # A referral revoked because consent ended is no longer the receiving agency's to read.
     return get_object_or_404(
-        Referral.objects.select_related("case", "from_agency", "to_agency", "sent_by"),
+        Referral.objects.select_related("case", "from_agency", "to_agency", "sent_by").exclude(
+            status=ReferralStatus.REVOKED
+        ),
         pk=pk,
         to_agency_id=request.user.agency_id,
     )
