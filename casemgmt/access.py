@@ -161,7 +161,7 @@ def _is_writer(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.role in WRITER_ROLES)
 
 
-def _scope_filter(user) -> Q:
+def scope_filter(user) -> Q:
     """Cases the user works on: their agency is on the team, or they supervise the programme."""
     from casemgmt.models import CaseTeamMember, Programme
 
@@ -173,11 +173,6 @@ def _scope_filter(user) -> Q:
     )
     # Assignment alone never outlives the agency's place on the team.
     return Q(Exists(on_team)) | Q(Exists(supervises))
-
-
-def scope_filter(user) -> Q:
-    """Public name of the work-scope filter (without restriction or emergency access)."""
-    return _scope_filter(user)
 
 
 def _allow_listed(user) -> Exists:
@@ -207,7 +202,7 @@ def visible_cases_filter(user) -> Q:
     if user.role == Role.AUDITOR:
         base = Q()
     elif user.role in WRITER_ROLES:
-        base = _scope_filter(user)
+        base = scope_filter(user)
     else:
         return Q(pk__in=[])
     return (base & (Q(is_restricted=False) | Q(_allow_listed(user)))) | Q(_glass(user))
@@ -216,7 +211,7 @@ def visible_cases_filter(user) -> Q:
 def _in_scope(user, case) -> bool:
     from casemgmt.models import Case
 
-    return Case.objects.filter(pk=case.pk).filter(_scope_filter(user)).exists()
+    return Case.objects.filter(pk=case.pk).filter(scope_filter(user)).exists()
 
 
 def _restriction_ok(user, case) -> bool:

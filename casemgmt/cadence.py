@@ -43,3 +43,19 @@ def for_case(case, *, today: datetime.date, stage=None) -> datetime.date | None:
     return next_review_due(
         stage_kind=stage.kind, is_terminal=stage.is_terminal, last_assessed_on=last, today=today
     )
+
+
+def next_check_in_due(case, *, plan=None) -> datetime.date | None:
+    """When the next contact after release is due under the latest monitoring plan
+    (None without a plan). Reads ``case.monitoring_plans`` and ``case.check_ins``
+    through ``.all()``, so lists that prefetch them cost no query per case."""
+    from casemgmt.models.monitoring import CONTACT_DAYS, CheckInOutcome
+
+    if plan is None:
+        plans = sorted(case.monitoring_plans.all(), key=lambda p: (p.starts_on, p.pk))
+        plan = plans[-1] if plans else None
+    if plan is None:
+        return None
+    made = [c.held_on for c in case.check_ins.all() if c.outcome != CheckInOutcome.MISSED]
+    start = max([plan.starts_on, *made])
+    return start + datetime.timedelta(days=CONTACT_DAYS[plan.contact_frequency])

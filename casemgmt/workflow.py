@@ -31,7 +31,7 @@ from casemgmt.models import (
     User,
 )
 from casemgmt.services import audit
-from casemgmt.services.cases import save_case_fields
+from casemgmt.services.cases import lock_case, save_case_fields
 
 
 @dataclass
@@ -111,9 +111,7 @@ def pending_move(case: Case) -> StageTransition | None:
 
 
 def _lock_case(case: Case, expected_version: int | None) -> Case:
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleCase(Case.objects.select_related("current_stage").get(pk=case.pk))
+    lock_case(case, expected_version)
     return _with_evidence(Case.objects.filter(pk=case.pk)).get()
 
 

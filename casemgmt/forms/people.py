@@ -6,7 +6,33 @@ from casemgmt.models import Agency, Facility, GroupCategory, Programme, Sex
 from casemgmt.models.people import cnic_validator, normalise_cnic, validate_not_future
 
 
-class PersonRegisterForm(CrispyForm):
+class OpenCaseForm(CrispyForm):
+    """Open a case for an already registered person (and the case part of registration)."""
+
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.filter(is_active=True)
+    )
+    lead_agency = forms.ModelChoiceField(
+        label=_("Lead agency"), queryset=Agency.objects.filter(is_active=True)
+    )
+    facility = forms.ModelChoiceField(
+        label=_("Facility"),
+        queryset=Facility.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Only for a person in custody."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.agency_id:
+            self.fields["lead_agency"].initial = user.agency_id
+        # One query whatever the number of programmes: preselect the only one.
+        programmes = list(self.fields["programme"].queryset.values_list("pk", flat=True)[:2])
+        if len(programmes) == 1:
+            self.fields["programme"].initial = programmes[0]
+
+
+class PersonRegisterForm(OpenCaseForm):
     """Register a person and open their first case in one step."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=200)
@@ -35,55 +61,16 @@ class PersonRegisterForm(CrispyForm):
     family_contacts = forms.CharField(
         label=_("Family contacts"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Programme.objects.filter(is_active=True)
-    )
-    lead_agency = forms.ModelChoiceField(
-        label=_("Lead agency"), queryset=Agency.objects.filter(is_active=True)
-    )
-    facility = forms.ModelChoiceField(
-        label=_("Facility"),
-        queryset=Facility.objects.filter(is_active=True),
-        required=False,
-        help_text=_("Only for a person in custody."),
-    )
     confirm_not_duplicate = forms.BooleanField(
         label=_("I have checked the possible matches: this is a different person."),
         required=False,
     )
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if user is not None and user.agency_id:
-            self.fields["lead_agency"].initial = user.agency_id
-        programmes = self.fields["programme"].queryset
-        if programmes.count() == 1:
-            self.fields["programme"].initial = programmes.first().pk
 
     def clean_cnic(self):
         value = normalise_cnic(self.cleaned_data.get("cnic", ""))
         if value:
             cnic_validator(value)
         return value
-
-
-class OpenCaseForm(CrispyForm):
-    """Open a case for an already registered person."""
-
-    programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Programme.objects.filter(is_active=True)
-    )
-    lead_agency = forms.ModelChoiceField(
-        label=_("Lead agency"), queryset=Agency.objects.filter(is_active=True)
-    )
-    facility = forms.ModelChoiceField(
-        label=_("Facility"), queryset=Facility.objects.filter(is_active=True), required=False
-    )
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if user is not None and user.agency_id:
-            self.fields["lead_agency"].initial = user.agency_id
 
 
 class MergeForm(CrispyForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from casemgmt import access
+from casemgmt import access, cadence
 from casemgmt.models import (
     Case,
     CaseTeamMember,
@@ -19,7 +19,6 @@ from casemgmt.models import (
     TransitionStatus,
 )
 from casemgmt.selectors.progress import case_progress
-from casemgmt.services import monitoring
 
 
 class OutOfScope(Http404):
@@ -162,9 +161,7 @@ def case_detail(case: Case, user) -> dict:
         "notes": visible_notes(case, user),
         "interventions": when(C.INTERVENTION, lambda: _interventions(case)),
         "check_ins": when(C.INTERVENTION, lambda: list(case.check_ins.all()[:20])),
-        "next_check_in_due": monitoring.next_check_in_due(case)
-        if C.INTERVENTION in classes
-        else None,
+        "next_check_in_due": cadence.next_check_in_due(case) if C.INTERVENTION in classes else None,
         "reengagement_events": when(C.RISK, lambda: list(case.reengagement_events.all())),
         "progress": case_progress(case, user) if C.RISK in classes else {"chart": None},
         "pending_move": pending,

@@ -19,8 +19,8 @@ LIMIT = 50
 
 def _overdue_check_ins(cases, today):
     """Released cases whose next contact is past due (plans and check-ins prefetched)."""
+    from casemgmt.cadence import next_check_in_due
     from casemgmt.models import StageKind
-    from casemgmt.services.monitoring import next_check_in_due
 
     released = (
         cases.filter(current_stage__kind=StageKind.COMMUNITY)

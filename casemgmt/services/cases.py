@@ -106,7 +106,8 @@ def case_open(
     return case
 
 
-def _lock(case: Case, expected_version: int | None) -> Case:
+def lock_case(case: Case, expected_version: int | None) -> Case:
+    """Lock the case row and refuse a stale version (the caller's form is out of date)."""
     locked = Case.objects.select_for_update().select_related("current_stage").get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleCase(locked)
@@ -130,7 +131,7 @@ def case_assign_caseworker(
     *, case: Case, by: User, caseworker: User | None, expected_version: int | None = None
 ) -> Case:
     """Assign (or unassign) the caseworker; they must belong to an agency on the team."""
-    case = _lock(case, expected_version)
+    case = lock_case(case, expected_version)
     access.ensure_can_write_case(by, case)
     if by.role != "supervisor":
         taking_it = caseworker is not None and caseworker == by

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casemgmt import access
+from casemgmt.cadence import next_check_in_due
 from casemgmt.errors import NotPermitted
 from casemgmt.models import (
     Case,
@@ -18,29 +19,13 @@ from casemgmt.models import (
     CheckInOutcome,
     Escalation,
     EscalationStatus,
-    MonitoringPlan,
     StageKind,
     User,
 )
-from casemgmt.models.monitoring import CONTACT_DAYS
 from casemgmt.roles import Role
 from casemgmt.services import audit
 
 GRACE_DAYS = 3
-
-
-def next_check_in_due(
-    case: Case, *, plan: MonitoringPlan | None = None, last: CheckIn | None = None
-):
-    """The date the next contact is due under the latest plan, or None without a plan."""
-    plan = plan or case.monitoring_plans.order_by("-starts_on", "-id").first()
-    if plan is None:
-        return None
-    last = (
-        last or case.check_ins.exclude(outcome=CheckInOutcome.MISSED).order_by("-held_on").first()
-    )
-    start = max(plan.starts_on, last.held_on) if last else plan.starts_on
-    return start + datetime.timedelta(days=CONTACT_DAYS[plan.contact_frequency])
 
 
 def _escalate(case, *, by, trigger, description, source_key="") -> Escalation | None:

@@ -29,15 +29,6 @@ def _add_forms(case, user):
     return forms
 
 
-def _action_forms():
-    from casemgmt.forms import collaboration
-
-    return {
-        "remove_member": collaboration.RemoveTeamMemberForm(),
-        "end_sharing": collaboration.EndSharingForm(),
-    }
-
-
 def case_context(request, case, **extra):
     can_write = access.can_write_case(request.user, case)
     context = {
@@ -52,7 +43,6 @@ def case_context(request, case, **extra):
         "can_move": access.can_move_case(request.user, case),
         "can_restrict": access.can_manage_restriction(request.user, case),
         "break_glass": not can_write and access.has_break_glass(request.user, case),
-        "forms_for_actions": _action_forms(),
         "decision_form": DecisionForm(initial={"version": case.version}),
         "assign_form": AssignCaseworkerForm(
             case=case, initial={"caseworker": case.assigned_caseworker_id}

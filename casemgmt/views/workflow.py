@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from casemgmt import access, workflow
 from casemgmt.errors import DomainError, GatesNotMet, StaleCase
 from casemgmt.forms.workflow import DecisionForm, StageMoveForm
-from casemgmt.models import Stage, StageTransition
+from casemgmt.models import Case, Stage, StageTransition
 from casemgmt.selectors.cases import pending_moves_for, visible_case_or_404
 from casemgmt.services import audit
 
@@ -92,17 +92,11 @@ def stage_move(request, reference):
 
 def _visible_move_or_404(request, pk) -> StageTransition:
     return get_object_or_404(
-        StageTransition.objects.filter(case__in=case_queryset(request.user)).select_related(
-            "case", "to_stage", "from_stage"
-        ),
+        StageTransition.objects.filter(
+            case__in=Case.objects.visible_to(request.user)
+        ).select_related("case", "to_stage", "from_stage"),
         pk=pk,
     )
-
-
-def case_queryset(user):
-    from casemgmt.models import Case
-
-    return Case.objects.visible_to(user)
 
 
 @login_required
