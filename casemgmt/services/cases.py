@@ -108,9 +108,11 @@ def case_open(
 
 def lock_case(case: Case, expected_version: int | None) -> Case:
     """Lock the case row and refuse a stale version (the caller's form is out of date)."""
-    locked = Case.objects.select_for_update().select_related("current_stage").get(pk=case.pk)
+    # No join in the locking query: after waiting for a concurrent update, PostgreSQL
+    # re-checks a joined row against the old snapshot and can return no row at all.
+    locked = Case.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise StaleCase(locked)
+        raise StaleCase(Case.objects.select_related("current_stage").get(pk=case.pk))
     return locked
 
 
