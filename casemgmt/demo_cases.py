@@ -37,8 +37,18 @@ from casemgmt.models import (
     Undertaking,
     User,
 )
+from casemgmt.services import (
+    assessments,
+    escalations,
+    evidence,
+    monitoring,
+    notes,
+    people,
+    referrals,
+    restriction,
+    sharing,
+)
 from casemgmt.services import cases as case_services
-from casemgmt.services import evidence, notes, people, referrals, restriction, sharing
 from casemgmt.services.references import CASE_PREFIX, PERSON_PREFIX, allocate_references
 
 # (name, CNIC, date of birth, district, category, final stage, lead agency short name, story)
@@ -248,7 +258,7 @@ class _Satisfier:
 
     def legal_authority_recorded(self, params, transition):
         kind = params["kinds"][0]
-        evidence.record_legal_authority(
+        evidence.legal_authority_record(
             case=self.case,
             by=self.crew.writer,
             kind=kind,
@@ -261,7 +271,7 @@ class _Satisfier:
         )
 
     def eligible(self, params, transition):
-        evidence.record_eligibility(
+        evidence.eligibility_record(
             case=self.case,
             by=self.crew.writer,
             decision="eligible",
@@ -270,7 +280,7 @@ class _Satisfier:
         )
 
     def consent_signed(self, params, transition):
-        evidence.record_consent(
+        evidence.consent_record(
             case=self.case,
             by=self.crew.writer,
             terms_version="Participation terms 2026.1",
@@ -281,7 +291,7 @@ class _Satisfier:
         )
 
     def initial_assessment_reviewed(self, params, transition):
-        assessment = evidence.record_assessment(
+        assessment = assessments.assessment_record_overall(
             case=self.case,
             by=self.crew.writer,
             kind="initial",
@@ -291,7 +301,7 @@ class _Satisfier:
                 "Baseline across all domains; family ties strong, some ideological commitment."
             ),
         )
-        evidence.second_review_assessment(assessment=assessment, by=self.crew.second)
+        assessments.assessment_second_review(assessment=assessment, by=self.crew.second)
 
     def juvenile_safeguards(self, params, transition):
         if self.case.person.is_juvenile:
@@ -309,7 +319,7 @@ class _Satisfier:
 
     def assessment_recent(self, params, transition):
         max_age = params["max_age_days"]
-        evidence.record_assessment(
+        assessments.assessment_record_overall(
             case=self.case,
             by=self.crew.writer,
             kind="pre_release" if max_age <= 30 else "review",
@@ -319,7 +329,7 @@ class _Satisfier:
         )
 
     def _renunciation(self, kind):
-        record = evidence.record_renunciation(
+        record = evidence.renunciation_record(
             case=self.case,
             by=self.crew.writer,
             kind=kind,
@@ -327,7 +337,7 @@ class _Satisfier:
             witness_name="Religious scholar and jail superintendent",
             document_reference=f"REN-{self.case.pk}-{kind}",
         )
-        evidence.verify_renunciation(renunciation=record, by=self.crew.second)
+        evidence.renunciation_verify(renunciation=record, by=self.crew.second)
 
     def renunciation_violence_verified(self, params, transition):
         self._renunciation("violence")
@@ -344,7 +354,7 @@ class _Satisfier:
         welfare = Agency.objects.filter(kind=AgencyKind.SOCIAL_WELFARE).first()
         if welfare and welfare.kind not in kinds:
             positions.append((welfare, "abstain", ""))
-        evidence.record_review(
+        evidence.review_record(
             case=self.case,
             by=self.crew.writer,
             kind=params["review_kind"],
@@ -356,7 +366,7 @@ class _Satisfier:
         )
 
     def release_decision_recorded(self, params, transition):
-        evidence.record_legal_authority(
+        evidence.legal_authority_record(
             case=self.case,
             by=self.crew.writer,
             kind="release_order",
@@ -369,15 +379,15 @@ class _Satisfier:
         probation = demo_agency("Probation Swat")
         member = self.case.team.filter(agency=probation, left_on__isnull=True).first()
         if member is None:
-            case_services.team_add_agency(
+            case_services.team_member_add(
                 case=self.case, by=self.crew.writer, agency=probation, role=TeamRole.MONITORING
             )
         elif member.role != TeamRole.MONITORING:
             CaseTeamMember.objects.filter(pk=member.pk).update(role=TeamRole.MONITORING)
-        case_services.accept_as_receiving_agency(case=self.case, by=self.crew.receiver)
+        case_services.team_member_accept_case(case=self.case, by=self.crew.receiver)
 
     def undertaking_recorded(self, params, transition):
-        evidence.record_undertaking(
+        evidence.undertaking_record(
             case=self.case,
             by=self.crew.writer,
             kind="elders",
@@ -387,7 +397,7 @@ class _Satisfier:
         )
 
     def monitoring_plan_exists(self, params, transition):
-        evidence.record_monitoring_plan(
+        monitoring.monitoring_plan_record(
             case=self.case,
             by=self.crew.writer,
             responsible_agency=demo_agency("Probation Swat"),
@@ -442,7 +452,7 @@ def _drive(case: Case, path: list[str], crew: Crew, start: datetime.datetime, st
                 stage_transition=move, by=crew.approver, reason="Agreed at review.", now=when
             )
     if story == "escalation":
-        evidence.raise_escalation(
+        escalations.escalation_raise(
             case=case,
             by=crew.receiver,
             trigger="missed_contact",
@@ -499,11 +509,11 @@ def seed_demo_cases() -> int:
             purpose="rehabilitation",
             given_on=timezone.localdate(start),
         )
-        case_services.team_add_agency(
+        case_services.team_member_add(
             case=case, by=crew.writer, agency=counselling, role=TeamRole.COUNSELLING
         )
         if lead != demo_agency("Probation Swat"):
-            case_services.team_add_agency(
+            case_services.team_member_add(
                 case=case,
                 by=crew.writer,
                 agency=demo_agency("Probation Swat"),
@@ -512,7 +522,7 @@ def seed_demo_cases() -> int:
         _drive(case, path, crew, start, story)
         if final in {"released", "completed", "suspended"}:
             # Police join for monitoring in the community (no consent needed: statutory).
-            case_services.team_add_agency(
+            case_services.team_member_add(
                 case=case, by=crew.writer, agency=demo_agency("Police Swat"), role=TeamRole.SUPPORT
             )
         _add_notes_and_referrals(case, crew, final)
@@ -523,10 +533,10 @@ def seed_demo_cases() -> int:
             restriction.allow_list_add(case=case, by=crew.approver, user=crew.writer)
         created += 1
     programme.supervisors.add(User.objects.get(username="supervisor"))
-    from casemgmt.services.monitoring import check_overdue
+    from casemgmt.services.monitoring import monitoring_check_overdue
 
     # Released cases whose contacts lapsed show up as escalations, as the daily job would.
-    check_overdue()
+    monitoring_check_overdue()
     return created
 
 
@@ -595,7 +605,7 @@ def _add_assessments_interventions_monitoring(case, crew, final, start) -> None:
     """Structured assessments over time, interventions with sessions, and for released
     cases a monitoring history with some missed contacts."""
     from casemgmt.models import CheckInOutcome, Instrument, Item, StageKind
-    from casemgmt.services import assessments, interventions, monitoring
+    from casemgmt.services import interventions
 
     if final not in ASSESSED_STAGES:
         return

@@ -25,8 +25,9 @@ from casemgmt.models import (
     ReviewAction,
     SharingConsent,
 )
-from casemgmt.services import cases as case_services
 from casemgmt.services import (
+    assessments,
+    escalations,
     evidence,
     interventions,
     monitoring,
@@ -35,6 +36,7 @@ from casemgmt.services import (
     referrals,
     sharing,
 )
+from casemgmt.services import cases as case_services
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             "legal-authority",
             _("Legal authority"),
             forms.LegalAuthorityForm,
-            lambda case, by, d: evidence.record_legal_authority(case=case, by=by, **d),
+            lambda case, by, d: evidence.legal_authority_record(case=case, by=by, **d),
             "legal",
             InfoClass.LEGAL,
         ),
@@ -67,7 +69,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             "eligibility",
             _("Eligibility decision"),
             forms.EligibilityForm,
-            lambda case, by, d: evidence.record_eligibility(case=case, by=by, **d),
+            lambda case, by, d: evidence.eligibility_record(case=case, by=by, **d),
             "legal",
             InfoClass.LEGAL,
         ),
@@ -75,7 +77,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             "consent",
             _("Consent"),
             forms.ConsentForm,
-            lambda case, by, d: evidence.record_consent(case=case, by=by, **d),
+            lambda case, by, d: evidence.consent_record(case=case, by=by, **d),
             "consent",
             InfoClass.LEGAL,
         ),
@@ -83,7 +85,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             "renunciation",
             _("Renunciation"),
             forms.RenunciationForm,
-            lambda case, by, d: evidence.record_renunciation(case=case, by=by, **d),
+            lambda case, by, d: evidence.renunciation_record(case=case, by=by, **d),
             "renunciation",
             InfoClass.LEGAL,
         ),
@@ -91,7 +93,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             "review",
             _("Multi-agency review"),
             forms.ReviewForm,
-            lambda case, by, d: evidence.record_review(
+            lambda case, by, d: evidence.review_record(
                 case=case,
                 by=by,
                 **_kw(
@@ -115,7 +117,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             "undertaking",
             _("Undertaking"),
             forms.UndertakingForm,
-            lambda case, by, d: evidence.record_undertaking(case=case, by=by, **d),
+            lambda case, by, d: evidence.undertaking_record(case=case, by=by, **d),
             "release",
             InfoClass.LEGAL,
         ),
@@ -123,7 +125,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             "assessment",
             _("Assessment"),
             forms.AssessmentForm,
-            lambda case, by, d: evidence.record_assessment(case=case, by=by, **d),
+            lambda case, by, d: assessments.assessment_record_overall(case=case, by=by, **d),
             "assessments",
             InfoClass.RISK,
         ),
@@ -131,7 +133,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             "monitoring-plan",
             _("Monitoring plan"),
             forms.MonitoringPlanForm,
-            lambda case, by, d: evidence.record_monitoring_plan(case=case, by=by, **d),
+            lambda case, by, d: monitoring.monitoring_plan_record(case=case, by=by, **d),
             "release",
             InfoClass.LOCATION,
         ),
@@ -139,7 +141,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             "escalation",
             _("Escalation"),
             forms.EscalationForm,
-            lambda case, by, d: evidence.raise_escalation(case=case, by=by, **d),
+            lambda case, by, d: escalations.escalation_raise(case=case, by=by, **d),
             "escalations",
             InfoClass.RISK,
         ),
@@ -147,7 +149,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             "team-member",
             _("Agency on the case team"),
             forms.TeamMemberForm,
-            lambda case, by, d: case_services.team_add_agency(case=case, by=by, **d),
+            lambda case, by, d: case_services.team_member_add(case=case, by=by, **d),
             "team",
             InfoClass.CASE,
         ),
@@ -233,7 +235,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
             _("Verify renunciation"),
             Renunciation,
             None,
-            lambda obj, by, d: evidence.verify_renunciation(renunciation=obj, by=by),
+            lambda obj, by, d: evidence.renunciation_verify(renunciation=obj, by=by),
             "renunciation",
             info_class=InfoClass.LEGAL,
         ),
@@ -242,7 +244,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
             _("Revoke eligibility"),
             Eligibility,
             forms.RevokeEligibilityForm,
-            lambda obj, by, d: evidence.revoke_eligibility(
+            lambda obj, by, d: evidence.eligibility_revoke(
                 eligibility=obj, by=by, reason=d["reason"]
             ),
             "legal",
@@ -253,7 +255,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
             _("Second review"),
             Assessment,
             None,
-            lambda obj, by, d: evidence.second_review_assessment(assessment=obj, by=by),
+            lambda obj, by, d: assessments.assessment_second_review(assessment=obj, by=by),
             "assessments",
             info_class=InfoClass.RISK,
         ),
@@ -262,7 +264,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
             _("Resolve escalation"),
             Escalation,
             forms.ResolveEscalationForm,
-            lambda obj, by, d: evidence.resolve_escalation(
+            lambda obj, by, d: escalations.escalation_resolve(
                 escalation=obj, by=by, resolution=d["resolution"]
             ),
             "escalations",
@@ -273,7 +275,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
             _("Acknowledge escalation"),
             Escalation,
             None,
-            lambda obj, by, d: monitoring.escalation_acknowledge(escalation=obj, by=by),
+            lambda obj, by, d: escalations.escalation_acknowledge(escalation=obj, by=by),
             "escalations",
             info_class=None,
         ),
@@ -282,7 +284,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
             _("Remove from the case team"),
             CaseTeamMember,
             collaboration.RemoveTeamMemberForm,
-            lambda obj, by, d: case_services.team_remove_agency(
+            lambda obj, by, d: case_services.team_member_remove(
                 member=obj, by=by, reason=d["reason"]
             ),
             "team",

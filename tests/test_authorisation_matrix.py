@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casemgmt import factories, workflow
 from casemgmt.models import AgencyKind, AuditEvent, Note, Notification
-from casemgmt.services import evidence, notes, people, referrals
+from casemgmt.services import escalations, notes, people, referrals
 
 ROLES = ["team", "other_agency", "supervisor", "auditor", "anonymous"]
 OK, GONE, LOGIN, BACK = {200}, {404}, {302}, {302}
@@ -154,7 +154,7 @@ def world(db, programme, stages):
         programme=programme, current_stage=stages["released"], lead_agency=prison
     )
     note = notes.note_add(case=case, by=team, category="general", visibility="case_team", body="Hi")
-    escalation = evidence.raise_escalation(case=case, by=team, trigger="threat", description="d")
+    escalation = escalations.escalation_raise(case=case, by=team, trigger="threat", description="d")
     referral = referrals.referral_send(
         case=case, by=team, to_agency=police, service="monitoring", reason="Local monitoring"
     )

@@ -19,7 +19,7 @@ from casemgmt.models import (
     Referral,
 )
 from casemgmt.selectors.timeline import case_timeline
-from casemgmt.services import notes, referrals, restriction, sharing
+from casemgmt.services import monitoring, notes, referrals, restriction, sharing
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -255,7 +255,7 @@ class TestConsentLedger:
         from casemgmt.services import cases as case_services
 
         with pytest.raises(Exception, match="needs the person's consent"):
-            case_services.team_add_agency(case=case, by=writer, agency=health, role="support")
+            case_services.team_member_add(case=case, by=writer, agency=health, role="support")
         with pytest.raises(Exception, match="needs the person's consent"):
             referrals.referral_send(
                 case=case, by=writer, to_agency=health, service="health", reason="r"
@@ -300,8 +300,8 @@ class TestConsentLedger:
         type(entry).objects.filter(pk=entry.pk).update(
             expires_on=TODAY - datetime.timedelta(days=1)
         )
-        assert sharing.expire_sharing() == 1
-        assert sharing.expire_sharing() == 0
+        assert sharing.sharing_expire() == 1
+        assert sharing.sharing_expire() == 0
         teacher_agency = shared[AgencyKind.EDUCATION].agency
         assert CaseTeamMember.objects.get(case=case, agency=teacher_agency).left_on == TODAY
 
@@ -309,7 +309,7 @@ class TestConsentLedger:
         case, writer = shared["case"], shared["a"]
         from casemgmt.services import evidence
 
-        order = evidence.record_legal_authority(
+        order = evidence.legal_authority_record(
             case=case,
             by=writer,
             kind="court_order",
@@ -440,10 +440,9 @@ def test_notes_cannot_be_deleted_through_the_admin_even_by_a_superuser(client, s
 
 
 def test_inbox_lists_overdue_check_ins(client, make_case, caseworker, agency):
-    from casemgmt.services import evidence
 
     case = make_case("released")
-    evidence.record_monitoring_plan(
+    monitoring.monitoring_plan_record(
         case=case,
         by=caseworker,
         responsible_agency=agency,

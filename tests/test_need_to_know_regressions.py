@@ -10,6 +10,8 @@ from casemgmt import access, factories, scoring, workflow
 from casemgmt.errors import NotPermitted
 from casemgmt.models import AgencyKind, CaseTeamMember, Escalation
 from casemgmt.services import (
+    assessments,
+    escalations,
     evidence,
     interventions,
     monitoring,
@@ -52,7 +54,7 @@ def team(programme, stages):
 
 def test_actions_on_records_follow_the_information_class(client, team):
     case = team["case"]
-    assessment = evidence.record_assessment(
+    assessment = assessments.assessment_record_overall(
         case=case,
         by=team["officer"],
         kind="review",
@@ -60,14 +62,14 @@ def test_actions_on_records_follow_the_information_class(client, team):
         overall_concern="low",
         rationale="r",
     )
-    escalation = evidence.raise_escalation(
+    escalation = escalations.escalation_raise(
         case=case,
         by=team["officer"],
         trigger="security_information",
         description="Seen with a recruiter",
     )
     entry = case.sharing_consents.get()
-    eligibility = evidence.record_eligibility(
+    eligibility = evidence.eligibility_record(
         case=case, by=team["officer"], decision="eligible", rationale="ok", decided_on=TODAY
     )
     for user, action, pk in [
@@ -102,7 +104,7 @@ def test_an_assignment_does_not_outlive_the_agency_on_the_team(client, team):
 def test_emergency_access_cannot_change_person_records(team):
     case = team["case"]
     stranger = factories.SupervisorFactory(agency=factories.AgencyFactory(kind=AgencyKind.POLICE))
-    restriction.break_glass(
+    restriction.break_glass_open(
         by=stranger, reference=case.reference, reason="Urgent: arrested at a checkpoint"
     )
     with pytest.raises(NotPermitted):
@@ -162,7 +164,7 @@ def test_a_supervisor_without_legal_and_risk_cannot_decide_moves(team, stages):
 
 def test_check_in_concerns_are_hidden_without_risk(client, team):
     case = team["case"]
-    evidence.record_monitoring_plan(
+    monitoring.monitoring_plan_record(
         case=case,
         by=team["officer"],
         responsible_agency=team["officer"].agency,
@@ -203,7 +205,7 @@ def test_clinical_intervention_goals_are_hidden(client, team):
 
 def test_far_future_plan_start_is_refused(team):
     with pytest.raises(Exception, match="within the next year"):
-        evidence.record_monitoring_plan(
+        monitoring.monitoring_plan_record(
             case=team["case"],
             by=team["officer"],
             responsible_agency=team["officer"].agency,

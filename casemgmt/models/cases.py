@@ -104,11 +104,17 @@ class Case(models.Model):
         default=False,
         help_text=_("Only the users on the case's allow-list may open it."),
     )
-    # Optimistic lock: every change to the case bumps it (compare-and-swap).
+    # Optimistic lock: every change to the case bumps it (compare-and-swap through
+    # services.cases.save_case_fields), except the fields in UNVERSIONED_FIELDS.
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = CaseQuerySet.as_manager()
+
+    # Derived dates recomputed whenever their inputs change (services.cases.
+    # case_refresh_review_due): no form edits them, so a change must not make
+    # another user's open form stale.
+    UNVERSIONED_FIELDS = frozenset({"next_review_due"})
 
     class Meta:
         ordering = ["-opened_on", "-id"]

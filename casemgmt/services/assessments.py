@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemgmt import access, cadence, scoring
+from casemgmt import access, scoring
+from casemgmt.errors import NotPermitted
 from casemgmt.models import (
     Assessment,
     AssessmentKind,
@@ -24,6 +25,7 @@ from casemgmt.models import (
 )
 from casemgmt.models.people import validate_not_future
 from casemgmt.services import audit
+from casemgmt.services.cases import case_refresh_review_due
 
 # item id -> (rating, evidence for, evidence against, sources)
 RatingInput = tuple[str, str, str, str]
@@ -109,9 +111,7 @@ def assessment_record(
         for domain_id, text in (summaries or {}).items()
         if text.strip()
     )
-    Case.objects.filter(pk=case.pk).update(
-        next_review_due=cadence.for_case(case, today=timezone.localdate())
-    )
+    case_refresh_review_due(case)
     audit.record(
         actor=by,
         action="assessment.recorded",
@@ -129,5 +129,63 @@ def assessment_record(
             ],
         ),
         metadata={"rated_items": len(ratings)},
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_record_overall(
+    *,
+    case: Case,
+    by: User,
+    kind: str,
+    assessed_on: datetime.date,
+    overall_concern: str,
+    rationale: str,
+) -> Assessment:
+    """Record an assessment's overall judgement (the gates read kind, date and review)."""
+    access.ensure_can_write_case(by, case)
+    assessment = Assessment(
+        case=case,
+        kind=kind,
+        assessed_on=assessed_on,
+        assessor=by,
+        agency_id=by.agency_id,
+        overall_concern=overall_concern,
+        rationale=rationale.strip(),
+    )
+    assessment.full_clean()
+    assessment.save()
+    case_refresh_review_due(case)
+    audit.record(
+        actor=by,
+        action="assessment.recorded",
+        target=assessment,
+        case=case,
+        changes=audit.created(
+            assessment, ["kind", "assessed_on", "assessor", "overall_concern", "rationale"]
+        ),
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_second_review(*, assessment: Assessment, by: User) -> Assessment:
+    """A second reviewer, not the assessor, signs the assessment off."""
+    access.ensure_can_write_case(by, assessment.case)
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.assessor_id == by.pk:
+        raise NotPermitted(_("The second reviewer must be someone other than the assessor."))
+    if assessment.is_second_reviewed:
+        raise ValidationError(_("This assessment has already been second-reviewed."))
+    assessment.second_reviewed_by = by
+    assessment.second_reviewed_at = timezone.now()
+    assessment.save(update_fields=["second_reviewed_by", "second_reviewed_at"])
+    audit.record(
+        actor=by,
+        action="assessment.second_reviewed",
+        target=assessment,
+        case=assessment.case,
+        changes={"second_reviewed_by": [None, by.pk]},
     )
     return assessment

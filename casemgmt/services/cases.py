@@ -128,6 +128,16 @@ def save_case_fields(case: Case, **values) -> None:
     case.version += 1
 
 
+def case_refresh_review_due(case: Case, *, due_now: bool = False) -> None:
+    """Recompute when the next reassessment is due: from the latest assessment, or at
+    once (after an escalation). ``next_review_due`` is derived, so it does not bump the
+    case's version (see ``Case.UNVERSIONED_FIELDS``)."""
+    today = timezone.localdate()
+    due = today if due_now else cadence.for_case(case, today=today)
+    Case.objects.filter(pk=case.pk).update(next_review_due=due)
+    case.next_review_due = due
+
+
 @transaction.atomic
 def case_assign_caseworker(
     *, case: Case, by: User, caseworker: User | None, expected_version: int | None = None
@@ -157,7 +167,7 @@ def case_assign_caseworker(
 
 
 @transaction.atomic
-def team_add_agency(*, case: Case, by: User, agency: Agency, role: str) -> CaseTeamMember:
+def team_member_add(*, case: Case, by: User, agency: Agency, role: str) -> CaseTeamMember:
     """Add an agency to the case team with its role on the case."""
     access.ensure_can_write_case(by, case)
     if role not in TeamRole.values:
@@ -185,7 +195,7 @@ def team_add_agency(*, case: Case, by: User, agency: Agency, role: str) -> CaseT
 
 
 @transaction.atomic
-def team_remove_agency(*, member: CaseTeamMember, by: User, reason: str) -> CaseTeamMember:
+def team_member_remove(*, member: CaseTeamMember, by: User, reason: str) -> CaseTeamMember:
     """End an agency's membership of the team (kept in history, never deleted)."""
     case = member.case
     access.ensure_can_write_case(by, case)
@@ -209,7 +219,7 @@ def team_remove_agency(*, member: CaseTeamMember, by: User, reason: str) -> Case
 
 
 @transaction.atomic
-def accept_as_receiving_agency(*, case: Case, by: User) -> CaseTeamMember:
+def team_member_accept_case(*, case: Case, by: User) -> CaseTeamMember:
     """The monitoring agency accepts responsibility for the case after release."""
     access.ensure_can_write_case(by, case)
     member = (

@@ -5,22 +5,18 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemgmt import access, cadence
+from casemgmt import access
 from casemgmt.errors import NotPermitted
 from casemgmt.models import (
     Agency,
-    Assessment,
     Case,
     Consent,
     Eligibility,
-    Escalation,
-    EscalationStatus,
     LegalAuthority,
-    MonitoringPlan,
     MultiAgencyReview,
     Position,
     Renunciation,
@@ -31,28 +27,13 @@ from casemgmt.models import (
     Undertaking,
     User,
 )
-from casemgmt.models.monitoring import TIER_DEFAULTS
 from casemgmt.roles import Role
 from casemgmt.services import audit
-
-
-def _create(model: type[models.Model], *, by: User, case: Case, action: str, **values):
-    """Validate, save and audit one new evidence record on ``case``."""
-    access.ensure_can_write_case(by, case)
-    instance = model(case=case, **values)
-    instance.full_clean()
-    instance.save()
-    fields = [
-        f.name for f in model._meta.concrete_fields if f.name not in {"id", "case", "recorded_at"}
-    ]
-    audit.record(
-        actor=by, action=action, target=instance, case=case, changes=audit.created(instance, fields)
-    )
-    return instance
+from casemgmt.services.case_records import create_case_record as _create
 
 
 @transaction.atomic
-def record_legal_authority(
+def legal_authority_record(
     *,
     case: Case,
     by: User,
@@ -78,7 +59,7 @@ def record_legal_authority(
 
 
 @transaction.atomic
-def record_eligibility(
+def eligibility_record(
     *,
     case: Case,
     by: User,
@@ -105,7 +86,7 @@ def record_eligibility(
 
 
 @transaction.atomic
-def revoke_eligibility(*, eligibility: Eligibility, by: User, reason: str) -> Eligibility:
+def eligibility_revoke(*, eligibility: Eligibility, by: User, reason: str) -> Eligibility:
     """Revoke an eligibility decision: every forward move of the case is blocked from now on."""
     access.ensure_can_write_case(by, eligibility.case)
     if by.role != Role.SUPERVISOR:
@@ -133,7 +114,7 @@ def revoke_eligibility(*, eligibility: Eligibility, by: User, reason: str) -> El
 
 
 @transaction.atomic
-def record_consent(
+def consent_record(
     *,
     case: Case,
     by: User,
@@ -164,7 +145,7 @@ def record_consent(
 
 
 @transaction.atomic
-def record_renunciation(
+def renunciation_record(
     *,
     case: Case,
     by: User,
@@ -188,7 +169,7 @@ def record_renunciation(
 
 
 @transaction.atomic
-def verify_renunciation(*, renunciation: Renunciation, by: User) -> Renunciation:
+def renunciation_verify(*, renunciation: Renunciation, by: User) -> Renunciation:
     """A second person verifies a recorded renunciation."""
     access.ensure_can_write_case(by, renunciation.case)
     renunciation = Renunciation.objects.select_for_update().get(pk=renunciation.pk)
@@ -215,7 +196,7 @@ def verify_renunciation(*, renunciation: Renunciation, by: User) -> Renunciation
 
 
 @transaction.atomic
-def record_review(
+def review_record(
     *,
     case: Case,
     by: User,
@@ -308,7 +289,7 @@ def record_review(
 
 
 @transaction.atomic
-def record_undertaking(
+def undertaking_record(
     *,
     case: Case,
     by: User,
@@ -331,150 +312,6 @@ def record_undertaking(
         signed_on=signed_on,
         document_reference=document_reference.strip(),
     )
-
-
-@transaction.atomic
-def record_assessment(
-    *,
-    case: Case,
-    by: User,
-    kind: str,
-    assessed_on: datetime.date,
-    overall_concern: str,
-    rationale: str,
-) -> Assessment:
-    """Record an assessment's overall judgement (the gates read kind, date and review)."""
-    access.ensure_can_write_case(by, case)
-    assessment = Assessment(
-        case=case,
-        kind=kind,
-        assessed_on=assessed_on,
-        assessor=by,
-        agency_id=by.agency_id,
-        overall_concern=overall_concern,
-        rationale=rationale.strip(),
-    )
-    assessment.full_clean()
-    assessment.save()
-    # Reviews fall due from the latest assessment (no version bump: not a move).
-    Case.objects.filter(pk=case.pk).update(
-        next_review_due=cadence.for_case(case, today=timezone.localdate())
-    )
-    audit.record(
-        actor=by,
-        action="assessment.recorded",
-        target=assessment,
-        case=case,
-        changes=audit.created(
-            assessment, ["kind", "assessed_on", "assessor", "overall_concern", "rationale"]
-        ),
-    )
-    return assessment
-
-
-@transaction.atomic
-def second_review_assessment(*, assessment: Assessment, by: User) -> Assessment:
-    """A second reviewer, not the assessor, signs the assessment off."""
-    access.ensure_can_write_case(by, assessment.case)
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if assessment.assessor_id == by.pk:
-        raise NotPermitted(_("The second reviewer must be someone other than the assessor."))
-    if assessment.is_second_reviewed:
-        raise ValidationError(_("This assessment has already been second-reviewed."))
-    assessment.second_reviewed_by = by
-    assessment.second_reviewed_at = timezone.now()
-    assessment.save(update_fields=["second_reviewed_by", "second_reviewed_at"])
-    audit.record(
-        actor=by,
-        action="assessment.second_reviewed",
-        target=assessment,
-        case=assessment.case,
-        changes={"second_reviewed_by": [None, by.pk]},
-    )
-    return assessment
-
-
-@transaction.atomic
-def record_monitoring_plan(
-    *,
-    case: Case,
-    by: User,
-    responsible_agency: Agency,
-    residence: str,
-    starts_on: datetime.date,
-    contact_frequency: str = "",
-    review_frequency: str = "",
-    family_arrangements: str = "",
-    work_arrangements: str = "",
-    conditions: str = "",
-) -> MonitoringPlan:
-    """Record the plan for monitoring after release. Frequencies left empty follow the
-    case's concern tier (high: weekly contact, monthly review; moderate: fortnightly,
-    quarterly; low: monthly, six-monthly; no tier yet: as high)."""
-    if starts_on > timezone.localdate() + datetime.timedelta(days=366):
-        raise ValidationError({"starts_on": _("A monitoring plan starts within the next year.")})
-    tier_contact, tier_review = TIER_DEFAULTS.get(
-        case.concern_level or "high", TIER_DEFAULTS["high"]
-    )
-    return _create(
-        MonitoringPlan,
-        by=by,
-        case=case,
-        action="monitoring.plan_recorded",
-        recorded_by=by,
-        responsible_agency=responsible_agency,
-        contact_frequency=contact_frequency or tier_contact,
-        review_frequency=review_frequency or tier_review,
-        residence=residence.strip(),
-        starts_on=starts_on,
-        family_arrangements=family_arrangements.strip(),
-        work_arrangements=work_arrangements.strip(),
-        conditions=conditions.strip(),
-    )
-
-
-@transaction.atomic
-def raise_escalation(*, case: Case, by: User, trigger: str, description: str) -> Escalation:
-    """Raise an escalation; it blocks moves guarded by "no open escalation" and makes a
-    reassessment due at once."""
-    escalation = _create(
-        Escalation,
-        by=by,
-        case=case,
-        action="monitoring.escalation_raised",
-        raised_by=by,
-        trigger=trigger,
-        description=description.strip(),
-    )
-    Case.objects.filter(pk=case.pk).update(next_review_due=timezone.localdate())
-    return escalation
-
-
-@transaction.atomic
-def resolve_escalation(*, escalation: Escalation, by: User, resolution: str) -> Escalation:
-    """A supervisor resolves an escalation, with the reason."""
-    access.ensure_can_write_case(by, escalation.case)
-    if by.role != Role.SUPERVISOR:
-        raise NotPermitted(_("Only a supervisor can resolve an escalation."))
-    if not resolution.strip():
-        raise ValidationError({"resolution": _("Say how the escalation was resolved.")})
-    escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
-    if escalation.status == EscalationStatus.RESOLVED:
-        raise ValidationError(_("This escalation is already resolved."))
-    before = escalation.status
-    escalation.status = EscalationStatus.RESOLVED
-    escalation.resolved_by = by
-    escalation.resolved_at = timezone.now()
-    escalation.resolution = resolution.strip()
-    escalation.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
-    audit.record(
-        actor=by,
-        action="monitoring.escalation_resolved",
-        target=escalation,
-        case=escalation.case,
-        changes={"status": [before, escalation.status], "resolution": ["", escalation.resolution]},
-    )
-    return escalation
 
 
 @transaction.atomic

@@ -5,52 +5,28 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casemgmt import access
 from casemgmt.cadence import next_check_in_due
-from casemgmt.errors import NotPermitted
 from casemgmt.models import (
+    Agency,
     Case,
     CaseStatus,
     CheckIn,
     CheckInOutcome,
-    Escalation,
-    EscalationStatus,
+    MonitoringPlan,
     StageKind,
     User,
 )
-from casemgmt.roles import Role
+from casemgmt.models.monitoring import TIER_DEFAULTS
 from casemgmt.services import audit
+from casemgmt.services.case_records import create_case_record
+from casemgmt.services.escalations import escalation_raise
 
 GRACE_DAYS = 3
-
-
-def _escalate(case, *, by, trigger, description, source_key="") -> Escalation | None:
-    """Raise an escalation once per source; a reassessment falls due at once."""
-    try:
-        with transaction.atomic():
-            escalation = Escalation.objects.create(
-                case=case,
-                trigger=trigger,
-                description=description,
-                raised_by=by,
-                source_key=source_key,
-            )
-    except IntegrityError:
-        return None  # already raised for this source
-    Case.objects.filter(pk=case.pk).update(next_review_due=timezone.localdate())
-    audit.record(
-        actor=by,
-        action="monitoring.escalation_raised",
-        target=escalation,
-        case=case,
-        changes={"trigger": [None, trigger]},
-        metadata={"source": source_key or "manual"},
-    )
-    return escalation
 
 
 @transaction.atomic
@@ -85,8 +61,8 @@ def check_in_record(
         changes=audit.created(check_in, ["held_on", "kind", "outcome"]),
     )
     if outcome == CheckInOutcome.CONCERN:
-        _escalate(
-            case,
+        escalation_raise(
+            case=case,
             by=by,
             trigger="breach",
             description=concerns.strip(),
@@ -95,29 +71,7 @@ def check_in_record(
     return check_in
 
 
-@transaction.atomic
-def escalation_acknowledge(*, escalation: Escalation, by: User) -> Escalation:
-    access.ensure_can_write_case(by, escalation.case)
-    if by.role != Role.SUPERVISOR:
-        raise NotPermitted(_("Only a supervisor can acknowledge an escalation."))
-    escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
-    if escalation.status != EscalationStatus.OPEN:
-        raise ValidationError(_("This escalation is not open."))
-    escalation.status = EscalationStatus.ACKNOWLEDGED
-    escalation.acknowledged_by = by
-    escalation.acknowledged_at = timezone.now()
-    escalation.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
-    audit.record(
-        actor=by,
-        action="monitoring.escalation_acknowledged",
-        target=escalation,
-        case=escalation.case,
-        changes={"status": ["open", "acknowledged"]},
-    )
-    return escalation
-
-
-def check_overdue(*, today: datetime.date | None = None) -> dict[str, int]:
+def monitoring_check_overdue(*, today: datetime.date | None = None) -> dict[str, int]:
     """Raise one escalation per missed contact (past its grace period) and count
     overdue reassessments. Idempotent: running it twice raises nothing new."""
     today = today or timezone.localdate()
@@ -129,8 +83,8 @@ def check_overdue(*, today: datetime.date | None = None) -> dict[str, int]:
         due = next_check_in_due(case)
         if due is None or today <= due + datetime.timedelta(days=GRACE_DAYS):
             continue
-        escalation = _escalate(
-            case,
+        escalation = escalation_raise(
+            case=case,
             by=None,
             trigger="missed_contact",
             description=_("No contact since the check-in due on %s.") % due.isoformat(),
@@ -141,3 +95,42 @@ def check_overdue(*, today: datetime.date | None = None) -> dict[str, int]:
         status__in=[CaseStatus.ACTIVE, CaseStatus.SUSPENDED], next_review_due__lt=today
     ).count()
     return {"escalations_raised": raised, "reassessments_overdue": overdue}
+
+
+@transaction.atomic
+def monitoring_plan_record(
+    *,
+    case: Case,
+    by: User,
+    responsible_agency: Agency,
+    residence: str,
+    starts_on: datetime.date,
+    contact_frequency: str = "",
+    review_frequency: str = "",
+    family_arrangements: str = "",
+    work_arrangements: str = "",
+    conditions: str = "",
+) -> MonitoringPlan:
+    """Record the plan for monitoring after release. Frequencies left empty follow the
+    case's concern tier (high: weekly contact, monthly review; moderate: fortnightly,
+    quarterly; low: monthly, six-monthly; no tier yet: as high)."""
+    if starts_on > timezone.localdate() + datetime.timedelta(days=366):
+        raise ValidationError({"starts_on": _("A monitoring plan starts within the next year.")})
+    tier_contact, tier_review = TIER_DEFAULTS.get(
+        case.concern_level or "high", TIER_DEFAULTS["high"]
+    )
+    return create_case_record(
+        MonitoringPlan,
+        by=by,
+        case=case,
+        action="monitoring.plan_recorded",
+        recorded_by=by,
+        responsible_agency=responsible_agency,
+        contact_frequency=contact_frequency or tier_contact,
+        review_frequency=review_frequency or tier_review,
+        residence=residence.strip(),
+        starts_on=starts_on,
+        family_arrangements=family_arrangements.strip(),
+        work_arrangements=work_arrangements.strip(),
+        conditions=conditions.strip(),
+    )

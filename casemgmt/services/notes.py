@@ -56,9 +56,9 @@ def note_add(
     )
     escalation = None
     if raise_escalation:
-        from casemgmt.services.evidence import raise_escalation as raise_
+        from casemgmt.services.escalations import escalation_raise
 
-        escalation = raise_(
+        escalation = escalation_raise(
             case=case,
             by=by,
             trigger="security_information",

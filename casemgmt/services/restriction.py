@@ -88,7 +88,7 @@ def allow_list_remove(*, grant: CaseAccessGrant, by: User) -> CaseAccessGrant:
 
 
 @transaction.atomic
-def break_glass(*, by: User, reference: str, reason: str) -> BreakGlassGrant:
+def break_glass_open(*, by: User, reference: str, reason: str) -> BreakGlassGrant:
     """Emergency read-only access for a few hours, flagged and reported to supervisors."""
     if by.role not in access.WRITER_ROLES and by.role != Role.AUDITOR:
         raise NotPermitted(_("Your role cannot use emergency access."))

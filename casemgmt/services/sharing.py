@@ -157,7 +157,7 @@ def sharing_end(*, entry: SharingConsent, by: User, reason: str) -> SharingConse
 
 
 @transaction.atomic
-def expire_sharing(*, today: datetime.date | None = None) -> int:
+def sharing_expire(*, today: datetime.date | None = None) -> int:
     """End the sharing of every ledger entry past its expiry date; idempotent."""
     today = today or timezone.localdate()
     expired = SharingConsent.objects.filter(

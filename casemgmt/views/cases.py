@@ -154,7 +154,7 @@ def record_action(request, reference, action, pk):
 def accept_receiving(request, reference):
     case = visible_case_or_404(request.user, reference)
     try:
-        case_services.accept_as_receiving_agency(case=case, by=request.user)
+        case_services.team_member_accept_case(case=case, by=request.user)
     except (ValidationError, DomainError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:

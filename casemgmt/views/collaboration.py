@@ -196,7 +196,7 @@ def break_glass_view(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            grant = restriction.break_glass(
+            grant = restriction.break_glass_open(
                 by=request.user,
                 reference=form.cleaned_data["reference"],
                 reason=form.cleaned_data["reason"],

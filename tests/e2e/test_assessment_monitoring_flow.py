@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from casemgmt import factories
 from casemgmt.models import AgencyKind, Assessment, Escalation, Session
-from casemgmt.services import evidence, interventions
-from casemgmt.services.monitoring import check_overdue
+from casemgmt.services import interventions, monitoring
+from casemgmt.services.monitoring import monitoring_check_overdue
 from tests.e2e.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,7 +69,7 @@ def test_assessment_session_and_missed_check_in(page, live_server, programme, st
     released = factories.CaseFactory(
         programme=programme, current_stage=stages["released"], lead_agency=agency
     )
-    evidence.record_monitoring_plan(
+    monitoring.monitoring_plan_record(
         case=released,
         by=counsellor,
         responsible_agency=agency,
@@ -77,7 +77,7 @@ def test_assessment_session_and_missed_check_in(page, live_server, programme, st
         residence="Home village",
         starts_on=TODAY - datetime.timedelta(days=15),
     )
-    check_overdue()
+    monitoring_check_overdue()
     assert Escalation.objects.filter(case=released, trigger="missed_contact").count() == 1
     page.goto(f"{live_server.url}/cases/{released.reference}/")
     expect(page.locator("#section-escalations")).to_contain_text("Missed contact")

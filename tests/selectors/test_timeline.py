@@ -4,14 +4,14 @@ import pytest
 
 from casemgmt import workflow
 from casemgmt.selectors.timeline import case_timeline
-from casemgmt.services import evidence, people
+from casemgmt.services import assessments, escalations, evidence, people
 
 TODAY = datetime.date.today()
 
 
 def _add_records(case, caseworker, n):
     for i in range(n):
-        evidence.record_legal_authority(
+        evidence.legal_authority_record(
             case=case,
             by=caseworker,
             kind="court_order",
@@ -19,8 +19,10 @@ def _add_records(case, caseworker, n):
             issued_on=TODAY,
             issuing_body="ATC",
         )
-        evidence.raise_escalation(case=case, by=caseworker, trigger="threat", description=f"d{i}")
-        evidence.record_assessment(
+        escalations.escalation_raise(
+            case=case, by=caseworker, trigger="threat", description=f"d{i}"
+        )
+        assessments.assessment_record_overall(
             case=case,
             by=caseworker,
             kind="review",
@@ -34,7 +36,7 @@ def _add_records(case, caseworker, n):
 def test_timeline_merges_every_kind_newest_first(make_case, caseworker, stages):
     case = make_case("referral")
     people.person_verify_identity(person=case.person, by=caseworker, document_reference="CNIC")
-    evidence.record_legal_authority(
+    evidence.legal_authority_record(
         case=case,
         by=caseworker,
         kind="court_order",
@@ -42,7 +44,7 @@ def test_timeline_merges_every_kind_newest_first(make_case, caseworker, stages):
         issued_on=TODAY,
         issuing_body="ATC",
     )
-    evidence.record_eligibility(
+    evidence.eligibility_record(
         case=case, by=caseworker, decision="eligible", rationale="ok", decided_on=TODAY
     )
     workflow.request_transition(

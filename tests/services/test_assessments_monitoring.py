@@ -23,7 +23,14 @@ from casemgmt.models import (
 from casemgmt.models.monitoring import TIER_DEFAULTS
 from casemgmt.selectors import facilities
 from casemgmt.selectors.outcomes import Follow, kaplan_meier, survival
-from casemgmt.services import assessments, evidence, interventions, monitoring, outcomes
+from casemgmt.services import (
+    assessments,
+    escalations,
+    evidence,
+    interventions,
+    monitoring,
+    outcomes,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -238,7 +245,7 @@ class TestFacilities:
 @pytest.fixture
 def released(make_case, caseworker, agency):
     case = make_case("released")
-    evidence.record_monitoring_plan(
+    monitoring.monitoring_plan_record(
         case=case,
         by=caseworker,
         responsible_agency=agency,
@@ -263,8 +270,8 @@ class TestMonitoring:
             ) == plan.starts_on + datetime.timedelta(days=days)
 
     def test_missed_check_in_raises_exactly_one_escalation_even_when_run_twice(self, released):
-        first = monitoring.check_overdue()
-        second = monitoring.check_overdue()
+        first = monitoring.monitoring_check_overdue()
+        second = monitoring.monitoring_check_overdue()
         assert first["escalations_raised"] == 1 and second["escalations_raised"] == 0
         escalation = Escalation.objects.get(case=released)
         assert escalation.trigger == "missed_contact"
@@ -299,7 +306,7 @@ class TestMonitoring:
             case=released, by=caseworker, held_on=TODAY, kind="phone", outcome="met"
         )
         assert monitoring.next_check_in_due(released) == TODAY + datetime.timedelta(days=7)
-        assert monitoring.check_overdue()["escalations_raised"] == 0
+        assert monitoring.monitoring_check_overdue()["escalations_raised"] == 0
 
     def test_check_in_on_a_case_not_yet_released_is_refused(self, case_in_custody, caseworker):
         with pytest.raises(ValidationError, match="only for cases released"):
@@ -309,13 +316,13 @@ class TestMonitoring:
         assert CheckIn.objects.count() == 0
 
     def test_resolve_needs_a_reason_and_a_supervisor(self, released, caseworker, supervisor):
-        escalation = evidence.raise_escalation(
+        escalation = escalations.escalation_raise(
             case=released, by=caseworker, trigger="threat", description="d"
         )
-        monitoring.escalation_acknowledge(escalation=escalation, by=supervisor)
+        escalations.escalation_acknowledge(escalation=escalation, by=supervisor)
         with pytest.raises(ValidationError, match="Say how the escalation was resolved"):
-            evidence.resolve_escalation(escalation=escalation, by=supervisor, resolution=" ")
-        evidence.resolve_escalation(
+            escalations.escalation_resolve(escalation=escalation, by=supervisor, resolution=" ")
+        escalations.escalation_resolve(
             escalation=escalation, by=supervisor, resolution="Visited; resolved"
         )
 
@@ -342,8 +349,8 @@ class TestGatesEndToEnd:
     def test_no_completion_with_an_open_escalation(
         self, released, caseworker, supervisor, stages, agency
     ):
-        monitoring.check_overdue()
-        evidence.record_review(
+        monitoring.monitoring_check_overdue()
+        evidence.review_record(
             case=released,
             by=caseworker,
             kind="closure_review",
@@ -439,7 +446,7 @@ def test_plan_frequencies_default_by_concern_tier(
     make_case, caseworker, agency, tier, contact, review
 ):
     case = make_case("release_preparation", concern_level=tier)
-    plan = evidence.record_monitoring_plan(
+    plan = monitoring.monitoring_plan_record(
         case=case, by=caseworker, responsible_agency=agency, residence="Home", starts_on=TODAY
     )
     assert (plan.contact_frequency, plan.review_frequency) == (contact, review)

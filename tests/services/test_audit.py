@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from casemgmt import factories, workflow
 from casemgmt.errors import DomainError
 from casemgmt.models import AgencyKind, AuditEvent, TeamRole
-from casemgmt.services import cases, evidence, people
+from casemgmt.services import assessments, cases, escalations, evidence, monitoring, people
 
 TODAY = datetime.date.today()
 
@@ -44,10 +44,10 @@ CALLS = {
     "assign": lambda w: cases.case_assign_caseworker(
         case=w["case"], by=w["sv"], caseworker=w["cw2"]
     ),
-    "team_add": lambda w: cases.team_add_agency(
+    "team_add": lambda w: cases.team_member_add(
         case=w["case"], by=w["cw"], agency=w["monitoring"], role=TeamRole.MONITORING
     ),
-    "legal_authority": lambda w: evidence.record_legal_authority(
+    "legal_authority": lambda w: evidence.legal_authority_record(
         case=w["case"],
         by=w["cw"],
         kind="release_order",
@@ -55,10 +55,10 @@ CALLS = {
         issued_on=TODAY,
         issuing_body="Board",
     ),
-    "eligibility": lambda w: evidence.record_eligibility(
+    "eligibility": lambda w: evidence.eligibility_record(
         case=w["case"], by=w["cw"], decision="eligible", rationale="ok", decided_on=TODAY
     ),
-    "consent": lambda w: evidence.record_consent(
+    "consent": lambda w: evidence.consent_record(
         case=w["case"],
         by=w["cw"],
         terms_version="1",
@@ -66,10 +66,10 @@ CALLS = {
         signed_on=TODAY,
         witness_name="W",
     ),
-    "renunciation": lambda w: evidence.record_renunciation(
+    "renunciation": lambda w: evidence.renunciation_record(
         case=w["case"], by=w["cw"], kind="violence", declared_on=TODAY, witness_name="W"
     ),
-    "review": lambda w: evidence.record_review(
+    "review": lambda w: evidence.review_record(
         case=w["case"],
         by=w["cw"],
         kind="release_review",
@@ -77,7 +77,7 @@ CALLS = {
         decision="Agreed",
         positions=[(w["agency"], "agree", "")],
     ),
-    "undertaking": lambda w: evidence.record_undertaking(
+    "undertaking": lambda w: evidence.undertaking_record(
         case=w["case"],
         by=w["cw"],
         kind="elders",
@@ -85,7 +85,7 @@ CALLS = {
         terms="t",
         signed_on=TODAY,
     ),
-    "assessment": lambda w: evidence.record_assessment(
+    "assessment": lambda w: assessments.assessment_record_overall(
         case=w["case"],
         by=w["cw"],
         kind="review",
@@ -93,7 +93,7 @@ CALLS = {
         overall_concern="low",
         rationale="r",
     ),
-    "monitoring_plan": lambda w: evidence.record_monitoring_plan(
+    "monitoring_plan": lambda w: monitoring.monitoring_plan_record(
         case=w["case"],
         by=w["cw"],
         responsible_agency=w["agency"],
@@ -101,7 +101,7 @@ CALLS = {
         residence="Home",
         starts_on=TODAY,
     ),
-    "escalation": lambda w: evidence.raise_escalation(
+    "escalation": lambda w: escalations.escalation_raise(
         case=w["case"], by=w["cw"], trigger="threat", description="d"
     ),
     "request_move": lambda w: workflow.request_transition(
@@ -132,14 +132,16 @@ def test_no_audit_row_when_refused(world, name, auditor):
 
 def test_follow_up_calls_each_write_one_row(world):
     w = world
-    r = evidence.record_renunciation(
+    r = evidence.renunciation_record(
         case=w["case"], by=w["cw"], kind="violence", declared_on=TODAY, witness_name="W"
     )
-    e = evidence.record_eligibility(
+    e = evidence.eligibility_record(
         case=w["case"], by=w["cw"], decision="eligible", rationale="ok", decided_on=TODAY
     )
-    esc = evidence.raise_escalation(case=w["case"], by=w["cw"], trigger="threat", description="d")
-    a = evidence.record_assessment(
+    esc = escalations.escalation_raise(
+        case=w["case"], by=w["cw"], trigger="threat", description="d"
+    )
+    a = assessments.assessment_record_overall(
         case=w["case"],
         by=w["cw"],
         kind="review",
@@ -147,17 +149,17 @@ def test_follow_up_calls_each_write_one_row(world):
         overall_concern="low",
         rationale="r",
     )
-    member = cases.team_add_agency(
+    member = cases.team_member_add(
         case=w["case"], by=w["cw"], agency=w["monitoring"], role=TeamRole.MONITORING
     )
     officer = factories.CaseworkerFactory(agency=w["monitoring"])
     for call in [
-        lambda: evidence.verify_renunciation(renunciation=r, by=w["cw2"]),
-        lambda: evidence.revoke_eligibility(eligibility=e, by=w["sv"], reason="why"),
-        lambda: evidence.resolve_escalation(escalation=esc, by=w["sv"], resolution="done"),
-        lambda: evidence.second_review_assessment(assessment=a, by=w["cw2"]),
-        lambda: cases.accept_as_receiving_agency(case=w["case"], by=officer),
-        lambda: cases.team_remove_agency(member=member, by=w["cw"], reason="Handover cancelled"),
+        lambda: evidence.renunciation_verify(renunciation=r, by=w["cw2"]),
+        lambda: evidence.eligibility_revoke(eligibility=e, by=w["sv"], reason="why"),
+        lambda: escalations.escalation_resolve(escalation=esc, by=w["sv"], resolution="done"),
+        lambda: assessments.assessment_second_review(assessment=a, by=w["cw2"]),
+        lambda: cases.team_member_accept_case(case=w["case"], by=officer),
+        lambda: cases.team_member_remove(member=member, by=w["cw"], reason="Handover cancelled"),
     ]:
         before = AuditEvent.objects.count()
         call()

@@ -80,20 +80,20 @@ class TestTeamAndAssignment:
     def test_removed_agency_stays_in_history(self, make_case, caseworker):
         case = make_case()
         police = factories.AgencyFactory(kind="police")
-        member = cases.team_add_agency(
+        member = cases.team_member_add(
             case=case, by=caseworker, agency=police, role=TeamRole.SUPPORT
         )
         with pytest.raises(ValidationError):
-            cases.team_add_agency(case=case, by=caseworker, agency=police, role=TeamRole.SUPPORT)
-        cases.team_remove_agency(member=member, by=caseworker, reason="No longer needed")
+            cases.team_member_add(case=case, by=caseworker, agency=police, role=TeamRole.SUPPORT)
+        cases.team_member_remove(member=member, by=caseworker, reason="No longer needed")
         assert CaseTeamMember.objects.filter(case=case, agency=police).exists()
-        cases.team_add_agency(case=case, by=caseworker, agency=police, role=TeamRole.SUPPORT)
+        cases.team_member_add(case=case, by=caseworker, agency=police, role=TeamRole.SUPPORT)
         assert CaseTeamMember.objects.filter(case=case, agency=police).count() == 2
 
     def test_lead_cannot_leave(self, make_case, caseworker):
         case = make_case()
         with pytest.raises(ValidationError):
-            cases.team_remove_agency(member=case.team.get(), by=caseworker, reason="x")
+            cases.team_member_remove(member=case.team.get(), by=caseworker, reason="x")
 
 
 @pytest.mark.django_db

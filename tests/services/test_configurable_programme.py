@@ -76,7 +76,7 @@ def test_a_case_moves_through_another_programme(
         "renunciation_violence_verified",
     }
 
-    evidence.record_undertaking(
+    evidence.undertaking_record(
         case=case,
         by=caseworker,
         kind="guarantor",
@@ -84,14 +84,14 @@ def test_a_case_moves_through_another_programme(
         terms="Weekly reporting",
         signed_on=datetime.date.today(),
     )
-    r = evidence.record_renunciation(
+    r = evidence.renunciation_record(
         case=case,
         by=caseworker,
         kind="violence",
         declared_on=datetime.date.today(),
         witness_name="Imam",
     )
-    evidence.verify_renunciation(renunciation=r, by=other_caseworker)
+    evidence.renunciation_verify(renunciation=r, by=other_caseworker)
     workflow.request_transition(case=case, to_stage=s["mentoring"], by=caseworker, reason="Start")
     move = workflow.request_transition(
         case=case, to_stage=s["graduated"], by=caseworker, reason="Done"

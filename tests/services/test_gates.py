@@ -17,8 +17,8 @@ from casemgmt.models import (
     ReviewKind,
     TeamRole,
 )
+from casemgmt.services import assessments, escalations, evidence, monitoring, people
 from casemgmt.services import cases as case_services
-from casemgmt.services import evidence, people
 from tests.conftest import transition_between
 
 TODAY = datetime.date.today
@@ -56,7 +56,7 @@ def test_legal_authority_recorded_of_the_required_kind(case, to_intake, casework
     assert result.reason == (
         "No legal authority of the kind Court order or Detention order recorded."
     )
-    evidence.record_legal_authority(
+    evidence.legal_authority_record(
         case=case,
         by=caseworker,
         kind=LegalAuthorityKind.VOLUNTARY_REFERRAL,
@@ -65,7 +65,7 @@ def test_legal_authority_recorded_of_the_required_kind(case, to_intake, casework
         issuing_body="District office",
     )
     assert not run("legal_authority_recorded", case, to_intake, params).met
-    evidence.record_legal_authority(
+    evidence.legal_authority_record(
         case=case,
         by=caseworker,
         kind=LegalAuthorityKind.DETENTION_ORDER,
@@ -82,7 +82,7 @@ def test_eligible_undecided_decided_and_revoked(case, to_intake, caseworker, sup
     result = run("eligible", case, to_intake)
     assert not result.met
     assert result.reason == "Eligibility under No blood on hands not yet decided."
-    decision = evidence.record_eligibility(
+    decision = evidence.eligibility_record(
         case=case,
         by=caseworker,
         decision=EligibilityDecision.ELIGIBLE,
@@ -90,7 +90,7 @@ def test_eligible_undecided_decided_and_revoked(case, to_intake, caseworker, sup
         decided_on=TODAY(),
     )
     assert run("eligible", case, to_intake).met
-    evidence.revoke_eligibility(
+    evidence.eligibility_revoke(
         eligibility=decision, by=supervisor, reason="New evidence of a killing."
     )
     result = run("eligible", case, to_intake)
@@ -100,7 +100,7 @@ def test_eligible_undecided_decided_and_revoked(case, to_intake, caseworker, sup
 
 
 def test_not_eligible_decision(case, to_intake, caseworker):
-    evidence.record_eligibility(
+    evidence.eligibility_record(
         case=case,
         by=caseworker,
         decision=EligibilityDecision.NOT_ELIGIBLE,
@@ -115,7 +115,7 @@ def test_not_eligible_decision(case, to_intake, caseworker):
 def test_consent_signed(case, to_intake, caseworker):
     result = run("consent_signed", case, to_intake)
     assert result.reason == "Participation terms and privacy notice not yet signed."
-    evidence.record_consent(
+    evidence.consent_record(
         case=case,
         by=caseworker,
         terms_version="T-2026.1",
@@ -132,7 +132,7 @@ def test_consent_of_juvenile_needs_a_guardian(make_case, to_intake, caseworker):
     juvenile = factories.PersonFactory(date_of_birth=TODAY().replace(year=TODAY().year - 16))
     case = make_case("referral", person=juvenile)
     with pytest.raises(Exception, match="guardian"):
-        evidence.record_consent(
+        evidence.consent_record(
             case=case,
             by=caseworker,
             terms_version="T1",
@@ -171,7 +171,7 @@ def test_initial_assessment_reviewed(case, to_intake, caseworker, other_casework
         run("initial_assessment_reviewed", case, to_intake).reason
         == "No initial assessment recorded."
     )
-    assessment = evidence.record_assessment(
+    assessment = assessments.assessment_record_overall(
         case=case,
         by=caseworker,
         kind=AssessmentKind.INITIAL,
@@ -182,7 +182,7 @@ def test_initial_assessment_reviewed(case, to_intake, caseworker, other_casework
     result = run("initial_assessment_reviewed", case, to_intake)
     assert not result.met
     assert "not yet checked by a second reviewer" in result.reason
-    evidence.second_review_assessment(assessment=assessment, by=other_caseworker)
+    assessments.assessment_second_review(assessment=assessment, by=other_caseworker)
     assert run("initial_assessment_reviewed", case, to_intake).met
 
 
@@ -190,7 +190,7 @@ def test_assessment_recent(case, to_intake, caseworker):
     params = {"max_age_days": 30}
     result = run("assessment_recent", case, to_intake, params)
     assert result.reason == "No assessment recorded; this move needs one no older than 30 days."
-    evidence.record_assessment(
+    assessments.assessment_record_overall(
         case=case,
         by=caseworker,
         kind=AssessmentKind.REVIEW,
@@ -204,7 +204,7 @@ def test_assessment_recent(case, to_intake, caseworker):
         result.reason
         == "Latest assessment is 45 days old; this move needs one no older than 30 days."
     )
-    evidence.record_assessment(
+    assessments.assessment_record_overall(
         case=case,
         by=caseworker,
         kind=AssessmentKind.PRE_RELEASE,
@@ -235,18 +235,18 @@ def test_renunciations_are_two_separate_verified_facts(
         if kind == RenunciationKind.VIOLENCE
         else RenunciationKind.VIOLENCE
     )
-    other = evidence.record_renunciation(
+    other = evidence.renunciation_record(
         case=case, by=caseworker, kind=other_kind, declared_on=TODAY(), witness_name="Elder"
     )
-    evidence.verify_renunciation(renunciation=other, by=other_caseworker)
+    evidence.renunciation_verify(renunciation=other, by=other_caseworker)
     assert not run(gate, case, to_intake).met, "the other renunciation must not count"
-    record = evidence.record_renunciation(
+    record = evidence.renunciation_record(
         case=case, by=caseworker, kind=kind, declared_on=TODAY(), witness_name="Elder"
     )
     result = run(gate, case, to_intake)
     assert not result.met
     assert result.reason.endswith("but not yet verified.")
-    evidence.verify_renunciation(renunciation=record, by=other_caseworker)
+    evidence.renunciation_verify(renunciation=record, by=other_caseworker)
     result = run(gate, case, to_intake)
     assert result.met
     assert f"Renunciation of {words} verified by" in result.reason
@@ -266,7 +266,7 @@ def test_multi_agency_review_quorum(make_case, stages, caseworker, agency):
     )
     prison = factories.AgencyFactory(kind=AgencyKind.PRISON)
     police = factories.AgencyFactory(kind=AgencyKind.POLICE)
-    evidence.record_review(
+    evidence.review_record(
         case=case,
         by=caseworker,
         kind=ReviewKind.RELEASE_REVIEW,
@@ -278,7 +278,7 @@ def test_multi_agency_review_quorum(make_case, stages, caseworker, agency):
     result = run("multi_agency_review", case, release, params)
     assert not result.met
     assert "no police agency present" in result.reason
-    evidence.record_review(
+    evidence.review_record(
         case=case,
         by=caseworker,
         kind=ReviewKind.RELEASE_REVIEW,
@@ -293,7 +293,7 @@ def test_multi_agency_review_quorum(make_case, stages, caseworker, agency):
     result = run("multi_agency_review", case, release, params)
     assert not result.met
     assert "the police agency did not agree" in result.reason
-    evidence.record_review(
+    evidence.review_record(
         case=case,
         by=caseworker,
         kind=ReviewKind.RELEASE_REVIEW,
@@ -310,7 +310,7 @@ def test_multi_agency_review_quorum(make_case, stages, caseworker, agency):
 def test_review_recommending_another_stage_does_not_count(make_case, stages, caseworker, agency):
     case = make_case("release_preparation")
     release = transition_between(stages, "release_preparation", "released")
-    evidence.record_review(
+    evidence.review_record(
         case=case,
         by=caseworker,
         kind=ReviewKind.RELEASE_REVIEW,
@@ -327,7 +327,7 @@ def test_release_decision_recorded(make_case, stages, caseworker):
     release = transition_between(stages, "release_preparation", "released")
     result = run("release_decision_recorded", case, release)
     assert result.reason == "The release authority's decision (release order) is not yet recorded."
-    evidence.record_legal_authority(
+    evidence.legal_authority_record(
         case=case,
         by=caseworker,
         kind=LegalAuthorityKind.RELEASE_ORDER,
@@ -348,13 +348,13 @@ def test_receiving_agency_accepted(make_case, stages, caseworker):
         "No receiving (monitoring) agency on the case team."
     )
     probation = factories.AgencyFactory(kind=AgencyKind.PROBATION, name="Probation Dir")
-    case_services.team_add_agency(
+    case_services.team_member_add(
         case=case, by=caseworker, agency=probation, role=TeamRole.MONITORING
     )
     result = run("receiving_agency_accepted", case, release)
     assert result.reason == "Probation Dir has not yet accepted the case."
     officer = factories.CaseworkerFactory(agency=probation)
-    case_services.accept_as_receiving_agency(case=case, by=officer)
+    case_services.team_member_accept_case(case=case, by=officer)
     assert run("receiving_agency_accepted", case, release).met
 
 
@@ -366,7 +366,7 @@ def test_undertaking_recorded_and_programme_without_undertakings(
     assert run("undertaking_recorded", case, release).reason == (
         "No guarantor's or elders' undertaking recorded."
     )
-    evidence.record_undertaking(
+    evidence.undertaking_record(
         case=case,
         by=caseworker,
         kind="elders",
@@ -386,7 +386,7 @@ def test_monitoring_plan_exists(make_case, stages, caseworker, agency):
     case = make_case("release_preparation")
     release = transition_between(stages, "release_preparation", "released")
     assert run("monitoring_plan_exists", case, release).reason == "No monitoring plan recorded."
-    evidence.record_monitoring_plan(
+    monitoring.monitoring_plan_record(
         case=case,
         by=caseworker,
         responsible_agency=agency,
@@ -401,7 +401,7 @@ def test_no_open_escalation(make_case, stages, caseworker, supervisor):
     case = make_case("released")
     complete = transition_between(stages, "released", "completed")
     assert run("no_open_escalation", case, complete).met
-    escalation = evidence.raise_escalation(
+    escalation = escalations.escalation_raise(
         case=case,
         by=caseworker,
         trigger=EscalationTrigger.MISSED_CONTACT,
@@ -410,7 +410,7 @@ def test_no_open_escalation(make_case, stages, caseworker, supervisor):
     result = run("no_open_escalation", case, complete)
     assert not result.met
     assert result.reason == "1 open escalation(s) must be resolved first."
-    evidence.resolve_escalation(
+    escalations.escalation_resolve(
         escalation=escalation, by=supervisor, resolution="Contact re-established."
     )
     assert run("no_open_escalation", case, complete).met
@@ -429,13 +429,13 @@ def test_eligibility_not_revoked_blocks_forward_moves_only(
     make_case, stages, caseworker, supervisor
 ):
     case = make_case("intake")
-    decision = evidence.record_eligibility(
+    decision = evidence.eligibility_record(
         case=case, by=caseworker, decision="eligible", rationale="ok", decided_on=TODAY()
     )
     forward = transition_between(stages, "intake", "case_conference")
     exit_ = transition_between(stages, "intake", "exited")
     assert forward.is_forward and not exit_.is_forward
-    evidence.revoke_eligibility(eligibility=decision, by=supervisor, reason="Found ineligible.")
+    evidence.eligibility_revoke(eligibility=decision, by=supervisor, reason="Found ineligible.")
     results = gates.evaluate(case, forward)
     assert results[0].gate == "eligibility_not_revoked"
     assert not results[0].met

@@ -16,7 +16,7 @@ from casemgmt.models import (
     StageTransition,
     TransitionStatus,
 )
-from casemgmt.services import evidence, people
+from casemgmt.services import assessments, escalations, evidence, people
 
 TODAY = datetime.date.today
 
@@ -26,7 +26,7 @@ def screened_case(make_case, caseworker):
     """A referral whose screening gates are all met."""
     case = make_case("referral")
     people.person_verify_identity(person=case.person, by=caseworker, document_reference="CNIC")
-    evidence.record_legal_authority(
+    evidence.legal_authority_record(
         case=case,
         by=caseworker,
         kind=LegalAuthorityKind.COURT_ORDER,
@@ -34,7 +34,7 @@ def screened_case(make_case, caseworker):
         issued_on=TODAY(),
         issuing_body="Anti-Terrorism Court Swat",
     )
-    evidence.record_eligibility(
+    evidence.eligibility_record(
         case=case,
         by=caseworker,
         decision=EligibilityDecision.ELIGIBLE,
@@ -218,7 +218,7 @@ class TestApproval:
         self, make_case, caseworker, other_caseworker, supervisor, stages
     ):
         case = make_case("counselling")
-        evidence.record_assessment(
+        assessments.assessment_record_overall(
             case=case,
             by=caseworker,
             kind="review",
@@ -230,7 +230,7 @@ class TestApproval:
             case=case, to_stage=stages["release_preparation"], by=caseworker, reason="Ready."
         )
         assert move.status == TransitionStatus.PENDING
-        evidence.raise_escalation(
+        escalations.escalation_raise(
             case=case, by=other_caseworker, trigger="threat", description="Threat reported."
         )
         with pytest.raises(GatesNotMet, match="open escalation"):
@@ -253,7 +253,7 @@ class TestEligibilityRevocation:
         workflow.request_transition(
             case=screened_case, to_stage=stages["intake"], by=caseworker, reason="ok"
         )
-        evidence.revoke_eligibility(
+        evidence.eligibility_revoke(
             eligibility=decision, by=supervisor, reason="Evidence of killing."
         )
         moves = {
@@ -292,7 +292,7 @@ class TestAvailableMoves:
         with django_assert_max_num_queries(20) as small:
             workflow.available_moves(screened_case, caseworker)
         for i in range(10):
-            evidence.record_legal_authority(
+            evidence.legal_authority_record(
                 case=screened_case,
                 by=caseworker,
                 kind="court_order",

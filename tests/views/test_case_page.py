@@ -19,7 +19,7 @@ from casemgmt.models import (
     Renunciation,
     Undertaking,
 )
-from casemgmt.services import evidence
+from casemgmt.services import escalations, evidence
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today().isoformat()
@@ -304,7 +304,7 @@ class TestRecordActions:
         self, client, caseworker, other_caseworker, make_case
     ):
         case = make_case()
-        r = evidence.record_renunciation(
+        r = evidence.renunciation_record(
             case=case,
             by=caseworker,
             kind="violence",
@@ -324,7 +324,7 @@ class TestRecordActions:
         self, client, caseworker, supervisor, make_case
     ):
         case = make_case()
-        e = evidence.record_eligibility(
+        e = evidence.eligibility_record(
             case=case,
             by=caseworker,
             decision="eligible",
@@ -347,7 +347,7 @@ class TestRecordActions:
     def test_record_of_another_case_is_404(self, client, caseworker, make_case):
         case = make_case()
         other = factories.CaseFactory()
-        r = evidence.record_renunciation(
+        r = evidence.renunciation_record(
             case=other,
             by=factories.CaseworkerFactory(agency=other.lead_agency),
             kind="violence",
@@ -373,7 +373,7 @@ def test_case_page_query_count_is_constant(
 
     def add(n):
         for i in range(n):
-            evidence.record_legal_authority(
+            evidence.legal_authority_record(
                 case=case,
                 by=caseworker,
                 kind="court_order",
@@ -381,15 +381,15 @@ def test_case_page_query_count_is_constant(
                 issued_on=datetime.date.today(),
                 issuing_body="ATC",
             )
-            r = evidence.record_renunciation(
+            r = evidence.renunciation_record(
                 case=case,
                 by=caseworker,
                 kind="violence",
                 declared_on=datetime.date.today(),
                 witness_name="W",
             )
-            evidence.verify_renunciation(renunciation=r, by=other_caseworker)
-            evidence.record_review(
+            evidence.renunciation_verify(renunciation=r, by=other_caseworker)
+            evidence.review_record(
                 case=case,
                 by=caseworker,
                 kind="monitoring_review",
@@ -397,7 +397,9 @@ def test_case_page_query_count_is_constant(
                 decision="ok",
                 positions=[(caseworker.agency, "agree", "")],
             )
-            evidence.raise_escalation(case=case, by=caseworker, trigger="threat", description="d")
+            escalations.escalation_raise(
+                case=case, by=caseworker, trigger="threat", description="d"
+            )
 
     add(1)
     client.get(url)
@@ -411,7 +413,9 @@ def test_case_page_query_count_is_constant(
 class TestSupervisorForms:
     def test_resolve_escalation_valid_and_invalid(self, client, caseworker, supervisor, make_case):
         case = make_case("released")
-        esc = evidence.raise_escalation(case=case, by=caseworker, trigger="threat", description="d")
+        esc = escalations.escalation_raise(
+            case=case, by=caseworker, trigger="threat", description="d"
+        )
         url = reverse("record_action", args=[case.reference, "resolve-escalation", esc.pk])
         client.force_login(supervisor)
         response = client.post(url, {"resolution": ""})

@@ -25,7 +25,7 @@ def test_stage_move_page(client, caseworker, make_case, django_assert_max_num_qu
 
     def add(n):
         for i in range(n):
-            evidence.record_legal_authority(
+            evidence.legal_authority_record(
                 case=case,
                 by=caseworker,
                 kind="court_order",
@@ -33,7 +33,7 @@ def test_stage_move_page(client, caseworker, make_case, django_assert_max_num_qu
                 issued_on=datetime.date.today(),
                 issuing_body="ATC",
             )
-            evidence.record_review(
+            evidence.review_record(
                 case=case,
                 by=caseworker,
                 kind="release_review",

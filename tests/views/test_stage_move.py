@@ -79,7 +79,7 @@ def test_stage_of_another_programme_is_refused(client, caseworker, make_case):
 
 def _screen(case, caseworker):
     people.person_verify_identity(person=case.person, by=caseworker, document_reference="CNIC")
-    evidence.record_legal_authority(
+    evidence.legal_authority_record(
         case=case,
         by=caseworker,
         kind="court_order",
@@ -87,7 +87,7 @@ def _screen(case, caseworker):
         issued_on=datetime.date.today(),
         issuing_body="ATC",
     )
-    evidence.record_eligibility(
+    evidence.eligibility_record(
         case=case,
         by=caseworker,
         decision="eligible",

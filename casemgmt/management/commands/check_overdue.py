@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from casemgmt.services.monitoring import check_overdue
+from casemgmt.services.monitoring import monitoring_check_overdue
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        result = check_overdue()
+        result = monitoring_check_overdue()
         self.stdout.write(
             f"{result['escalations_raised']} escalation(s) raised for missed contacts; "
             f"{result['reassessments_overdue']} reassessment(s) overdue."

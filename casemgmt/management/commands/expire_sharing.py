@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from casemgmt.services.sharing import expire_sharing
+from casemgmt.services.sharing import sharing_expire
 
 
 class Command(BaseCommand):
@@ -11,5 +11,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        ended = expire_sharing()
+        ended = sharing_expire()
         self.stdout.write(f"{ended} expired consent entr{'y' if ended == 1 else 'ies'} ended.")
