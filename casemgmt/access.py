@@ -9,28 +9,17 @@ information classes they may read. Every view, form, export and admin page asks 
 
 from __future__ import annotations
 
-from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from casemgmt.errors import NotPermitted
+from casemgmt.info_classes import InfoClass
 from casemgmt.models.agencies import AgencyKind
+from casemgmt.record_kinds import RECORD_KINDS
 from casemgmt.roles import Role
 
 WRITER_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
-
-
-class InfoClass(models.TextChoices):
-    CASE = "case", gettext_lazy("Case record")
-    IDENTITY = "identity", gettext_lazy("Identity")
-    LOCATION = "location", gettext_lazy("Location")
-    LEGAL = "legal", gettext_lazy("Legal")
-    RISK = "risk", gettext_lazy("Risk")
-    CLINICAL = "clinical", gettext_lazy("Clinical")
-    SECURITY = "security", gettext_lazy("Security")
-    INTERVENTION = "intervention", gettext_lazy("Intervention")
 
 
 C = InfoClass
@@ -57,27 +46,8 @@ PERSON_FIELD_CLASSES: dict[str, InfoClass] = {
     "group_category": C.RISK,
 }
 
-# Each kind of case record in exactly one class.
-RECORD_CLASSES: dict[str, InfoClass] = {
-    "stage_move": C.CASE,
-    "team": C.CASE,
-    "legal_authority": C.LEGAL,
-    "eligibility": C.LEGAL,
-    "consent": C.LEGAL,
-    "sharing_consent": C.LEGAL,
-    "renunciation": C.LEGAL,
-    "undertaking": C.LEGAL,
-    "assessment": C.RISK,
-    "escalation": C.RISK,
-    "review": C.INTERVENTION,
-    "referral": C.INTERVENTION,
-    "monitoring_plan": C.LOCATION,
-    "note": C.INTERVENTION,
-    "intervention": C.INTERVENTION,
-    "session": C.INTERVENTION,
-    "check_in": C.INTERVENTION,
-    "reengagement": C.RISK,
-}
+# Each kind of case record in exactly one class: declared with the kind.
+RECORD_CLASSES: dict[str, InfoClass] = {key: kind.info_class for key, kind in RECORD_KINDS.items()}
 
 # Each note category in exactly one class.
 NOTE_CATEGORY_CLASSES: dict[str, InfoClass] = {
@@ -293,6 +263,18 @@ def note_visibility_filter(user, case) -> Q:
         # Oversight sees that every note exists; content still follows the class rules.
         q = Q()
     return q
+
+
+def record_rows_filter(kind_key: str, user) -> Q:
+    """Rows of a readable kind that ``user`` may still not know about: notes by their
+    visibility (latest versions only), escalations whose trigger is of a class the
+    user cannot read."""
+    if kind_key == "note":
+        return note_visibility_filter(user, None) & Q(superseded_by__isnull=True)
+    if kind_key == "escalation":
+        hidden = [t for t, c in ESCALATION_TRIGGER_CLASSES.items() if not can_read(user, c)]
+        return ~Q(trigger__in=hidden)
+    return Q()
 
 
 def can_read_note_content(user, note) -> bool:

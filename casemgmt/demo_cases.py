@@ -384,7 +384,10 @@ class _Satisfier:
             )
         elif member.role != TeamRole.MONITORING:
             CaseTeamMember.objects.filter(pk=member.pk).update(role=TeamRole.MONITORING)
-        case_services.team_member_accept_case(case=self.case, by=self.crew.receiver)
+        case_services.team_member_accept_case(
+            member=self.case.team.get(agency=self.crew.receiver.agency, left_on__isnull=True),
+            by=self.crew.receiver,
+        )
 
     def undertaking_recorded(self, params, transition):
         evidence.undertaking_record(

@@ -9,6 +9,8 @@ reads the group named after it).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.record_kinds import case_data_model_names
+
 
 class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")
@@ -33,36 +35,10 @@ _CONFIG_MODELS = [
     "domain",
     "item",
 ]
-_RECORD_MODELS = [
-    "person",
-    "personmerge",
-    "case",
-    "caseteammember",
-    "legalauthority",
-    "eligibility",
-    "consent",
-    "renunciation",
-    "multiagencyreview",
-    "reviewposition",
-    "undertaking",
-    "stagetransition",
-    "assessment",
-    "monitoringplan",
-    "escalation",
-    "note",
-    "referral",
-    "sharingconsent",
-    "caseaccessgrant",
-    "breakglassgrant",
-    "reviewattendee",
-    "reviewaction",
-    "itemrating",
-    "domainsummary",
-    "intervention",
-    "session",
-    "checkin",
-    "reengagementevent",
-]
+# People and cases, then every kind of case record and its parts (declared once,
+# in record_kinds, which imports no forms or services: this module must stay
+# importable by models and data migrations).
+_RECORD_MODELS = ["person", "personmerge", "case", *case_data_model_names()]
 
 
 def _perms(actions: list[str], models_: list[str]) -> list[str]:

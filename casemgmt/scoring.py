@@ -47,3 +47,12 @@ def scores(rated_items: Iterable[tuple[str, str, bool]]) -> dict[str, int | None
         if track in by_track:
             by_track[track].append((rating, protective))
     return {track: track_score(items) for track, items in by_track.items()}
+
+
+def attendance_rate(sessions) -> int | None:
+    """Percentage of planned sessions attended; cancelled sessions do not count."""
+    counted = [s for s in sessions if s.attendance != "cancelled"]
+    if not counted:
+        return None
+    attended = sum(1 for s in counted if s.attendance == "attended")
+    return half_up(100 * attended / len(counted))

@@ -29,7 +29,6 @@ urlpatterns = [
         cases.record_action,
         name="record_action",
     ),
-    path("cases/<str:reference>/accept/", cases.accept_receiving, name="accept_receiving"),
     path("cases/<str:reference>/assign/", cases.assign_caseworker, name="assign_caseworker"),
     path("cases/<str:reference>/move/", workflow.stage_move, name="stage_move"),
     path(

@@ -61,20 +61,16 @@ MATRIX = {
         _row([OK, GONE, OK, OK, LOGIN], [DONE, GONE, DONE, DONE, LOGIN]),
     ),
     "record_add": (
-        lambda w: {"reference": w["case"].reference, "kind": "legal-authority"},
+        lambda w: {"reference": w["case"].reference, "kind": "legal_authority"},
         _row([OK, GONE, OK, GONE, LOGIN], [OK, GONE, OK, GONE, LOGIN]),
     ),
     "record_action": (
         lambda w: {
             "reference": w["case"].reference,
-            "action": "resolve-escalation",
+            "action": "resolve_escalation",
             "pk": w["escalation"].pk,
         },
         _row([OK, GONE, OK, GONE, LOGIN], [OK, GONE, OK, GONE, LOGIN]),
-    ),
-    "accept_receiving": (
-        lambda w: {"reference": w["case"].reference},
-        _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, BACK, LOGIN]),
     ),
     "assign_caseworker": (
         lambda w: {"reference": w["case"].reference},

@@ -389,9 +389,9 @@ def test_every_field_and_note_category_has_exactly_one_class():
     person_fields = {f.name for f in Person._meta.concrete_fields}
     assert person_fields == set(access.PERSON_FIELD_CLASSES)
     assert set(NoteCategory.values) == set(access.NOTE_CATEGORY_CLASSES)
-    from casemgmt.selectors.timeline import SOURCES
+    from casemgmt.selectors.timeline import timeline_kinds
 
-    assert set(SOURCES) <= set(access.RECORD_CLASSES)
+    assert {kind.key for kind in timeline_kinds()} <= set(access.RECORD_CLASSES)
     for kind in AgencyKind.values:
         assert kind in access.AGENCY_KIND_CLASSES
 

@@ -73,11 +73,11 @@ def test_actions_on_records_follow_the_information_class(client, team):
         case=case, by=team["officer"], decision="eligible", rationale="ok", decided_on=TODAY
     )
     for user, action, pk in [
-        (team["teacher"], "second-review", assessment.pk),
-        (team["head_teacher"], "resolve-escalation", escalation.pk),
-        (team["head_teacher"], "acknowledge-escalation", escalation.pk),
-        (team["teacher"], "end-sharing", entry.pk),
-        (team["head_teacher"], "revoke-eligibility", eligibility.pk),
+        (team["teacher"], "second_review", assessment.pk),
+        (team["head_teacher"], "resolve_escalation", escalation.pk),
+        (team["head_teacher"], "acknowledge_escalation", escalation.pk),
+        (team["teacher"], "end_sharing", entry.pk),
+        (team["head_teacher"], "revoke_eligibility", eligibility.pk),
     ]:
         client.force_login(user)
         url = reverse("record_action", args=[case.reference, action, pk])

@@ -136,6 +136,8 @@ class TeamMemberForm(CrispyForm):
 
 
 class ReviewForm(CrispyForm):
+    # The positions, attendees and actions tables, shown after the crispy fields.
+    extra_template = "casemgmt/includes/review_form_rows.html"
     """A multi-agency review: one position field per agency (left empty when absent)."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices)

@@ -65,6 +65,17 @@ class Intervention(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.provider})"
 
+    # Read through .all(), so a list that prefetches sessions costs no query per row.
+    @property
+    def session_count(self) -> int:
+        return len(self.sessions.all())
+
+    @property
+    def attendance_rate(self) -> int | None:
+        from casemgmt.scoring import attendance_rate
+
+        return attendance_rate(self.sessions.all())
+
     @property
     def is_clinical(self) -> bool:
         return self.kind in CLINICAL_INTERVENTION_KINDS

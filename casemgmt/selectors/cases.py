@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.module_loading import import_string
 
 from casemgmt import access, cadence
 from casemgmt.models import (
     Case,
     CaseTeamMember,
-    MultiAgencyReview,
     Note,
     Person,
-    ReviewAction,
-    ReviewAttendee,
-    ReviewPosition,
     StageTransition,
     TransitionStatus,
+)
+from casemgmt.permissions import CasePermissions
+from casemgmt.record_kinds import (
+    RECORD_ACTIONS,
+    SECTIONS,
+    RecordAction,
+    RecordKind,
+    Section,
+    kinds_in,
 )
 from casemgmt.selectors.progress import case_progress
 
@@ -47,6 +55,15 @@ def visible_case_or_404(user, reference: str) -> Case:
     return case
 
 
+def case_record_or_404(user, case: Case, action: RecordAction, pk: int):
+    """The record an action works on, on this case; "not found" is recorded like any refusal."""
+    model = action.object_model
+    obj = model.objects.filter(pk=pk, **{action.case_lookup: case}).first()
+    if obj is None:
+        raise OutOfScope(model._meta.label_lower, str(pk))
+    return obj
+
+
 def visible_people(user) -> QuerySet:
     return Person.objects.filter(cases__in=Case.objects.visible_to(user)).distinct()
 
@@ -74,98 +91,98 @@ def visible_notes(case: Case, user, *, latest_only: bool = True) -> list[Note]:
     return notes
 
 
-def _interventions(case):
-    from casemgmt.services.interventions import attendance_rate
-
-    items = list(case.interventions.select_related("provider").prefetch_related("sessions"))
-    for item in items:
-        sessions = list(item.sessions.all())
-        item.session_count = len(sessions)
-        item.rate = attendance_rate(sessions)
-    return items
-
-
-def case_detail(case: Case, user) -> dict:
-    """Every list on the case page the user may read; each one query, constant as records grow."""
-    classes = access.info_classes(user)
-    C = access.InfoClass
-
-    def when(info_class, fetch):
-        return fetch() if info_class in classes else []
-
-    team = list(
-        CaseTeamMember.objects.filter(case=case)
-        .select_related("agency", "accepted_by")
-        .order_by("left_on", "joined_on", "id")
+def kind_rows(kind: RecordKind, case: Case, user) -> list:
+    """The rows of one kind on ``case`` that ``user`` may know about, one query each
+    (plus the kind's declared prefetches), constant as records grow."""
+    if kind.key == "note":
+        return visible_notes(case, user)
+    qs = (
+        kind.model_class.objects.filter(case=case)
+        .filter(access.record_rows_filter(kind.key, user))
+        .select_related(*kind.select_related)
+        .prefetch_related(*kind.prefetch_related)
     )
+    if kind.order_by:
+        qs = qs.order_by(*kind.order_by)
+    return list(qs[: kind.limit] if kind.limit else qs)
 
-    def reviews():
-        return list(
-            MultiAgencyReview.objects.filter(case=case)
-            .select_related("recommended_stage", "recorded_by")
-            .prefetch_related(
-                Prefetch("positions", queryset=ReviewPosition.objects.select_related("agency")),
-                Prefetch("attendees", queryset=ReviewAttendee.objects.select_related("agency")),
-                Prefetch("actions", queryset=ReviewAction.objects.select_related("owner")),
-            )
-        )
 
-    pending = (
-        StageTransition.objects.filter(case=case, status=TransitionStatus.PENDING)
-        .select_related("from_stage", "to_stage", "requested_by")
-        .first()
-    )
-    hidden_triggers = [t for t, c in access.ESCALATION_TRIGGER_CLASSES.items() if c not in classes]
+@dataclass
+class Block:
+    kind: RecordKind
+    rows: list
+    form: object | None
+
+
+@dataclass
+class SectionView:
+    section: Section
+    blocks: list[Block]
+    extra: dict = field(default_factory=dict)
+
+
+def _attach_actions(perms: CasePermissions, kind: RecordKind, rows: list) -> None:
+    """Each row (and each part an action works on) learns which actions the user has."""
+    for row in rows:
+        row.allowed_actions = perms.actions_on(kind.key, row)
+        for action in RECORD_ACTIONS.values():
+            if action.kind == kind.key and action.part:
+                for part in getattr(row, action.part).all():
+                    part.allowed_actions = [action.key] if perms.can(action.key, part) else []
+
+
+def section_view(section: Section, case: Case, perms: CasePermissions, forms=None) -> SectionView:
+    """One section's lists, add forms and extra figures, for the page or an htmx swap."""
+    forms = forms or {}
+    blocks = []
+    for kind in kinds_in(section.key):
+        if not perms.can_read(kind.info_class):
+            continue
+        rows = kind_rows(kind, case, perms.user)
+        _attach_actions(perms, kind, rows)
+        form = forms.get(kind.key) or (kind.make_form(case) if perms.can_add(kind.key) else None)
+        blocks.append(Block(kind=kind, rows=rows, form=form))
+    extra = import_string(section.extra)(case, perms) if section.extra else {}
+    return SectionView(section=section, blocks=blocks, extra=extra)
+
+
+def case_sections(case: Case, perms: CasePermissions) -> list[SectionView]:
+    """Every section of the case page the user may read, in page order."""
+    return [section_view(s, case, perms) for s in SECTIONS if perms.shows(s)]
+
+
+def progress_extra(case: Case, perms: CasePermissions) -> dict:
+    return {"progress": case_progress(case, perms.user)}
+
+
+def monitoring_extra(case: Case, perms: CasePermissions) -> dict:
+    case = Case.objects.prefetch_related("monitoring_plans", "check_ins").get(pk=case.pk)
+    return {"next_check_in_due": cadence.next_check_in_due(case)}
+
+
+def team_extra(case: Case, perms: CasePermissions) -> dict:
+    from casemgmt.forms.evidence import AssignCaseworkerForm
+
+    if not perms.can_assign:
+        return {}
     return {
-        "team": team,
-        "active_team": [m for m in team if m.left_on is None],
-        "legal_authorities": when(
-            C.LEGAL, lambda: list(case.legal_authorities.select_related("recorded_by"))
+        "assign_form": AssignCaseworkerForm(
+            case=case, initial={"caseworker": case.assigned_caseworker_id}
+        )
+    }
+
+
+def case_header(case: Case) -> dict:
+    """The header's facts: the active team and a move waiting for approval."""
+    return {
+        "active_team": list(
+            CaseTeamMember.objects.filter(case=case, left_on__isnull=True)
+            .select_related("agency")
+            .order_by("joined_on", "id")
         ),
-        "eligibility_decisions": when(
-            C.LEGAL,
-            lambda: list(case.eligibility_decisions.select_related("decided_by", "revoked_by")),
-        ),
-        "consents": when(C.LEGAL, lambda: list(case.consents.select_related("recorded_by"))),
-        "sharing_consents": when(
-            C.LEGAL,
-            lambda: list(case.sharing_consents.select_related("legal_authority", "recorded_by")),
-        ),
-        "renunciations": when(
-            C.LEGAL,
-            lambda: list(case.renunciations.select_related("recorded_by", "verified_by")),
-        ),
-        "reviews": when(C.INTERVENTION, lambda: reviews()),
-        "undertakings": when(
-            C.LEGAL, lambda: list(case.undertakings.select_related("recorded_by"))
-        ),
-        "assessments": when(
-            C.RISK,
-            lambda: list(case.assessments.select_related("assessor", "second_reviewed_by")),
-        ),
-        "monitoring_plans": when(
-            C.LOCATION, lambda: list(case.monitoring_plans.select_related("responsible_agency"))
-        ),
-        "escalations": when(
-            C.RISK,
-            lambda: list(
-                case.escalations.exclude(trigger__in=hidden_triggers).select_related(
-                    "raised_by", "resolved_by"
-                )
-            ),
-        ),
-        "referrals": when(
-            C.INTERVENTION,
-            lambda: list(case.referrals.select_related("from_agency", "to_agency", "sent_by")),
-        ),
-        "notes": visible_notes(case, user),
-        "interventions": when(C.INTERVENTION, lambda: _interventions(case)),
-        "check_ins": when(C.INTERVENTION, lambda: list(case.check_ins.all()[:20])),
-        "next_check_in_due": cadence.next_check_in_due(case) if C.INTERVENTION in classes else None,
-        "reengagement_events": when(C.RISK, lambda: list(case.reengagement_events.all())),
-        "progress": case_progress(case, user) if C.RISK in classes else {"chart": None},
-        "pending_move": pending,
-        "show": {c.value: c in classes for c in C},
+        "pending_move": StageTransition.objects.filter(case=case, status=TransitionStatus.PENDING)
+        .select_related("from_stage", "to_stage", "requested_by")
+        .first(),
     }
 
 

@@ -9,8 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemgmt import access, scoring
-from casemgmt.errors import NotPermitted
+from casemgmt import access, rules, scoring
 from casemgmt.models import (
     Assessment,
     AssessmentKind,
@@ -174,10 +173,7 @@ def assessment_second_review(*, assessment: Assessment, by: User) -> Assessment:
     """A second reviewer, not the assessor, signs the assessment off."""
     access.ensure_can_write_case(by, assessment.case)
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if assessment.assessor_id == by.pk:
-        raise NotPermitted(_("The second reviewer must be someone other than the assessor."))
-    if assessment.is_second_reviewed:
-        raise ValidationError(_("This assessment has already been second-reviewed."))
+    rules.enforce(rules.assessment_second_review(by, assessment))
     assessment.second_reviewed_by = by
     assessment.second_reviewed_at = timezone.now()
     assessment.save(update_fields=["second_reviewed_by", "second_reviewed_at"])

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemgmt import access, cadence
+from casemgmt import access, cadence, rules
 from casemgmt.errors import NotPermitted, StaleCase
 from casemgmt.models import (
     Agency,
@@ -201,10 +201,8 @@ def team_member_remove(*, member: CaseTeamMember, by: User, reason: str) -> Case
     access.ensure_can_write_case(by, case)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the agency leaves the team.")})
-    if member.role == TeamRole.LEAD:
-        raise ValidationError(_("The lead agency cannot leave the team."))
-    if member.left_on:
-        raise ValidationError(_("This agency has already left the team."))
+    member = CaseTeamMember.objects.select_for_update().get(pk=member.pk)
+    rules.enforce(rules.team_member_remove(by, member))
     member.left_on = timezone.localdate()
     member.save(update_fields=["left_on"])
     audit.record(
@@ -219,20 +217,12 @@ def team_member_remove(*, member: CaseTeamMember, by: User, reason: str) -> Case
 
 
 @transaction.atomic
-def team_member_accept_case(*, case: Case, by: User) -> CaseTeamMember:
+def team_member_accept_case(*, member: CaseTeamMember, by: User) -> CaseTeamMember:
     """The monitoring agency accepts responsibility for the case after release."""
+    case = member.case
     access.ensure_can_write_case(by, case)
-    member = (
-        CaseTeamMember.objects.select_for_update()
-        .filter(case=case, agency_id=by.agency_id, role=TeamRole.MONITORING, left_on__isnull=True)
-        .first()
-    )
-    if member is None:
-        raise ValidationError(
-            _("Your agency is not the receiving (monitoring) agency of this case.")
-        )
-    if member.accepted_at:
-        raise ValidationError(_("Your agency has already accepted this case."))
+    member = CaseTeamMember.objects.select_for_update().get(pk=member.pk, case=case)
+    rules.enforce(rules.team_member_accept_case(by, member))
     member.accepted_at = timezone.now()
     member.accepted_by = by
     member.save(update_fields=["accepted_at", "accepted_by"])

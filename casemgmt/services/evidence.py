@@ -9,8 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemgmt import access
-from casemgmt.errors import NotPermitted
+from casemgmt import access, rules
 from casemgmt.models import (
     Agency,
     Case,
@@ -27,7 +26,6 @@ from casemgmt.models import (
     Undertaking,
     User,
 )
-from casemgmt.roles import Role
 from casemgmt.services import audit
 from casemgmt.services.case_records import create_case_record as _create
 
@@ -89,13 +87,10 @@ def eligibility_record(
 def eligibility_revoke(*, eligibility: Eligibility, by: User, reason: str) -> Eligibility:
     """Revoke an eligibility decision: every forward move of the case is blocked from now on."""
     access.ensure_can_write_case(by, eligibility.case)
-    if by.role != Role.SUPERVISOR:
-        raise NotPermitted(_("Only a supervisor can revoke eligibility."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why eligibility is revoked.")})
     eligibility = Eligibility.objects.select_for_update().get(pk=eligibility.pk)
-    if eligibility.is_revoked:
-        raise ValidationError(_("This decision has already been revoked."))
+    rules.enforce(rules.eligibility_revoke(by, eligibility))
     eligibility.revoked_at = timezone.now()
     eligibility.revoked_by = by
     eligibility.revocation_reason = reason.strip()
@@ -173,12 +168,7 @@ def renunciation_verify(*, renunciation: Renunciation, by: User) -> Renunciation
     """A second person verifies a recorded renunciation."""
     access.ensure_can_write_case(by, renunciation.case)
     renunciation = Renunciation.objects.select_for_update().get(pk=renunciation.pk)
-    if renunciation.is_verified:
-        raise ValidationError(_("This renunciation has already been verified."))
-    if renunciation.recorded_by_id == by.pk:
-        raise NotPermitted(
-            _("A renunciation must be verified by someone other than who recorded it.")
-        )
+    rules.enforce(rules.renunciation_verify(by, renunciation))
     renunciation.verified_by = by
     renunciation.verified_at = timezone.now()
     renunciation.save(update_fields=["verified_by", "verified_at"])
@@ -318,11 +308,8 @@ def undertaking_record(
 def review_action_done(*, action: ReviewAction, by: User) -> ReviewAction:
     """The owner (or a supervisor) marks a review action done."""
     access.ensure_can_write_case(by, action.review.case)
-    if action.owner_id != by.pk and by.role != Role.SUPERVISOR:
-        raise NotPermitted(_("Only the action's owner or a supervisor can mark it done."))
     action = ReviewAction.objects.select_for_update().get(pk=action.pk)
-    if action.done_at:
-        raise ValidationError(_("This action is already done."))
+    rules.enforce(rules.review_action_done(by, action))
     action.done_at = timezone.now()
     action.save(update_fields=["done_at"])
     audit.record(

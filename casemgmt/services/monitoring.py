@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemgmt import access
+from casemgmt import access, rules
 from casemgmt.cadence import next_check_in_due
 from casemgmt.models import (
     Agency,
@@ -35,10 +35,7 @@ def check_in_record(
 ) -> CheckIn:
     """Record a contact after release; a reported concern raises an escalation."""
     access.ensure_can_write_case(by, case)
-    if case.current_stage.kind != StageKind.COMMUNITY:
-        raise ValidationError(
-            _("Check-ins are recorded only for cases released into the community.")
-        )
+    rules.enforce(rules.check_in_add(by, case))
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("This date cannot be in the future.")})
     if outcome == CheckInOutcome.CONCERN and not concerns.strip():

@@ -100,11 +100,11 @@ def test_caseworker_registers_records_evidence_and_moves_a_case(page, new_page, 
         "legal",
         "Add: Legal authority",
         {
-            "#id_legal-authority-reference": "ATC-SWT-41/2026",
-            "#id_legal-authority-issued_on": TODAY,
-            "#id_legal-authority-issuing_body": "Anti-Terrorism Court, Swat",
+            "#id_legal_authority-reference": "ATC-SWT-41/2026",
+            "#id_legal_authority-issued_on": TODAY,
+            "#id_legal_authority-issuing_body": "Anti-Terrorism Court, Swat",
         },
-        {"#id_legal-authority-kind": "court_order"},
+        {"#id_legal_authority-kind": "court_order"},
     )
     expect(page.locator("#section-legal [role=status]")).to_contain_text(
         "Legal authority recorded."
@@ -205,13 +205,13 @@ def test_core_forms_work_without_javascript(new_page, live_server, team):
     # "Add" forms open as native <details> and post as ordinary forms.
     page.locator("#section-legal summary", has_text="Add: Legal authority").click()
     form = page.locator("#section-legal details[open] form").first
-    form.locator("#id_legal-authority-kind").select_option("voluntary_referral")
-    form.locator("#id_legal-authority-reference").fill("")
+    form.locator("#id_legal_authority-kind").select_option("voluntary_referral")
+    form.locator("#id_legal_authority-reference").fill("")
     form.locator("button[type=submit]").click()
     expect(page.locator(".error-summary")).to_contain_text("This field is required.")
-    page.fill("#id_legal-authority-reference", "VR-7")
-    page.fill("#id_legal-authority-issued_on", TODAY)
-    page.fill("#id_legal-authority-issuing_body", "District Coordination Office")
+    page.fill("#id_legal_authority-reference", "VR-7")
+    page.fill("#id_legal_authority-issued_on", TODAY)
+    page.fill("#id_legal_authority-issuing_body", "District Coordination Office")
     page.click("main form button[type=submit]")
     expect(page.locator(".alert-success")).to_contain_text("Legal authority recorded.")
     assert case.legal_authorities.count() == 1

@@ -60,8 +60,8 @@ def test_referral_notes_by_class_and_emergency_access(page, new_page, live_serve
     sharing = page.locator("#section-sharing")
     sharing.locator("summary").click()
     sharing.locator("input[value=counselling]").check()
-    sharing.locator("#id_sharing-purpose").select_option("rehabilitation")
-    sharing.locator("#id_sharing-given_on").fill(TODAY)
+    sharing.locator("#id_sharing_consent-purpose").select_option("rehabilitation")
+    sharing.locator("#id_sharing_consent-given_on").fill(TODAY)
     sharing.locator("details[open] button[type=submit]").click()
     expect(page.locator("#section-sharing [role=status]")).to_contain_text(
         "Consent to share recorded."

@@ -158,7 +158,9 @@ def test_follow_up_calls_each_write_one_row(world):
         lambda: evidence.eligibility_revoke(eligibility=e, by=w["sv"], reason="why"),
         lambda: escalations.escalation_resolve(escalation=esc, by=w["sv"], resolution="done"),
         lambda: assessments.assessment_second_review(assessment=a, by=w["cw2"]),
-        lambda: cases.team_member_accept_case(case=w["case"], by=officer),
+        lambda: cases.team_member_accept_case(
+            member=w["case"].team.get(agency=officer.agency), by=officer
+        ),
         lambda: cases.team_member_remove(member=member, by=w["cw"], reason="Handover cancelled"),
     ]:
         before = AuditEvent.objects.count()

@@ -354,7 +354,7 @@ def test_receiving_agency_accepted(make_case, stages, caseworker):
     result = run("receiving_agency_accepted", case, release)
     assert result.reason == "Probation Dir has not yet accepted the case."
     officer = factories.CaseworkerFactory(agency=probation)
-    case_services.team_member_accept_case(case=case, by=officer)
+    case_services.team_member_accept_case(member=case.team.get(agency=officer.agency), by=officer)
     assert run("receiving_agency_accepted", case, release).met
 
 

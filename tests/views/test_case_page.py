@@ -64,7 +64,7 @@ def _prefixed(prefix, data):
 
 
 VALID = {
-    "legal-authority": (
+    "legal_authority": (
         LegalAuthority,
         {
             "kind": "court_order",
@@ -113,10 +113,10 @@ VALID = {
 
 # (kind, field, bad value, message)
 INVALID = [
-    ("legal-authority", "reference", "", "This field is required."),
-    ("legal-authority", "kind", "parking_ticket", "Select a valid choice."),
-    ("legal-authority", "issued_on", FUTURE, "This date cannot be in the future."),
-    ("legal-authority", "issued_on", "yesterday", "Enter a valid date."),
+    ("legal_authority", "reference", "", "This field is required."),
+    ("legal_authority", "kind", "parking_ticket", "Select a valid choice."),
+    ("legal_authority", "issued_on", FUTURE, "This date cannot be in the future."),
+    ("legal_authority", "issued_on", "yesterday", "Enter a valid date."),
     ("eligibility", "decision", "maybe", "Select a valid choice."),
     ("eligibility", "rationale", "", "This field is required."),
     ("consent", "witness_name", "", "This field is required."),
@@ -184,8 +184,8 @@ def test_htmx_add_with_errors_returns_the_section_with_the_form_open(client, cas
     case = make_case()
     client.force_login(caseworker)
     response = client.post(
-        reverse("record_add", args=[case.reference, "legal-authority"]),
-        _prefixed("legal-authority", {"kind": "court_order"}),
+        reverse("record_add", args=[case.reference, "legal_authority"]),
+        _prefixed("legal_authority", {"kind": "court_order"}),
         HTTP_HX_REQUEST="true",
     )
     body = response.content.decode()
@@ -237,19 +237,19 @@ def test_monitoring_plan_and_team_member(client, caseworker, make_case, agency):
     probation = factories.AgencyFactory(kind="probation")
     client.force_login(caseworker)
     client.post(
-        reverse("record_add", args=[case.reference, "team-member"]),
-        _prefixed("team-member", {"agency": probation.pk, "role": "monitoring"}),
+        reverse("record_add", args=[case.reference, "team_member"]),
+        _prefixed("team_member", {"agency": probation.pk, "role": "monitoring"}),
     )
     assert CaseTeamMember.objects.filter(case=case, agency=probation, role="monitoring").exists()
     response = client.post(
-        reverse("record_add", args=[case.reference, "team-member"]),
-        _prefixed("team-member", {"agency": probation.pk, "role": "monitoring"}),
+        reverse("record_add", args=[case.reference, "team_member"]),
+        _prefixed("team_member", {"agency": probation.pk, "role": "monitoring"}),
     )
     assert "is already on the team" in response.content.decode()
     response = client.post(
-        reverse("record_add", args=[case.reference, "monitoring-plan"]),
+        reverse("record_add", args=[case.reference, "monitoring_plan"]),
         _prefixed(
-            "monitoring-plan",
+            "monitoring_plan",
             {
                 "responsible_agency": probation.pk,
                 "contact_frequency": "weekly",
@@ -260,9 +260,9 @@ def test_monitoring_plan_and_team_member(client, caseworker, make_case, agency):
     )
     assert "This field is required." in response.content.decode()
     client.post(
-        reverse("record_add", args=[case.reference, "monitoring-plan"]),
+        reverse("record_add", args=[case.reference, "monitoring_plan"]),
         _prefixed(
-            "monitoring-plan",
+            "monitoring_plan",
             {
                 "responsible_agency": probation.pk,
                 "contact_frequency": "weekly",
@@ -274,7 +274,8 @@ def test_monitoring_plan_and_team_member(client, caseworker, make_case, agency):
     assert MonitoringPlan.objects.filter(case=case).count() == 1
     officer = factories.CaseworkerFactory(agency=probation)
     client.force_login(officer)
-    client.post(reverse("accept_receiving", args=[case.reference]))
+    member = CaseTeamMember.objects.get(case=case, agency=probation)
+    client.post(reverse("record_action", args=[case.reference, "accept_case", member.pk]))
     assert CaseTeamMember.objects.get(case=case, agency=probation).accepted_at is not None
 
 
@@ -311,7 +312,7 @@ class TestRecordActions:
             declared_on=datetime.date.today(),
             witness_name="W",
         )
-        url = reverse("record_action", args=[case.reference, "verify-renunciation", r.pk])
+        url = reverse("record_action", args=[case.reference, "verify_renunciation", r.pk])
         client.force_login(caseworker)
         response = client.post(url, follow=True)
         assert "must be verified by someone other than who recorded it" in response.content.decode()
@@ -331,7 +332,7 @@ class TestRecordActions:
             rationale="ok",
             decided_on=datetime.date.today(),
         )
-        url = reverse("record_action", args=[case.reference, "revoke-eligibility", e.pk])
+        url = reverse("record_action", args=[case.reference, "revoke_eligibility", e.pk])
         client.force_login(caseworker)
         response = client.post(url, {"reason": "x"})
         assert "Only a supervisor can revoke eligibility." in response.content.decode()
@@ -355,7 +356,7 @@ class TestRecordActions:
             witness_name="W",
         )
         client.force_login(caseworker)
-        url = reverse("record_action", args=[case.reference, "verify-renunciation", r.pk])
+        url = reverse("record_action", args=[case.reference, "verify_renunciation", r.pk])
         assert client.post(url).status_code == 404
 
 
@@ -416,7 +417,7 @@ class TestSupervisorForms:
         esc = escalations.escalation_raise(
             case=case, by=caseworker, trigger="threat", description="d"
         )
-        url = reverse("record_action", args=[case.reference, "resolve-escalation", esc.pk])
+        url = reverse("record_action", args=[case.reference, "resolve_escalation", esc.pk])
         client.force_login(supervisor)
         response = client.post(url, {"resolution": ""})
         assert "This field is required." in response.content.decode()
@@ -505,6 +506,6 @@ def test_review_with_agenda_attendees_and_actions(client, caseworker, make_case,
     assert (action.owner, action.due_on.isoformat()) == (caseworker, due)
     inbox = client.get(reverse("inbox")).content.decode()
     assert "Visit the family" in inbox
-    client.post(reverse("record_action", args=[case.reference, "review-action-done", action.pk]))
+    client.post(reverse("record_action", args=[case.reference, "review_action_done", action.pk]))
     action.refresh_from_db()
     assert action.done_at is not None

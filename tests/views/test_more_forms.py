@@ -43,18 +43,18 @@ def released(make_case, caseworker, stages):
 
 
 def cases_for(kind, make_case, released, agency):
-    return released if kind in ("check-in", "reengagement") else make_case("counselling")
+    return released if kind in ("check_in", "reengagement") else make_case("counselling")
 
 
 VALID = {
     "note": (Note, {"category": "general", "visibility": "case_team", "body": "Calm week."}),
     "referral": (Referral, {"service": "monitoring", "reason": "Local monitoring"}),
-    "sharing": (
+    "sharing_consent": (
         SharingConsent,
         {"basis": "consent", "agency_kinds": ["health"], "purpose": "health", "given_on": TODAY},
     ),
     "intervention": (Intervention, {"kind": "education", "goals": "Literacy", "starts_on": TODAY}),
-    "check-in": (CheckIn, {"held_on": TODAY, "kind": "phone", "outcome": "met"}),
+    "check_in": (CheckIn, {"held_on": TODAY, "kind": "phone", "outcome": "met"}),
     "reengagement": (ReengagementEvent, {"kind": "arrest", "occurred_on": TODAY}),
 }
 
@@ -64,13 +64,13 @@ INVALID = [
     ("note", "visibility", "everyone", "Select a valid choice."),
     ("referral", "reason", "", "This field is required."),
     ("referral", "service", "magic", "Select a valid choice."),
-    ("sharing", "agency_kinds", "", "Select a valid choice."),
-    ("sharing", "basis", "legal_authority", "Cite the legal authority that allows sharing."),
-    ("sharing", "given_on", FUTURE, "This date cannot be in the future."),
+    ("sharing_consent", "agency_kinds", "", "Select a valid choice."),
+    ("sharing_consent", "basis", "legal_authority", "Cite the legal authority that allows sharing."),
+    ("sharing_consent", "given_on", FUTURE, "This date cannot be in the future."),
     ("intervention", "goals", "", "This field is required."),
     ("intervention", "starts_on", "soon", "Enter a valid date."),
-    ("check-in", "outcome", "concern", "Describe the concern."),
-    ("check-in", "held_on", FUTURE, "This date cannot be in the future."),
+    ("check_in", "outcome", "concern", "Describe the concern."),
+    ("check_in", "held_on", FUTURE, "This date cannot be in the future."),
     ("reengagement", "kind", "rumour", "Select a valid choice."),
     ("reengagement", "occurred_on", "2000-01-01", "The event cannot be before the release"),
 ]
@@ -115,8 +115,8 @@ def test_check_in_before_release_is_refused(client, caseworker, make_case):
     response = client.get(reverse("case_detail", args=[case.reference]))
     assert "Add: Check-in" not in response.content.decode()
     response = client.post(
-        reverse("record_add", args=[case.reference, "check-in"]),
-        _p("check-in", {"held_on": TODAY, "kind": "phone", "outcome": "met"}),
+        reverse("record_add", args=[case.reference, "check_in"]),
+        _p("check_in", {"held_on": TODAY, "kind": "phone", "outcome": "met"}),
     )
     assert "only for cases released" in response.content.decode()
     assert CheckIn.objects.count() == 0

@@ -1,0 +1,118 @@
+"""Row-level rules for actions on existing case records, declared once.
+
+Each rule takes the acting user and the record and returns ``None`` when the
+action is allowed, or the error to raise when it is not. Services raise it on the
+row they have locked (``enforce``); the case page asks the same rule before it
+offers the action (``casemgmt.permissions``). Case-level permission (may this user
+write to this case at all) is the access policy's, checked separately.
+Rules read only the record's own columns and the user: no queries.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from casemgmt.errors import NotPermitted
+from casemgmt.roles import Role
+
+Refusal = Exception | None
+
+
+def enforce(refusal: Refusal) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+def _is_supervisor(user) -> bool:
+    return user.role == Role.SUPERVISOR
+
+
+def check_in_add(user, case) -> Refusal:
+    if case.current_stage.kind != "community":
+        return ValidationError(
+            _("Check-ins are recorded only for cases released into the community.")
+        )
+    return None
+
+
+def renunciation_verify(user, renunciation) -> Refusal:
+    if renunciation.is_verified:
+        return ValidationError(_("This renunciation has already been verified."))
+    if renunciation.recorded_by_id == user.pk:
+        return NotPermitted(
+            _("A renunciation must be verified by someone other than who recorded it.")
+        )
+    return None
+
+
+def eligibility_revoke(user, eligibility) -> Refusal:
+    if not _is_supervisor(user):
+        return NotPermitted(_("Only a supervisor can revoke eligibility."))
+    if eligibility.is_revoked:
+        return ValidationError(_("This decision has already been revoked."))
+    return None
+
+
+def assessment_second_review(user, assessment) -> Refusal:
+    if assessment.assessor_id == user.pk:
+        return NotPermitted(_("The second reviewer must be someone other than the assessor."))
+    if assessment.is_second_reviewed:
+        return ValidationError(_("This assessment has already been second-reviewed."))
+    return None
+
+
+def escalation_acknowledge(user, escalation) -> Refusal:
+    if not _is_supervisor(user):
+        return NotPermitted(_("Only a supervisor can acknowledge an escalation."))
+    if escalation.status != "open":
+        return ValidationError(_("This escalation is not open."))
+    return None
+
+
+def escalation_resolve(user, escalation) -> Refusal:
+    if not _is_supervisor(user):
+        return NotPermitted(_("Only a supervisor can resolve an escalation."))
+    if escalation.status == "resolved":
+        return ValidationError(_("This escalation is already resolved."))
+    return None
+
+
+def team_member_remove(user, member) -> Refusal:
+    if member.role == "lead":
+        return ValidationError(_("The lead agency cannot leave the team."))
+    if member.left_on:
+        return ValidationError(_("This agency has already left the team."))
+    return None
+
+
+def team_member_accept_case(user, member) -> Refusal:
+    if member.role != "monitoring" or member.left_on or member.agency_id != user.agency_id:
+        return ValidationError(
+            _("Your agency is not the receiving (monitoring) agency of this case.")
+        )
+    if member.accepted_at:
+        return ValidationError(_("Your agency has already accepted this case."))
+    return None
+
+
+def sharing_end(user, entry) -> Refusal:
+    if entry.ended_at:
+        return ValidationError(_("This entry has already ended."))
+    return None
+
+
+def referral_complete(user, referral) -> Refusal:
+    if user.agency_id != referral.to_agency_id and not _is_supervisor(user):
+        return NotPermitted(_("Only the receiving agency or a supervisor can complete a referral."))
+    if referral.status != "accepted":
+        return ValidationError(_("Only an accepted referral can be completed."))
+    return None
+
+
+def review_action_done(user, action) -> Refusal:
+    if action.owner_id != user.pk and not _is_supervisor(user):
+        return NotPermitted(_("Only the action's owner or a supervisor can mark it done."))
+    if action.done_at:
+        return ValidationError(_("This action is already done."))
+    return None

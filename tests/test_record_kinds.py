@@ -1,0 +1,84 @@
+"""The record-kind declaration is complete, consistent, and everything is derived from it."""
+
+import pytest
+from django.apps import apps
+from django.template.loader import get_template
+from django.utils.module_loading import import_string
+
+from casemgmt import access, roles
+from casemgmt.models import Case
+from casemgmt.record_kinds import (
+    NOT_RECORD_KINDS,
+    RECORD_ACTIONS,
+    RECORD_KINDS,
+    SECTIONS,
+    SECTIONS_BY_KEY,
+    case_data_model_names,
+)
+from casemgmt.selectors.timeline import TimelineEntry, timeline_kinds
+
+
+def _models_belonging_to_a_case():
+    for model in apps.get_app_config("casemgmt").get_models():
+        if any(f.is_relation and f.related_model is Case for f in model._meta.fields):
+            yield model._meta.label
+
+
+def test_every_model_that_belongs_to_a_case_is_a_kind_or_says_why_not():
+    declared = {kind.model for kind in RECORD_KINDS.values()}
+    assert not declared & set(NOT_RECORD_KINDS), "a model is both a kind and not a kind"
+    missing = set(_models_belonging_to_a_case()) - declared - set(NOT_RECORD_KINDS)
+    assert not missing, f"declare these in casemgmt/record_kinds.py: {sorted(missing)}"
+    for label in [*declared, *NOT_RECORD_KINDS]:
+        apps.get_model(label)  # no stale names
+
+
+def test_every_kind_has_a_timeline_source_or_says_why_not():
+    for kind in RECORD_KINDS.values():
+        assert (kind.timeline is None) == bool(kind.no_timeline), kind.key
+
+
+def test_kinds_added_on_the_page_have_form_service_section_and_templates():
+    for kind in RECORD_KINDS.values():
+        if kind.section:
+            assert kind.section in SECTIONS_BY_KEY, kind.key
+            get_template(kind.list_template)
+            if kind.key != "note":  # notes render through the shared note list
+                get_template(kind.row_template)
+        if kind.form:
+            assert kind.section and kind.service, kind.key
+            import_string(kind.form)
+            import_string(kind.service)
+            if kind.add_rule:
+                import_string(kind.add_rule)
+
+
+def test_actions_name_existing_kinds_services_rules_and_forms():
+    for action in RECORD_ACTIONS.values():
+        assert action.kind in RECORD_KINDS
+        import_string(action.service)
+        import_string(action.rule)
+        if action.form:
+            import_string(action.form)
+        assert action.object_model is not None
+
+
+def test_every_section_shows_something():
+    for section in SECTIONS:
+        kinds = [k for k in RECORD_KINDS.values() if k.section == section.key]
+        assert kinds or section.info_class, section.key
+
+
+def test_access_policy_and_role_permissions_are_derived():
+    assert access.RECORD_CLASSES == {k: kind.info_class for k, kind in RECORD_KINDS.items()}
+    assert set(case_data_model_names()) <= set(roles._RECORD_MODELS)
+    for kind in RECORD_KINDS.values():
+        assert f"view_{kind.model_name}" in roles.ROLE_PERMISSIONS[roles.Role.CASEWORKER]
+
+
+@pytest.mark.parametrize("kind", [k.key for k in timeline_kinds()])
+def test_every_timeline_source_renders_a_sentence(kind):
+    entry = TimelineEntry(
+        kind=kind, obj_id=1, at=None, actor=None, code="x", text1="one", text2="two"
+    )
+    assert entry.text and entry.label == str(RECORD_KINDS[kind].label)
