@@ -70,7 +70,7 @@ def test_every_section_shows_something():
 
 
 def test_access_policy_and_role_permissions_are_derived():
-    assert access.RECORD_CLASSES == {k: kind.info_class for k, kind in RECORD_KINDS.items()}
+    assert {k: kind.info_class for k, kind in RECORD_KINDS.items()} == access.RECORD_CLASSES
     assert set(case_data_model_names()) <= set(roles._RECORD_MODELS)
     for kind in RECORD_KINDS.values():
         assert f"view_{kind.model_name}" in roles.ROLE_PERMISSIONS[roles.Role.CASEWORKER]

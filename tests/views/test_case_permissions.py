@@ -18,7 +18,6 @@ from casemgmt.models import AgencyKind, TeamRole
 from casemgmt.permissions import case_permissions
 from casemgmt.record_kinds import RECORD_ACTIONS
 from casemgmt.services import assessments, escalations, evidence, referrals, sharing
-from casemgmt.services import cases as case_services
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -65,7 +65,12 @@ INVALID = [
     ("referral", "reason", "", "This field is required."),
     ("referral", "service", "magic", "Select a valid choice."),
     ("sharing_consent", "agency_kinds", "", "Select a valid choice."),
-    ("sharing_consent", "basis", "legal_authority", "Cite the legal authority that allows sharing."),
+    (
+        "sharing_consent",
+        "basis",
+        "legal_authority",
+        "Cite the legal authority that allows sharing.",
+    ),
     ("sharing_consent", "given_on", FUTURE, "This date cannot be in the future."),
     ("intervention", "goals", "", "This field is required."),
     ("intervention", "starts_on", "soon", "Enter a valid date."),
