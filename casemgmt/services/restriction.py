@@ -20,6 +20,7 @@ from casemgmt.models import (
 )
 from casemgmt.roles import Role
 from casemgmt.services import audit
+from casemgmt.services.cases import lock_case, save_case_fields
 
 
 @transaction.atomic
@@ -27,14 +28,14 @@ def case_set_restricted(*, case: Case, by: User, restricted: bool) -> Case:
     """A supervisor restricts a case to its allow-list (they join the list themselves)."""
     if not access.can_manage_restriction(by, case):
         raise NotPermitted(_("Only a supervisor working on the case can restrict it."))
+    case = lock_case(case, expected_version=None)
     if case.is_restricted == restricted:
         return case
     if restricted:
         CaseAccessGrant.objects.get_or_create(
             case=case, user=by, revoked_at=None, defaults={"granted_by": by}
         )
-    Case.objects.filter(pk=case.pk).update(is_restricted=restricted)
-    case.is_restricted = restricted
+    save_case_fields(case, is_restricted=restricted)
     audit.record(
         actor=by,
         action="case.restricted" if restricted else "case.unrestricted",
