@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import models
 
-from casemgmt.models import AuditEvent
+from casemgmt.models import AuditAction, AuditEvent
 
 
 def _plain(value: Any) -> Any:
@@ -49,16 +49,17 @@ def created(instance: models.Model, fields: list[str]) -> dict[str, list[Any]]:
 def record(
     *,
     actor,
-    action: str,
+    action: AuditAction,
     target: models.Model,
     changes: dict | None = None,
     case=None,
     metadata: dict | None = None,
 ) -> AuditEvent:
-    """Append one audit event; call it inside the writer's transaction."""
+    """Append one audit event; call it inside the writer's transaction. An action not
+    in ``AuditAction`` raises ValueError, so a typo is never written."""
     return AuditEvent.objects.create(
         actor=actor,
-        action=action,
+        action=AuditAction(action),
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         target_label=str(target)[:200],
@@ -72,7 +73,8 @@ def record_read(*, actor, target: models.Model, case=None, classes=()) -> AuditE
     """A read of a case, person or note list, with the information classes shown."""
     return record(
         actor=actor,
-        action=f"read.{target._meta.model_name}",
+        # A model read without its own ``read.<model>`` member is refused, like any typo.
+        action=AuditAction(f"read.{target._meta.model_name}"),
         target=target,
         case=case,
         metadata={"classes": sorted(str(c) for c in classes)},
@@ -83,7 +85,7 @@ def record_denied(*, actor, target_type: str, target_id: str, path: str) -> Audi
     """A refused look-up (answered 404): who tried what."""
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action="access.denied",
+        action=AuditAction.ACCESS_DENIED,
         target_type=target_type,
         target_id=str(target_id)[:40],
         metadata={"path": path[:300]},

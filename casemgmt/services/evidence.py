@@ -13,6 +13,7 @@ from casemgmt import access
 from casemgmt.errors import NotPermitted
 from casemgmt.models import (
     Agency,
+    AuditAction,
     Case,
     Consent,
     Eligibility,
@@ -48,7 +49,7 @@ def legal_authority_record(
         LegalAuthority,
         by=by,
         case=case,
-        action="evidence.legal_authority_recorded",
+        action=AuditAction.EVIDENCE_LEGAL_AUTHORITY_RECORDED,
         recorded_by=by,
         kind=kind,
         reference=reference.strip(),
@@ -73,7 +74,7 @@ def eligibility_record(
         Eligibility,
         by=by,
         case=case,
-        action="evidence.eligibility_decided",
+        action=AuditAction.EVIDENCE_ELIGIBILITY_DECIDED,
         recorded_by=by,
         decided_by=by,
         decision=decision,
@@ -102,7 +103,7 @@ def eligibility_revoke(*, eligibility: Eligibility, by: User, reason: str) -> El
     eligibility.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
     audit.record(
         actor=by,
-        action="evidence.eligibility_revoked",
+        action=AuditAction.EVIDENCE_ELIGIBILITY_REVOKED,
         target=eligibility,
         case=eligibility.case,
         changes={
@@ -134,7 +135,7 @@ def consent_record(
         Consent,
         by=by,
         case=case,
-        action="evidence.consent_recorded",
+        action=AuditAction.EVIDENCE_CONSENT_RECORDED,
         recorded_by=by,
         terms_version=terms_version.strip(),
         privacy_notice_version=privacy_notice_version.strip(),
@@ -159,7 +160,7 @@ def renunciation_record(
         Renunciation,
         by=by,
         case=case,
-        action="evidence.renunciation_recorded",
+        action=AuditAction.EVIDENCE_RENUNCIATION_RECORDED,
         recorded_by=by,
         kind=kind,
         declared_on=declared_on,
@@ -184,7 +185,7 @@ def renunciation_verify(*, renunciation: Renunciation, by: User) -> Renunciation
     renunciation.save(update_fields=["verified_by", "verified_at"])
     audit.record(
         actor=by,
-        action="evidence.renunciation_verified",
+        action=AuditAction.EVIDENCE_RENUNCIATION_VERIFIED,
         target=renunciation,
         case=renunciation.case,
         changes={
@@ -270,7 +271,7 @@ def review_record(
     )
     audit.record(
         actor=by,
-        action="evidence.review_recorded",
+        action=AuditAction.EVIDENCE_REVIEW_RECORDED,
         target=review,
         case=case,
         changes=audit.created(review, ["kind", "held_on", "decision", "recommended_stage"]),
@@ -304,7 +305,7 @@ def undertaking_record(
         Undertaking,
         by=by,
         case=case,
-        action="evidence.undertaking_recorded",
+        action=AuditAction.EVIDENCE_UNDERTAKING_RECORDED,
         recorded_by=by,
         kind=kind,
         guarantor_name=guarantor_name.strip(),
@@ -327,7 +328,7 @@ def review_action_done(*, action: ReviewAction, by: User) -> ReviewAction:
     action.save(update_fields=["done_at"])
     audit.record(
         actor=by,
-        action="review.action_done",
+        action=AuditAction.REVIEW_ACTION_DONE,
         target=action,
         case=action.review.case,
         changes={"done_at": [None, action.done_at.isoformat()]},
