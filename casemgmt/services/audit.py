@@ -8,7 +8,15 @@ from typing import Any
 
 from django.db import models
 
-from casemgmt.models import AuditAction, AuditEvent
+from casemgmt.models import (
+    Assessment,
+    AuditAction,
+    AuditEvent,
+    Case,
+    Intervention,
+    Note,
+    Person,
+)
 
 
 def _plain(value: Any) -> Any:
@@ -69,12 +77,24 @@ def record(
     )
 
 
+# The records whose reads are audited; a read of anything else is refused like a typo.
+READ_ACTIONS: dict[type[models.Model], AuditAction] = {
+    Assessment: AuditAction.READ_ASSESSMENT,
+    Case: AuditAction.READ_CASE,
+    Intervention: AuditAction.READ_INTERVENTION,
+    Note: AuditAction.READ_NOTE,
+    Person: AuditAction.READ_PERSON,
+}
+
+
 def record_read(*, actor, target: models.Model, case=None, classes=()) -> AuditEvent:
     """A read of a case, person or note list, with the information classes shown."""
+    action = READ_ACTIONS.get(target._meta.concrete_model)
+    if action is None:
+        raise ValueError(f"Reads of {target._meta.label} have no audit action.")
     return record(
         actor=actor,
-        # A model read without its own ``read.<model>`` member is refused, like any typo.
-        action=AuditAction(f"read.{target._meta.model_name}"),
+        action=action,
         target=target,
         case=case,
         metadata={"classes": sorted(str(c) for c in classes)},

@@ -79,9 +79,5 @@ def escalation_resolve(*, escalation: Escalation, by: User, resolution: str) -> 
         escalation,
         to=EscalationStatus.RESOLVED,
         by=by,
-        fields={
-            "resolved_by": by,
-            "resolved_at": timezone.now(),
-            "resolution": resolution.strip(),
-        },
+        fields={"resolved_by": by, "resolved_at": timezone.now(), "resolution": resolution.strip()},
     )

@@ -106,18 +106,15 @@ def referral_accept(*, referral: Referral, by: User) -> Referral:
 def referral_decline(*, referral: Referral, by: User, reason: str) -> Referral:
     """The receiving agency declines, with a reason."""
     _ensure_receiver(referral, by)
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise ValidationError({"reason": _("Say why the referral is declined.")})
     return change_status(
         referral,
         to=ReferralStatus.DECLINED,
         by=by,
-        fields={
-            "responded_by": by,
-            "responded_at": timezone.now(),
-            "response_note": reason.strip(),
-        },
-        metadata={"reason": reason.strip()},
+        fields={"responded_by": by, "responded_at": timezone.now(), "response_note": reason},
+        metadata={"reason": reason},
     )
 
 

@@ -107,6 +107,16 @@ def sharing_record(
     return entry
 
 
+def _move_unless_moved_on(obj, **change) -> bool:
+    """Change the status of a row read before it was locked; False (and nothing written)
+    when someone moved it on meanwhile, e.g. a referral answered or an entry ended."""
+    try:
+        change_status(obj, **change)
+    except InvalidStatusChange:
+        return False
+    return True
+
+
 def _end_uncovered_sharing(ended: SharingConsent, *, by: User | None) -> dict:
     """End team memberships and open referrals no longer covered once ``ended`` ended."""
     case, why = ended.case, ended.end_reason
@@ -127,16 +137,13 @@ def _end_uncovered_sharing(ended: SharingConsent, *, by: User | None) -> dict:
     ).select_related("to_agency"):
         if sharing_covers(case, referral.to_agency.kind, today=today):
             continue
-        try:
-            change_status(
-                referral,
-                to=ReferralStatus.REVOKED,
-                by=by,
-                fields={"responded_at": timezone.now(), "response_note": why},
-            )
-        except InvalidStatusChange:
-            continue  # answered or closed since it was read: nothing left to revoke
-        revoked_referrals.append(referral.pk)
+        if _move_unless_moved_on(
+            referral,
+            to=ReferralStatus.REVOKED,
+            by=by,
+            fields={"responded_at": timezone.now(), "response_note": why},
+        ):
+            revoked_referrals.append(referral.pk)
     return {"agencies_removed": ended_members, "referrals_revoked": revoked_referrals}
 
 
@@ -164,15 +171,11 @@ def sharing_expire(*, today: datetime.date | None = None) -> int:
     count = 0
     for entry in expired:
         why = _("Expired on %s.") % entry.expires_on.isoformat()
-        try:
-            change_status(
-                entry,
-                to=SharingStatus.EXPIRED,
-                by=None,
-                fields={"ended_at": timezone.now(), "end_reason": why},
-                effects=partial(_end_uncovered_sharing, by=None),
-            )
-        except InvalidStatusChange:
-            continue  # ended by a person since it was read
-        count += 1
+        count += _move_unless_moved_on(
+            entry,
+            to=SharingStatus.EXPIRED,
+            by=None,
+            fields={"ended_at": timezone.now(), "end_reason": why},
+            effects=partial(_end_uncovered_sharing, by=None),
+        )
     return count
