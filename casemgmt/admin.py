@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from casemgmt import gates
 from casemgmt.models import (
     Agency,
+    AuditAction,
     AuditEvent,
     Case,
     Domain,
@@ -38,31 +39,31 @@ class AuditedConfigAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         audit.record(
             actor=request.user,
-            action="config.changed" if change else "config.created",
+            action=AuditAction.CONFIG_CHANGED if change else AuditAction.CONFIG_CREATED,
             target=obj,
             changes={name: [None, str(form.cleaned_data.get(name))] for name in form.changed_data},
         )
 
     def delete_model(self, request, obj):
-        audit.record(actor=request.user, action="config.deleted", target=obj)
+        audit.record(actor=request.user, action=AuditAction.CONFIG_DELETED, target=obj)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            audit.record(actor=request.user, action="config.deleted", target=obj)
+            audit.record(actor=request.user, action=AuditAction.CONFIG_DELETED, target=obj)
         super().delete_queryset(request, queryset)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for deleted in formset.deleted_objects:
-            audit.record(actor=request.user, action="config.deleted", target=deleted)
+            audit.record(actor=request.user, action=AuditAction.CONFIG_DELETED, target=deleted)
             deleted.delete()
         for instance in instances:
             is_new = instance.pk is None
             instance.save()
             audit.record(
                 actor=request.user,
-                action="config.created" if is_new else "config.changed",
+                action=AuditAction.CONFIG_CREATED if is_new else AuditAction.CONFIG_CHANGED,
                 target=instance,
             )
         formset.save_m2m()
@@ -109,7 +110,7 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         audit.record(
             actor=request.user,
-            action="config.user_changed" if change else "config.user_created",
+            action=AuditAction.CONFIG_USER_CHANGED if change else AuditAction.CONFIG_USER_CREATED,
             target=obj,
             changes={
                 name: [None, str(form.cleaned_data.get(name))]

@@ -18,6 +18,7 @@ from casemgmt.models import (
     Agency,
     AgencyKind,
     Assessment,
+    AuditAction,
     AuditEvent,
     Case,
     CaseStatus,
@@ -894,7 +895,7 @@ def seed_bulk_cases(total: int) -> int:
         [
             AuditEvent(
                 actor=None,
-                action="case.imported",
+                action=AuditAction.CASE_IMPORTED,
                 target_type="casemgmt.case",
                 target_id=str(c.pk),
                 target_label=c.reference,

@@ -21,6 +21,25 @@ class TransitionNotAllowed(DomainError):
     """The programme has no such move from the case's current stage, or it is blocked."""
 
 
+class InvalidStatusChange(DomainError):
+    """The object's lifecycle has no move from its current status to the one asked for."""
+
+    def __init__(self, obj, old: str, new: str):
+        statuses = type(obj)._meta.get_field("status").choices
+        labels = dict(statuses)
+        names = {
+            "object": type(obj)._meta.verbose_name,
+            "status": str(labels.get(old, old)).lower(),
+            "new": str(labels.get(new, new)).lower(),
+        }
+        if old == new:
+            message = _("This %(object)s is already %(status)s.") % names
+        else:
+            message = _("This %(object)s is %(status)s: it cannot become %(new)s.") % names
+        super().__init__(message)
+        self.old, self.new = old, new
+
+
 class StaleCase(DomainError):
     """The case changed since the form was opened (optimistic lock)."""
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from casemgmt import access, cadence, gates
 from casemgmt.errors import GatesNotMet, NotPermitted, StaleCase, TransitionNotAllowed
 from casemgmt.models import (
+    AuditAction,
     Case,
     CaseStatus,
     ReviewPosition,
@@ -207,7 +208,7 @@ def request_transition(
         _save_pending(move)
         audit.record(
             actor=by,
-            action="case.transition_requested",
+            action=AuditAction.CASE_TRANSITION_REQUESTED,
             target=case,
             case=case,
             changes={"pending_move": [None, to_stage.pk]},
@@ -219,7 +220,7 @@ def request_transition(
         move.save()
         audit.record(
             actor=by,
-            action="case.transition_applied",
+            action=AuditAction.CASE_TRANSITION_APPLIED,
             target=case,
             case=case,
             changes=changes,
@@ -313,7 +314,7 @@ def approve_transition(
     )
     audit.record(
         actor=by,
-        action="case.transition_approved",
+        action=AuditAction.CASE_TRANSITION_APPROVED,
         target=case,
         case=case,
         changes={**changes, "pending_move": [move.to_stage_id, None]},
@@ -349,7 +350,7 @@ def reject_transition(
     move.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
     audit.record(
         actor=by,
-        action="case.transition_rejected",
+        action=AuditAction.CASE_TRANSITION_REJECTED,
         target=case,
         case=case,
         changes={"pending_move": [move.to_stage_id, None]},
@@ -374,7 +375,7 @@ def withdraw_transition(
     move.save(update_fields=["status", "decided_by", "decided_at"])
     audit.record(
         actor=by,
-        action="case.transition_withdrawn",
+        action=AuditAction.CASE_TRANSITION_WITHDRAWN,
         target=case,
         case=case,
         changes={"pending_move": [move.to_stage_id, None]},

@@ -12,7 +12,7 @@ from casemgmt.models.assessments import (
     Rating,
     Track,
 )
-from casemgmt.models.audit import AuditEvent
+from casemgmt.models.audit import AuditAction, AuditEvent
 from casemgmt.models.cases import (
     Case,
     CaseStatus,
@@ -82,6 +82,7 @@ from casemgmt.models.sharing import (
     SharingBasis,
     SharingConsent,
     SharingPurpose,
+    SharingStatus,
 )
 from casemgmt.models.users import User
 from casemgmt.models.workflow import StageTransition, TransitionStatus
@@ -119,11 +120,13 @@ __all__ = [
     "SharingBasis",
     "SharingConsent",
     "SharingPurpose",
+    "SharingStatus",
     "SIDE_STAGE_KINDS",
     "Agency",
     "AgencyKind",
     "Assessment",
     "AssessmentKind",
+    "AuditAction",
     "AuditEvent",
     "Case",
     "CaseStatus",

@@ -13,6 +13,98 @@ class AuditEventQuerySet(models.QuerySet):
         raise PermissionDenied("Audit events are append-only.")
 
 
+class AuditAction(models.TextChoices):
+    """Every action an audit event may name: a typo cannot be written (``audit.record``
+    refuses a value not listed here). Values are stored: never change one."""
+
+    # Access
+    ACCESS_BREAK_GLASS = "access.break_glass", _("Emergency access granted")
+    ACCESS_DENIED = "access.denied", _("Access refused")
+    # Reads (``audit.record_read`` names them after the model read)
+    READ_ASSESSMENT = "read.assessment", _("Assessment read")
+    READ_CASE = "read.case", _("Case read")
+    READ_INTERVENTION = "read.intervention", _("Intervention read")
+    READ_NOTE = "read.note", _("Note read")
+    READ_PERSON = "read.person", _("Person read")
+    # Configuration (the admin)
+    CONFIG_CREATED = "config.created", _("Configuration created")
+    CONFIG_CHANGED = "config.changed", _("Configuration changed")
+    CONFIG_DELETED = "config.deleted", _("Configuration deleted")
+    CONFIG_USER_CREATED = "config.user_created", _("User created")
+    CONFIG_USER_CHANGED = "config.user_changed", _("User changed")
+    # People
+    PERSON_REGISTERED = "person.registered", _("Person registered")
+    PERSON_IDENTITY_VERIFIED = "person.identity_verified", _("Identity verified")
+    PERSON_MERGED = "person.merged", _("Person records merged")
+    PERSON_UNMERGED = "person.unmerged", _("Merge reversed")
+    # Cases
+    CASE_OPENED = "case.opened", _("Case opened")
+    CASE_IMPORTED = "case.imported", _("Case imported")
+    CASE_ASSIGNED = "case.assigned", _("Caseworker assigned")
+    CASE_PERSON_CHANGED = "case.person_changed", _("Case moved to another person record")
+    CASE_TEAM_ADDED = "case.team_added", _("Agency added to the team")
+    CASE_TEAM_REMOVED = "case.team_removed", _("Agency removed from the team")
+    CASE_RECEIVING_AGENCY_ACCEPTED = (
+        "case.receiving_agency_accepted",
+        _("Receiving agency accepted the case"),
+    )
+    CASE_RESTRICTED = "case.restricted", _("Case restricted")
+    CASE_UNRESTRICTED = "case.unrestricted", _("Case restriction lifted")
+    CASE_ALLOW_LIST_ADDED = "case.allow_list_added", _("User added to the allow-list")
+    CASE_ALLOW_LIST_REMOVED = "case.allow_list_removed", _("User removed from the allow-list")
+    # The stage engine
+    CASE_TRANSITION_REQUESTED = "case.transition_requested", _("Move requested")
+    CASE_TRANSITION_APPLIED = "case.transition_applied", _("Move applied")
+    CASE_TRANSITION_APPROVED = "case.transition_approved", _("Move approved")
+    CASE_TRANSITION_REJECTED = "case.transition_rejected", _("Move rejected")
+    CASE_TRANSITION_WITHDRAWN = "case.transition_withdrawn", _("Move request withdrawn")
+    # Evidence
+    EVIDENCE_LEGAL_AUTHORITY_RECORDED = (
+        "evidence.legal_authority_recorded",
+        _("Legal authority recorded"),
+    )
+    EVIDENCE_ELIGIBILITY_DECIDED = "evidence.eligibility_decided", _("Eligibility decided")
+    EVIDENCE_ELIGIBILITY_REVOKED = "evidence.eligibility_revoked", _("Eligibility revoked")
+    EVIDENCE_CONSENT_RECORDED = "evidence.consent_recorded", _("Consent recorded")
+    EVIDENCE_RENUNCIATION_RECORDED = "evidence.renunciation_recorded", _("Renunciation recorded")
+    EVIDENCE_RENUNCIATION_VERIFIED = "evidence.renunciation_verified", _("Renunciation verified")
+    EVIDENCE_REVIEW_RECORDED = "evidence.review_recorded", _("Review recorded")
+    EVIDENCE_UNDERTAKING_RECORDED = "evidence.undertaking_recorded", _("Undertaking recorded")
+    REVIEW_ACTION_DONE = "review.action_done", _("Review action done")
+    # Assessments, interventions, notes, outcomes
+    ASSESSMENT_RECORDED = "assessment.recorded", _("Assessment recorded")
+    ASSESSMENT_SECOND_REVIEWED = "assessment.second_reviewed", _("Assessment second-reviewed")
+    INTERVENTION_STARTED = "intervention.started", _("Intervention started")
+    INTERVENTION_ACTIVATED = "intervention.activated", _("Intervention under way")
+    INTERVENTION_COMPLETED = "intervention.completed", _("Intervention completed")
+    INTERVENTION_STOPPED = "intervention.stopped", _("Intervention stopped")
+    INTERVENTION_SESSION_RECORDED = "intervention.session_recorded", _("Session recorded")
+    NOTE_ADDED = "note.added", _("Note added")
+    NOTE_CORRECTED = "note.corrected", _("Note corrected")
+    OUTCOME_REENGAGEMENT_RECORDED = (
+        "outcome.reengagement_recorded",
+        _("Re-engagement recorded"),
+    )
+    # Monitoring
+    MONITORING_CHECK_IN_RECORDED = "monitoring.check_in_recorded", _("Check-in recorded")
+    MONITORING_PLAN_RECORDED = "monitoring.plan_recorded", _("Monitoring plan recorded")
+    MONITORING_ESCALATION_RAISED = "monitoring.escalation_raised", _("Escalation raised")
+    MONITORING_ESCALATION_ACKNOWLEDGED = (
+        "monitoring.escalation_acknowledged",
+        _("Escalation acknowledged"),
+    )
+    MONITORING_ESCALATION_RESOLVED = "monitoring.escalation_resolved", _("Escalation resolved")
+    # Referrals and the consent ledger
+    REFERRAL_SENT = "referral.sent", _("Referral sent")
+    REFERRAL_ACCEPTED = "referral.accepted", _("Referral accepted")
+    REFERRAL_DECLINED = "referral.declined", _("Referral declined")
+    REFERRAL_COMPLETED = "referral.completed", _("Referral completed")
+    REFERRAL_REVOKED = "referral.revoked", _("Referral revoked")
+    SHARING_RECORDED = "sharing.recorded", _("Sharing recorded")
+    SHARING_ENDED = "sharing.ended", _("Sharing ended")
+    SHARING_EXPIRED = "sharing.expired", _("Sharing expired")
+
+
 class AuditEvent(models.Model):
     """Append-only record of every write (and later every read), in the writer's
     transaction. Written only through ``casemgmt.services.audit.record``."""
@@ -26,7 +118,9 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    action = models.CharField(_("action"), max_length=60, db_index=True)
+    action = models.CharField(
+        _("action"), max_length=60, choices=AuditAction.choices, db_index=True
+    )
     target_type = models.CharField(_("target type"), max_length=60)
     target_id = models.CharField(_("target id"), max_length=40)
     target_label = models.CharField(_("target"), max_length=200, blank=True)

@@ -84,6 +84,12 @@ class SharingPurpose(models.TextChoices):
     MONITORING = "monitoring", _("Monitoring after release")
 
 
+class SharingStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+    EXPIRED = "expired", _("Expired")
+
+
 class SharingConsent(models.Model):
     """What the person agreed to share, with which kinds of agency, for what, until when."""
 
@@ -105,6 +111,13 @@ class SharingConsent(models.Model):
     )
     recorded_by = models.ForeignKey("casemgmt.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Stored, not derived from ``ended_at``: the lifecycle helper moves it like every other
+    # status, and "ended by a person" vs "expired" is a fact of record, not a guess from
+    # which columns are empty. ``is_active`` still checks the date: an entry past its
+    # expiry counts as ended before the nightly job moves it to "expired".
+    status = models.CharField(
+        _("status"), max_length=10, choices=SharingStatus.choices, default=SharingStatus.ACTIVE
+    )
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     ended_by = models.ForeignKey(
         "casemgmt.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -121,6 +134,11 @@ class SharingConsent(models.Model):
                 | models.Q(legal_authority__isnull=False),
                 name="sharing_legal_basis_cites_authority",
             ),
+            models.CheckConstraint(
+                condition=models.Q(status="active", ended_at__isnull=True)
+                | (~models.Q(status="active") & models.Q(ended_at__isnull=False)),
+                name="sharing_status_matches_end",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -128,4 +146,6 @@ class SharingConsent(models.Model):
 
     def is_active(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return self.ended_at is None and (self.expires_on is None or self.expires_on >= today)
+        return self.status == SharingStatus.ACTIVE and (
+            self.expires_on is None or self.expires_on >= today
+        )

@@ -13,6 +13,7 @@ from casemgmt import access, rules, scoring
 from casemgmt.models import (
     Assessment,
     AssessmentKind,
+    AuditAction,
     Case,
     ConcernLevel,
     DomainSummary,
@@ -113,7 +114,7 @@ def assessment_record(
     case_refresh_review_due(case)
     audit.record(
         actor=by,
-        action="assessment.recorded",
+        action=AuditAction.ASSESSMENT_RECORDED,
         target=assessment,
         case=case,
         changes=audit.created(
@@ -158,7 +159,7 @@ def assessment_record_overall(
     case_refresh_review_due(case)
     audit.record(
         actor=by,
-        action="assessment.recorded",
+        action=AuditAction.ASSESSMENT_RECORDED,
         target=assessment,
         case=case,
         changes=audit.created(
@@ -179,7 +180,7 @@ def assessment_second_review(*, assessment: Assessment, by: User) -> Assessment:
     assessment.save(update_fields=["second_reviewed_by", "second_reviewed_at"])
     audit.record(
         actor=by,
-        action="assessment.second_reviewed",
+        action=AuditAction.ASSESSMENT_SECOND_REVIEWED,
         target=assessment,
         case=assessment.case,
         changes={"second_reviewed_by": [None, by.pk]},

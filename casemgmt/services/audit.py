@@ -8,7 +8,15 @@ from typing import Any
 
 from django.db import models
 
-from casemgmt.models import AuditEvent
+from casemgmt.models import (
+    Assessment,
+    AuditAction,
+    AuditEvent,
+    Case,
+    Intervention,
+    Note,
+    Person,
+)
 
 
 def _plain(value: Any) -> Any:
@@ -49,16 +57,17 @@ def created(instance: models.Model, fields: list[str]) -> dict[str, list[Any]]:
 def record(
     *,
     actor,
-    action: str,
+    action: AuditAction,
     target: models.Model,
     changes: dict | None = None,
     case=None,
     metadata: dict | None = None,
 ) -> AuditEvent:
-    """Append one audit event; call it inside the writer's transaction."""
+    """Append one audit event; call it inside the writer's transaction. An action not
+    in ``AuditAction`` raises ValueError, so a typo is never written."""
     return AuditEvent.objects.create(
         actor=actor,
-        action=action,
+        action=AuditAction(action),
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         target_label=str(target)[:200],
@@ -68,11 +77,24 @@ def record(
     )
 
 
+# The records whose reads are audited; a read of anything else is refused like a typo.
+READ_ACTIONS: dict[type[models.Model], AuditAction] = {
+    Assessment: AuditAction.READ_ASSESSMENT,
+    Case: AuditAction.READ_CASE,
+    Intervention: AuditAction.READ_INTERVENTION,
+    Note: AuditAction.READ_NOTE,
+    Person: AuditAction.READ_PERSON,
+}
+
+
 def record_read(*, actor, target: models.Model, case=None, classes=()) -> AuditEvent:
     """A read of a case, person or note list, with the information classes shown."""
+    action = READ_ACTIONS.get(target._meta.concrete_model)
+    if action is None:
+        raise ValueError(f"Reads of {target._meta.label} have no audit action.")
     return record(
         actor=actor,
-        action=f"read.{target._meta.model_name}",
+        action=action,
         target=target,
         case=case,
         metadata={"classes": sorted(str(c) for c in classes)},
@@ -83,7 +105,7 @@ def record_denied(*, actor, target_type: str, target_id: str, path: str) -> Audi
     """A refused look-up (answered 404): who tried what."""
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action="access.denied",
+        action=AuditAction.ACCESS_DENIED,
         target_type=target_type,
         target_id=str(target_id)[:40],
         metadata={"path": path[:300]},

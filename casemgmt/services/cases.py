@@ -14,6 +14,7 @@ from casemgmt import access, cadence, rules
 from casemgmt.errors import NotPermitted, StaleCase
 from casemgmt.models import (
     Agency,
+    AuditAction,
     Case,
     CaseStatus,
     CaseTeamMember,
@@ -97,7 +98,7 @@ def case_open(
     )
     audit.record(
         actor=by,
-        action="case.opened",
+        action=AuditAction.CASE_OPENED,
         target=case,
         case=case,
         changes=audit.created(case, CASE_AUDIT_FIELDS),
@@ -158,7 +159,7 @@ def case_assign_caseworker(
     save_case_fields(case, assigned_caseworker=caseworker)
     audit.record(
         actor=by,
-        action="case.assigned",
+        action=AuditAction.CASE_ASSIGNED,
         target=case,
         case=case,
         changes=audit.diff(before, audit.snapshot(case, ["assigned_caseworker"])),
@@ -186,7 +187,7 @@ def team_member_add(*, case: Case, by: User, agency: Agency, role: str) -> CaseT
         raise ValidationError({"agency": _("%s is already on the team.") % agency.name}) from exc
     audit.record(
         actor=by,
-        action="case.team_added",
+        action=AuditAction.CASE_TEAM_ADDED,
         target=member,
         case=case,
         changes=audit.created(member, ["agency", "role", "joined_on"]),
@@ -207,7 +208,7 @@ def team_member_remove(*, member: CaseTeamMember, by: User, reason: str) -> Case
     member.save(update_fields=["left_on"])
     audit.record(
         actor=by,
-        action="case.team_removed",
+        action=AuditAction.CASE_TEAM_REMOVED,
         target=member,
         case=case,
         changes={"left_on": [None, member.left_on.isoformat()]},
@@ -228,7 +229,7 @@ def team_member_accept_case(*, member: CaseTeamMember, by: User) -> CaseTeamMemb
     member.save(update_fields=["accepted_at", "accepted_by"])
     audit.record(
         actor=by,
-        action="case.receiving_agency_accepted",
+        action=AuditAction.CASE_RECEIVING_AGENCY_ACCEPTED,
         target=member,
         case=case,
         changes={"accepted_at": [None, member.accepted_at.isoformat()]},

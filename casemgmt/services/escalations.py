@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from casemgmt import access
 from casemgmt.errors import NotPermitted
-from casemgmt.models import Case, Escalation, EscalationStatus, User
+from casemgmt.models import AuditAction, Case, Escalation, EscalationStatus, User
 from casemgmt.roles import Role
 from casemgmt.services import audit
 from casemgmt.services.cases import case_refresh_review_due
+from casemgmt.services.lifecycle import change_status
 
 
 @transaction.atomic
@@ -41,7 +42,7 @@ def escalation_raise(
     case_refresh_review_due(case, due_now=True)
     audit.record(
         actor=by,
-        action="monitoring.escalation_raised",
+        action=AuditAction.MONITORING_ESCALATION_RAISED,
         target=escalation,
         case=case,
         changes=audit.created(escalation, ["trigger", "description", "raised_by"]),
@@ -50,33 +51,22 @@ def escalation_raise(
     return escalation
 
 
-def _lock_for_supervisor(escalation: Escalation, by: User, refusal: str) -> Escalation:
+def _ensure_supervisor(escalation: Escalation, by: User, refusal: str) -> None:
     access.ensure_can_write_case(by, escalation.case)
     if by.role != Role.SUPERVISOR:
         raise NotPermitted(refusal)
-    return Escalation.objects.select_for_update().get(pk=escalation.pk)
 
 
 @transaction.atomic
 def escalation_acknowledge(*, escalation: Escalation, by: User) -> Escalation:
     """A supervisor has seen the escalation and takes it in hand."""
-    escalation = _lock_for_supervisor(
-        escalation, by, _("Only a supervisor can acknowledge an escalation.")
+    _ensure_supervisor(escalation, by, _("Only a supervisor can acknowledge an escalation."))
+    return change_status(
+        escalation,
+        to=EscalationStatus.ACKNOWLEDGED,
+        by=by,
+        fields={"acknowledged_by": by, "acknowledged_at": timezone.now()},
     )
-    if escalation.status != EscalationStatus.OPEN:
-        raise ValidationError(_("This escalation is not open."))
-    escalation.status = EscalationStatus.ACKNOWLEDGED
-    escalation.acknowledged_by = by
-    escalation.acknowledged_at = timezone.now()
-    escalation.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
-    audit.record(
-        actor=by,
-        action="monitoring.escalation_acknowledged",
-        target=escalation,
-        case=escalation.case,
-        changes={"status": ["open", "acknowledged"]},
-    )
-    return escalation
 
 
 @transaction.atomic
@@ -84,22 +74,10 @@ def escalation_resolve(*, escalation: Escalation, by: User, resolution: str) -> 
     """A supervisor resolves an escalation, with the reason."""
     if not resolution.strip():
         raise ValidationError({"resolution": _("Say how the escalation was resolved.")})
-    escalation = _lock_for_supervisor(
-        escalation, by, _("Only a supervisor can resolve an escalation.")
+    _ensure_supervisor(escalation, by, _("Only a supervisor can resolve an escalation."))
+    return change_status(
+        escalation,
+        to=EscalationStatus.RESOLVED,
+        by=by,
+        fields={"resolved_by": by, "resolved_at": timezone.now(), "resolution": resolution.strip()},
     )
-    if escalation.status == EscalationStatus.RESOLVED:
-        raise ValidationError(_("This escalation is already resolved."))
-    before = escalation.status
-    escalation.status = EscalationStatus.RESOLVED
-    escalation.resolved_by = by
-    escalation.resolved_at = timezone.now()
-    escalation.resolution = resolution.strip()
-    escalation.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
-    audit.record(
-        actor=by,
-        action="monitoring.escalation_resolved",
-        target=escalation,
-        case=escalation.case,
-        changes={"status": [before, escalation.status], "resolution": ["", escalation.resolution]},
-    )
-    return escalation

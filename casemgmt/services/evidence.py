@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from casemgmt import access, rules
 from casemgmt.models import (
     Agency,
+    AuditAction,
     Case,
     Consent,
     Eligibility,
@@ -46,7 +47,7 @@ def legal_authority_record(
         LegalAuthority,
         by=by,
         case=case,
-        action="evidence.legal_authority_recorded",
+        action=AuditAction.EVIDENCE_LEGAL_AUTHORITY_RECORDED,
         recorded_by=by,
         kind=kind,
         reference=reference.strip(),
@@ -71,7 +72,7 @@ def eligibility_record(
         Eligibility,
         by=by,
         case=case,
-        action="evidence.eligibility_decided",
+        action=AuditAction.EVIDENCE_ELIGIBILITY_DECIDED,
         recorded_by=by,
         decided_by=by,
         decision=decision,
@@ -97,7 +98,7 @@ def eligibility_revoke(*, eligibility: Eligibility, by: User, reason: str) -> El
     eligibility.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
     audit.record(
         actor=by,
-        action="evidence.eligibility_revoked",
+        action=AuditAction.EVIDENCE_ELIGIBILITY_REVOKED,
         target=eligibility,
         case=eligibility.case,
         changes={
@@ -129,7 +130,7 @@ def consent_record(
         Consent,
         by=by,
         case=case,
-        action="evidence.consent_recorded",
+        action=AuditAction.EVIDENCE_CONSENT_RECORDED,
         recorded_by=by,
         terms_version=terms_version.strip(),
         privacy_notice_version=privacy_notice_version.strip(),
@@ -154,7 +155,7 @@ def renunciation_record(
         Renunciation,
         by=by,
         case=case,
-        action="evidence.renunciation_recorded",
+        action=AuditAction.EVIDENCE_RENUNCIATION_RECORDED,
         recorded_by=by,
         kind=kind,
         declared_on=declared_on,
@@ -174,7 +175,7 @@ def renunciation_verify(*, renunciation: Renunciation, by: User) -> Renunciation
     renunciation.save(update_fields=["verified_by", "verified_at"])
     audit.record(
         actor=by,
-        action="evidence.renunciation_verified",
+        action=AuditAction.EVIDENCE_RENUNCIATION_VERIFIED,
         target=renunciation,
         case=renunciation.case,
         changes={
@@ -260,7 +261,7 @@ def review_record(
     )
     audit.record(
         actor=by,
-        action="evidence.review_recorded",
+        action=AuditAction.EVIDENCE_REVIEW_RECORDED,
         target=review,
         case=case,
         changes=audit.created(review, ["kind", "held_on", "decision", "recommended_stage"]),
@@ -294,7 +295,7 @@ def undertaking_record(
         Undertaking,
         by=by,
         case=case,
-        action="evidence.undertaking_recorded",
+        action=AuditAction.EVIDENCE_UNDERTAKING_RECORDED,
         recorded_by=by,
         kind=kind,
         guarantor_name=guarantor_name.strip(),
@@ -314,7 +315,7 @@ def review_action_done(*, action: ReviewAction, by: User) -> ReviewAction:
     action.save(update_fields=["done_at"])
     audit.record(
         actor=by,
-        action="review.action_done",
+        action=AuditAction.REVIEW_ACTION_DONE,
         target=action,
         case=action.review.case,
         changes={"done_at": [None, action.done_at.isoformat()]},

@@ -9,9 +9,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from casemgmt import access
-from casemgmt.models import Agency, Attendance, Case, Intervention, Session, User
+from casemgmt.models import (
+    Agency,
+    Attendance,
+    AuditAction,
+    Case,
+    Intervention,
+    InterventionStatus,
+    Session,
+    User,
+)
 from casemgmt.scoring import half_up
 from casemgmt.services import audit
+from casemgmt.services.lifecycle import change_status
 
 
 @transaction.atomic
@@ -39,12 +49,10 @@ def intervention_start(
         recorded_by=by,
     )
     intervention.full_clean()
-    if ends_on and ends_on < starts_on:
-        raise ValidationError({"ends_on": _("The end cannot be before the start.")})
     intervention.save()
     audit.record(
         actor=by,
-        action="intervention.started",
+        action=AuditAction.INTERVENTION_STARTED,
         target=intervention,
         case=case,
         changes=audit.created(intervention, ["kind", "provider", "starts_on", "ends_on"]),
@@ -87,7 +95,7 @@ def session_record(
     session.save()
     audit.record(
         actor=by,
-        action="intervention.session_recorded",
+        action=AuditAction.INTERVENTION_SESSION_RECORDED,
         target=session,
         case=intervention.case,
         # The progress note may be clinical: the trail keeps the facts, not the note.
@@ -96,6 +104,23 @@ def session_record(
         ),
     )
     return session
+
+
+@transaction.atomic
+def intervention_change_status(
+    *, intervention: Intervention, by: User, status: str, reason: str = ""
+) -> Intervention:
+    """Move an intervention along its lifecycle (planned → active → completed, or stopped
+    early). Stopping needs a reason; it is kept on the audit row."""
+    access.ensure_can_write_case(by, intervention.case)
+    if status == InterventionStatus.STOPPED and not reason.strip():
+        raise ValidationError({"reason": _("Say why the intervention is stopped.")})
+    return change_status(
+        intervention,
+        to=status,
+        by=by,
+        metadata={"reason": reason.strip()} if reason.strip() else None,
+    )
 
 
 def attendance_rate(sessions) -> int | None:

@@ -13,6 +13,7 @@ from casemgmt import access, rules
 from casemgmt.cadence import next_check_in_due
 from casemgmt.models import (
     Agency,
+    AuditAction,
     Case,
     CaseStatus,
     CheckIn,
@@ -52,7 +53,7 @@ def check_in_record(
     check_in.save()
     audit.record(
         actor=by,
-        action="monitoring.check_in_recorded",
+        action=AuditAction.MONITORING_CHECK_IN_RECORDED,
         target=check_in,
         case=case,
         changes=audit.created(check_in, ["held_on", "kind", "outcome"]),
@@ -120,7 +121,7 @@ def monitoring_plan_record(
         MonitoringPlan,
         by=by,
         case=case,
-        action="monitoring.plan_recorded",
+        action=AuditAction.MONITORING_PLAN_RECORDED,
         recorded_by=by,
         responsible_agency=responsible_agency,
         contact_frequency=contact_frequency or tier_contact,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from casemgmt import access
 from casemgmt.errors import NotPermitted
-from casemgmt.models import Case, Note, NoteCategory, NoteVisibility, User
+from casemgmt.models import AuditAction, Case, Note, NoteCategory, NoteVisibility, User
 from casemgmt.services import audit
 
 CORRECTION_WINDOW = datetime.timedelta(hours=2)
@@ -67,7 +67,7 @@ def note_add(
         )
     audit.record(
         actor=by,
-        action="note.added",
+        action=AuditAction.NOTE_ADDED,
         target=note,
         case=case,
         # The body is not copied into the trail: the note itself is append-only.
@@ -108,7 +108,7 @@ def note_correct(*, note: Note, by: User, body: str, now: datetime.datetime | No
     )
     audit.record(
         actor=by,
-        action="note.corrected",
+        action=AuditAction.NOTE_CORRECTED,
         target=version,
         case=latest.case,
         metadata={"supersedes": latest.pk, "thread": first.pk},

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from casemgmt import access
-from casemgmt.models import Case, ReengagementEvent, User
+from casemgmt.models import AuditAction, Case, ReengagementEvent, User
 from casemgmt.selectors.outcomes import release_date
 from casemgmt.services import audit
 
@@ -41,7 +41,7 @@ def reengagement_record(
     event.save()
     audit.record(
         actor=by,
-        action="outcome.reengagement_recorded",
+        action=AuditAction.OUTCOME_REENGAGEMENT_RECORDED,
         target=event,
         case=case,
         changes=audit.created(event, ["kind", "occurred_on"]),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from casemgmt import access
 from casemgmt.errors import NotPermitted, PossibleDuplicate
-from casemgmt.models import Case, CaseStatus, GroupCategory, Person, PersonMerge, User
+from casemgmt.models import AuditAction, Case, CaseStatus, GroupCategory, Person, PersonMerge, User
 from casemgmt.models.people import normalise_cnic
 from casemgmt.names import names_similar
 from casemgmt.services import audit
@@ -151,7 +151,7 @@ def person_register(
         ) from exc
     audit.record(
         actor=by,
-        action="person.registered",
+        action=AuditAction.PERSON_REGISTERED,
         target=person,
         changes=audit.created(person, PERSON_AUDIT_FIELDS),
         metadata={"possible_duplicates": [m.person.reference for m in matches]},
@@ -183,7 +183,7 @@ def person_verify_identity(*, person: Person, by: User, document_reference: str)
     )
     audit.record(
         actor=by,
-        action="person.identity_verified",
+        action=AuditAction.PERSON_IDENTITY_VERIFIED,
         target=person,
         changes=audit.diff(before, after),
     )
@@ -236,7 +236,7 @@ def person_merge(*, by: User, survivor: Person, duplicate: Person, reason: str) 
     )
     audit.record(
         actor=by,
-        action="person.merged",
+        action=AuditAction.PERSON_MERGED,
         target=duplicate,
         changes={"merged_into": [None, survivor.pk]},
         metadata={"survivor": survivor.reference, "moved_case_ids": case_ids, "merge_id": merge.pk},
@@ -245,7 +245,7 @@ def person_merge(*, by: User, survivor: Person, duplicate: Person, reason: str) 
         # Each moved case's own history shows the change of person.
         audit.record(
             actor=by,
-            action="case.person_changed",
+            action=AuditAction.CASE_PERSON_CHANGED,
             target=case,
             case=case,
             changes={"person": [duplicate.pk, survivor.pk]},
@@ -275,7 +275,7 @@ def person_unmerge(*, by: User, merge: PersonMerge, reason: str) -> PersonMerge:
     merge.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
     audit.record(
         actor=by,
-        action="person.unmerged",
+        action=AuditAction.PERSON_UNMERGED,
         target=merge.merged,
         changes={"merged_into": [merge.survivor_id, None]},
         metadata={"merge_id": merge.pk, "returned_case_ids": [c.pk for c in returning]},
@@ -283,7 +283,7 @@ def person_unmerge(*, by: User, merge: PersonMerge, reason: str) -> PersonMerge:
     for case in returning:
         audit.record(
             actor=by,
-            action="case.person_changed",
+            action=AuditAction.CASE_PERSON_CHANGED,
             target=case,
             case=case,
             changes={"person": [merge.survivor_id, merge.merged_id]},

@@ -11,6 +11,7 @@ from casemgmt import access
 from casemgmt.errors import NotPermitted
 from casemgmt.models import (
     Agency,
+    AuditAction,
     Case,
     CaseTeamMember,
     Referral,
@@ -21,6 +22,7 @@ from casemgmt.models import (
 )
 from casemgmt.roles import Role
 from casemgmt.services import audit
+from casemgmt.services.lifecycle import change_status
 from casemgmt.services.sharing import ensure_sharing_covers
 
 # The role an accepting agency takes on the case team.
@@ -61,7 +63,7 @@ def referral_send(
     )
     audit.record(
         actor=by,
-        action="referral.sent",
+        action=AuditAction.REFERRAL_SENT,
         target=referral,
         case=case,
         changes=audit.created(referral, ["from_agency", "to_agency", "service", "reason"]),
@@ -69,67 +71,51 @@ def referral_send(
     return referral
 
 
-def _lock_for_receiver(referral: Referral, by: User) -> Referral:
+def _ensure_receiver(referral: Referral, by: User) -> None:
     if by.role not in access.WRITER_ROLES or by.agency_id != referral.to_agency_id:
         raise NotPermitted(_("Only the receiving agency can answer this referral."))
-    referral = (
-        Referral.objects.select_for_update().select_related("case", "to_agency").get(pk=referral.pk)
+
+
+def _join_team(referral: Referral) -> dict:
+    """The accepting agency joins the case team, unless it is on it already."""
+    if access.agency_on_team(referral.case, referral.to_agency_id):
+        return {"joined_team": False}
+    CaseTeamMember.objects.create(
+        case=referral.case,
+        agency=referral.to_agency,
+        role=SERVICE_TEAM_ROLE.get(referral.service, TeamRole.SUPPORT),
     )
-    return referral
+    return {"joined_team": True}
 
 
 @transaction.atomic
 def referral_accept(*, referral: Referral, by: User) -> Referral:
     """The receiving agency accepts: it joins the case team."""
-    referral = _lock_for_receiver(referral, by)
-    if referral.status != ReferralStatus.SENT:
-        raise ValidationError(_("This referral is %s.") % referral.get_status_display().lower())
-    ensure_sharing_covers(referral.case, referral.to_agency)
-    referral.status = ReferralStatus.ACCEPTED
-    referral.responded_by = by
-    referral.responded_at = timezone.now()
-    referral.save(update_fields=["status", "responded_by", "responded_at"])
-    joined = False
-    if not access.agency_on_team(referral.case, referral.to_agency_id):
-        CaseTeamMember.objects.create(
-            case=referral.case,
-            agency=referral.to_agency,
-            role=SERVICE_TEAM_ROLE.get(referral.service, TeamRole.SUPPORT),
-        )
-        joined = True
-    audit.record(
-        actor=by,
-        action="referral.accepted",
-        target=referral,
-        case=referral.case,
-        changes={"status": [ReferralStatus.SENT, ReferralStatus.ACCEPTED]},
-        metadata={"joined_team": joined},
+    _ensure_receiver(referral, by)
+    return change_status(
+        referral,
+        to=ReferralStatus.ACCEPTED,
+        by=by,
+        fields={"responded_by": by, "responded_at": timezone.now()},
+        check=lambda locked: ensure_sharing_covers(referral.case, referral.to_agency),
+        effects=lambda locked: _join_team(referral),
     )
-    return referral
 
 
 @transaction.atomic
 def referral_decline(*, referral: Referral, by: User, reason: str) -> Referral:
     """The receiving agency declines, with a reason."""
-    referral = _lock_for_receiver(referral, by)
-    if referral.status != ReferralStatus.SENT:
-        raise ValidationError(_("This referral is %s.") % referral.get_status_display().lower())
-    if not reason.strip():
+    _ensure_receiver(referral, by)
+    reason = reason.strip()
+    if not reason:
         raise ValidationError({"reason": _("Say why the referral is declined.")})
-    referral.status = ReferralStatus.DECLINED
-    referral.responded_by = by
-    referral.responded_at = timezone.now()
-    referral.response_note = reason.strip()
-    referral.save(update_fields=["status", "responded_by", "responded_at", "response_note"])
-    audit.record(
-        actor=by,
-        action="referral.declined",
-        target=referral,
-        case=referral.case,
-        changes={"status": [ReferralStatus.SENT, ReferralStatus.DECLINED]},
-        metadata={"reason": referral.response_note},
+    return change_status(
+        referral,
+        to=ReferralStatus.DECLINED,
+        by=by,
+        fields={"responded_by": by, "responded_at": timezone.now(), "response_note": reason},
+        metadata={"reason": reason},
     )
-    return referral
 
 
 @transaction.atomic
@@ -138,19 +124,11 @@ def referral_complete(*, referral: Referral, by: User, outcome: str) -> Referral
     if by.agency_id != referral.to_agency_id and by.role != Role.SUPERVISOR:
         raise NotPermitted(_("Only the receiving agency or a supervisor can complete a referral."))
     access.ensure_can_write_case(by, referral.case)
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status != ReferralStatus.ACCEPTED:
-        raise ValidationError(_("Only an accepted referral can be completed."))
     if not outcome.strip():
         raise ValidationError({"outcome": _("Describe the outcome.")})
-    referral.status = ReferralStatus.COMPLETED
-    referral.response_note = outcome.strip()
-    referral.save(update_fields=["status", "response_note"])
-    audit.record(
-        actor=by,
-        action="referral.completed",
-        target=referral,
-        case=referral.case,
-        changes={"status": [ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED]},
+    return change_status(
+        referral,
+        to=ReferralStatus.COMPLETED,
+        by=by,
+        fields={"response_note": outcome.strip()},
     )
-    return referral

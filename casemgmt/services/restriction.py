@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from casemgmt import access
 from casemgmt.errors import NotPermitted
 from casemgmt.models import (
+    AuditAction,
     BreakGlassGrant,
     Case,
     CaseAccessGrant,
@@ -38,7 +39,7 @@ def case_set_restricted(*, case: Case, by: User, restricted: bool) -> Case:
     save_case_fields(case, is_restricted=restricted)
     audit.record(
         actor=by,
-        action="case.restricted" if restricted else "case.unrestricted",
+        action=AuditAction.CASE_RESTRICTED if restricted else AuditAction.CASE_UNRESTRICTED,
         target=case,
         case=case,
         changes={"is_restricted": [not restricted, restricted]},
@@ -59,7 +60,7 @@ def allow_list_add(*, case: Case, by: User, user: User) -> CaseAccessGrant:
     grant = CaseAccessGrant.objects.create(case=case, user=user, granted_by=by)
     audit.record(
         actor=by,
-        action="case.allow_list_added",
+        action=AuditAction.CASE_ALLOW_LIST_ADDED,
         target=grant,
         case=case,
         changes={"user": [None, user.pk]},
@@ -80,7 +81,7 @@ def allow_list_remove(*, grant: CaseAccessGrant, by: User) -> CaseAccessGrant:
     grant.save(update_fields=["revoked_at", "revoked_by"])
     audit.record(
         actor=by,
-        action="case.allow_list_removed",
+        action=AuditAction.CASE_ALLOW_LIST_REMOVED,
         target=grant,
         case=grant.case,
         changes={"user": [grant.user_id, None]},
@@ -106,7 +107,7 @@ def break_glass_open(*, by: User, reference: str, reason: str) -> BreakGlassGran
     grant = BreakGlassGrant.objects.create(case=case, user=by, reason=reason.strip())
     audit.record(
         actor=by,
-        action="access.break_glass",
+        action=AuditAction.ACCESS_BREAK_GLASS,
         target=case,
         case=case,
         metadata={

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casemgmt import access
+from casemgmt.errors import InvalidStatusChange
 from casemgmt.models import (
     AgencyKind,
+    AuditAction,
     Case,
     CaseTeamMember,
     LegalAuthority,
@@ -20,10 +23,12 @@ from casemgmt.models import (
     SharingBasis,
     SharingConsent,
     SharingPurpose,
+    SharingStatus,
     TeamRole,
     User,
 )
 from casemgmt.services import audit
+from casemgmt.services.lifecycle import change_status
 
 
 def sharing_covers(case: Case, agency_kind: str, *, today: datetime.date | None = None) -> bool:
@@ -92,7 +97,7 @@ def sharing_record(
     )
     audit.record(
         actor=by,
-        action="sharing.recorded",
+        action=AuditAction.SHARING_RECORDED,
         target=entry,
         case=case,
         changes=audit.created(
@@ -102,8 +107,19 @@ def sharing_record(
     return entry
 
 
-def _end_uncovered_sharing(case: Case, *, by: User | None, why: str) -> dict:
-    """End team memberships and open referrals no longer covered by the ledger."""
+def _move_unless_moved_on(obj, **change) -> bool:
+    """Change the status of a row read before it was locked; False (and nothing written)
+    when someone moved it on meanwhile, e.g. a referral answered or an entry ended."""
+    try:
+        change_status(obj, **change)
+    except InvalidStatusChange:
+        return False
+    return True
+
+
+def _end_uncovered_sharing(ended: SharingConsent, *, by: User | None) -> dict:
+    """End team memberships and open referrals no longer covered once ``ended`` ended."""
+    case, why = ended.case, ended.end_reason
     ended_members, revoked_referrals = [], []
     today = timezone.localdate()
     for member in (
@@ -116,18 +132,18 @@ def _end_uncovered_sharing(case: Case, *, by: User | None, why: str) -> dict:
         member.left_on = today
         member.save(update_fields=["left_on"])
         ended_members.append(member.agency_id)
-    for referral in (
-        Referral.objects.select_for_update()
-        .filter(case=case, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED])
-        .select_related("to_agency")
-    ):
+    for referral in Referral.objects.filter(
+        case=case, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED]
+    ).select_related("to_agency"):
         if sharing_covers(case, referral.to_agency.kind, today=today):
             continue
-        referral.status = ReferralStatus.REVOKED
-        referral.responded_at = timezone.now()
-        referral.response_note = why
-        referral.save(update_fields=["status", "responded_at", "response_note"])
-        revoked_referrals.append(referral.pk)
+        if _move_unless_moved_on(
+            referral,
+            to=ReferralStatus.REVOKED,
+            by=by,
+            fields={"responded_at": timezone.now(), "response_note": why},
+        ):
+            revoked_referrals.append(referral.pk)
     return {"agencies_removed": ended_members, "referrals_revoked": revoked_referrals}
 
 
@@ -137,44 +153,29 @@ def sharing_end(*, entry: SharingConsent, by: User, reason: str) -> SharingConse
     access.ensure_can_write_case(by, entry.case)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the sharing ends (e.g. consent withdrawn).")})
-    entry = SharingConsent.objects.select_for_update().get(pk=entry.pk)
-    if entry.ended_at:
-        raise ValidationError(_("This entry has already ended."))
-    entry.ended_at = timezone.now()
-    entry.ended_by = by
-    entry.end_reason = reason.strip()
-    entry.save(update_fields=["ended_at", "ended_by", "end_reason"])
-    consequences = _end_uncovered_sharing(entry.case, by=by, why=entry.end_reason)
-    audit.record(
-        actor=by,
-        action="sharing.ended",
-        target=entry,
-        case=entry.case,
-        changes={"ended_at": [None, entry.ended_at.isoformat()]},
-        metadata={"reason": entry.end_reason, **consequences},
+    return change_status(
+        entry,
+        to=SharingStatus.ENDED,
+        by=by,
+        fields={"ended_at": timezone.now(), "ended_by": by, "end_reason": reason.strip()},
+        metadata={"reason": reason.strip()},
+        effects=partial(_end_uncovered_sharing, by=by),
     )
-    return entry
 
 
 @transaction.atomic
 def sharing_expire(*, today: datetime.date | None = None) -> int:
     """End the sharing of every ledger entry past its expiry date; idempotent."""
     today = today or timezone.localdate()
-    expired = SharingConsent.objects.filter(
-        ended_at__isnull=True, expires_on__lt=today
-    ).select_related("case")
+    expired = SharingConsent.objects.filter(status=SharingStatus.ACTIVE, expires_on__lt=today)
     count = 0
     for entry in expired:
-        entry.ended_at = timezone.now()
-        entry.end_reason = _("Expired on %s.") % entry.expires_on.isoformat()
-        entry.save(update_fields=["ended_at", "end_reason"])
-        consequences = _end_uncovered_sharing(entry.case, by=None, why=entry.end_reason)
-        audit.record(
-            actor=None,
-            action="sharing.expired",
-            target=entry,
-            case=entry.case,
-            metadata=consequences,
+        why = _("Expired on %s.") % entry.expires_on.isoformat()
+        count += _move_unless_moved_on(
+            entry,
+            to=SharingStatus.EXPIRED,
+            by=None,
+            fields={"ended_at": timezone.now(), "end_reason": why},
+            effects=partial(_end_uncovered_sharing, by=None),
         )
-        count += 1
     return count
