@@ -123,6 +123,8 @@ class RecordAction:
     case_lookup: str = "case"
     # The related name of the part the action works on (a review's actions), if not the row.
     part: str = ""
+    # Arguments the service always gets from this action (e.g. the status it moves to).
+    fixed: tuple[tuple[str, str], ...] = ()
 
     @property
     def record_kind(self) -> RecordKind:
@@ -142,7 +144,8 @@ class RecordAction:
         return import_string(self.rule)
 
     def run(self, *, obj, by, data: dict):
-        return import_string(self.service)(**{self.object_arg: obj}, by=by, **data)
+        service = import_string(self.service)
+        return service(**{self.object_arg: obj}, by=by, **dict(self.fixed), **data)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -579,6 +582,34 @@ def _actions() -> list[RecordAction]:
             service="casemgmt.services.referrals.referral_complete",
             object_arg="referral",
             rule="casemgmt.rules.referral_complete",
+        ),
+        RecordAction(
+            key="start_intervention",
+            kind="intervention",
+            label=gettext_lazy("Start the intervention"),
+            service="casemgmt.services.interventions.intervention_change_status",
+            object_arg="intervention",
+            rule="casemgmt.rules.intervention_activate",
+            fixed=(("status", "active"),),
+        ),
+        RecordAction(
+            key="complete_intervention",
+            kind="intervention",
+            label=gettext_lazy("Mark the intervention completed"),
+            service="casemgmt.services.interventions.intervention_change_status",
+            object_arg="intervention",
+            rule="casemgmt.rules.intervention_complete",
+            fixed=(("status", "completed"),),
+        ),
+        RecordAction(
+            key="stop_intervention",
+            kind="intervention",
+            label=gettext_lazy("Stop the intervention"),
+            form=f"{forms}.StopInterventionForm",
+            service="casemgmt.services.interventions.intervention_change_status",
+            object_arg="intervention",
+            rule="casemgmt.rules.intervention_stop",
+            fixed=(("status", "stopped"),),
         ),
         RecordAction(
             key="review_action_done",

@@ -13,7 +13,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from casemgmt.errors import NotPermitted
+from casemgmt.errors import InvalidStatusChange, NotPermitted
+from casemgmt.lifecycles import lifecycle_of
 from casemgmt.roles import Role
 
 Refusal = Exception | None
@@ -26,6 +27,13 @@ def enforce(refusal: Refusal) -> None:
 
 def _is_supervisor(user) -> bool:
     return user.role == Role.SUPERVISOR
+
+
+def _status_refusal(obj, to: str) -> Refusal:
+    """The record's lifecycle (casemgmt.lifecycles) must allow the move."""
+    if lifecycle_of(type(obj)).allows(obj.status, to):
+        return None
+    return InvalidStatusChange(obj, obj.status, to)
 
 
 def check_in_add(user, case) -> Refusal:
@@ -65,17 +73,13 @@ def assessment_second_review(user, assessment) -> Refusal:
 def escalation_acknowledge(user, escalation) -> Refusal:
     if not _is_supervisor(user):
         return NotPermitted(_("Only a supervisor can acknowledge an escalation."))
-    if escalation.status != "open":
-        return ValidationError(_("This escalation is not open."))
-    return None
+    return _status_refusal(escalation, "acknowledged")
 
 
 def escalation_resolve(user, escalation) -> Refusal:
     if not _is_supervisor(user):
         return NotPermitted(_("Only a supervisor can resolve an escalation."))
-    if escalation.status == "resolved":
-        return ValidationError(_("This escalation is already resolved."))
-    return None
+    return _status_refusal(escalation, "resolved")
 
 
 def team_member_remove(user, member) -> Refusal:
@@ -97,17 +101,13 @@ def team_member_accept_case(user, member) -> Refusal:
 
 
 def sharing_end(user, entry) -> Refusal:
-    if entry.ended_at:
-        return ValidationError(_("This entry has already ended."))
-    return None
+    return _status_refusal(entry, "ended")
 
 
 def referral_complete(user, referral) -> Refusal:
     if user.agency_id != referral.to_agency_id and not _is_supervisor(user):
         return NotPermitted(_("Only the receiving agency or a supervisor can complete a referral."))
-    if referral.status != "accepted":
-        return ValidationError(_("Only an accepted referral can be completed."))
-    return None
+    return _status_refusal(referral, "completed")
 
 
 def review_action_done(user, action) -> Refusal:
@@ -116,3 +116,15 @@ def review_action_done(user, action) -> Refusal:
     if action.done_at:
         return ValidationError(_("This action is already done."))
     return None
+
+
+def intervention_activate(user, intervention) -> Refusal:
+    return _status_refusal(intervention, "active")
+
+
+def intervention_complete(user, intervention) -> Refusal:
+    return _status_refusal(intervention, "completed")
+
+
+def intervention_stop(user, intervention) -> Refusal:
+    return _status_refusal(intervention, "stopped")

@@ -300,6 +300,12 @@ class SessionForm(CrispyForm):
     progress_note = _text(_("Progress note"), required=False)
 
 
+class StopInterventionForm(CrispyForm):
+    reason = forms.CharField(
+        label=_("Why is the intervention stopped?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class CheckInForm(CrispyForm):
     held_on = forms.DateField(label=_("Date"), validators=[validate_not_future])
     kind = forms.ChoiceField(label=_("Kind of contact"), choices=CheckInKind.choices)

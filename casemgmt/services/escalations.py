@@ -7,10 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemgmt import access
-from casemgmt.errors import NotPermitted
+from casemgmt import access, rules
 from casemgmt.models import AuditAction, Case, Escalation, EscalationStatus, User
-from casemgmt.roles import Role
 from casemgmt.services import audit
 from casemgmt.services.cases import case_refresh_review_due
 from casemgmt.services.lifecycle import change_status
@@ -51,20 +49,15 @@ def escalation_raise(
     return escalation
 
 
-def _ensure_supervisor(escalation: Escalation, by: User, refusal: str) -> None:
-    access.ensure_can_write_case(by, escalation.case)
-    if by.role != Role.SUPERVISOR:
-        raise NotPermitted(refusal)
-
-
 @transaction.atomic
 def escalation_acknowledge(*, escalation: Escalation, by: User) -> Escalation:
     """A supervisor has seen the escalation and takes it in hand."""
-    _ensure_supervisor(escalation, by, _("Only a supervisor can acknowledge an escalation."))
+    access.ensure_can_write_case(by, escalation.case)
     return change_status(
         escalation,
         to=EscalationStatus.ACKNOWLEDGED,
         by=by,
+        check=lambda row: rules.enforce(rules.escalation_acknowledge(by, row)),
         fields={"acknowledged_by": by, "acknowledged_at": timezone.now()},
     )
 
@@ -74,10 +67,11 @@ def escalation_resolve(*, escalation: Escalation, by: User, resolution: str) -> 
     """A supervisor resolves an escalation, with the reason."""
     if not resolution.strip():
         raise ValidationError({"resolution": _("Say how the escalation was resolved.")})
-    _ensure_supervisor(escalation, by, _("Only a supervisor can resolve an escalation."))
+    access.ensure_can_write_case(by, escalation.case)
     return change_status(
         escalation,
         to=EscalationStatus.RESOLVED,
         by=by,
+        check=lambda row: rules.enforce(rules.escalation_resolve(by, row)),
         fields={"resolved_by": by, "resolved_at": timezone.now(), "resolution": resolution.strip()},
     )

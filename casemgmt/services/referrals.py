@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemgmt import access
+from casemgmt import access, rules
 from casemgmt.errors import NotPermitted
 from casemgmt.models import (
     Agency,
@@ -20,7 +20,6 @@ from casemgmt.models import (
     TeamRole,
     User,
 )
-from casemgmt.roles import Role
 from casemgmt.services import audit
 from casemgmt.services.lifecycle import change_status
 from casemgmt.services.sharing import ensure_sharing_covers
@@ -121,8 +120,6 @@ def referral_decline(*, referral: Referral, by: User, reason: str) -> Referral:
 @transaction.atomic
 def referral_complete(*, referral: Referral, by: User, outcome: str) -> Referral:
     """The service was delivered: the receiving agency (or a supervisor) closes the referral."""
-    if by.agency_id != referral.to_agency_id and by.role != Role.SUPERVISOR:
-        raise NotPermitted(_("Only the receiving agency or a supervisor can complete a referral."))
     access.ensure_can_write_case(by, referral.case)
     if not outcome.strip():
         raise ValidationError({"outcome": _("Describe the outcome.")})
@@ -130,5 +127,6 @@ def referral_complete(*, referral: Referral, by: User, outcome: str) -> Referral
         referral,
         to=ReferralStatus.COMPLETED,
         by=by,
+        check=lambda row: rules.enforce(rules.referral_complete(by, row)),
         fields={"response_note": outcome.strip()},
     )

@@ -14,10 +14,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casemgmt import factories
-from casemgmt.models import AgencyKind, TeamRole
+from casemgmt.models import AgencyKind, Intervention, TeamRole
 from casemgmt.permissions import case_permissions
 from casemgmt.record_kinds import RECORD_ACTIONS
-from casemgmt.services import assessments, escalations, evidence, referrals, sharing
+from casemgmt.services import (
+    assessments,
+    escalations,
+    evidence,
+    interventions,
+    referrals,
+    sharing,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -69,6 +76,17 @@ def world(make_case, agency, caseworker, other_caseworker, supervisor, auditor):
         positions=[(agency, "agree", "")],
         actions=[("Find a mentor", caseworker, TODAY + datetime.timedelta(days=7))],
     )
+    for _n in range(2):
+        started = interventions.intervention_start(
+            case=case,
+            by=caseworker,
+            kind="education",
+            provider=agency,
+            goals="Literacy",
+            starts_on=TODAY,
+        )
+    # One active intervention, one still planned (a status no form sets today).
+    Intervention.objects.filter(pk=started.pk).update(status="planned")
     users = {
         "recorder": caseworker,
         "colleague": other_caseworker,
