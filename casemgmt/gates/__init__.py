@@ -7,6 +7,7 @@ parameters; ``evaluate`` runs them. Adding a gate is adding one function with
 describes a transition's gates from configuration alone, for the admin.
 """
 
+from casemgmt.gates.preview import GatePreview, ParamPreview, preview
 from casemgmt.gates.registry import (
     IMPLICIT_FORWARD_GATE,
     REGISTRY,
@@ -33,9 +34,11 @@ __all__ = [
     "REGISTRY",
     "GateConfigError",
     "GateContext",
+    "GatePreview",
     "GateResult",
     "GateSpec",
     "Param",
+    "ParamPreview",
     "assessment",
     "evaluate",
     "gate",
@@ -43,6 +46,7 @@ __all__ = [
     "gates_to_run",
     "legal",
     "monitoring",
+    "preview",
     "release",
     "result_of",
     "validate_params",
