@@ -412,6 +412,9 @@ def test_no_open_escalation(make_case, stages, caseworker, supervisor):
     result = run("no_open_escalation", case, complete)
     assert not result.met
     assert result.reason == "1 open escalation(s) must be resolved first."
+    # Acknowledging takes it in hand; it stays open until resolved.
+    escalation = escalations.escalation_acknowledge(escalation=escalation, by=supervisor)
+    assert not run("no_open_escalation", case, complete).met
     escalations.escalation_resolve(
         escalation=escalation, by=supervisor, resolution="Contact re-established."
     )
