@@ -135,8 +135,10 @@ def _apply(case: Case, to_stage: Stage, now: datetime.datetime) -> dict:
     return audit.diff(before, audit.snapshot(case, ["current_stage", "status", "closed_on"]))
 
 
-def _stage_of(case: Case, to_stage: Stage | str) -> Stage:
-    """The stage asked for (given, or by its key), refused unless it is in the case's programme."""
+def _requestable_transition(case: Case, to_stage: Stage | str, by: User) -> Transition:
+    """The programme's move from the locked case's stage to ``to_stage`` (a stage or its key),
+    if ``by`` may ask for it now: it exists, may leave a terminal stage, suits the role, and
+    no other move is pending."""
     if isinstance(to_stage, str):
         key = to_stage
         to_stage = case.programme.stages.filter(key=key).first()
@@ -147,12 +149,6 @@ def _stage_of(case: Case, to_stage: Stage | str) -> Stage:
             _("Stage “%(stage)s” is not part of the programme “%(programme)s”.")
             % {"stage": to_stage.name, "programme": case.programme.name}
         )
-    return to_stage
-
-
-def _requestable_transition(case: Case, to_stage: Stage, by: User) -> Transition:
-    """The programme's move from the locked case's stage to ``to_stage``, if ``by`` may ask
-    for it now: it exists, may leave a terminal stage, suits the role, none is pending."""
     transition = _transitions_from(case.current_stage).filter(to_stage=to_stage).first()
     if transition is None:
         raise TransitionNotAllowed(
@@ -161,8 +157,8 @@ def _requestable_transition(case: Case, to_stage: Stage, by: User) -> Transition
         )
     if case.current_stage.is_terminal and not transition.is_reopen:
         raise TransitionNotAllowed(_("The case is in a terminal stage and cannot move."))
-    if by.role not in (transition.allowed_roles or []):
-        raise NotPermitted(_("Your role (%s) may not request this move.") % by.get_role_display())
+    if why_not := _why_user_may_not_request(transition, by, may_move=True):
+        raise NotPermitted(why_not)
     pending = pending_move(case)
     if pending is not None:
         raise TransitionNotAllowed(
@@ -172,15 +168,7 @@ def _requestable_transition(case: Case, to_stage: Stage, by: User) -> Transition
     return transition
 
 
-def _new_move(
-    case: Case,
-    transition: Transition,
-    *,
-    by: User,
-    reason: str,
-    results: list[gates.GateResult],
-    now: datetime.datetime,
-) -> StageTransition:
+def _new_move(case: Case, transition: Transition, by: User, reason: str, results, now):
     """The (unsaved) record of a requested move, with the gates' results it was made on."""
     return StageTransition(
         case=case,
@@ -219,12 +207,12 @@ def request_transition(
         raise ValidationError({"reason": _("Give a reason for this move.")})
     case = _lock_case(case, expected_version)
     access.ensure_can_write_case(by, case)
-    transition = _requestable_transition(case, _stage_of(case, to_stage), by)
+    transition = _requestable_transition(case, to_stage, by)
     results = gates.evaluate(case, transition, now=now)
     if not all(r.met for r in results):
         raise GatesNotMet(results)
     from_stage, to_stage = case.current_stage, transition.to_stage
-    move = _new_move(case, transition, by=by, reason=reason, results=results, now=now)
+    move = _new_move(case, transition, by, reason, results, now)
     if transition.requires_approval:
         # Bumping the version makes other open forms on this case stale.
         save_case_fields(case)
