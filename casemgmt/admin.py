@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt import gates
@@ -137,15 +139,15 @@ class FacilityAdmin(AuditedConfigAdmin):
 class StageInlineFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
-        starts = [
-            form.cleaned_data
+        # The stages as they would be saved (each form has built its instance).
+        stages = [
+            form.instance
             for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("is_start")
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        if len(starts) != 1:
-            raise ValidationError(_("A programme needs exactly one start stage."))
+        errors = self.instance.configuration_errors(stages=stages)
+        if errors:
+            raise ValidationError(errors)
 
 
 class StageInline(admin.TabularInline):
@@ -161,13 +163,30 @@ class StageInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(AuditedConfigAdmin):
-    list_display = ["name", "code", "is_active"]
+    list_display = ["name", "code", "is_active", "configuration_valid"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
     inlines = [StageInline]
+    readonly_fields = ["configuration_problems"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("stages")
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("configuration problems"))
+    def configuration_problems(self, programme):
+        errors = programme.configuration_errors() if programme.pk else []
+        if not errors:
+            return _("None")
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((e,) for e in errors))
+        )
+
+    @admin.display(description=_("configuration valid"), boolean=True)
+    def configuration_valid(self, programme):
+        return not programme.configuration_errors()
 
 
 class TransitionGateForm(forms.ModelForm):
@@ -211,6 +230,18 @@ class TransitionAdmin(AuditedConfigAdmin):
     list_filter = ["programme", "requires_approval"]
     list_select_related = ["programme", "from_stage", "to_stage"]
     inlines = [TransitionGateInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The preview reads the saved gates; a transition being added has none yet.
+        return ["gate_preview"] if obj is not None else []
+
+    @admin.display(description=_("what this move checks"))
+    def gate_preview(self, transition):
+        """The gates a request for this move runs, from configuration only: no case is read."""
+        return render_to_string(
+            "admin/casemgmt/transition/gate_preview.html",
+            {"gates": gates.preview(transition)},
+        )
 
 
 class DomainInline(admin.TabularInline):

@@ -1,8 +1,9 @@
 """Name matching for duplicate detection across spellings and transliterations.
 
 Romanised Urdu/Pashto names vary ("Mohammad", "Muhammad", "Mohd"; "Abdur
-Rehman", "Abdul Rahman"); ``name_key`` maps each spelling to one phonetic
-token set so registration can warn about likely duplicates.
+Rehman", "Abdul Rahman"); ``name_tokens`` maps each spelling to one phonetic
+token set and ``names_similar`` compares two names, so registration can warn
+about likely duplicates.
 """
 
 import re
@@ -70,11 +71,6 @@ def name_tokens(name: str) -> set[str]:
         token = phonetic_token(t)
         tokens.add(token)
     return tokens
-
-
-def name_key(name: str) -> str:
-    """The names's sounds, order-free, spaces removed: "Abdul Rahman" == "Abdurrehman"."""
-    return "".join(sorted(name_tokens(name)))
 
 
 def names_similar(a: str, b: str) -> bool:

@@ -136,6 +136,56 @@ def _apply(case: Case, to_stage: Stage, now: datetime.datetime) -> dict:
     return audit.diff(before, audit.snapshot(case, ["current_stage", "status", "closed_on"]))
 
 
+def _requestable_transition(case: Case, to_stage: Stage | str, by: User) -> Transition:
+    """The programme's move from the locked case's stage to ``to_stage`` (a stage or its key),
+    if ``by`` may ask for it now: it exists, may leave a terminal stage, suits the role, and
+    no other move is pending."""
+    if isinstance(to_stage, str):
+        key = to_stage
+        to_stage = case.programme.stages.filter(key=key).first()
+        if to_stage is None:
+            raise TransitionNotAllowed(_("Unknown stage “%s” in this programme.") % key)
+    if to_stage.programme_id != case.programme_id:
+        raise TransitionNotAllowed(
+            _("Stage “%(stage)s” is not part of the programme “%(programme)s”.")
+            % {"stage": to_stage.name, "programme": case.programme.name}
+        )
+    transition = _transitions_from(case.current_stage).filter(to_stage=to_stage).first()
+    if transition is None:
+        raise TransitionNotAllowed(
+            _("The programme has no move from “%(from)s” to “%(to)s”.")
+            % {"from": case.current_stage.name, "to": to_stage.name}
+        )
+    if case.current_stage.is_terminal and not transition.is_reopen:
+        raise TransitionNotAllowed(_("The case is in a terminal stage and cannot move."))
+    if why_not := _why_user_may_not_request(transition, by, may_move=True):
+        raise NotPermitted(why_not)
+    pending = pending_move(case)
+    if pending is not None:
+        raise TransitionNotAllowed(
+            _("A move to “%s” is already waiting for approval; it must be decided first.")
+            % pending.to_stage.name
+        )
+    return transition
+
+
+def _new_move(case: Case, transition: Transition, by: User, reason: str, results, now):
+    """The (unsaved) record of a requested move, with the gates' results it was made on."""
+    return StageTransition(
+        case=case,
+        transition=transition,
+        from_stage=case.current_stage,
+        to_stage=transition.to_stage,
+        requested_by=by,
+        requested_at=now,
+        reason=reason.strip(),
+        gate_results=[r.as_dict() for r in results],
+        status=TransitionStatus.PENDING
+        if transition.requires_approval
+        else TransitionStatus.APPLIED,
+    )
+
+
 @transaction.atomic
 def request_transition(
     *,
@@ -158,50 +208,12 @@ def request_transition(
         raise ValidationError({"reason": _("Give a reason for this move.")})
     case = _lock_case(case, expected_version)
     access.ensure_can_write_case(by, case)
-    if isinstance(to_stage, str):
-        key = to_stage
-        to_stage = case.programme.stages.filter(key=key).first()
-        if to_stage is None:
-            raise TransitionNotAllowed(_("Unknown stage “%s” in this programme.") % key)
-    if to_stage.programme_id != case.programme_id:
-        raise TransitionNotAllowed(
-            _("Stage “%(stage)s” is not part of the programme “%(programme)s”.")
-            % {"stage": to_stage.name, "programme": case.programme.name}
-        )
-    transition = _transitions_from(case.current_stage).filter(to_stage=to_stage).first()
-    if transition is None:
-        raise TransitionNotAllowed(
-            _("The programme has no move from “%(from)s” to “%(to)s”.")
-            % {"from": case.current_stage.name, "to": to_stage.name}
-        )
-    if case.current_stage.is_terminal and not transition.is_reopen:
-        raise TransitionNotAllowed(_("The case is in a terminal stage and cannot move."))
-    if by.role not in (transition.allowed_roles or []):
-        raise NotPermitted(_("Your role (%s) may not request this move.") % by.get_role_display())
-    pending = pending_move(case)
-    if pending is not None:
-        raise TransitionNotAllowed(
-            _("A move to “%s” is already waiting for approval; it must be decided first.")
-            % pending.to_stage.name
-        )
+    transition = _requestable_transition(case, to_stage, by)
     results = gates.evaluate(case, transition, now=now)
     if not all(r.met for r in results):
         raise GatesNotMet(results)
-
-    from_stage = case.current_stage
-    move = StageTransition(
-        case=case,
-        transition=transition,
-        from_stage=from_stage,
-        to_stage=to_stage,
-        requested_by=by,
-        requested_at=now,
-        reason=reason.strip(),
-        gate_results=[r.as_dict() for r in results],
-        status=TransitionStatus.PENDING
-        if transition.requires_approval
-        else TransitionStatus.APPLIED,
-    )
+    from_stage, to_stage = case.current_stage, transition.to_stage
+    move = _new_move(case, transition, by, reason, results, now)
     if transition.requires_approval:
         # Bumping the version makes other open forms on this case stale.
         save_case_fields(case)

@@ -163,3 +163,48 @@ def test_a_used_instrument_cannot_be_edited(admin_client, make_case, caseworker)
     assert response.status_code == 403
     instrument.refresh_from_db()
     assert instrument.name != "Changed"
+
+
+@pytest.mark.django_db
+def test_programme_page_shows_its_configuration_errors(admin_client):
+    broken = Programme.objects.create(name="Broken", code="broken", legal_framework="x")
+    response = admin_client.get(reverse("admin:casemgmt_programme_change", args=[broken.pk]))
+    assert response.status_code == 200
+    assert "A programme needs exactly one start stage (it has 0)." in response.content.decode()
+    listing = admin_client.get(reverse("admin:casemgmt_programme_changelist")).content.decode()
+    assert 'alt="False"' in listing, "the broken programme is flagged in the list"
+
+
+@pytest.mark.django_db
+def test_transition_page_previews_its_gates_without_case_data(admin_client, stages, make_case):
+    release = Transition.objects.get(
+        from_stage=stages["release_preparation"], to_stage=stages["released"]
+    )
+    case = make_case("release_preparation")
+    # A gate whose parameters were broken outside the admin form.
+    release.gates.filter(gate="multi_agency_review").update(params={"max_age_days": "soon"})
+    response = admin_client.get(reverse("admin:casemgmt_transition_change", args=[release.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "What this move checks" in page
+    assert "Checked on every forward move, whatever the programme configures." in page
+    assert "Eligibility not revoked" in page
+    assert "Release authority&#x27;s decision recorded" in page
+    assert "needs the parameter “review_kind”" in page
+    # Configuration only: nothing about a case, and no gate's result on one.
+    assert case.reference not in page
+    assert case.person.full_name not in page
+    assert "not yet recorded" not in page
+
+
+@pytest.mark.django_db
+def test_gate_preview_lists_what_evaluate_runs(stages):
+    from casemgmt import gates
+
+    release = Transition.objects.get(
+        from_stage=stages["release_preparation"], to_stage=stages["released"]
+    )
+    shown = [g.key for g in gates.preview(release)]
+    assert shown == [key for key, _params in gates.gates_to_run(release)]
+    assert shown[0] == gates.IMPLICIT_FORWARD_GATE
+    assert all(not g.problem for g in gates.preview(release))

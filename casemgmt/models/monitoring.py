@@ -83,6 +83,10 @@ class EscalationStatus(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
+# An escalation is open until it is resolved (acknowledging it does not close it).
+OPEN_ESCALATION_STATUSES = frozenset({EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED})
+
+
 class Escalation(models.Model):
     case = models.ForeignKey("casemgmt.Case", on_delete=models.CASCADE, related_name="escalations")
     trigger = models.CharField(_("trigger"), max_length=24, choices=EscalationTrigger.choices)
@@ -124,7 +128,7 @@ class Escalation(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != EscalationStatus.RESOLVED
+        return self.status in OPEN_ESCALATION_STATUSES
 
 
 class CheckInKind(models.TextChoices):

@@ -74,11 +74,6 @@ class Note(models.Model):
             raise PermissionError("Notes are append-only: add a corrected version instead.")
         super().save(*args, **kwargs)
 
-    @property
-    def thread_id_value(self) -> int:
-        """The id shared by every version of this note (the first version's id)."""
-        return self.thread_id or self.pk
-
     def delete(self, *args, **kwargs):
         raise PermissionError("Notes are never deleted.")
 

@@ -1,5 +1,9 @@
 """Programmes as data (P1): stages, transitions and the gates on each transition."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -47,13 +51,15 @@ class Programme(models.Model):
         return self.name
 
     @property
-    def start_stage(self) -> "Stage":
+    def start_stage(self) -> Stage:
         return self.stages.get(is_start=True)
 
-    def configuration_errors(self) -> list[str]:
-        """Whole-programme checks that single rows cannot make (shown in the admin)."""
+    def configuration_errors(self, *, stages: Iterable[Stage] | None = None) -> list[str]:
+        """Whole-programme checks that single rows cannot make. The admin shows them on the
+        programme's page and applies them to the ``stages`` being saved there."""
         errors = []
-        starts = [s for s in self.stages.all() if s.is_start]
+        stages = self.stages.all() if stages is None else stages
+        starts = [s for s in stages if s.is_start]
         if len(starts) != 1:
             errors.append(_("A programme needs exactly one start stage (it has %d).") % len(starts))
         return errors

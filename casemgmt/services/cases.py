@@ -40,20 +40,16 @@ CASE_AUDIT_FIELDS = [
 ]
 
 
-@transaction.atomic
-def case_open(
+def _case_open_errors(
     *,
     by: User,
     person: Person,
     programme: Programme,
     lead_agency: Agency,
-    assigned_caseworker: User | None = None,
-    facility: Facility | None = None,
-    opened_on: datetime.date | None = None,
-) -> Case:
-    """Open a case for ``person`` at the programme's start stage; the lead agency joins the team."""
-    access.ensure_writer(by)
-    person = Person.objects.select_related("merged_into").get(pk=person.pk)
+    assigned_caseworker: User | None,
+    opened_on: datetime.date,
+) -> dict[str, str]:
+    """Why this case cannot be opened, by form field (empty when it can)."""
     errors = {}
     if not programme.is_active:
         errors["programme"] = _("This programme is not active.")
@@ -71,9 +67,34 @@ def case_open(
         errors["assigned_caseworker"] = _("The assigned caseworker must work for the lead agency.")
     if by.agency_id != lead_agency.pk:
         errors["lead_agency"] = _("You can only open cases led by your own agency.")
-    opened_on = opened_on or timezone.localdate()
     if opened_on > timezone.localdate():
         errors["opened_on"] = _("This date cannot be in the future.")
+    return errors
+
+
+@transaction.atomic
+def case_open(
+    *,
+    by: User,
+    person: Person,
+    programme: Programme,
+    lead_agency: Agency,
+    assigned_caseworker: User | None = None,
+    facility: Facility | None = None,
+    opened_on: datetime.date | None = None,
+) -> Case:
+    """Open a case for ``person`` at the programme's start stage; the lead agency joins the team."""
+    access.ensure_writer(by)
+    person = Person.objects.select_related("merged_into").get(pk=person.pk)
+    opened_on = opened_on or timezone.localdate()
+    errors = _case_open_errors(
+        by=by,
+        person=person,
+        programme=programme,
+        lead_agency=lead_agency,
+        assigned_caseworker=assigned_caseworker,
+        opened_on=opened_on,
+    )
     start = programme.stages.filter(is_start=True).first()
     if start is None:
         errors["programme"] = _("This programme has no start stage; ask an administrator.")

@@ -146,6 +146,15 @@ class TestConfigurationValidation:
             "A programme needs exactly one start stage (it has 0)."
         ]
 
+    def test_programme_checks_the_stages_about_to_be_saved(self, community_programme):
+        programme, s = community_programme
+        second = Stage(programme=programme, key="x", name="X", order=9, kind="intake")
+        assert programme.configuration_errors(stages=[*s.values(), second]) == []
+        second.is_start = True
+        assert programme.configuration_errors(stages=[*s.values(), second]) == [
+            "A programme needs exactly one start stage (it has 2)."
+        ]
+
     def test_gate_params_are_validated(self, community_programme):
         programme, s = community_programme
         tg = TransitionGate(

@@ -1,0 +1,53 @@
+"""The registry of named gates: small checks of a case with a reason for people.
+
+A programme attaches gates to its transitions (``TransitionGate``) with
+parameters; ``evaluate`` runs them. Adding a gate is adding one function with
+``@gate(...)`` to the module of its area (``legal``, ``assessment``,
+``release``, ``monitoring``); ``registry`` holds the machinery and ``preview``
+describes a transition's gates from configuration alone, for the admin.
+"""
+
+from casemgmt.gates.preview import GatePreview, ParamPreview, preview
+from casemgmt.gates.registry import (
+    IMPLICIT_FORWARD_GATE,
+    REGISTRY,
+    GateConfigError,
+    GateContext,
+    GateResult,
+    GateSpec,
+    Param,
+    evaluate,
+    gate,
+    gate_choices,
+    gates_to_run,
+    result_of,
+    validate_params,
+)
+
+# isort: off
+# Importing the area modules registers their gates; this order is the admin's list of gates.
+from casemgmt.gates import legal, assessment, release, monitoring
+# isort: on
+
+__all__ = [
+    "IMPLICIT_FORWARD_GATE",
+    "REGISTRY",
+    "GateConfigError",
+    "GateContext",
+    "GatePreview",
+    "GateResult",
+    "GateSpec",
+    "Param",
+    "ParamPreview",
+    "assessment",
+    "evaluate",
+    "gate",
+    "gate_choices",
+    "gates_to_run",
+    "legal",
+    "monitoring",
+    "preview",
+    "release",
+    "result_of",
+    "validate_params",
+]

@@ -1,0 +1,155 @@
+"""The registry itself: ``@gate``, parameter declarations and validation, and
+``evaluate``, which runs a transition's gates against a case."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+class GateConfigError(ValueError):
+    """A gate name or its parameters are wrong in a programme's configuration."""
+
+
+@dataclass(frozen=True)
+class GateResult:
+    gate: str
+    label: str
+    met: bool
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "label": str(self.label)}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # "int", "choice" or "choices"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class GateSpec:
+    key: str
+    label: Any
+    check: Callable[[GateContext, dict], tuple[bool, str]]
+    params: tuple[Param, ...] = ()
+    description: str = ""
+
+
+@dataclass
+class GateContext:
+    case: Any
+    transition: Any
+    now: datetime.datetime = field(default_factory=timezone.now)
+
+    @property
+    def today(self) -> datetime.date:
+        return timezone.localdate(self.now)
+
+
+REGISTRY: dict[str, GateSpec] = {}
+
+# Checked on every forward move, whatever the programme configures.
+IMPLICIT_FORWARD_GATE = "eligibility_not_revoked"
+
+
+def gate(key: str, label, *, params: tuple[Param, ...] = (), description: str = ""):
+    def register(func):
+        REGISTRY[key] = GateSpec(key, label, func, params, description)
+        return func
+
+    return register
+
+
+def gate_choices() -> list[tuple[str, str]]:
+    return [(spec.key, str(spec.label)) for spec in REGISTRY.values()]
+
+
+def validate_params(key: str, params: dict) -> dict:
+    """Check a gate's parameters against its declaration; return them cleaned."""
+    spec = REGISTRY.get(key)
+    if spec is None:
+        raise GateConfigError(_("Unknown gate “%s”.") % key)
+    if not isinstance(params, dict):
+        raise GateConfigError(_("Parameters must be a JSON object."))
+    declared = {p.name: p for p in spec.params}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise GateConfigError(
+            _("Gate “%(gate)s” has no parameter %(names)s.")
+            % {"gate": key, "names": ", ".join(unknown)}
+        )
+    cleaned = {}
+    for name, param in declared.items():
+        if name not in params:
+            if param.required:
+                raise GateConfigError(
+                    _("Gate “%(gate)s” needs the parameter “%(name)s”.")
+                    % {"gate": key, "name": name}
+                )
+            continue
+        _validate_value(param, params[name])
+        cleaned[name] = params[name]
+    return cleaned
+
+
+def _validate_value(param: Param, value) -> None:
+    name = param.name
+    if param.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise GateConfigError(_("“%s” must be a whole number of zero or more.") % name)
+    elif param.kind == "choices":
+        if not isinstance(value, list) or not value:
+            raise GateConfigError(_("“%s” must be a non-empty list.") % name)
+        bad = [v for v in value if v not in param.choices]
+        if bad:
+            raise GateConfigError(
+                _("“%(name)s” has unknown values: %(bad)s. Allowed: %(allowed)s.")
+                % {
+                    "name": name,
+                    "bad": ", ".join(map(str, bad)),
+                    "allowed": ", ".join(param.choices),
+                }
+            )
+    elif param.kind == "choice" and value not in param.choices:
+        raise GateConfigError(
+            _("“%(name)s” must be one of: %(allowed)s.")
+            % {"name": name, "allowed": ", ".join(param.choices)}
+        )
+
+
+def gates_to_run(transition) -> list[tuple[str, dict]]:
+    """The gates ``evaluate`` runs for ``transition``, in order, with their parameters."""
+    planned = []
+    if transition.is_forward:
+        # Revoked eligibility blocks every forward move, whatever is configured.
+        planned.append((IMPLICIT_FORWARD_GATE, {}))
+    for configured in transition.gates.all():
+        if configured.gate == IMPLICIT_FORWARD_GATE and transition.is_forward:
+            continue
+        planned.append((configured.gate, configured.params or {}))
+    return planned
+
+
+def evaluate(case, transition, *, now: datetime.datetime | None = None) -> list[GateResult]:
+    """Run every gate of ``transition`` against ``case``, plus the implicit ones."""
+    ctx = GateContext(case=case, transition=transition, now=now or timezone.now())
+    return [result_of(key, ctx, params) for key, params in gates_to_run(transition)]
+
+
+def result_of(key: str, ctx: GateContext, params: dict) -> GateResult:
+    """One gate's result; an unknown gate is reported as unmet rather than crashing."""
+    spec = REGISTRY.get(key)
+    if spec is None:
+        return GateResult(key, key, False, _("Unknown gate “%s”: ask an administrator.") % key)
+    met, reason = spec.check(ctx, params)
+    return GateResult(key, str(spec.label), bool(met), str(reason))
