@@ -29,7 +29,7 @@ class DeniedAccessAuditMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from casemgmt.selectors.cases import OutOfScope
+        from casemgmt.selectors.scope import OutOfScope
         from casemgmt.services import audit
 
         if isinstance(exception, OutOfScope):

@@ -58,6 +58,10 @@ class CasePermissions:
     def shows(self, section: Section) -> bool:
         return bool(section_classes(section) & self.classes)
 
+    def can_add_kind(self, kind_key: str) -> bool:
+        """May the user write records of this kind on the case (whatever its state)?"""
+        return self.can_write and RECORD_KINDS[kind_key].info_class in self.classes
+
     def can_add(self, kind_key: str) -> bool:
         kind = RECORD_KINDS[kind_key]
         return (

@@ -1,9 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.errors import PossibleDuplicate
 from casemgmt.forms.base import CrispyForm
 from casemgmt.models import Agency, Facility, GroupCategory, Programme, Sex
 from casemgmt.models.people import cnic_validator, normalise_cnic, validate_not_future
+from casemgmt.selectors.people import DuplicateMatch
+from casemgmt.services.people import PERSON_FIELDS
 
 
 class OpenCaseForm(CrispyForm):
@@ -30,6 +33,10 @@ class OpenCaseForm(CrispyForm):
         programmes = list(self.fields["programme"].queryset.values_list("pk", flat=True)[:2])
         if len(programmes) == 1:
             self.fields["programme"].initial = programmes[0]
+
+    def case_details(self) -> dict:
+        """The case part, as ``people.person_open_case`` takes it."""
+        return {name: self.cleaned_data[name] for name in ("programme", "lead_agency", "facility")}
 
 
 class PersonRegisterForm(OpenCaseForm):
@@ -65,6 +72,23 @@ class PersonRegisterForm(OpenCaseForm):
         label=_("I have checked the possible matches: this is a different person."),
         required=False,
     )
+
+    # Filled when registration stops at possible duplicates: the page lists them.
+    matches: list[DuplicateMatch] = []
+
+    def person_details(self) -> dict:
+        """The person part, as ``people.person_register`` takes it."""
+        return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
+
+    def add_service_errors(self, error) -> None:
+        if isinstance(error, PossibleDuplicate):
+            self.matches = error.matches
+            self.add_error(
+                "confirm_not_duplicate",
+                _("This person may already be registered. Check the matches below."),
+            )
+        else:
+            super().add_service_errors(error)
 
     def clean_cnic(self):
         value = normalise_cnic(self.cleaned_data.get("cnic", ""))

@@ -2,15 +2,31 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.forms.base import VersionedForm
+from casemgmt.models import Programme, Stage
 
 
 class StageMoveForm(VersionedForm):
+    """A move of a case; ``to_stage`` comes out as a stage of the case's programme."""
+
     to_stage = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason for this move"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("to_stage") is not None:
+            stage = Stage.objects.filter(pk=cleaned["to_stage"], programme=self.programme).first()
+            if stage is None:
+                raise forms.ValidationError(_("That stage is not part of this case's programme."))
+            cleaned["to_stage"] = stage
+        return cleaned
 
 
 class DecisionForm(VersionedForm):

@@ -103,6 +103,9 @@ class AuditAction(models.TextChoices):
     SHARING_RECORDED = "sharing.recorded", _("Sharing recorded")
     SHARING_ENDED = "sharing.ended", _("Sharing ended")
     SHARING_EXPIRED = "sharing.expired", _("Sharing expired")
+    # A user's own things
+    NOTIFICATION_READ = "notification.read", _("Notification read")
+    USER_LANGUAGE_CHANGED = "user.language_changed", _("Language changed")
 
 
 class AuditEvent(models.Model):

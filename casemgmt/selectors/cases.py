@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.module_loading import import_string
 
 from casemgmt import access, cadence
@@ -27,15 +26,7 @@ from casemgmt.record_kinds import (
     kinds_in,
 )
 from casemgmt.selectors.progress import case_progress
-
-
-class OutOfScope(Http404):
-    """A look-up outside the user's scope; the middleware records the refusal."""
-
-    def __init__(self, target_type: str, target_id: str):
-        super().__init__("Not found")
-        self.target_type = target_type
-        self.target_id = target_id
+from casemgmt.selectors.scope import OutOfScope, in_scope_or_404
 
 
 def visible_case_or_404(user, reference: str) -> Case:
@@ -58,10 +49,7 @@ def visible_case_or_404(user, reference: str) -> Case:
 def case_record_or_404(user, case: Case, action: RecordAction, pk: int):
     """The record an action works on, on this case; "not found" is recorded like any refusal."""
     model = action.object_model
-    obj = model.objects.filter(pk=pk, **{action.case_lookup: case}).first()
-    if obj is None:
-        raise OutOfScope(model._meta.label_lower, str(pk))
-    return obj
+    return in_scope_or_404(model.objects.filter(**{action.case_lookup: case}), pk)
 
 
 def visible_people(user) -> QuerySet:

@@ -1,100 +1,70 @@
-"""Registering people, catching duplicates, verifying identity, merging records."""
+"""Registering people (with their first case), verifying identity, merging records."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from typing import Required, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casemgmt import access
 from casemgmt.errors import NotPermitted, PossibleDuplicate
-from casemgmt.models import AuditAction, Case, CaseStatus, GroupCategory, Person, PersonMerge, User
+from casemgmt.models import (
+    Agency,
+    AuditAction,
+    Case,
+    CaseStatus,
+    Facility,
+    GroupCategory,
+    Person,
+    PersonMerge,
+    Programme,
+    User,
+)
 from casemgmt.models.people import normalise_cnic
-from casemgmt.names import names_similar
+from casemgmt.selectors.people import DuplicateMatch, find_possible_duplicates, visible_person_ids
 from casemgmt.services import audit
+from casemgmt.services.cases import case_open
 from casemgmt.services.references import PERSON_PREFIX, allocate_references
 
-PERSON_AUDIT_FIELDS = [
-    "reference",
-    "full_name",
-    "aliases",
-    "date_of_birth",
-    "sex",
-    "cnic",
-    "district",
-    "province",
-    "languages",
-    "group_category",
-    "family_contacts",
-]
+
+class PersonDetails(TypedDict, total=False):
+    """What registration records about a person: the one list of the person's own fields
+    (who may read each one is ``access.PERSON_FIELD_CLASSES``)."""
+
+    full_name: Required[str]
+    aliases: str
+    date_of_birth: Required[datetime.date]
+    sex: Required[str]
+    cnic: str
+    district: str
+    province: str
+    languages: str
+    group_category: GroupCategory | None
+    family_contacts: str
 
 
-def visible_person_ids(user, person_ids: list[int]) -> list[int]:
-    """Which of these people ``user`` works on (a case in their scope; emergency access
-    does not count)."""
-    scope = access.scope_filter(user) if user.role in access.WRITER_ROLES else None
-    cases = Case.objects.visible_to(user).filter(person_id__in=person_ids)
-    if scope is not None:
-        cases = cases.filter(scope)
-    return list(cases.values_list("person_id", flat=True).distinct())
+PERSON_FIELDS: tuple[str, ...] = tuple(PersonDetails.__annotations__)
+PERSON_AUDIT_FIELDS = ["reference", *PERSON_FIELDS]
 
 
-@dataclass(frozen=True)
-class DuplicateMatch:
-    person: Person
-    why: str
-
-
-def find_possible_duplicates(
-    *,
-    full_name: str,
-    date_of_birth: datetime.date | None,
-    cnic: str = "",
-    aliases: str = "",
-    exclude_pk: int | None = None,
-) -> list[DuplicateMatch]:
-    """People with the same CNIC, or a similar name (or alias) and the same date of birth."""
-    cnic = normalise_cnic(cnic)
-    query = Q(pk__in=[])
-    if cnic:
-        query |= Q(cnic=cnic)
-    if date_of_birth:
-        query |= Q(date_of_birth=date_of_birth)
-    candidates = Person.objects.current().filter(query)
-    if exclude_pk:
-        candidates = candidates.exclude(pk=exclude_pk)
-    names = [full_name, *[a for a in aliases.splitlines() if a.strip()]]
-    matches = []
-    for person in candidates.order_by("reference")[:50]:
-        if cnic and person.cnic == cnic:
-            matches.append(DuplicateMatch(person, _("same CNIC")))
-            continue
-        their_names = [person.full_name, *person.alias_list]
-        if any(names_similar(a, b) for a in names for b in their_names):
-            matches.append(DuplicateMatch(person, _("similar name and same date of birth")))
-    return matches
+def _new_person(by: User, details: PersonDetails) -> Person:
+    """An unsaved person with their details tidied: text trimmed, CNIC in the dashed form."""
+    person = Person(reference="pending", created_by=by, **details)
+    for name in PERSON_FIELDS:
+        if isinstance(getattr(person, name), str):
+            setattr(person, name, getattr(person, name).strip())
+    person.full_name = " ".join(person.full_name.split())
+    person.cnic = normalise_cnic(person.cnic)
+    return person
 
 
 @transaction.atomic
 def person_register(
-    *,
-    by: User,
-    full_name: str,
-    date_of_birth: datetime.date,
-    sex: str,
-    cnic: str = "",
-    aliases: str = "",
-    district: str = "",
-    province: str = "",
-    languages: str = "",
-    group_category: GroupCategory | None = None,
-    family_contacts: str = "",
-    confirm_not_duplicate: bool = False,
+    *, by: User, confirm_not_duplicate: bool = False, **details: Unpack[PersonDetails]
 ) -> Person:
     """Register a participant with a new RC reference.
 
@@ -103,20 +73,7 @@ def person_register(
     A matching CNIC can never be confirmed away: CNICs are unique.
     """
     access.ensure_writer(by)
-    person = Person(
-        reference="pending",
-        full_name=" ".join(full_name.split()),
-        aliases=aliases.strip(),
-        date_of_birth=date_of_birth,
-        sex=sex,
-        cnic=normalise_cnic(cnic),
-        district=district.strip(),
-        province=province.strip(),
-        languages=languages.strip(),
-        group_category=group_category,
-        family_contacts=family_contacts.strip(),
-        created_by=by,
-    )
+    person = _new_person(by, details)
     person.full_clean(exclude=["reference"], validate_constraints=False)
     matches = find_possible_duplicates(
         full_name=person.full_name,
@@ -126,18 +83,7 @@ def person_register(
     )
     same_cnic = [m for m in matches if person.cnic and m.person.cnic == person.cnic]
     if same_cnic:
-        visible = set(visible_person_ids(by, [m.person.pk for m in same_cnic]))
-        shown = [m.person for m in same_cnic if m.person.pk in visible]
-        if shown:
-            message = _("This CNIC is already registered to %s.") % ", ".join(
-                f"{p.reference} {p.full_name}" for p in shown
-            )
-        else:
-            # Not the user's to see: say it exists, not whose it is.
-            message = _(
-                "This CNIC is already registered in another agency's records; ask your supervisor."
-            )
-        raise ValidationError({"cnic": message})
+        raise ValidationError({"cnic": _same_cnic_message(by, same_cnic)})
     if matches and not confirm_not_duplicate:
         raise PossibleDuplicate(matches)
     (person.reference,) = allocate_references(prefix=PERSON_PREFIX)
@@ -157,6 +103,56 @@ def person_register(
         metadata={"possible_duplicates": [m.person.reference for m in matches]},
     )
     return person
+
+
+def _same_cnic_message(by: User, same_cnic: list[DuplicateMatch]) -> str:
+    visible = set(visible_person_ids(by, [m.person.pk for m in same_cnic]))
+    shown = [m.person for m in same_cnic if m.person.pk in visible]
+    if shown:
+        return _("This CNIC is already registered to %s.") % ", ".join(
+            f"{p.reference} {p.full_name}" for p in shown
+        )
+    # Not the user's to see: say it exists, not whose it is.
+    return _("This CNIC is already registered in another agency's records; ask your supervisor.")
+
+
+@transaction.atomic
+def person_open_case(
+    *,
+    by: User,
+    person: Person,
+    programme: Programme,
+    lead_agency: Agency,
+    facility: Facility | None = None,
+) -> Case:
+    """Open a case for a registered person; it is assigned to ``by`` when their agency leads
+    it (otherwise the lead agency assigns it)."""
+    return case_open(
+        by=by,
+        person=person,
+        programme=programme,
+        lead_agency=lead_agency,
+        assigned_caseworker=by if by.agency_id == lead_agency.pk else None,
+        facility=facility,
+    )
+
+
+@transaction.atomic
+def person_register_with_case(
+    *,
+    by: User,
+    programme: Programme,
+    lead_agency: Agency,
+    facility: Facility | None = None,
+    confirm_not_duplicate: bool = False,
+    **details: Unpack[PersonDetails],
+) -> Case:
+    """Register a person and open their first case, both or neither (see ``person_register``
+    and ``person_open_case`` for the errors)."""
+    person = person_register(by=by, confirm_not_duplicate=confirm_not_duplicate, **details)
+    return person_open_case(
+        by=by, person=person, programme=programme, lead_agency=lead_agency, facility=facility
+    )
 
 
 @transaction.atomic
@@ -190,6 +186,23 @@ def person_verify_identity(*, person: Person, by: User, document_reference: str)
     return person
 
 
+def _refuse_two_open_cases(survivor: Person, moving: list[Case]) -> None:
+    """A person has one open case per programme, so a merge may not bring a second."""
+    open_programmes = set(
+        Case.objects.filter(person=survivor)
+        .exclude(status=CaseStatus.CLOSED)
+        .values_list("programme_id", flat=True)
+    )
+    clash = [
+        c for c in moving if c.status != CaseStatus.CLOSED and c.programme_id in open_programmes
+    ]
+    if clash:
+        raise ValidationError(
+            _("Both records have an open case in %s: close one of them before merging.")
+            % ", ".join(sorted({c.programme.name for c in clash}))
+        )
+
+
 @transaction.atomic
 def person_merge(*, by: User, survivor: Person, duplicate: Person, reason: str) -> PersonMerge:
     """Merge ``duplicate`` into ``survivor``: its cases move; the merge is reversible."""
@@ -209,20 +222,8 @@ def person_merge(*, by: User, survivor: Person, duplicate: Person, reason: str) 
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
     if survivor.merged_into_id or duplicate.merged_into_id:
         raise ValidationError(_("One of these records has already been merged into another."))
-    open_programmes = set(
-        Case.objects.filter(person=survivor)
-        .exclude(status=CaseStatus.CLOSED)
-        .values_list("programme_id", flat=True)
-    )
     moving = list(Case.objects.select_for_update().filter(person=duplicate))
-    clash = [
-        c for c in moving if c.status != CaseStatus.CLOSED and c.programme_id in open_programmes
-    ]
-    if clash:
-        raise ValidationError(
-            _("Both records have an open case in %s: close one of them before merging.")
-            % ", ".join(sorted({c.programme.name for c in clash}))
-        )
+    _refuse_two_open_cases(survivor, moving)
     case_ids = [c.pk for c in moving]
     Case.objects.filter(pk__in=case_ids).update(person=survivor)
     duplicate.merged_into = survivor

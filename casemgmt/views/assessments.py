@@ -2,27 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from casemgmt import access
-from casemgmt.errors import DomainError
 from casemgmt.forms.assessments import InstrumentAssessmentForm
 from casemgmt.forms.evidence import SessionForm
-from casemgmt.models import Assessment, Instrument, Intervention
+from casemgmt.selectors.assessments import case_assessment_or_404, current_instrument
 from casemgmt.selectors.cases import visible_case_or_404
 from casemgmt.selectors.facilities import facilities_with_occupancy
+from casemgmt.selectors.interventions import case_intervention_or_404
 from casemgmt.services import assessments, audit, interventions
-
-
-def _current_instrument() -> Instrument:
-    instrument = Instrument.objects.filter(is_active=True).order_by("name", "-version").first()
-    if instrument is None:
-        raise Http404
-    return instrument
 
 
 @login_required
@@ -30,12 +22,14 @@ def assessment_new(request, reference):
     case = visible_case_or_404(request.user, reference)
     if not (access.can_write_case(request.user, case) and access.can_read(request.user, "risk")):
         raise Http404
-    instrument = _current_instrument()
+    instrument = current_instrument()
+    if instrument is None:
+        raise Http404
     clinical = access.can_read(request.user, access.InfoClass.CLINICAL)
     form = InstrumentAssessmentForm(request.POST or None, instrument=instrument, clinical=clinical)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form.service_errors():
             assessment = assessments.assessment_record(
                 case=case,
                 by=request.user,
@@ -47,11 +41,6 @@ def assessment_new(request, reference):
                 ratings=form.ratings(),
                 summaries=form.summaries(),
             )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(request, _("Assessment recorded."))
             return redirect("assessment_detail", reference=case.reference, pk=assessment.pk)
     return render(
@@ -65,13 +54,7 @@ def assessment_new(request, reference):
 @require_safe
 def assessment_detail(request, reference, pk):
     case = visible_case_or_404(request.user, reference)
-    if not access.can_read(request.user, access.InfoClass.RISK):
-        raise Http404
-    assessment = get_object_or_404(
-        Assessment.objects.select_related("instrument", "assessor", "second_reviewed_by"),
-        pk=pk,
-        case=case,
-    )
+    assessment = case_assessment_or_404(request.user, case, pk)
     clinical = access.can_read(request.user, access.InfoClass.CLINICAL)
     ratings = [
         r
@@ -104,26 +87,17 @@ def assessment_detail(request, reference, pk):
 def intervention_detail(request, reference, pk):
     """An intervention's sessions and attendance; record a session."""
     case = visible_case_or_404(request.user, reference)
-    if not access.can_read(request.user, access.InfoClass.INTERVENTION):
-        raise Http404
-    intervention = get_object_or_404(
-        Intervention.objects.select_related("provider"), pk=pk, case=case
-    )
+    intervention = case_intervention_or_404(request.user, case, pk)
     can_write = access.can_write_case(request.user, case)
     form = SessionForm(request.POST or None)
     if request.method == "POST":
         if not can_write:
             raise Http404
         if form.is_valid():
-            try:
+            with form.service_errors():
                 interventions.session_record(
                     intervention=intervention, by=request.user, **form.cleaned_data
                 )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
                 messages.success(request, _("Session recorded."))
                 return redirect("intervention_detail", reference=case.reference, pk=intervention.pk)
     sessions = list(intervention.sessions.all())

@@ -2,16 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from casemgmt.errors import DomainError, StaleCase
 from casemgmt.forms.evidence import AssignCaseworkerForm
 from casemgmt.forms.workflow import DecisionForm
+from casemgmt.models import Case
 from casemgmt.permissions import case_permissions
 from casemgmt.record_kinds import RECORD_ACTIONS, RECORD_KINDS, SECTIONS_BY_KEY
 from casemgmt.selectors.cases import (
@@ -21,9 +19,11 @@ from casemgmt.selectors.cases import (
     section_view,
     visible_case_or_404,
 )
+from casemgmt.selectors.scope import refuse
 from casemgmt.selectors.timeline import case_timeline
 from casemgmt.services import audit
 from casemgmt.services import cases as case_services
+from casemgmt.views._forms import service_errors_as_messages
 
 
 def _section_url(case, section: str) -> str:
@@ -69,19 +69,12 @@ def record_add(request, reference, kind):
     case = visible_case_or_404(request.user, reference)
     spec = RECORD_KINDS.get(kind)
     perms = case_permissions(request.user, case)
-    if spec is None or spec.form is None or not perms.can_write:
-        raise Http404
-    if not perms.can_read(spec.info_class):
-        raise Http404
+    if spec is None or spec.form is None or not perms.can_add_kind(spec.key):
+        refuse(Case, case.reference)
     form = spec.make_form(case, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form.service_errors():
             spec.save(case=case, by=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             message = _("%s recorded.") % spec.label
             if request.htmx:
                 case.refresh_from_db()
@@ -105,24 +98,16 @@ def record_action(request, reference, action, pk):
     spec = RECORD_ACTIONS.get(action)
     perms = case_permissions(request.user, case)
     if spec is None or not perms.can_write:
-        raise Http404
+        refuse(Case, case.reference)
     obj = case_record_or_404(request.user, case, spec, pk)
     if not perms.can_read(perms.record_class(spec.kind, obj)):
-        raise Http404
+        refuse(spec.object_model, pk)
     form = spec.form_class(request.POST or None) if spec.form else None
     section = spec.record_kind.section
     if request.method == "POST" and (form is None or form.is_valid()):
-        try:
+        errors = form.service_errors() if form else service_errors_as_messages(request)
+        with errors:
             spec.run(obj=obj, by=request.user, data=form.cleaned_data if form else {})
-        except (ValidationError, DomainError) as exc:
-            if form is None:
-                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-                return redirect(_section_url(case, section))
-            if isinstance(exc, ValidationError):
-                form.add_service_errors(exc)
-            else:
-                form.add_error(None, exc.message)
-        else:
             messages.success(request, _("%s: done.") % spec.label)
             return redirect(_section_url(case, section))
     if form is None:
@@ -146,18 +131,13 @@ def assign_caseworker(request, reference):
     case = visible_case_or_404(request.user, reference)
     form = AssignCaseworkerForm(request.POST, case=case)
     if form.is_valid():
-        try:
+        with service_errors_as_messages(request):
             case_services.case_assign_caseworker(
                 case=case,
                 by=request.user,
                 caseworker=form.cleaned_data["caseworker"],
                 expected_version=form.cleaned_data["version"],
             )
-        except StaleCase as exc:
-            messages.error(request, exc.message)
-        except (ValidationError, DomainError) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        else:
             messages.success(request, _("Caseworker assigned."))
     else:
         messages.error(request, _("Choose a caseworker from an agency on the team."))

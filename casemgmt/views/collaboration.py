@@ -2,31 +2,29 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from casemgmt import access
-from casemgmt.errors import DomainError
 from casemgmt.forms.collaboration import (
     AllowListForm,
     BreakGlassForm,
     DeclineReferralForm,
     NoteCorrectionForm,
 )
-from casemgmt.models import CaseAccessGrant, Note, Referral, ReferralStatus
+from casemgmt.models import ReferralStatus
 from casemgmt.selectors.cases import visible_case_or_404, visible_notes
 from casemgmt.selectors.inbox import inbox_for
-from casemgmt.services import audit, notes, referrals, restriction
+from casemgmt.selectors.notes import note_versions_or_404
+from casemgmt.selectors.notifications import own_notification_or_404
+from casemgmt.selectors.referrals import incoming_referral_or_404
+from casemgmt.selectors.restriction import access_grant_or_404
+from casemgmt.services import audit, notes, notifications, referrals, restriction
 from casemgmt.services.notes import CORRECTION_WINDOW
-
-
-def _errors(exc) -> str:
-    return " ".join(getattr(exc, "messages", None) or [str(exc)])
 
 
 @login_required
@@ -52,27 +50,15 @@ def note_list(request, reference):
 def note_history(request, reference, pk):
     """All versions of one note; its author may correct it within the window."""
     case = visible_case_or_404(request.user, reference)
-    visible = Note.objects.filter(case=case).filter(
-        access.note_visibility_filter(request.user, case)
-    )
-    note = get_object_or_404(visible.select_related("thread"), pk=pk)
-    first = note.thread or note
-    versions = list(visible.filter(pk=first.pk).select_related("author", "agency")) + list(
-        visible.filter(thread=first).select_related("author", "agency").order_by("created_at")
-    )
+    first, versions = note_versions_or_404(request.user, case, pk)
     content_visible = access.can_read_note_content(request.user, first)
     latest = versions[-1]
     form = NoteCorrectionForm(
         request.POST or None, initial={"body": latest.body if content_visible else ""}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with form.service_errors():
             notes.note_correct(note=latest, by=request.user, body=form.cleaned_data["body"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(request, _("The note was corrected; the earlier text is kept."))
             return redirect("note_history", reference=case.reference, pk=first.pk)
     audit.record_read(
@@ -100,28 +86,14 @@ def note_history(request, reference, pk):
     )
 
 
-def _incoming_referral_or_404(request, pk) -> Referral:
-    """Referrals addressed to the user's agency (the case itself may not be visible yet)."""
-    if request.user.role not in access.WRITER_ROLES or request.user.agency_id is None:
-        raise Http404
-    # A referral revoked because consent ended is no longer the receiving agency's to read.
-    return get_object_or_404(
-        Referral.objects.select_related("case", "from_agency", "to_agency", "sent_by").exclude(
-            status=ReferralStatus.REVOKED
-        ),
-        pk=pk,
-        to_agency_id=request.user.agency_id,
-    )
-
-
 @login_required
 def referral_respond(request, pk):
     """The receiving agency reads a referral and accepts or declines it."""
-    referral = _incoming_referral_or_404(request, pk)
+    referral = incoming_referral_or_404(request.user, pk)
     form = DeclineReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decision = request.POST.get("decision")
-        try:
+        with form.service_errors():
             if decision == "accept":
                 referrals.referral_accept(referral=referral, by=request.user)
                 messages.success(request, _("Referral accepted: your agency joined the case team."))
@@ -133,10 +105,6 @@ def referral_respond(request, pk):
                 messages.success(request, _("Referral declined."))
                 return redirect("inbox")
             form.add_error(None, _("Choose to accept or decline."))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
     return render(
         request,
         "casemgmt/referral_respond.html",
@@ -153,7 +121,7 @@ def case_access(request, reference):
     form = AllowListForm(request.POST or None)
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
+        with form.service_errors():
             if action in ("restrict", "unrestrict"):
                 restriction.case_set_restricted(
                     case=case, by=request.user, restricted=action == "restrict"
@@ -167,17 +135,10 @@ def case_access(request, reference):
                 messages.success(request, _("Added to the allow-list."))
                 return redirect("case_access", reference=case.reference)
             if action == "remove":
-                grant_id = request.POST.get("grant", "")
-                if not grant_id.isdigit():
-                    raise Http404
-                grant = get_object_or_404(CaseAccessGrant, pk=int(grant_id), case=case)
+                grant = access_grant_or_404(case, request.POST.get("grant", ""))
                 restriction.allow_list_remove(grant=grant, by=request.user)
                 messages.success(request, _("Removed from the allow-list."))
                 return redirect("case_access", reference=case.reference)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
     grants = case.access_grants.filter(revoked_at__isnull=True).select_related(
         "user", "user__agency"
     )
@@ -195,17 +156,12 @@ def break_glass_view(request):
         request.POST or None, initial={"reference": request.GET.get("reference", "")}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with form.service_errors():
             grant = restriction.break_glass_open(
                 by=request.user,
                 reference=form.cleaned_data["reference"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.warning(
                 request,
                 _("Emergency access until %s: it is recorded and your supervisors are told.")
@@ -225,7 +181,6 @@ def inbox(request):
 @login_required
 @require_POST
 def notification_read(request, pk):
-    note = get_object_or_404(request.user.notifications, pk=pk)
-    if note.read_at is None:
-        type(note).objects.filter(pk=note.pk).update(read_at=timezone.now())
+    notification = own_notification_or_404(request.user, pk)
+    notifications.notification_mark_read(notification=notification, by=request.user)
     return redirect(reverse("inbox"))

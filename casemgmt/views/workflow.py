@@ -2,68 +2,59 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from casemgmt import access, workflow
-from casemgmt.errors import DomainError, GatesNotMet, StaleCase
+from casemgmt.errors import GatesNotMet, StaleCase
 from casemgmt.forms.workflow import DecisionForm, StageMoveForm
-from casemgmt.models import Case, Stage, StageTransition
+from casemgmt.models import TransitionStatus
 from casemgmt.selectors.cases import pending_moves_for, visible_case_or_404
+from casemgmt.selectors.workflow import visible_move_or_404
 from casemgmt.services import audit
+from casemgmt.views._forms import service_errors_as_messages
 
 
 @login_required
 def stage_move(request, reference):
     """Every move out of the current stage with each gate's result, before submitting."""
     case = visible_case_or_404(request.user, reference)
-    form = None
-    failed_stage = None
-    gate_failure = None
-    stale = None
+    form = failed_stage = error = None
     if request.method == "POST":
         if not access.can_move_case(request.user, case):
             raise Http404
-        form = StageMoveForm(request.POST)
+        form = StageMoveForm(request.POST, programme=case.programme)
         if form.is_valid():
-            data = form.cleaned_data
-            to_stage = Stage.objects.filter(pk=data["to_stage"], programme=case.programme).first()
-            failed_stage = data["to_stage"]
-            if to_stage is None:
-                form.add_error(None, _("That stage is not part of this case's programme."))
-            else:
-                try:
-                    move = workflow.request_transition(
-                        case=case,
-                        to_stage=to_stage,
-                        by=request.user,
-                        reason=data["reason"],
-                        expected_version=data["version"],
-                    )
-                except GatesNotMet as exc:
-                    gate_failure = exc
-                    form.add_error(None, exc.message)
-                except StaleCase as exc:
-                    stale = exc
-                    form.add_error(None, exc.message)
-                except ValidationError as exc:
-                    form.add_service_errors(exc)
-                except DomainError as exc:
-                    form.add_error(None, exc.message)
-                else:
-                    if move.status == "pending":
-                        messages.success(
-                            request,
-                            _("Move to “%s” requested; it waits for a supervisor's approval.")
-                            % to_stage.name,
-                        )
-                    else:
-                        messages.success(request, _("The case moved to “%s”.") % to_stage.name)
-                    return redirect("case_detail", reference=case.reference)
+            failed_stage = form.cleaned_data["to_stage"].pk
+            with form.service_errors() as attempt:
+                return _request_move(request, case, form.cleaned_data)
+            error = attempt.error
         case = visible_case_or_404(request.user, reference)
+    return _move_page(request, case, form, failed_stage, error)
+
+
+def _request_move(request, case, data):
+    to_stage = data["to_stage"]
+    move = workflow.request_transition(
+        case=case,
+        to_stage=to_stage,
+        by=request.user,
+        reason=data["reason"],
+        expected_version=data["version"],
+    )
+    if move.status == TransitionStatus.PENDING:
+        messages.success(
+            request,
+            _("Move to “%s” requested; it waits for a supervisor's approval.") % to_stage.name,
+        )
+    else:
+        messages.success(request, _("The case moved to “%s”.") % to_stage.name)
+    return redirect("case_detail", reference=case.reference)
+
+
+def _move_page(request, case, form, failed_stage, error):
     if not access.can_move_case(request.user, case):
         # The gates' reasons cite legal and risk records: only those who may move see them.
         raise Http404
@@ -81,21 +72,12 @@ def stage_move(request, reference):
             "pending": workflow.pending_move(case),
             "form": form,
             "failed_stage": failed_stage,
-            "gate_failure": gate_failure,
-            "stale": stale,
+            "gate_failure": error if isinstance(error, GatesNotMet) else None,
+            "stale": error if isinstance(error, StaleCase) else None,
             "can_write": access.can_write_case(request.user, case),
             "can_approve": access.can_approve(request.user),
             "decision_form": DecisionForm(initial={"version": case.version}),
         },
-    )
-
-
-def _visible_move_or_404(request, pk) -> StageTransition:
-    return get_object_or_404(
-        StageTransition.objects.filter(
-            case__in=Case.objects.visible_to(request.user)
-        ).select_related("case", "to_stage", "from_stage"),
-        pk=pk,
     )
 
 
@@ -105,13 +87,13 @@ def decide_move(request, pk, decision):
     """Approve or reject a pending move (supervisors); redirects back to the case."""
     if decision not in ("approve", "reject"):
         raise Http404
-    move = _visible_move_or_404(request, pk)
+    move = visible_move_or_404(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The form was incomplete; reload the case and try again."))
         return redirect("case_detail", reference=move.case.reference)
     data = form.cleaned_data
-    try:
+    with service_errors_as_messages(request):
         if decision == "approve":
             workflow.approve_transition(
                 stage_transition=move,
@@ -128,10 +110,6 @@ def decide_move(request, pk, decision):
                 expected_version=data["version"],
             )
             messages.success(request, _("Rejected: the case stays where it is."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("case_detail", reference=move.case.reference)
 
 

@@ -212,3 +212,83 @@ class TestMerge:
         other = factories.default_programme()
         with pytest.raises(ValidationError, match="merged into"):
             cases.case_open(by=caseworker, person=duplicate, programme=other, lead_agency=agency)
+
+
+@pytest.mark.django_db
+class TestRegisterWithCase:
+    def test_registers_opens_and_assigns_the_case_to_me_when_my_agency_leads(
+        self, caseworker, agency, programme, stages
+    ):
+        case = people.person_register_with_case(
+            by=caseworker,
+            programme=programme,
+            lead_agency=agency,
+            full_name="Gul Zaman",
+            date_of_birth=DOB,
+            sex="male",
+            district=" Swat ",
+        )
+        assert case.person.district == "Swat"
+        assert case.assigned_caseworker == caseworker
+        assert case.current_stage == stages["referral"]
+        actions = list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
+        assert actions == ["person.registered", "case.opened"]
+
+    def test_a_refused_case_undoes_the_registration(self, caseworker, programme):
+        other = factories.AgencyFactory()
+        with pytest.raises(ValidationError) as excinfo:
+            people.person_register_with_case(
+                by=caseworker,
+                programme=programme,
+                lead_agency=other,
+                full_name="Gul Zaman",
+                date_of_birth=DOB,
+                sex="male",
+            )
+        assert "lead_agency" in excinfo.value.message_dict
+        assert Person.objects.count() == 0 and Case.objects.count() == 0
+        assert AuditEvent.objects.count() == 0
+
+    def test_possible_duplicates_stop_both(self, caseworker, agency, programme):
+        register(caseworker)
+        with pytest.raises(PossibleDuplicate):
+            people.person_register_with_case(
+                by=caseworker,
+                programme=programme,
+                lead_agency=agency,
+                full_name="Mohammad Ali Khan",
+                date_of_birth=DOB,
+                sex="male",
+            )
+        assert Person.objects.count() == 1 and Case.objects.count() == 0
+
+    def test_opening_a_later_case_applies_the_same_assignment_rule(
+        self, caseworker, agency, programme, stages
+    ):
+        person = register(caseworker)
+        factories.CaseFactory(person=person, lead_agency=agency, current_stage=stages["exited"])
+        case = people.person_open_case(
+            by=caseworker, person=person, programme=programme, lead_agency=agency
+        )
+        assert case.assigned_caseworker == caseworker
+
+    def test_a_supervisor_without_an_agency_cannot_open_a_case(self, programme, agency):
+        supervisor = factories.SupervisorFactory(agency=None)
+        person = factories.PersonFactory()
+        with pytest.raises(ValidationError) as excinfo:
+            people.person_open_case(
+                by=supervisor, person=person, programme=programme, lead_agency=agency
+            )
+        assert "lead_agency" in excinfo.value.message_dict
+
+
+def test_the_persons_fields_are_declared_once():
+    """Registration, its form and its audit row use ``PERSON_FIELDS``; each field has one
+    information class in the access policy."""
+    from casemgmt import access
+    from casemgmt.forms.people import OpenCaseForm, PersonRegisterForm
+
+    assert set(people.PERSON_FIELDS) <= set(access.PERSON_FIELD_CLASSES)
+    form_fields = set(PersonRegisterForm.base_fields) - set(OpenCaseForm.base_fields)
+    assert form_fields == {*people.PERSON_FIELDS, "confirm_not_duplicate"}
+    assert ["reference", *people.PERSON_FIELDS] == people.PERSON_AUDIT_FIELDS
