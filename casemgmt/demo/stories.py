@@ -137,7 +137,7 @@ def _open_case(
     facility: Facility,
     start: datetime.datetime,
 ) -> Case:
-    """Register the person, open their case, record sharing consent and build the team."""
+    """Register the person, open their case and build its team."""
     person = people.person_register(
         by=crew.writer,
         full_name=row.name,
@@ -160,6 +160,12 @@ def _open_case(
         facility=facility if lead == facility.agency else None,
         opened_on=timezone.localdate(start),
     )
+    _build_team(case, crew=crew, lead=lead, given_on=timezone.localdate(start))
+    return case
+
+
+def _build_team(case: Case, *, crew: Crew, lead: Agency, given_on: datetime.date) -> None:
+    """Counselling joins, and probation supports a case it does not lead."""
     # The person's consent to share with support agencies comes before they join.
     sharing.sharing_record(
         case=case,
@@ -167,13 +173,8 @@ def _open_case(
         basis="consent",
         agency_kinds=SHARING_AGENCY_KINDS,
         purpose="rehabilitation",
-        given_on=timezone.localdate(start),
+        given_on=given_on,
     )
-    _build_team(case, crew=crew, lead=lead)
-    return case
-
-
-def _build_team(case: Case, *, crew: Crew, lead: Agency) -> None:
     case_services.team_member_add(
         case=case, by=crew.writer, agency=demo_agency("Sabaoon"), role=TeamRole.COUNSELLING
     )
