@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from casemgmt.demo import DEMO_USERS, seed_agencies_and_users
+from casemgmt.demo.data import DEMO_USERS
+from casemgmt.demo.staff import seed_agencies_and_users
 from casemgmt.factories import DEMO_PASSWORD
 from casemgmt.models import Agency, AgencyKind, User
 from casemgmt.roles import Role

@@ -3,7 +3,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from casemgmt import demo, demo_cases
+from casemgmt.demo.bulk import seed_bulk_cases
+from casemgmt.demo.staff import seed_agencies_and_users
+from casemgmt.demo.stories import seed_story_cases
 from casemgmt.factories import DEMO_PASSWORD
 
 
@@ -26,9 +28,9 @@ class Command(BaseCommand):
             raise CommandError("--cases must be zero or more.")
         started = time.monotonic()
         with transaction.atomic():
-            logins = demo.seed_agencies_and_users()
-        story_cases = demo_cases.seed_demo_cases()
-        bulk_cases = demo_cases.seed_bulk_cases(cases)
+            logins = seed_agencies_and_users()
+        story_cases = seed_story_cases()
+        bulk_cases = seed_bulk_cases(cases)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,223 @@
+"""The hand-written demo cases, driven through the real services and stage engine, so
+every stage of the default programme has cases with genuine evidence, moves and audit rows.
+
+The stories the README and guides point at: Hazrat Bilal released into the community with
+check-ins; Saif ur Rehman's move to release preparation waiting for approval; Khan Zeb, a restricted
+case with an open escalation; Rashid Minhas, a juvenile.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from casemgmt import workflow
+from casemgmt.demo import history
+from casemgmt.demo.data import DEMO_PEOPLE, PATHS, RELEASED_STAGES, DemoPerson, Story
+from casemgmt.demo.satisfier import satisfy
+from casemgmt.demo.staff import Crew, crew_for, demo_agency
+from casemgmt.factories import FacilityFactory, default_programme
+from casemgmt.models import (
+    Agency,
+    Assessment,
+    Case,
+    Consent,
+    Eligibility,
+    Facility,
+    GroupCategory,
+    LegalAuthority,
+    MonitoringPlan,
+    MultiAgencyReview,
+    Person,
+    Programme,
+    Renunciation,
+    TeamRole,
+    TransitionStatus,
+    Undertaking,
+    User,
+)
+from casemgmt.services import cases as case_services
+from casemgmt.services import escalations, people, restriction, sharing
+from casemgmt.services.monitoring import monitoring_check_overdue
+
+# Days between two moves of a demo case.
+STEP_DAYS = 45
+
+# Evidence recorded for a past move is dated back to that move.
+EVIDENCE_MODELS = [
+    LegalAuthority,
+    Eligibility,
+    Consent,
+    Renunciation,
+    MultiAgencyReview,
+    Undertaking,
+    Assessment,
+    MonitoringPlan,
+]
+
+# Support agencies the person consents to share with before they join the team.
+SHARING_AGENCY_KINDS = ["counselling", "health", "education", "social_welfare", "family_liaison"]
+
+
+@transaction.atomic
+def seed_story_cases() -> int:
+    """Create the hand-written demo cases once; return how many were created."""
+    if Person.objects.filter(cnic=DEMO_PEOPLE[0].cnic).exists():
+        return 0
+    programme = default_programme()
+    categories = list(GroupCategory.objects.order_by("pk"))
+    facility = FacilityFactory(
+        name="Central Prison Peshawar, Rehabilitation Block",
+        agency=demo_agency("CP Peshawar"),
+        capacity=60,
+    )
+    for row in DEMO_PEOPLE:
+        _tell(
+            row,
+            programme=programme,
+            category=categories[row.category % len(categories)],
+            facility=facility,
+        )
+    programme.supervisors.add(User.objects.get(username="supervisor"))
+    # Released cases whose contacts lapsed show up as escalations, as the daily job would.
+    monitoring_check_overdue()
+    return len(DEMO_PEOPLE)
+
+
+def _tell(
+    row: DemoPerson, *, programme: Programme, category: GroupCategory, facility: Facility
+) -> None:
+    """One demo case from registration to its final stage, its history and its story."""
+    lead = demo_agency(row.lead)
+    crew = crew_for(lead)
+    path = PATHS[row.final_stage]
+    start = timezone.now() - datetime.timedelta(days=STEP_DAYS * len(path) + 5)
+    case = _open_case(
+        row,
+        lead=lead,
+        crew=crew,
+        programme=programme,
+        category=category,
+        facility=facility,
+        start=start,
+    )
+    _drive(
+        case, path, crew=crew, start=start, leave_last_pending=row.story == Story.PENDING_APPROVAL
+    )
+    if row.story == Story.RESTRICTED_ESCALATION:
+        escalations.escalation_raise(
+            case=case,
+            by=crew.receiver,
+            trigger="missed_contact",
+            description="Missed two weekly visits.",
+        )
+    if row.final_stage in RELEASED_STAGES:
+        # Police join for monitoring in the community (no consent needed: statutory).
+        case_services.team_member_add(
+            case=case, by=crew.writer, agency=demo_agency("Police Swat"), role=TeamRole.SUPPORT
+        )
+    history.add_notes_and_referrals(case, crew=crew, final_stage=row.final_stage)
+    history.add_assessments_interventions_monitoring(
+        case, crew=crew, final_stage=row.final_stage, start=start
+    )
+    if row.story == Story.RESTRICTED_ESCALATION:
+        # A high-profile case: only its allow-list may open it. Restricted last, so the
+        # team's notes and records above go in as on any other case.
+        restriction.case_set_restricted(case=case, by=crew.approver, restricted=True)
+        restriction.allow_list_add(case=case, by=crew.approver, user=crew.writer)
+
+
+def _open_case(
+    row: DemoPerson,
+    *,
+    lead: Agency,
+    crew: Crew,
+    programme: Programme,
+    category: GroupCategory,
+    facility: Facility,
+    start: datetime.datetime,
+) -> Case:
+    """Register the person, open their case and build its team."""
+    person = people.person_register(
+        by=crew.writer,
+        full_name=row.name,
+        cnic=row.cnic,
+        date_of_birth=datetime.date.fromisoformat(row.date_of_birth),
+        sex="male",
+        district=row.district,
+        province="Khyber Pakhtunkhwa",
+        languages="Pashto, Urdu",
+        group_category=category,
+        family_contacts="Father and mother in the home village; elder brother (phone on file).",
+        confirm_not_duplicate=True,
+    )
+    case = case_services.case_open(
+        by=crew.writer,
+        person=person,
+        programme=programme,
+        lead_agency=lead,
+        assigned_caseworker=crew.writer,
+        facility=facility if lead == facility.agency else None,
+        opened_on=timezone.localdate(start),
+    )
+    _build_team(case, crew=crew, lead=lead, given_on=timezone.localdate(start))
+    return case
+
+
+def _build_team(case: Case, *, crew: Crew, lead: Agency, given_on: datetime.date) -> None:
+    """Counselling joins, and probation supports a case it does not lead."""
+    # The person's consent to share with support agencies comes before they join.
+    sharing.sharing_record(
+        case=case,
+        by=crew.writer,
+        basis="consent",
+        agency_kinds=SHARING_AGENCY_KINDS,
+        purpose="rehabilitation",
+        given_on=given_on,
+    )
+    case_services.team_member_add(
+        case=case, by=crew.writer, agency=demo_agency("Sabaoon"), role=TeamRole.COUNSELLING
+    )
+    probation = demo_agency("Probation Swat")
+    if lead != probation:
+        case_services.team_member_add(
+            case=case, by=crew.writer, agency=probation, role=TeamRole.SUPPORT
+        )
+
+
+def _drive(
+    case: Case,
+    path: list[str],
+    *,
+    crew: Crew,
+    start: datetime.datetime,
+    leave_last_pending: bool,
+) -> None:
+    """Walk ``case`` along ``path``, one move every STEP_DAYS, recording each gate's evidence."""
+    stages = {s.key: s for s in case.programme.stages.all()}
+    last = len(path) - 1
+    for index, key in enumerate(path[1:], start=1):
+        when = start + datetime.timedelta(days=STEP_DAYS * index)
+        case.refresh_from_db()
+        transition = case.current_stage.exits.prefetch_related("gates").get(to_stage__key=key)
+        recorded_from = timezone.now()
+        satisfy(transition, case=case, crew=crew, when=when)
+        _backdate(case, since=recorded_from, to=when - datetime.timedelta(days=1))
+        case.refresh_from_db()
+        move = workflow.request_transition(
+            case=case,
+            to_stage=stages[key],
+            by=crew.writer,
+            reason=f"Ready for {stages[key].name}.",
+            now=when,
+        )
+        if move.status == TransitionStatus.PENDING and not (index == last and leave_last_pending):
+            workflow.approve_transition(
+                stage_transition=move, by=crew.approver, reason="Agreed at review.", now=when
+            )
+
+
+def _backdate(case: Case, *, since: datetime.datetime, to: datetime.datetime) -> None:
+    """Demo history: records made for a past step carry that step's date."""
+    for model in EVIDENCE_MODELS:
+        model.objects.filter(case=case, recorded_at__gte=since).update(recorded_at=to)

@@ -1,0 +1,79 @@
+"""Seeding the demo: the README's log-ins, and the hand-written stories the demo shows."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from casemgmt.demo.data import DEMO_PEOPLE, DEMO_USERS
+from casemgmt.demo.staff import seed_agencies_and_users
+from casemgmt.models import (
+    Case,
+    CaseAccessGrant,
+    CheckIn,
+    Escalation,
+    Note,
+    Referral,
+    StageTransition,
+    User,
+)
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _readme_log_ins() -> list[tuple[str, str, str]]:
+    rows = re.findall(r"^\| `([^`]+)` \| ([^|]+) \| ([^|]+) \|$", README.read_text(), re.M)
+    return [(user, role.strip(), agency.strip()) for user, role, agency in rows]
+
+
+@pytest.mark.django_db
+def test_the_readme_lists_every_demo_log_in_as_seeded():
+    logins = seed_agencies_and_users()
+    seeded = [(x.username, str(x.role), x.agency) for x in logins]
+    assert seeded == _readme_log_ins()
+    assert len(seeded) == len(DEMO_USERS)
+
+
+@pytest.mark.django_db
+def test_seeding_users_twice_adds_nothing():
+    seed_agencies_and_users()
+    before = list(User.objects.order_by("pk").values_list("pk", "username", "agency_id"))
+    seed_agencies_and_users()
+    assert list(User.objects.order_by("pk").values_list("pk", "username", "agency_id")) == before
+
+
+def _case(name: str) -> Case:
+    return Case.objects.select_related("current_stage").get(person__full_name=name)
+
+
+@pytest.mark.django_db
+def test_the_hand_written_stories():
+    call_command("seed_demo", "--cases", "0", stdout=io.StringIO())
+    assert Case.objects.count() == len(DEMO_PEOPLE) == 20
+
+    # Released with check-ins (one missed), an accepted vocational referral.
+    bilal = _case("Hazrat Bilal")
+    assert bilal.current_stage.key == "released"
+    outcomes = sorted(CheckIn.objects.filter(case=bilal).values_list("outcome", flat=True))
+    assert outcomes == ["met", "met", "missed"]
+    referral = Referral.objects.get(case=bilal)
+    assert (referral.to_agency.short_name, referral.status) == ("TEVTA", "accepted")
+
+    # A restricted case with an allow-list and an open escalation.
+    zeb = _case("Khan Zeb")
+    assert zeb.is_restricted
+    allowed = set(CaseAccessGrant.objects.filter(case=zeb).values_list("user__username", flat=True))
+    assert "prison.officer" in allowed
+    assert Escalation.objects.filter(case=zeb, status="open").exists()
+
+    # The move to release preparation waits for a supervisor.
+    pending = StageTransition.objects.get(status="pending")
+    assert pending.case.person.full_name == "Saif ur Rehman"
+    assert pending.to_stage.key == "release_preparation"
+
+    # Notes by class, written by the agencies that hold them; an open health referral.
+    categories = set(Note.objects.values_list("category", flat=True))
+    assert {"custody_conduct", "counselling", "family", "security_concern"} <= categories
+    assert Referral.objects.filter(to_agency__short_name="DHO Swat", status="sent").exists()
