@@ -150,6 +150,16 @@ def save_case_fields(case: Case, **values) -> None:
     case.version += 1
 
 
+def cases_move_to_person(locked: list[Case], person: Person) -> None:
+    """Move cases the caller has locked to another person's record (merge, unmerge);
+    each case's version goes up, so forms opened before the move are stale."""
+    Case.objects.filter(pk__in=[c.pk for c in locked]).update(
+        person=person, version=F("version") + 1
+    )
+    for case in locked:
+        case.person, case.version = person, case.version + 1
+
+
 def case_refresh_review_due(case: Case, *, due_now: bool = False) -> None:
     """Recompute when the next reassessment is due: from the latest assessment, or at
     once (after an escalation). ``next_review_due`` is derived, so it does not bump the

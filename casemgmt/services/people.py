@@ -27,7 +27,7 @@ from casemgmt.models import (
 from casemgmt.models.people import normalise_cnic
 from casemgmt.selectors.people import DuplicateMatch, find_possible_duplicates, visible_person_ids
 from casemgmt.services import audit
-from casemgmt.services.cases import case_open
+from casemgmt.services.cases import case_open, cases_move_to_person
 from casemgmt.services.references import PERSON_PREFIX, allocate_references
 
 
@@ -225,7 +225,7 @@ def person_merge(*, by: User, survivor: Person, duplicate: Person, reason: str) 
     moving = list(Case.objects.select_for_update().filter(person=duplicate))
     _refuse_two_open_cases(survivor, moving)
     case_ids = [c.pk for c in moving]
-    Case.objects.filter(pk__in=case_ids).update(person=survivor)
+    cases_move_to_person(moving, survivor)
     duplicate.merged_into = survivor
     duplicate.save(update_fields=["merged_into"])
     merge = PersonMerge.objects.create(
@@ -268,7 +268,7 @@ def person_unmerge(*, by: User, merge: PersonMerge, reason: str) -> PersonMerge:
     returning = list(
         Case.objects.select_for_update().filter(pk__in=merge.moved_case_ids, person=merge.survivor)
     )
-    Case.objects.filter(pk__in=[c.pk for c in returning]).update(person=merge.merged)
+    cases_move_to_person(returning, merge.merged)
     Person.objects.filter(pk=merge.merged_id).update(merged_into=None)
     merge.reversed_at = timezone.now()
     merge.reversed_by = by
