@@ -1,0 +1,100 @@
+"""The case page's sections, and the models that belong to a case without being kinds."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+
+from casemgmt.info_classes import InfoClass
+from casemgmt.record_kinds.kinds import RECORD_KINDS
+from casemgmt.record_kinds.types import RecordKind, Section
+
+C = InfoClass
+
+SECTIONS: list[Section] = [
+    Section(key="notes", title=gettext_lazy("Notes")),
+    Section(
+        key="progress",
+        title=gettext_lazy("Progress"),
+        template="casemgmt/sections/progress.html",
+        extra="casemgmt.selectors.cases.progress_extra",
+        info_class=C.RISK,
+    ),
+    Section(key="interventions", title=gettext_lazy("Interventions")),
+    Section(
+        key="monitoring",
+        title=gettext_lazy("Check-ins after release"),
+        template="casemgmt/sections/monitoring.html",
+        extra="casemgmt.selectors.cases.monitoring_extra",
+    ),
+    Section(
+        key="legal",
+        title=gettext_lazy("Legal status and eligibility"),
+    ),
+    Section(key="consent", title=gettext_lazy("Consent")),
+    Section(key="assessments", title=gettext_lazy("Assessments")),
+    Section(
+        key="renunciation",
+        title=gettext_lazy("Renunciation"),
+        intro=gettext_lazy(
+            "A renunciation is recorded evidence that a precondition was met, never proof of "
+            "change."
+        ),
+    ),
+    Section(key="reviews", title=gettext_lazy("Multi-agency reviews")),
+    Section(key="referrals", title=gettext_lazy("Referrals")),
+    Section(
+        key="sharing",
+        title=gettext_lazy("Consent to share"),
+        intro=gettext_lazy(
+            "Prison, probation, police and legal agencies act under legal authority. Every other "
+            "agency joins the team or receives a referral only under an entry here; when it "
+            "ends, their access ends."
+        ),
+    ),
+    Section(key="release", title=gettext_lazy("Release and monitoring")),
+    Section(key="escalations", title=gettext_lazy("Escalations")),
+    Section(
+        key="team",
+        title=gettext_lazy("Case team"),
+        footer_template="casemgmt/sections/team.html",
+        extra="casemgmt.selectors.cases.team_extra",
+    ),
+]
+SECTIONS_BY_KEY: dict[str, Section] = {section.key: section for section in SECTIONS}
+
+
+def kinds_in(section: str) -> list[RecordKind]:
+    return [kind for kind in RECORD_KINDS.values() if kind.section == section]
+
+
+def section_classes(section: Section) -> frozenset[InfoClass]:
+    """The classes whose readers see the section (any of its kinds' classes)."""
+    if section.info_class is not None:
+        return frozenset({section.info_class})
+    return frozenset(kind.info_class for kind in kinds_in(section.key))
+
+
+# Models that belong to a case but are not kinds of their own: parts of a kind,
+# or access records kept by the access pages. Each says why.
+NOT_RECORD_KINDS: dict[str, str] = {
+    "casemgmt.ReviewPosition": "part of a multi-agency review",
+    "casemgmt.ReviewAttendee": "part of a multi-agency review",
+    "casemgmt.ReviewAction": "part of a multi-agency review",
+    "casemgmt.ItemRating": "part of an assessment",
+    "casemgmt.DomainSummary": "part of an assessment",
+    "casemgmt.CaseAccessGrant": "the restricted case's allow-list (case access page)",
+    "casemgmt.BreakGlassGrant": "emergency access (its own page, in the audit trail)",
+    "casemgmt.Notification": "a message to a user, not part of the case record",
+    "casemgmt.AuditEvent": "the audit trail itself",
+}
+
+
+def case_data_model_names() -> list[str]:
+    """Lower-case model names of every kind and every part of one, for role permissions."""
+    names = [kind.model_name for kind in RECORD_KINDS.values()]
+    names += [
+        label.split(".")[1].lower()
+        for label, why in NOT_RECORD_KINDS.items()
+        if label not in {"casemgmt.Notification", "casemgmt.AuditEvent"}
+    ]
+    return names

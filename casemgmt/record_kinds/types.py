@@ -1,0 +1,150 @@
+"""The shapes of the declarations: a record kind, its timeline source, an action on
+a record, and a section of the case page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.apps import apps
+from django.utils.functional import Promise
+from django.utils.module_loading import import_string
+
+from casemgmt.info_classes import InfoClass
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimelineSource:
+    """How a kind's rows map onto the timeline's columns, and the sentence shown.
+
+    ``code``, ``text1`` and ``text2`` name model fields (``__`` paths allowed); a
+    field with choices reaches ``text`` as its translated label.
+    """
+
+    at: str
+    actor: str
+    text: Callable[[str, str, str], str]
+    case_path: str = "case"
+    code: str | None = None
+    text1: str | None = None
+    text2: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordKind:
+    key: str
+    model: str
+    info_class: InfoClass
+    label: Promise
+    # Adding one from the case page: form class and write service, by dotted path.
+    form: str | None = None
+    service: str | None = None
+    # The cleaned-data keys the service takes (None: all of them).
+    service_fields: tuple[str, ...] | None = None
+    form_needs_case: bool = False
+    # A rule in casemgmt.rules, (user, case) -> refusal, that the service enforces too.
+    add_rule: str | None = None
+    # Listing them on the case page.
+    section: str | None = None
+    heading: Promise | None = None
+    empty: Promise | None = None
+    list_template: str = "casemgmt/records/list.html"
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    limit: int | None = None
+    order_by: tuple[str, ...] = ()
+    timeline: TimelineSource | None = None
+    # Said when a kind has no timeline source, so that is a decision, not an omission.
+    no_timeline: str = ""
+
+    @cached_property
+    def model_class(self):
+        return apps.get_model(self.model)
+
+    @property
+    def model_name(self) -> str:
+        return self.model.split(".")[1].lower()
+
+    @property
+    def row_template(self) -> str:
+        return f"casemgmt/records/{self.key}.html"
+
+    @cached_property
+    def form_class(self):
+        return import_string(self.form) if self.form else None
+
+    def add_refusal(self, user, case):
+        return import_string(self.add_rule)(user, case) if self.add_rule else None
+
+    def make_form(self, case, data=None):
+        kwargs = {"case": case} if self.form_needs_case else {}
+        return self.form_class(data, prefix=self.key, **kwargs)
+
+    def save(self, *, case, by, data: dict):
+        """Call the kind's write service with the form's values."""
+        values = dict(data)
+        if self.service_fields is not None:
+            values = {name: values[name] for name in self.service_fields if name in values}
+        return import_string(self.service)(case=case, by=by, **values)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordAction:
+    """An action on an existing record of a kind (verify, revoke, resolve, …).
+
+    ``rule`` is the row-level rule in ``casemgmt.rules`` that the service enforces
+    on the locked row and the case page asks before offering the action.
+    """
+
+    key: str
+    kind: str
+    label: Promise
+    service: str
+    object_arg: str
+    rule: str
+    form: str | None = None
+    case_lookup: str = "case"
+    # The related name of the part the action works on (a review's actions), if not the row.
+    part: str = ""
+    # Arguments the service always gets from this action (e.g. the status it moves to).
+    fixed: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def record_kind(self) -> RecordKind:
+        from casemgmt.record_kinds.kinds import RECORD_KINDS
+
+        return RECORD_KINDS[self.kind]
+
+    @cached_property
+    def form_class(self):
+        return import_string(self.form) if self.form else None
+
+    @property
+    def object_model(self):
+        model = self.record_kind.model_class
+        return model._meta.get_field(self.part).related_model if self.part else model
+
+    @cached_property
+    def allowed(self) -> Callable:
+        return import_string(self.rule)
+
+    def run(self, *, obj, by, data: dict):
+        service = import_string(self.service)
+        return service(**{self.object_arg: obj}, by=by, **dict(self.fixed), **data)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Section:
+    """A card on the case page; it lists the kinds that name it, in declaration order."""
+
+    key: str
+    title: Promise
+    intro: Promise | None = None
+    # Extra content above and below the lists (a chart, a due date, a form), by
+    # template, and the selector (case, permissions) -> dict that feeds them.
+    template: str | None = None
+    footer_template: str | None = None
+    extra: str | None = None
+    # Sections without kinds say which class they show.
+    info_class: InfoClass | None = None
