@@ -7,11 +7,11 @@ from casemgmt.models import (
     Case,
     CaseStatus,
     Escalation,
-    EscalationStatus,
     Referral,
     ReferralStatus,
     ReviewAction,
 )
+from casemgmt.models.monitoring import OPEN_ESCALATION_STATUSES
 from casemgmt.selectors.cases import pending_moves_for
 
 LIMIT = 50
@@ -57,9 +57,7 @@ def inbox_for(user) -> dict:
             .order_by("next_review_due")[:LIMIT]
         ),
         "escalations": list(
-            Escalation.objects.filter(
-                case__in=my_cases, status__in=[EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED]
-            )
+            Escalation.objects.filter(case__in=my_cases, status__in=OPEN_ESCALATION_STATUSES)
             .exclude(
                 trigger__in=[
                     t

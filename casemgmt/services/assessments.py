@@ -31,6 +31,56 @@ from casemgmt.services.cases import case_refresh_review_due
 RatingInput = tuple[str, str, str, str]
 
 
+def _assessment_errors(kind, overall_concern, rationale, assessed_on, items, ratings) -> dict:
+    """What is wrong with an assessment's judgement and ratings, by field."""
+    errors: dict[str, list[str]] = {}
+    if kind not in AssessmentKind.values:
+        errors.setdefault("kind", []).append(_("Choose the kind of assessment."))
+    if overall_concern not in ConcernLevel.values:
+        errors.setdefault("overall_concern", []).append(_("Choose the overall judgement."))
+    if not rationale.strip():
+        errors.setdefault("rationale", []).append(_("Give the rationale for the judgement."))
+    try:
+        validate_not_future(assessed_on)
+    except ValidationError as exc:
+        errors.setdefault("assessed_on", []).extend(exc.messages)
+    for item_id, (rating, *_rest) in ratings.items():
+        if item_id not in items:
+            errors.setdefault("ratings", []).append(
+                _("An item does not belong to this instrument.")
+            )
+        elif rating not in Rating.values:
+            errors.setdefault(f"rating_{item_id}", []).append(
+                _("“%s” is not on the scale (low, moderate, high, unknown).") % rating
+            )
+    for item in items.values():
+        if item.domain.is_mandatory and item.pk not in ratings:
+            errors.setdefault(f"rating_{item.pk}", []).append(
+                _("This domain is mandatory: rate the item (unknown if there is no information).")
+            )
+    return errors
+
+
+def _save_ratings(assessment, items, ratings, summaries) -> None:
+    """One rating row per item of the instrument (unknown when not rated), and summaries."""
+    ItemRating.objects.bulk_create(
+        ItemRating(
+            assessment=assessment,
+            item=item,
+            rating=ratings.get(item.pk, (Rating.UNKNOWN, "", "", ""))[0],
+            evidence_for=ratings.get(item.pk, ("", "", "", ""))[1].strip(),
+            evidence_against=ratings.get(item.pk, ("", "", "", ""))[2].strip(),
+            sources=ratings.get(item.pk, ("", "", "", ""))[3].strip(),
+        )
+        for item in items.values()
+    )
+    DomainSummary.objects.bulk_create(
+        DomainSummary(assessment=assessment, domain_id=domain_id, summary=text.strip())
+        for domain_id, text in (summaries or {}).items()
+        if text.strip()
+    )
+
+
 @transaction.atomic
 def assessment_record(
     *,
@@ -47,34 +97,10 @@ def assessment_record(
     """Record a structured assessment; every item of the instrument gets a rating row
     (unknown when not rated), and the two track scores are computed separately."""
     access.ensure_can_write_case(by, case)
-    errors: dict[str, list[str]] = {}
-    if kind not in AssessmentKind.values:
-        errors.setdefault("kind", []).append(_("Choose the kind of assessment."))
-    if overall_concern not in ConcernLevel.values:
-        errors.setdefault("overall_concern", []).append(_("Choose the overall judgement."))
-    if not rationale.strip():
-        errors.setdefault("rationale", []).append(_("Give the rationale for the judgement."))
-    try:
-        validate_not_future(assessed_on)
-    except ValidationError as exc:
-        errors.setdefault("assessed_on", []).extend(exc.messages)
     items = {
         i.pk: i for i in Item.objects.filter(domain__instrument=instrument).select_related("domain")
     }
-    for item_id, (rating, *_rest) in ratings.items():
-        if item_id not in items:
-            errors.setdefault("ratings", []).append(
-                _("An item does not belong to this instrument.")
-            )
-        elif rating not in Rating.values:
-            errors.setdefault(f"rating_{item_id}", []).append(
-                _("“%s” is not on the scale (low, moderate, high, unknown).") % rating
-            )
-    for item in items.values():
-        if item.domain.is_mandatory and item.pk not in ratings:
-            errors.setdefault(f"rating_{item.pk}", []).append(
-                _("This domain is mandatory: rate the item (unknown if there is no information).")
-            )
+    errors = _assessment_errors(kind, overall_concern, rationale, assessed_on, items, ratings)
     if errors:
         raise ValidationError(errors)
 
@@ -95,22 +121,7 @@ def assessment_record(
         disengagement_score=track_scores["disengagement"],
         deradicalisation_score=track_scores["deradicalisation"],
     )
-    ItemRating.objects.bulk_create(
-        ItemRating(
-            assessment=assessment,
-            item=item,
-            rating=ratings.get(item.pk, (Rating.UNKNOWN, "", "", ""))[0],
-            evidence_for=ratings.get(item.pk, ("", "", "", ""))[1].strip(),
-            evidence_against=ratings.get(item.pk, ("", "", "", ""))[2].strip(),
-            sources=ratings.get(item.pk, ("", "", "", ""))[3].strip(),
-        )
-        for item in items.values()
-    )
-    DomainSummary.objects.bulk_create(
-        DomainSummary(assessment=assessment, domain_id=domain_id, summary=text.strip())
-        for domain_id, text in (summaries or {}).items()
-        if text.strip()
-    )
+    _save_ratings(assessment, items, ratings, summaries)
     case_refresh_review_due(case)
     audit.record(
         actor=by,

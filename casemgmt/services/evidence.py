@@ -186,28 +186,8 @@ def renunciation_verify(*, renunciation: Renunciation, by: User) -> Renunciation
     return renunciation
 
 
-@transaction.atomic
-def review_record(
-    *,
-    case: Case,
-    by: User,
-    kind: str,
-    held_on: datetime.date,
-    decision: str,
-    positions: list[tuple[Agency, str, str]],
-    minutes: str = "",
-    recommended_stage: Stage | None = None,
-    agenda: str = "",
-    attendees: list[tuple[str, Agency]] = (),
-    actions: list[tuple[str, User, datetime.date]] = (),
-) -> MultiAgencyReview:
-    """Record a multi-agency review with each present agency's position.
-
-    ``positions`` is a list of (agency, position, dissent); a disagreement
-    must give its reason, and the dissent is kept. ``attendees`` are
-    (name, agency) and ``actions`` (description, owner, due date).
-    """
-    access.ensure_can_write_case(by, case)
+def _review_errors(case, recommended_stage, positions, attendees, actions) -> dict:
+    """What is wrong with a review's stage, positions, attendees and actions, by field."""
     errors = {}
     if recommended_stage is not None and recommended_stage.programme_id != case.programme_id:
         errors["recommended_stage"] = _("This stage belongs to another programme.")
@@ -230,6 +210,47 @@ def review_record(
     for name, agency in attendees:
         if not name.strip() or agency is None:
             errors["attendees"] = _("Each attendee needs a name and an agency.")
+    return errors
+
+
+def _save_review_parts(review, positions, attendees, actions) -> None:
+    ReviewPosition.objects.bulk_create(
+        ReviewPosition(review=review, agency=agency, position=position, dissent=dissent.strip())
+        for agency, position, dissent in positions
+    )
+    ReviewAttendee.objects.bulk_create(
+        ReviewAttendee(review=review, name=name.strip(), agency=agency)
+        for name, agency in attendees
+    )
+    ReviewAction.objects.bulk_create(
+        ReviewAction(review=review, description=d.strip(), owner=owner, due_on=due)
+        for d, owner, due in actions
+    )
+
+
+@transaction.atomic
+def review_record(
+    *,
+    case: Case,
+    by: User,
+    kind: str,
+    held_on: datetime.date,
+    decision: str,
+    positions: list[tuple[Agency, str, str]],
+    minutes: str = "",
+    recommended_stage: Stage | None = None,
+    agenda: str = "",
+    attendees: list[tuple[str, Agency]] = (),
+    actions: list[tuple[str, User, datetime.date]] = (),
+) -> MultiAgencyReview:
+    """Record a multi-agency review with each present agency's position.
+
+    ``positions`` is a list of (agency, position, dissent); a disagreement
+    must give its reason, and the dissent is kept. ``attendees`` are
+    (name, agency) and ``actions`` (description, owner, due date).
+    """
+    access.ensure_can_write_case(by, case)
+    errors = _review_errors(case, recommended_stage, positions, attendees, actions)
     review = MultiAgencyReview(
         case=case,
         recorded_by=by,
@@ -247,18 +268,7 @@ def review_record(
     if errors:
         raise ValidationError(errors)
     review.save()
-    ReviewPosition.objects.bulk_create(
-        ReviewPosition(review=review, agency=agency, position=position, dissent=dissent.strip())
-        for agency, position, dissent in positions
-    )
-    ReviewAttendee.objects.bulk_create(
-        ReviewAttendee(review=review, name=name.strip(), agency=agency)
-        for name, agency in attendees
-    )
-    ReviewAction.objects.bulk_create(
-        ReviewAction(review=review, description=d.strip(), owner=owner, due_on=due)
-        for d, owner, due in actions
-    )
+    _save_review_parts(review, positions, attendees, actions)
     audit.record(
         actor=by,
         action=AuditAction.EVIDENCE_REVIEW_RECORDED,

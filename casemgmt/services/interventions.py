@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from casemgmt import access
 from casemgmt.models import (
     Agency,
-    Attendance,
     AuditAction,
     Case,
     Intervention,
@@ -19,7 +18,6 @@ from casemgmt.models import (
     Session,
     User,
 )
-from casemgmt.scoring import half_up
 from casemgmt.services import audit
 from casemgmt.services.lifecycle import change_status
 
@@ -121,12 +119,3 @@ def intervention_change_status(
         by=by,
         metadata={"reason": reason.strip()} if reason.strip() else None,
     )
-
-
-def attendance_rate(sessions) -> int | None:
-    """Percentage of planned sessions attended; cancelled sessions do not count."""
-    counted = [s for s in sessions if s.attendance != Attendance.CANCELLED]
-    if not counted:
-        return None
-    attended = sum(1 for s in counted if s.attendance == Attendance.ATTENDED)
-    return half_up(100 * attended / len(counted))

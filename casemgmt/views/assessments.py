@@ -118,7 +118,7 @@ def intervention_detail(request, reference, pk):
             "case": case,
             "intervention": intervention,
             "sessions": sessions,
-            "rate": interventions.attendance_rate(sessions),
+            "rate": intervention.attendance_rate,
             "notes_visible": notes_visible,
             "form": form,
             "can_write": can_write,

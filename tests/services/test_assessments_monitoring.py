@@ -191,8 +191,8 @@ class TestInterventions:
                 attendance=attendance,
                 facilitator="Dr Hina",
             )
-        assert interventions.attendance_rate(i.sessions.all()) == 67
-        assert interventions.attendance_rate([]) is None
+        assert scoring.attendance_rate(i.sessions.all()) == 67
+        assert scoring.attendance_rate([]) is None
 
     def test_session_before_the_intervention_started_is_refused(
         self, case_in_custody, caseworker, agency
