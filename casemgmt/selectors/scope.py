@@ -22,12 +22,17 @@ class OutOfScope(Http404):
         self.target_id = target_id
 
 
-__all__ = ["OutOfScope", "in_scope_or_404", "refuse"]
+__all__ = ["OutOfScope", "in_scope_or_404", "refuse", "refuse_page"]
 
 
 def refuse(model: type[Model], target_id) -> NoReturn:
     """Answer "not found" for ``model`` ``target_id`` and have the refusal recorded."""
     raise OutOfScope(model._meta.label_lower, str(target_id))
+
+
+def refuse_page(request) -> NoReturn:
+    """Answer "not found" for a page the user's role may not open, and have it recorded."""
+    raise OutOfScope("page", request.path)
 
 
 def in_scope_or_404(queryset: QuerySet, pk) -> Model:

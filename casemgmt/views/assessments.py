@@ -10,10 +10,12 @@ from django.views.decorators.http import require_safe
 from casemgmt import access
 from casemgmt.forms.assessments import InstrumentAssessmentForm
 from casemgmt.forms.evidence import SessionForm
+from casemgmt.models import Case
 from casemgmt.selectors.assessments import case_assessment_or_404, current_instrument
 from casemgmt.selectors.cases import visible_case_or_404
 from casemgmt.selectors.facilities import facilities_with_occupancy
 from casemgmt.selectors.interventions import case_intervention_or_404
+from casemgmt.selectors.scope import refuse, refuse_page
 from casemgmt.services import assessments, audit, interventions
 
 
@@ -21,7 +23,7 @@ from casemgmt.services import assessments, audit, interventions
 def assessment_new(request, reference):
     case = visible_case_or_404(request.user, reference)
     if not (access.can_write_case(request.user, case) and access.can_read(request.user, "risk")):
-        raise Http404
+        refuse(Case, case.reference)
     instrument = current_instrument()
     if instrument is None:
         raise Http404
@@ -92,7 +94,7 @@ def intervention_detail(request, reference, pk):
     form = SessionForm(request.POST or None)
     if request.method == "POST":
         if not can_write:
-            raise Http404
+            refuse(Case, case.reference)
         if form.is_valid():
             with form.service_errors():
                 interventions.session_record(
@@ -130,5 +132,5 @@ def intervention_detail(request, reference, pk):
 @require_safe
 def facility_list(request):
     if request.user.role not in ("caseworker", "supervisor", "auditor"):
-        raise Http404
+        refuse_page(request)
     return render(request, "casemgmt/facilities.html", {"facilities": facilities_with_occupancy()})

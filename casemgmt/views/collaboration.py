@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -16,13 +15,14 @@ from casemgmt.forms.collaboration import (
     DeclineReferralForm,
     NoteCorrectionForm,
 )
-from casemgmt.models import ReferralStatus
+from casemgmt.models import Case, ReferralStatus
 from casemgmt.selectors.cases import visible_case_or_404, visible_notes
 from casemgmt.selectors.inbox import inbox_for
 from casemgmt.selectors.notes import note_versions_or_404
 from casemgmt.selectors.notifications import own_notification_or_404
 from casemgmt.selectors.referrals import incoming_referral_or_404
 from casemgmt.selectors.restriction import access_grant_or_404
+from casemgmt.selectors.scope import refuse, refuse_page
 from casemgmt.services import audit, notes, notifications, referrals, restriction
 from casemgmt.services.notes import CORRECTION_WINDOW
 
@@ -117,7 +117,7 @@ def case_access(request, reference):
     """A supervisor restricts the case and keeps its allow-list."""
     case = visible_case_or_404(request.user, reference)
     if not access.can_manage_restriction(request.user, case):
-        raise Http404
+        refuse(Case, case.reference)
     form = AllowListForm(request.POST or None)
     if request.method == "POST":
         action = request.POST.get("action")
@@ -151,7 +151,7 @@ def case_access(request, reference):
 def break_glass_view(request):
     """Emergency access: a reason, then read-only access for a few hours, flagged."""
     if request.user.role not in access.WRITER_ROLES and request.user.role != "auditor":
-        raise Http404
+        refuse_page(request)
     form = BreakGlassForm(
         request.POST or None, initial={"reference": request.GET.get("reference", "")}
     )

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -23,6 +22,7 @@ from casemgmt.selectors.people import (
     visible_match_ids,
     visible_person_by_reference,
 )
+from casemgmt.selectors.scope import refuse_page
 from casemgmt.services import audit, people
 from casemgmt.views._forms import form_errors_as_messages, service_errors_as_messages
 
@@ -35,15 +35,15 @@ def _case_opened(request, case, message: str):
     return redirect("case_detail", reference=case.reference)
 
 
-def _ensure_writer(user):
-    if user.role not in access.WRITER_ROLES:
-        raise Http404
+def _ensure_writer(request):
+    if request.user.role not in access.WRITER_ROLES:
+        refuse_page(request)
 
 
 @login_required
 def person_register(request):
     """Register a person and open their first case; similar records are shown first."""
-    _ensure_writer(request.user)
+    _ensure_writer(request)
     form = PersonRegisterForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         with form.service_errors():
@@ -73,7 +73,7 @@ def person_register(request):
 @login_required
 def person_open_case(request, reference):
     """Open another case for a registered person (e.g. after a duplicate warning)."""
-    _ensure_writer(request.user)
+    _ensure_writer(request)
     person = person_worked_on_or_404(request.user, reference)
     form = OpenCaseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST, require_safe
 from casemgmt import access, workflow
 from casemgmt.errors import GatesNotMet, StaleCase
 from casemgmt.forms.workflow import DecisionForm, StageMoveForm
-from casemgmt.models import TransitionStatus
+from casemgmt.models import Case, TransitionStatus
 from casemgmt.selectors.cases import pending_moves_for, visible_case_or_404
+from casemgmt.selectors.scope import refuse, refuse_page
 from casemgmt.selectors.workflow import visible_move_or_404
 from casemgmt.services import audit
 from casemgmt.views._forms import service_errors_as_messages
@@ -24,7 +25,7 @@ def stage_move(request, reference):
     form = failed_stage = error = None
     if request.method == "POST":
         if not access.can_move_case(request.user, case):
-            raise Http404
+            refuse(Case, case.reference)
         form = StageMoveForm(request.POST, programme=case.programme)
         if form.is_valid():
             failed_stage = form.cleaned_data["to_stage"].pk
@@ -57,7 +58,7 @@ def _request_move(request, case, data):
 def _move_page(request, case, form, failed_stage, error):
     if not access.can_move_case(request.user, case):
         # The gates' reasons cite legal and risk records: only those who may move see them.
-        raise Http404
+        refuse(Case, case.reference)
     audit.record_read(actor=request.user, target=case, case=case, classes={"case", "legal", "risk"})
     moves = workflow.available_moves(case, request.user)
     if failed_stage not in {m.transition.to_stage_id for m in moves}:
@@ -118,7 +119,7 @@ def decide_move(request, pk, decision):
 def approvals(request):
     """The supervisor's queue of moves waiting for approval."""
     if not access.can_approve(request.user):
-        raise Http404
+        refuse_page(request)
     return render(
         request,
         "casemgmt/approvals.html",
