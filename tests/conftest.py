@@ -1,7 +1,14 @@
+import datetime
+
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from casemgmt import factories
+from casemgmt.models import AgencyKind, CaseTeamMember
+from casemgmt.services import sharing
+
+TODAY = datetime.date.today()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -11,6 +18,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    # A request by a user who prefers Urdu leaves Urdu active in the thread; without this
+    # reset, whichever test runs next would read Urdu messages.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -88,3 +103,67 @@ def make_case(db, agency, caseworker, programme, stages):
 def other_caseworker(db, agency):
     """A second caseworker of the same agency (second reviewer, verifier)."""
     return factories.CaseworkerFactory(agency=agency)
+
+
+@pytest.fixture
+def shared_case(programme, stages):
+    """Agency A (prison) leads a case shared with police, education and counselling."""
+    a = factories.AgencyFactory(kind=AgencyKind.PRISON, name="Prison A")
+    case = factories.CaseFactory(
+        programme=programme,
+        current_stage=stages["counselling"],
+        lead_agency=a,
+        person=factories.PersonFactory(
+            cnic="15602-1234567-3", family_contacts="Brother: 0300-1112223"
+        ),
+    )
+    writer = factories.CaseworkerFactory(agency=a)
+    sharing.sharing_record(
+        case=case,
+        by=writer,
+        basis="consent",
+        agency_kinds=["education", "counselling"],
+        purpose="rehabilitation",
+        given_on=TODAY,
+    )
+    members = {}
+    for kind in [AgencyKind.POLICE, AgencyKind.EDUCATION, AgencyKind.COUNSELLING]:
+        agency = factories.AgencyFactory(kind=kind, name=f"{kind} agency")
+        CaseTeamMember.objects.create(case=case, agency=agency, role="support")
+        members[kind] = factories.CaseworkerFactory(agency=agency)
+    outsider = factories.CaseworkerFactory(agency=factories.AgencyFactory(kind=AgencyKind.POLICE))
+    return {"case": case, "a": writer, "outsider": outsider, **members}
+
+
+@pytest.fixture
+def prison_school_team(programme, stages):
+    """A prison leads a released case; an education agency is on the team by consent."""
+    prison = factories.AgencyFactory(kind=AgencyKind.PRISON)
+    education = factories.AgencyFactory(kind=AgencyKind.EDUCATION)
+    case = factories.CaseFactory(
+        programme=programme, current_stage=stages["released"], lead_agency=prison
+    )
+    officer = factories.CaseworkerFactory(agency=prison)
+    sharing.sharing_record(
+        case=case,
+        by=officer,
+        basis="consent",
+        agency_kinds=["education"],
+        purpose="reintegration",
+        given_on=TODAY,
+    )
+    CaseTeamMember.objects.create(case=case, agency=education, role="support")
+    return {
+        "case": case,
+        "officer": officer,
+        "officer2": factories.CaseworkerFactory(agency=prison),
+        "prison_supervisor": factories.SupervisorFactory(agency=prison),
+        "teacher": factories.CaseworkerFactory(agency=education),
+        "head_teacher": factories.SupervisorFactory(agency=education),
+    }
+
+
+def get_as(client, user, url):
+    """Sign ``user`` in and fetch ``url``."""
+    client.force_login(user)
+    return client.get(url)

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from casemgmt import factories
-from casemgmt.models import AuditEvent, Programme, Transition
+from casemgmt.models import AuditEvent, Note, Programme, Transition
+from casemgmt.services import notes
 
 
 @pytest.fixture
@@ -208,3 +209,21 @@ def test_gate_preview_lists_what_evaluate_runs(stages):
     assert shown == [key for key, _params in gates.gates_to_run(release)]
     assert shown[0] == gates.IMPLICIT_FORWARD_GATE
     assert all(not g.problem for g in gates.preview(release))
+
+
+def test_notes_cannot_be_deleted_through_the_admin_even_by_a_superuser(client, shared_case):
+    note = notes.note_add(
+        case=shared_case["case"],
+        by=shared_case["a"],
+        category="general",
+        visibility="case_team",
+        body="keep",
+    )
+    client.force_login(factories.AdministratorFactory(is_superuser=True))
+    response = client.post(reverse("admin:casemgmt_note_delete", args=[note.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    response = client.post(
+        reverse("admin:casemgmt_note_changelist"),
+        {"action": "delete_selected", "_selected_action": [note.pk], "post": "yes"},
+    )
+    assert Note.objects.filter(pk=note.pk).exists()

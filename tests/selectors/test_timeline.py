@@ -4,7 +4,7 @@ import pytest
 
 from casemgmt import workflow
 from casemgmt.selectors.timeline import case_timeline
-from casemgmt.services import assessments, escalations, evidence, people
+from casemgmt.services import assessments, escalations, evidence, notes, people
 
 TODAY = datetime.date.today()
 
@@ -72,3 +72,16 @@ def test_timeline_query_count_is_constant(make_case, caseworker, django_assert_n
     with django_assert_num_queries(2):
         large = case_timeline(case, caseworker)
     assert len(large) > len(small)
+
+
+def test_timeline_query_count_is_constant_as_notes_grow(shared_case, django_assert_num_queries):
+    case, writer = shared_case["case"], shared_case["a"]
+    notes.note_add(case=case, by=writer, category="general", visibility="case_team", body="n")
+    with django_assert_num_queries(2):
+        case_timeline(case, writer)
+    for i in range(25):
+        notes.note_add(
+            case=case, by=writer, category="general", visibility="case_team", body=f"n{i}"
+        )
+    with django_assert_num_queries(2):
+        assert len(case_timeline(case, writer)) >= 26

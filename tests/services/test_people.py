@@ -292,3 +292,19 @@ def test_the_persons_fields_are_declared_once():
     form_fields = set(PersonRegisterForm.base_fields) - set(OpenCaseForm.base_fields)
     assert form_fields == {*people.PERSON_FIELDS, "confirm_not_duplicate"}
     assert ["reference", *people.PERSON_FIELDS] == people.PERSON_AUDIT_FIELDS
+
+
+def test_identity_is_verified_once_and_only_by_identity_readers(prison_school_team):
+    case = prison_school_team["case"]
+    with pytest.raises(NotPermitted):
+        people.person_verify_identity(
+            person=case.person, by=prison_school_team["teacher"], document_reference="x"
+        )
+    people.person_verify_identity(
+        person=case.person, by=prison_school_team["officer"], document_reference="CNIC"
+    )
+    case.person.refresh_from_db()
+    with pytest.raises(Exception, match="already been verified"):
+        people.person_verify_identity(
+            person=case.person, by=prison_school_team["officer"], document_reference="other"
+        )

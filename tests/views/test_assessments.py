@@ -81,3 +81,65 @@ class TestInterventionDetail:
             "casemgmt.intervention",
         )
         assert not intervention.sessions.exists()
+
+
+TODAY = datetime.date.today().isoformat()
+
+
+FUTURE = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+
+
+def test_assessment_form_valid_and_invalid(client, caseworker, make_case):
+    from casemgmt.models import Assessment, Item
+
+    case = make_case("counselling")
+    client.force_login(caseworker)
+    url = reverse("assessment_new", args=[case.reference])
+    form = client.get(url).context["form"]
+    data = {name: "unknown" for name in form.fields if name.startswith("rating_")}
+    data.update(
+        {"kind": "review", "assessed_on": TODAY, "overall_concern": "low", "rationale": "r"}
+    )
+    item = Item.objects.filter(domain__key="disengagement").first()
+    for bad, message in [
+        ({f"rating_{item.pk}": "extreme"}, "Select a valid choice."),
+        ({"rationale": ""}, "This field is required."),
+        ({"assessed_on": FUTURE}, "This date cannot be in the future."),
+    ]:
+        response = client.post(url, {**data, **bad})
+        assert message in response.content.decode()
+        assert Assessment.objects.count() == 0
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert Assessment.objects.get().instrument is not None
+
+
+def test_session_form_valid_and_invalid(client, caseworker, make_case, agency):
+    from casemgmt.services import interventions
+
+    case = make_case("counselling")
+    course = interventions.intervention_start(
+        case=case,
+        by=caseworker,
+        kind="education",
+        provider=agency,
+        goals="g",
+        starts_on=datetime.date.today(),
+    )
+    client.force_login(caseworker)
+    url = reverse("intervention_detail", args=[case.reference, course.pk])
+    base = {
+        "held_on": TODAY,
+        "duration_minutes": "60",
+        "attendance": "attended",
+        "facilitator": "T",
+    }
+    for bad, message in [
+        ({"duration_minutes": "0"}, "Ensure this value is greater than or equal to 1."),
+        ({"attendance": "asleep"}, "Select a valid choice."),
+        ({"facilitator": ""}, "This field is required."),
+    ]:
+        assert message in client.post(url, {**base, **bad}).content.decode()
+    assert course.sessions.count() == 0
+    assert client.post(url, base).status_code == 302
+    assert course.sessions.count() == 1

@@ -1,11 +1,13 @@
 """Notes, incoming referrals, allow-lists and notifications: refused look-ups are recorded."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from casemgmt import factories
-from casemgmt.models import AgencyKind, AuditEvent, Notification
-from casemgmt.services import notes, referrals, restriction
+from casemgmt.models import AgencyKind, AuditEvent, Note, Notification
+from casemgmt.services import monitoring, notes, referrals, restriction, sharing
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +139,102 @@ class TestNotificationRead:
         assert_refused(lambda: client.post(url), "casemgmt.notification")
         notification.refresh_from_db()
         assert notification.read_at is None
+
+
+TODAY = datetime.date.today()
+
+
+def test_correction_keeps_the_original_and_nothing_can_delete(client, shared_case):
+    case, writer = shared_case["case"], shared_case["a"]
+    first = notes.note_add(
+        case=case, by=writer, category="general", visibility="case_team", body="Typo here"
+    )
+    client.force_login(writer)
+    client.post(
+        reverse("note_history", args=[case.reference, first.pk]), {"body": "Corrected text"}
+    )
+    versions = Note.objects.filter(case=case).order_by("id")
+    assert [n.body for n in versions] == ["Typo here", "Corrected text"]
+    page = client.get(reverse("note_history", args=[case.reference, first.pk])).content.decode()
+    assert "Typo here" in page and "Corrected text" in page
+    # Only the latest version is listed; the history keeps both.
+    listing = client.get(reverse("note_list", args=[case.reference])).content.decode()
+    assert "Corrected text" in listing and "Typo here" not in listing
+    with pytest.raises(PermissionError):
+        first.delete()
+    with pytest.raises(PermissionError):
+        Note.objects.filter(pk=first.pk).delete()
+    with pytest.raises(PermissionError):
+        Note.objects.filter(pk=first.pk).update(body="x")
+    first.body = "rewritten"
+    with pytest.raises(PermissionError):
+        first.save()
+    assert Note.objects.get(pk=first.pk).body == "Typo here"
+
+
+def test_break_glass_and_note_correction_forms(client, caseworker, make_case):
+    from casemgmt.services import notes
+
+    case = make_case()
+    note = notes.note_add(
+        case=case, by=caseworker, category="general", visibility="case_team", body="a"
+    )
+    client.force_login(caseworker)
+    url = reverse("note_history", args=[case.reference, note.pk])
+    assert "This field is required." in client.post(url, {"body": ""}).content.decode()
+    assert client.post(url, {"body": "b"}).status_code == 302
+    response = client.post(
+        reverse("break_glass"), {"reference": "CS-1900-000000", "reason": "long enough reason"}
+    )
+    assert "No case has this reference." in response.content.decode()
+    response = client.post(reverse("break_glass"), {"reference": case.reference, "reason": "short"})
+    assert "State the emergency in a sentence" in response.content.decode()
+
+
+def test_bad_allow_list_grant_id_is_404(client, prison_school_team):
+    client.force_login(prison_school_team["prison_supervisor"])
+    url = reverse("case_access", args=[prison_school_team["case"].reference])
+    assert client.post(url, {"action": "remove", "grant": "abc"}).status_code == 404
+
+
+def test_a_revoked_referral_is_gone_for_the_receiving_agency(client, prison_school_team):
+    from casemgmt.services import referrals
+
+    case = prison_school_team["case"]
+    health = factories.AgencyFactory(kind=AgencyKind.HEALTH)
+    entry = sharing.sharing_record(
+        case=case,
+        by=prison_school_team["officer"],
+        basis="consent",
+        agency_kinds=["health"],
+        purpose="health",
+        given_on=TODAY,
+    )
+    referral = referrals.referral_send(
+        case=case,
+        by=prison_school_team["officer"],
+        to_agency=health,
+        service="health",
+        reason="PRIVATE reason",
+    )
+    nurse = factories.CaseworkerFactory(agency=health)
+    client.force_login(nurse)
+    assert client.get(reverse("referral_respond", args=[referral.pk])).status_code == 200
+    sharing.sharing_end(entry=entry, by=prison_school_team["officer"], reason="Consent withdrawn")
+    assert client.get(reverse("referral_respond", args=[referral.pk])).status_code == 404
+
+
+def test_inbox_lists_overdue_check_ins(client, make_case, caseworker, agency):
+
+    case = make_case("released")
+    monitoring.monitoring_plan_record(
+        case=case,
+        by=caseworker,
+        responsible_agency=agency,
+        residence="Home",
+        starts_on=TODAY - datetime.timedelta(days=20),
+        contact_frequency="weekly",
+    )
+    client.force_login(caseworker)
+    response = client.get(reverse("inbox"))
+    assert case in response.context["overdue_check_ins"]

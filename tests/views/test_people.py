@@ -87,3 +87,22 @@ def test_a_refused_case_leaves_no_person_behind(client, caseworker, agency, prog
     assert "This programme has no start stage" in str(response.context["form"].errors["programme"])
     assert Person.objects.count() == 0
     assert not AuditEvent.objects.filter(action="person.registered").exists()
+
+
+def test_unmerge_needs_a_reason(client, supervisor, make_case):
+    from casemgmt.services import people as people_services
+
+    keep = make_case()
+    dup = make_case("exited").person
+    merge = people_services.person_merge(
+        by=supervisor, survivor=keep.person, duplicate=dup, reason="same"
+    )
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("person_unmerge", args=[keep.person.reference, merge.pk]),
+        {f"unmerge-{merge.pk}-reason": ""},
+        follow=True,
+    )
+    assert "This field is required." in response.content.decode()
+    merge.refresh_from_db()
+    assert merge.reversed_at is None

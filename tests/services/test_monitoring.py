@@ -1,0 +1,125 @@
+"""Monitoring after release: plans, check-ins, the overdue check and its escalations."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from casemgmt import factories, workflow
+from casemgmt.errors import GatesNotMet
+from casemgmt.models import CheckIn, Escalation, MonitoringPlan
+from casemgmt.models.monitoring import TIER_DEFAULTS
+from casemgmt.services import evidence, monitoring
+
+pytestmark = pytest.mark.django_db
+
+
+TODAY = datetime.date.today()
+
+
+class TestMonitoring:
+    def test_next_due_by_concern_tier(self, released):
+        assert TIER_DEFAULTS["high"] == ("weekly", "monthly")
+        assert TIER_DEFAULTS["moderate"] == ("fortnightly", "quarterly")
+        assert TIER_DEFAULTS["low"] == ("monthly", "six_monthly")
+        plan = MonitoringPlan.objects.get(case=released)
+        assert monitoring.next_check_in_due(released) == plan.starts_on + datetime.timedelta(days=7)
+        for frequency, days in [("fortnightly", 14), ("monthly", 30)]:
+            plan.contact_frequency = frequency
+            assert monitoring.next_check_in_due(
+                released, plan=plan
+            ) == plan.starts_on + datetime.timedelta(days=days)
+
+    def test_missed_check_in_raises_exactly_one_escalation_even_when_run_twice(self, released):
+        first = monitoring.monitoring_check_overdue()
+        second = monitoring.monitoring_check_overdue()
+        assert first["escalations_raised"] == 1 and second["escalations_raised"] == 0
+        escalation = Escalation.objects.get(case=released)
+        assert escalation.trigger == "missed_contact"
+        released.refresh_from_db()
+        assert released.next_review_due == TODAY, "an escalation makes a reassessment due at once"
+
+    def test_command_runs(self, released, capsys):
+        call_command("check_overdue")
+        call_command("check_overdue")
+        out = capsys.readouterr().out.splitlines()
+        assert out[0].startswith("1 escalation(s) raised") and out[1].startswith(
+            "0 escalation(s) raised"
+        )
+
+    def test_a_reported_concern_raises_one_escalation(self, released, caseworker):
+        monitoring.check_in_record(
+            case=released,
+            by=caseworker,
+            held_on=TODAY,
+            kind="home_visit",
+            outcome="concern",
+            concerns="Left the district without permission",
+        )
+        assert Escalation.objects.filter(case=released, trigger="breach").count() == 1
+        with pytest.raises(ValidationError, match="Describe the concern"):
+            monitoring.check_in_record(
+                case=released, by=caseworker, held_on=TODAY, kind="phone", outcome="concern"
+            )
+
+    def test_a_check_in_after_contact_moves_the_due_date(self, released, caseworker):
+        monitoring.check_in_record(
+            case=released, by=caseworker, held_on=TODAY, kind="phone", outcome="met"
+        )
+        assert monitoring.next_check_in_due(released) == TODAY + datetime.timedelta(days=7)
+        assert monitoring.monitoring_check_overdue()["escalations_raised"] == 0
+
+    def test_check_in_on_a_case_not_yet_released_is_refused(self, case_in_custody, caseworker):
+        with pytest.raises(ValidationError, match="only for cases released"):
+            monitoring.check_in_record(
+                case=case_in_custody, by=caseworker, held_on=TODAY, kind="phone", outcome="met"
+            )
+        assert CheckIn.objects.count() == 0
+
+    def test_no_completion_with_an_open_escalation(
+        self, released, caseworker, supervisor, stages, agency
+    ):
+        monitoring.monitoring_check_overdue()
+        evidence.review_record(
+            case=released,
+            by=caseworker,
+            kind="closure_review",
+            held_on=TODAY,
+            decision="Close",
+            recommended_stage=stages["completed"],
+            positions=[(factories.AgencyFactory(kind="probation"), "agree", "")],
+        )
+        with pytest.raises(GatesNotMet, match="open escalation"):
+            workflow.request_transition(
+                case=released, to_stage="completed", by=caseworker, reason="Term ended"
+            )
+
+
+def test_far_future_plan_start_is_refused(prison_school_team):
+    with pytest.raises(Exception, match="within the next year"):
+        monitoring.monitoring_plan_record(
+            case=prison_school_team["case"],
+            by=prison_school_team["officer"],
+            responsible_agency=prison_school_team["officer"].agency,
+            residence="Home",
+            starts_on=datetime.date(9999, 12, 30),
+        )
+
+
+@pytest.mark.parametrize(
+    ("tier", "contact", "review"),
+    [
+        ("high", "weekly", "monthly"),
+        ("moderate", "fortnightly", "quarterly"),
+        ("low", "monthly", "six_monthly"),
+    ],
+)
+def test_plan_frequencies_default_by_concern_tier(
+    make_case, caseworker, agency, tier, contact, review
+):
+    case = make_case("release_preparation", concern_level=tier)
+    plan = monitoring.monitoring_plan_record(
+        case=case, by=caseworker, responsible_agency=agency, residence="Home", starts_on=TODAY
+    )
+    assert (plan.contact_frequency, plan.review_frequency) == (contact, review)
