@@ -135,10 +135,19 @@ class TeamMemberForm(CrispyForm):
     )
 
 
+def _share_choices(fields: list) -> None:
+    """Rows of selects over one queryset: fetch the choices once for all of them (each
+    select would otherwise run its own query, twice); validation still uses the queryset."""
+    choices = list(fields[0].choices)
+    for field in fields:
+        field.choices = choices
+
+
 class ReviewForm(CrispyForm):
+    """A multi-agency review: one position field per agency (left empty when absent)."""
+
     # The positions, attendees and actions tables, shown after the crispy fields.
     extra_template = "casemgmt/includes/review_form_rows.html"
-    """A multi-agency review: one position field per agency (left empty when absent)."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices)
     held_on = forms.DateField(label=_("Held on"), validators=[validate_not_future])
@@ -186,6 +195,8 @@ class ReviewForm(CrispyForm):
                 widget=DateInput(),
                 input_formats=["%Y-%m-%d", "%d/%m/%Y"],
             )
+        _share_choices([self.fields[f"attendee_agency_{i}"] for i in range(self.ATTENDEE_ROWS)])
+        _share_choices([self.fields[f"action_owner_{i}"] for i in range(self.ACTION_ROWS)])
         self.fields["recommended_stage"].queryset = Stage.objects.filter(
             programme_id=case.programme_id
         )

@@ -141,7 +141,7 @@ def _pinned(client, url, expected, django_assert_num_queries):
 
 
 # role → queries of the case page; each role shows different sections.
-CASE_PAGE = {"caseworker": 65, "supervisor": 66, "auditor": 38}
+CASE_PAGE = {"caseworker": 51, "supervisor": 52, "auditor": 38}
 
 
 @pytest.mark.parametrize("role", sorted(CASE_PAGE))
