@@ -118,13 +118,22 @@ def review_action_done(user, action) -> Refusal:
     return None
 
 
+def intervention_change(user, intervention) -> Refusal:
+    """The providing agency runs its intervention; a supervisor may act for it."""
+    if user.agency_id != intervention.provider_id and not _is_supervisor(user):
+        return NotPermitted(
+            _("Only the providing agency or a supervisor can change an intervention's course.")
+        )
+    return None
+
+
 def intervention_activate(user, intervention) -> Refusal:
-    return _status_refusal(intervention, "active")
+    return intervention_change(user, intervention) or _status_refusal(intervention, "active")
 
 
 def intervention_complete(user, intervention) -> Refusal:
-    return _status_refusal(intervention, "completed")
+    return intervention_change(user, intervention) or _status_refusal(intervention, "completed")
 
 
 def intervention_stop(user, intervention) -> Refusal:
-    return _status_refusal(intervention, "stopped")
+    return intervention_change(user, intervention) or _status_refusal(intervention, "stopped")

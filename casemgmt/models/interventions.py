@@ -41,6 +41,8 @@ class Intervention(models.Model):
     goals = models.TextField(_("goals"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    # Why it was stopped early (clinical for clinical kinds, like the goals).
+    stop_reason = models.TextField(_("why it was stopped"), blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,

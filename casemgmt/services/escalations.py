@@ -13,6 +13,9 @@ from casemgmt.services import audit
 from casemgmt.services.cases import case_refresh_review_due
 from casemgmt.services.lifecycle import change_status
 
+MANUAL_FIELDS = ["trigger", "description", "raised_by"]
+AUTOMATIC_FIELDS = ["trigger", "raised_by"]
+
 
 @transaction.atomic
 def escalation_raise(
@@ -43,7 +46,11 @@ def escalation_raise(
         action=AuditAction.MONITORING_ESCALATION_RAISED,
         target=escalation,
         case=case,
-        changes=audit.created(escalation, ["trigger", "description", "raised_by"]),
+        # A raised-from-source description may quote a check-in's concern: keep facts only.
+        changes=audit.created(
+            escalation,
+            ["trigger", "raised_by"] if source_key else ["trigger", "description", "raised_by"],
+        ),
         metadata={"source": source_key or "manual"},
     )
     return escalation

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from casemgmt import access
+from casemgmt import access, rules
+from casemgmt.lifecycles import INTERVENTION
 from casemgmt.models import (
     Agency,
     AuditAction,
@@ -71,6 +72,13 @@ def session_record(
 ) -> Session:
     """Record one session; it must fall within the intervention's dates."""
     access.ensure_can_write_case(by, intervention.case)
+    # Locked, so a session cannot slip in while someone closes the intervention.
+    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    if INTERVENTION.is_final(intervention.status):
+        raise ValidationError(
+            _("This intervention is %s: it takes no more sessions.")
+            % intervention.get_status_display().lower()
+        )
     errors = {}
     if held_on < intervention.starts_on:
         errors["held_on"] = _("The session cannot be before the intervention started (%s).") % (
@@ -111,11 +119,13 @@ def intervention_change_status(
     """Move an intervention along its lifecycle (planned → active → completed, or stopped
     early). Stopping needs a reason; it is kept on the audit row."""
     access.ensure_can_write_case(by, intervention.case)
-    if status == InterventionStatus.STOPPED and not reason.strip():
+    stopping = status == InterventionStatus.STOPPED
+    if stopping and not reason.strip():
         raise ValidationError({"reason": _("Say why the intervention is stopped.")})
     return change_status(
         intervention,
         to=status,
         by=by,
-        metadata={"reason": reason.strip()} if reason.strip() else None,
+        fields={"stop_reason": reason.strip()} if stopping else None,
+        check=lambda row: rules.enforce(rules.intervention_change(by, row)),
     )

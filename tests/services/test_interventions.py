@@ -103,7 +103,9 @@ class TestInterventionLifecycle:
             reason="Moved away",
         )
         (event,) = audit_events(AuditAction.INTERVENTION_STOPPED)
-        assert event.metadata == {"reason": "Moved away"}
+        assert event.changes["stop_reason"] == ["", "Moved away"]
+        intervention.refresh_from_db()
+        assert intervention.stop_reason == "Moved away"
 
     def test_a_completed_intervention_does_not_restart(self, status_world):
         intervention = build_in_status(Intervention, InterventionStatus.COMPLETED, status_world)
@@ -122,3 +124,47 @@ class TestInterventionLifecycle:
         intervention.refresh_from_db()
         assert intervention.status == InterventionStatus.ACTIVE
         assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+class TestWhoChangesAnIntervention:
+    """From the other agency's side: the course of an intervention is its provider's."""
+
+    @pytest.fixture
+    def running(self, make_case, caseworker, agency):
+        school = factories.AgencyFactory(kind="education", is_ngo=True)
+        case = make_case("prison_rehabilitation", team=[(school, "support")])
+        intervention = interventions.intervention_start(
+            case=case,
+            by=caseworker,
+            kind="counselling",
+            provider=agency,
+            goals="Grief",
+            starts_on=datetime.date.today(),
+        )
+        return intervention, factories.CaseworkerFactory(agency=school)
+
+    def test_another_agency_on_the_team_cannot_stop_it(self, running):
+        intervention, teacher = running
+        with pytest.raises(NotPermitted, match="providing agency"):
+            interventions.intervention_change_status(
+                intervention=intervention, by=teacher, status="stopped", reason="No"
+            )
+        intervention.refresh_from_db()
+        assert intervention.status == "active"
+        assert not AuditEvent.objects.filter(action=AuditAction.INTERVENTION_STOPPED).exists()
+
+    def test_the_provider_can_and_then_no_session_is_taken(self, running, caseworker):
+        intervention, _teacher = running
+        interventions.intervention_change_status(
+            intervention=intervention, by=caseworker, status="completed"
+        )
+        with pytest.raises(ValidationError, match="takes no more sessions"):
+            interventions.session_record(
+                intervention=intervention,
+                by=caseworker,
+                held_on=datetime.date.today(),
+                duration_minutes=60,
+                attendance="attended",
+                facilitator="F",
+            )
