@@ -20,6 +20,8 @@ from casemgmt.models import (
     InterventionStatus,
     Referral,
     ReferralStatus,
+    RoleGrant,
+    RoleGrantStatus,
     SharingConsent,
     SharingStatus,
 )
@@ -122,8 +124,23 @@ SHARING = _lifecycle(
     },
 )
 
+ROLE_GRANT = _lifecycle(
+    RoleGrant,
+    RoleGrantStatus,
+    {
+        RoleGrantStatus.PENDING: (RoleGrantStatus.CONFIRMED, RoleGrantStatus.REJECTED),
+        RoleGrantStatus.CONFIRMED: (),
+        RoleGrantStatus.REJECTED: (),
+    },
+    {
+        RoleGrantStatus.CONFIRMED: AuditAction.CONFIG_ROLE_GRANT_CONFIRMED,
+        RoleGrantStatus.REJECTED: AuditAction.CONFIG_ROLE_GRANT_REJECTED,
+    },
+)
+
 LIFECYCLES: dict[type[models.Model], Lifecycle] = {
-    lifecycle.model: lifecycle for lifecycle in (REFERRAL, ESCALATION, INTERVENTION, SHARING)
+    lifecycle.model: lifecycle
+    for lifecycle in (REFERRAL, ESCALATION, INTERVENTION, SHARING, ROLE_GRANT)
 }
 
 

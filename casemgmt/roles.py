@@ -22,6 +22,9 @@ class Role(models.TextChoices):
 # Roles that may open the Django admin (configuration screens).
 STAFF_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
 
+# Roles given only on a second administrator's confirmation (``RoleGrant``).
+PRIVILEGED_ROLES = frozenset({Role.SUPERVISOR, Role.AUDITOR, Role.ADMINISTRATOR})
+
 _CONFIG_MODELS = [
     "agency",
     "user",

@@ -128,12 +128,15 @@ def test_programme_needs_exactly_one_start_stage(admin_client):
 
 @pytest.mark.django_db
 def test_person_admin_hides_identity_numbers(client):
+    """Issue 10, finding 8: not even a superuser reads person records in the admin (it
+    used to open them with the CNIC left out); need-to-know holds in the application."""
     client.force_login(factories.AdministratorFactory(is_superuser=True))
     admin_client = client
     person = factories.PersonFactory(cnic="15602-7654321-1")
     response = admin_client.get(reverse("admin:casemgmt_person_change", args=[person.pk]))
-    assert response.status_code == 200
+    assert response.status_code == 403
     assert "7654321" not in response.content.decode()
+    assert person.full_name not in response.content.decode()
 
 
 @pytest.mark.django_db

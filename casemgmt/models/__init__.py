@@ -75,6 +75,7 @@ from casemgmt.models.programmes import (
     Transition,
     TransitionGate,
 )
+from casemgmt.models.role_grants import RoleGrant, RoleGrantStatus
 from casemgmt.models.sequences import ReferenceSequence
 from casemgmt.models.sharing import (
     BreakGlassGrant,
@@ -153,6 +154,8 @@ __all__ = [
     "Renunciation",
     "RenunciationKind",
     "ReviewKind",
+    "RoleGrant",
+    "RoleGrantStatus",
     "ReviewPosition",
     "Sex",
     "Stage",

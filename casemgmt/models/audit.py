@@ -32,6 +32,11 @@ class AuditAction(models.TextChoices):
     CONFIG_DELETED = "config.deleted", _("Configuration deleted")
     CONFIG_USER_CREATED = "config.user_created", _("User created")
     CONFIG_USER_CHANGED = "config.user_changed", _("User changed")
+    CONFIG_USER_CHANGE_REFUSED = "config.user_change_refused", _("User change refused")
+    CONFIG_USER_PASSWORD_SET = "config.user_password_set", _("User's password set")
+    CONFIG_ROLE_GRANT_REQUESTED = "config.role_grant_requested", _("Role grant requested")
+    CONFIG_ROLE_GRANT_CONFIRMED = "config.role_grant_confirmed", _("Role grant confirmed")
+    CONFIG_ROLE_GRANT_REJECTED = "config.role_grant_rejected", _("Role grant rejected")
     # People
     PERSON_REGISTERED = "person.registered", _("Person registered")
     PERSON_IDENTITY_VERIFIED = "person.identity_verified", _("Identity verified")

@@ -54,7 +54,7 @@ def change_status(
         actor=by,
         action=lifecycle.actions[to],
         target=locked,
-        case=locked.case,
+        case=getattr(locked, "case", None),  # configuration (a role grant) has no case
         changes={"status": [old, to], **audit.diff(before, audit.snapshot(locked, list(fields)))},
         metadata={**(metadata or {}), **consequences},
     )

@@ -1,9 +1,7 @@
-"""Configuration screens for administrators. Case records are read-only here:
-they change only through the services, which write the audit trail."""
+"""Configuration screens: editable, and every change goes into the audit trail."""
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
@@ -14,21 +12,15 @@ from casemgmt import gates
 from casemgmt.models import (
     Agency,
     AuditAction,
-    AuditEvent,
-    Case,
     Domain,
     Facility,
     GroupCategory,
     Instrument,
     Item,
-    Note,
-    Person,
     Programme,
     Stage,
-    StageTransition,
     Transition,
     TransitionGate,
-    User,
 )
 from casemgmt.roles import Role
 from casemgmt.services import audit
@@ -79,47 +71,6 @@ class AgencyAdmin(AuditedConfigAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "first_name", "last_name", "agency", "role", "is_active"]
-    list_filter = ["role", "agency__kind", "is_active", "juvenile_trained"]
-    list_select_related = ["agency"]
-    search_fields = ["username", "first_name", "last_name", "email"]
-    fieldsets = (
-        *DjangoUserAdmin.fieldsets[:1],
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
-        (
-            _("Agency and role"),
-            {"fields": ("agency", "role", "juvenile_trained", "preferred_language")},
-        ),
-        (_("Status"), {"fields": ("is_active", "is_superuser")}),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
-    )
-    add_fieldsets = (
-        (
-            None,
-            {
-                "classes": ("wide",),
-                "fields": ("username", "agency", "role", "password1", "password2"),
-            },
-        ),
-    )
-    readonly_fields = ["last_login", "date_joined"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit.record(
-            actor=request.user,
-            action=AuditAction.CONFIG_USER_CHANGED if change else AuditAction.CONFIG_USER_CREATED,
-            target=obj,
-            changes={
-                name: [None, str(form.cleaned_data.get(name))]
-                for name in form.changed_data
-                if "password" not in name
-            },
-        )
 
 
 @admin.register(GroupCategory)
@@ -285,55 +236,3 @@ class DomainAdmin(UsedInstrumentIsFrozen, AuditedConfigAdmin):
     list_display = ["name", "instrument", "track", "is_mandatory", "is_clinical"]
     list_filter = ["instrument", "track"]
     inlines = [ItemInline]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records that change only through services (and so through the audit trail)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Person)
-class PersonAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "full_name", "date_of_birth", "district", "merged_into"]
-    search_fields = ["reference", "full_name"]
-    exclude = ["cnic", "family_contacts"]
-
-
-@admin.register(Case)
-class CaseAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "programme", "current_stage", "status", "lead_agency"]
-    list_filter = ["programme", "status"]
-    list_select_related = ["programme", "current_stage", "lead_agency"]
-    search_fields = ["reference"]
-
-
-@admin.register(StageTransition)
-class StageTransitionAdmin(ReadOnlyAdmin):
-    list_display = ["case", "from_stage", "to_stage", "status", "requested_by", "requested_at"]
-    list_filter = ["status"]
-    list_select_related = ["case", "from_stage", "to_stage", "requested_by"]
-
-
-@admin.register(Note)
-class NoteAdmin(ReadOnlyAdmin):
-    list_display = ["case", "category", "visibility", "agency", "created_at"]
-    list_select_related = ["case", "agency"]
-    exclude = ["body"]
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor", "action", "target_type", "target_label"]
-    # Before/after values can hold identity data: the auditors' view shows them by class.
-    exclude = ["changes"]
-    list_filter = ["action", "target_type"]
-    list_select_related = ["actor"]
-    search_fields = ["target_label", "target_id"]
