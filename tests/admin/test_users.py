@@ -417,3 +417,30 @@ def test_case_records_stay_closed_to_a_superuser(client, model):
     assert client.get(reverse(f"admin:casemgmt_{model}_changelist")).status_code == 403
     index = client.get(reverse("admin:index")).content.decode()
     assert f"/admin/casemgmt/{model}/" not in index
+
+
+def test_two_platform_operators_start_the_first_administrator(client, agency):
+    """``createsuperuser`` makes a superuser with the default role and no agency: two of
+    them confirm each other's first grants (docs/operations.md)."""
+    first, second = (
+        factories.UserFactory(is_superuser=True, agency=None, role=Role.CASEWORKER)
+        for _ in range(2)
+    )
+    client.force_login(first)
+    response = client.post(
+        reverse("admin:casemgmt_user_add"),
+        {
+            "username": "first.admin",
+            "agency": agency.pk,
+            "role": Role.ADMINISTRATOR,
+            "role_reason": "First administrator",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    grant = RoleGrant.objects.get(user__username="first.admin")
+    assert decide(client, first, grant, "confirm").status_code == 403
+    assert decide(client, second, grant, "confirm").status_code == 302
+    user = User.objects.get(username="first.admin")
+    assert (user.role, user.is_active, user.is_staff) == (Role.ADMINISTRATOR, True, True)

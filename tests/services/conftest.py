@@ -12,6 +12,8 @@ from casemgmt.models import (
     Escalation,
     Intervention,
     Referral,
+    RoleGrant,
+    RoleGrantStatus,
     SharingConsent,
     SharingStatus,
 )
@@ -89,6 +91,17 @@ def build_in_status(model, status, w):
             recorded_by=cw,
             status=status,
             ended_at=None if status == SharingStatus.ACTIVE else timezone.now(),
+        )
+    if model is RoleGrant:
+        decided = status != RoleGrantStatus.PENDING
+        return RoleGrant.objects.create(
+            user=cw,
+            role="supervisor",
+            reason="r",
+            requested_by=factories.AdministratorFactory(),
+            status=status,
+            decided_by=factories.AdministratorFactory() if decided else None,
+            decided_at=timezone.now() if decided else None,
         )
     raise AssertionError(model)
 
