@@ -16,6 +16,8 @@ from casemgmt.models import (
     AuditAction,
     Escalation,
     EscalationStatus,
+    HeldRegistration,
+    HeldStatus,
     Intervention,
     InterventionStatus,
     Referral,
@@ -122,8 +124,23 @@ SHARING = _lifecycle(
     },
 )
 
+HELD_REGISTRATION = _lifecycle(
+    HeldRegistration,
+    HeldStatus,
+    {
+        HeldStatus.PENDING: (HeldStatus.LINKED, HeldStatus.REJECTED),
+        HeldStatus.LINKED: (),
+        HeldStatus.REJECTED: (),
+    },
+    {
+        HeldStatus.LINKED: AuditAction.PERSON_REGISTRATION_LINKED,
+        HeldStatus.REJECTED: AuditAction.PERSON_REGISTRATION_REJECTED,
+    },
+)
+
 LIFECYCLES: dict[type[models.Model], Lifecycle] = {
-    lifecycle.model: lifecycle for lifecycle in (REFERRAL, ESCALATION, INTERVENTION, SHARING)
+    lifecycle.model: lifecycle
+    for lifecycle in (REFERRAL, ESCALATION, INTERVENTION, SHARING, HELD_REGISTRATION)
 }
 
 

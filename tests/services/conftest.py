@@ -10,6 +10,7 @@ from casemgmt.models import (
     AgencyKind,
     AuditEvent,
     Escalation,
+    HeldRegistration,
     Intervention,
     Referral,
     SharingConsent,
@@ -89,6 +90,16 @@ def build_in_status(model, status, w):
             recorded_by=cw,
             status=status,
             ended_at=None if status == SharingStatus.ACTIVE else timezone.now(),
+        )
+    if model is HeldRegistration:
+        # The case field stands for the case a link opens (the lifecycle test's case).
+        return HeldRegistration.objects.create(
+            submitted_by=w["officer"],
+            details={"full_name": "x"},
+            programme=case.programme,
+            lead_agency=w["welfare"],
+            case=case,
+            status=status,
         )
     raise AssertionError(model)
 
