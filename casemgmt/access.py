@@ -178,6 +178,28 @@ def visible_cases_filter(user) -> Q:
     return (base & (Q(is_restricted=False) | Q(_allow_listed(user)))) | Q(_glass(user))
 
 
+def working_cases_filter(user) -> Q:
+    """Cases ``user`` may change: in scope and, when restricted, on the allow-list.
+    Emergency access never counts: it is read-only."""
+    if not _is_writer(user):
+        return Q(pk__in=[])
+    return scope_filter(user) & (Q(is_restricted=False) | Q(_allow_listed(user)))
+
+
+def registration_review_filter(user) -> Q:
+    """Cases whose person's held registrations ``user`` may review: a supervisor of the
+    case's programme or lead agency, on the allow-list when the case is restricted."""
+    from casemgmt.models import Programme
+
+    if not (_is_writer(user) and user.role == Role.SUPERVISOR):
+        return Q(pk__in=[])
+    supervises = Programme.supervisors.through.objects.filter(
+        programme_id=OuterRef("programme_id"), user_id=user.pk
+    )
+    leads = Q(lead_agency_id=user.agency_id) if user.agency_id else Q(pk__in=[])
+    return (Q(Exists(supervises)) | leads) & (Q(is_restricted=False) | Q(_allow_listed(user)))
+
+
 def _in_scope(user, case) -> bool:
     from casemgmt.models import Case
 

@@ -16,6 +16,8 @@ from casemgmt.models import (
     AuditAction,
     Escalation,
     EscalationStatus,
+    HeldRegistration,
+    HeldStatus,
     Intervention,
     InterventionStatus,
     Referral,
@@ -138,9 +140,23 @@ ROLE_GRANT = _lifecycle(
     },
 )
 
+HELD_REGISTRATION = _lifecycle(
+    HeldRegistration,
+    HeldStatus,
+    {
+        HeldStatus.PENDING: (HeldStatus.LINKED, HeldStatus.REJECTED),
+        HeldStatus.LINKED: (),
+        HeldStatus.REJECTED: (),
+    },
+    {
+        HeldStatus.LINKED: AuditAction.PERSON_REGISTRATION_LINKED,
+        HeldStatus.REJECTED: AuditAction.PERSON_REGISTRATION_REJECTED,
+    },
+)
+
 LIFECYCLES: dict[type[models.Model], Lifecycle] = {
     lifecycle.model: lifecycle
-    for lifecycle in (REFERRAL, ESCALATION, INTERVENTION, SHARING, ROLE_GRANT)
+    for lifecycle in (REFERRAL, ESCALATION, INTERVENTION, SHARING, ROLE_GRANT, HELD_REGISTRATION)
 }
 
 

@@ -65,6 +65,11 @@ urlpatterns = [
         name="notification_read",
     ),
     path("people/register/", people.person_register, name="person_register"),
+    path(
+        "people/held/<int:pk>/",
+        people.held_registration_review,
+        name="held_registration_review",
+    ),
     path("people/<str:reference>/", people.person_detail, name="person_detail"),
     path(
         "people/<str:reference>/verify-identity/",

@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casemgmt import factories, workflow
-from casemgmt.models import AgencyKind, AuditEvent, Note, Notification
+from casemgmt.models import AgencyKind, AuditEvent, HeldRegistration, Note, Notification
 from casemgmt.services import escalations, notes, people, referrals
 
 ROLES = ["team", "other_agency", "supervisor", "auditor", "anonymous"]
@@ -106,11 +106,15 @@ MATRIX = {
     ),
     "person_verify_identity": (
         lambda w: {"reference": w["case"].person.reference},
-        _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, BACK, LOGIN]),
+        _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, GONE, LOGIN]),
     ),
     "person_merge": (
         lambda w: {"reference": w["case"].person.reference},
-        _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, BACK, LOGIN]),
+        _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, GONE, LOGIN]),
+    ),
+    "held_registration_review": (
+        lambda w: {"pk": w["held"].pk},
+        _row([GONE, GONE, OK, GONE, LOGIN], [GONE, GONE, OK, GONE, LOGIN]),
     ),
     "assessment_new": (
         lambda w: {"reference": w["case"].reference},
@@ -186,7 +190,13 @@ def world(db, programme, stages):
         starts_on=datetime.date.today(),
     )
     people.person_verify_identity(person=case.person, by=team, document_reference="CNIC")
+    # A registration held because it matched the case's person (the supervisor reviews it).
+    held = HeldRegistration.objects.create(
+        submitted_by=other, details={"full_name": "x"}, programme=programme, lead_agency=police
+    )
+    held.matched_people.set([case.person])
     return {
+        "held": held,
         "case": case,
         "note": note,
         "escalation": escalation,

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt.errors import PossibleDuplicate
 from casemgmt.forms.base import CrispyForm
-from casemgmt.models import Agency, Facility, GroupCategory, Programme, Sex
+from casemgmt.models import Agency, Facility, GroupCategory, Person, Programme, Sex
 from casemgmt.models.people import cnic_validator, normalise_cnic, validate_not_future
 from casemgmt.selectors.people import DuplicateMatch
 from casemgmt.services.people import PERSON_FIELDS
@@ -120,3 +120,42 @@ class VerifyIdentityForm(CrispyForm):
         max_length=120,
         help_text=_("For example: CNIC original seen, NADRA verification number."),
     )
+
+
+class HeldRegistrationReviewForm(CrispyForm):
+    """A supervisor's decision on a held registration: it is one of the matched people,
+    or it is rejected."""
+
+    LINK, REJECT = "link", "reject"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (LINK, _("Same person: link the registration to this record")),
+            (REJECT, _("Reject the registration")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    person = forms.ModelChoiceField(
+        label=_("Registered person"), queryset=Person.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to reject. The person who registered is not shown it."),
+    )
+
+    def __init__(self, *args, matches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(pk__in=[p.pk for p in matches])
+        if len(matches) == 1:
+            self.fields["person"].initial = matches[0].pk
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.LINK and not data.get("person"):
+            self.add_error("person", _("Choose the registered person."))
+        if data.get("decision") == self.REJECT and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the registration is rejected."))
+        return data

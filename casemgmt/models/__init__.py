@@ -66,7 +66,14 @@ from casemgmt.models.notes import (
     ReferralStatus,
 )
 from casemgmt.models.outcomes import ReengagementEvent, ReengagementKind
-from casemgmt.models.people import GroupCategory, Person, PersonMerge, Sex
+from casemgmt.models.people import (
+    GroupCategory,
+    HeldRegistration,
+    HeldStatus,
+    Person,
+    PersonMerge,
+    Sex,
+)
 from casemgmt.models.programmes import (
     SIDE_STAGE_KINDS,
     Programme,
@@ -142,6 +149,8 @@ __all__ = [
     "EscalationTrigger",
     "Facility",
     "GroupCategory",
+    "HeldRegistration",
+    "HeldStatus",
     "LegalAuthority",
     "LegalAuthorityKind",
     "MonitoringPlan",

@@ -42,6 +42,16 @@ class AuditAction(models.TextChoices):
     PERSON_IDENTITY_VERIFIED = "person.identity_verified", _("Identity verified")
     PERSON_MERGED = "person.merged", _("Person records merged")
     PERSON_UNMERGED = "person.unmerged", _("Merge reversed")
+    PERSON_REGISTRATION_CLASH = (
+        "person.registration_clash",
+        _("Registration matched a registered person"),
+    )
+    PERSON_REGISTRATION_THROTTLED = (
+        "person.registration_throttled",
+        _("Registration refused after repeated matches"),
+    )
+    PERSON_REGISTRATION_LINKED = "person.registration_linked", _("Held registration linked")
+    PERSON_REGISTRATION_REJECTED = "person.registration_rejected", _("Held registration rejected")
     # Cases
     CASE_OPENED = "case.opened", _("Case opened")
     CASE_IMPORTED = "case.imported", _("Case imported")

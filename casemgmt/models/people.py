@@ -172,3 +172,86 @@ class PersonMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged} → {self.survivor}"
+
+
+class HeldStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    LINKED = "linked", _("Linked to the registered person")
+    REJECTED = "rejected", _("Rejected")
+
+
+class HeldRegistration(models.Model):
+    """A registration that matched people outside the submitter's cases: held until a
+    supervisor who may see the matched record links it to that person or rejects it.
+    The submitter is told only that a possible match exists."""
+
+    submitted_by = models.ForeignKey(
+        "casemgmt.User",
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="held_registrations",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
+    # The person's details as submitted (``services.people.PERSON_FIELDS``, JSON-safe).
+    details = models.JSONField(_("submitted details"), default=dict)
+    programme = models.ForeignKey(
+        "casemgmt.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lead_agency = models.ForeignKey(
+        "casemgmt.Agency", verbose_name=_("lead agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    facility = models.ForeignKey(
+        "casemgmt.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    matched_people = models.ManyToManyField(
+        Person, verbose_name=_("matched people"), related_name="held_registrations"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=HeldStatus.choices, default=HeldStatus.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        "casemgmt.User",
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    linked_person = models.ForeignKey(
+        Person,
+        verbose_name=_("linked person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        "casemgmt.Case",
+        verbose_name=_("case opened"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        verbose_name = _("held registration")
+        verbose_name_plural = _("held registrations")
+        indexes = [
+            models.Index(fields=["submitted_by", "submitted_at"], name="held_reg_by_at_idx"),
+            models.Index(fields=["status"], name="held_reg_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Held registration %(pk)s") % {"pk": self.pk}

@@ -86,6 +86,7 @@ NOT_RECORD_KINDS: dict[str, str] = {
     "casemgmt.BreakGlassGrant": "emergency access (its own page, in the audit trail)",
     "casemgmt.Notification": "a message to a user, not part of the case record",
     "casemgmt.AuditEvent": "the audit trail itself",
+    "casemgmt.HeldRegistration": "a registration waiting for review; its case, once linked",
 }
 
 
@@ -95,6 +96,7 @@ def case_data_model_names() -> list[str]:
     names += [
         label.split(".")[1].lower()
         for label, why in NOT_RECORD_KINDS.items()
-        if label not in {"casemgmt.Notification", "casemgmt.AuditEvent"}
+        if label
+        not in {"casemgmt.Notification", "casemgmt.AuditEvent", "casemgmt.HeldRegistration"}
     ]
     return names

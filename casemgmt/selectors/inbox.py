@@ -12,7 +12,9 @@ from casemgmt.models import (
     ReviewAction,
 )
 from casemgmt.models.monitoring import OPEN_ESCALATION_STATUSES
+from casemgmt.roles import Role
 from casemgmt.selectors.cases import pending_moves_for
+from casemgmt.selectors.people import held_registrations_to_review
 
 LIMIT = 50
 
@@ -82,6 +84,9 @@ def inbox_for(user) -> dict:
             .order_by("due_on")[:LIMIT]
         ),
         "notifications": list(user.notifications.filter(read_at__isnull=True)[:LIMIT]),
+        "held_registrations": list(held_registrations_to_review(user)[:LIMIT])
+        if user.role == Role.SUPERVISOR
+        else [],
         "overdue_check_ins": _overdue_check_ins(my_cases, today)
         if access.can_read(user, access.InfoClass.INTERVENTION)
         else [],

@@ -40,6 +40,17 @@ CASE_AUDIT_FIELDS = [
 ]
 
 
+def case_open_precheck(*, by: User, programme: Programme, lead_agency: Agency) -> dict[str, str]:
+    """Why ``by`` could not open a case in ``programme`` led by ``lead_agency``, whoever it
+    is for (registration asks this, and for a start stage, before it looks for duplicates)."""
+    errors = {}
+    if not programme.is_active:
+        errors["programme"] = _("This programme is not active.")
+    if by.agency_id != lead_agency.pk:
+        errors["lead_agency"] = _("You can only open cases led by your own agency.")
+    return errors
+
+
 def _case_open_errors(
     *,
     by: User,
@@ -50,9 +61,7 @@ def _case_open_errors(
     opened_on: datetime.date,
 ) -> dict[str, str]:
     """Why this case cannot be opened, by form field (empty when it can)."""
-    errors = {}
-    if not programme.is_active:
-        errors["programme"] = _("This programme is not active.")
+    errors = case_open_precheck(by=by, programme=programme, lead_agency=lead_agency)
     if person.merged_into_id:
         errors["person"] = _("This record was merged into %s; open the case there.") % (
             person.merged_into.reference
@@ -65,8 +74,6 @@ def _case_open_errors(
         errors["programme"] = _("This person already has an open case in this programme.")
     if assigned_caseworker and assigned_caseworker.agency_id != lead_agency.pk:
         errors["assigned_caseworker"] = _("The assigned caseworker must work for the lead agency.")
-    if by.agency_id != lead_agency.pk:
-        errors["lead_agency"] = _("You can only open cases led by your own agency.")
     if opened_on > timezone.localdate():
         errors["opened_on"] = _("This date cannot be in the future.")
     return errors
@@ -101,19 +108,26 @@ def case_open(
     if errors:
         raise ValidationError(errors)
     (reference,) = allocate_references(prefix=CASE_PREFIX)
-    case = Case.objects.create(
-        next_review_due=cadence.next_review_due(
-            stage_kind=start.kind, is_terminal=False, last_assessed_on=None, today=opened_on
-        ),
-        reference=reference,
-        person=person,
-        programme=programme,
-        current_stage=start,
-        lead_agency=lead_agency,
-        assigned_caseworker=assigned_caseworker,
-        facility=facility,
-        opened_on=opened_on,
-    )
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                next_review_due=cadence.next_review_due(
+                    stage_kind=start.kind, is_terminal=False, last_assessed_on=None, today=opened_on
+                ),
+                reference=reference,
+                person=person,
+                programme=programme,
+                current_stage=start,
+                lead_agency=lead_agency,
+                assigned_caseworker=assigned_caseworker,
+                facility=facility,
+                opened_on=opened_on,
+            )
+    except IntegrityError as exc:
+        # Someone opened a case for this person in this programme at the same moment.
+        raise ValidationError(
+            {"programme": _("This person already has an open case in this programme.")}
+        ) from exc
     CaseTeamMember.objects.create(
         case=case, agency=lead_agency, role=TeamRole.LEAD, joined_on=opened_on
     )

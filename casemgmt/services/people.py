@@ -19,15 +19,21 @@ from casemgmt.models import (
     CaseStatus,
     Facility,
     GroupCategory,
+    HeldRegistration,
     Person,
     PersonMerge,
     Programme,
     User,
 )
 from casemgmt.models.people import normalise_cnic
-from casemgmt.selectors.people import DuplicateMatch, find_possible_duplicates, visible_person_ids
-from casemgmt.services import audit
-from casemgmt.services.cases import case_open, cases_move_to_person
+from casemgmt.selectors.people import (
+    DuplicateMatch,
+    find_possible_duplicates,
+    visible_match_ids,
+    worked_on_person_ids,
+)
+from casemgmt.services import audit, registrations
+from casemgmt.services.cases import case_open, case_open_precheck, cases_move_to_person
 from casemgmt.services.references import PERSON_PREFIX, allocate_references
 
 
@@ -62,30 +68,31 @@ def _new_person(by: User, details: PersonDetails) -> Person:
     return person
 
 
-@transaction.atomic
-def person_register(
-    *, by: User, confirm_not_duplicate: bool = False, **details: Unpack[PersonDetails]
-) -> Person:
-    """Register a participant with a new RC reference.
+class SameCnic(ValidationError):
+    """The CNIC is registered to someone the user may see (named in the message)."""
 
-    Raises ``ValidationError`` for bad input and ``PossibleDuplicate`` when
-    similar people exist and the caller has not confirmed it is someone else.
-    A matching CNIC can never be confirmed away: CNICs are unique.
-    """
-    access.ensure_writer(by)
-    person = _new_person(by, details)
-    person.full_clean(exclude=["reference"], validate_constraints=False)
-    matches = find_possible_duplicates(
-        full_name=person.full_name,
-        date_of_birth=person.date_of_birth,
-        cnic=person.cnic,
-        aliases=person.aliases,
-    )
+    def __init__(self, message: str, matches: list[DuplicateMatch]):
+        super().__init__({"cnic": message})
+        self.matches = matches
+
+
+def _refuse_visible_duplicates(
+    by: User, person: Person, matches: list[DuplicateMatch], confirm_not_duplicate: bool
+) -> None:
+    """Stop at matches ``by`` may see: a CNIC can never be confirmed away (CNICs are unique),
+    a similar name and birth date can."""
     same_cnic = [m for m in matches if person.cnic and m.person.cnic == person.cnic]
     if same_cnic:
-        raise ValidationError({"cnic": _same_cnic_message(by, same_cnic)})
+        raise SameCnic(
+            _("This CNIC is already registered to %s.")
+            % ", ".join(f"{m.person.reference} {m.person.full_name}" for m in same_cnic),
+            same_cnic,
+        )
     if matches and not confirm_not_duplicate:
         raise PossibleDuplicate(matches)
+
+
+def _save_person(by: User, person: Person, matches: list[DuplicateMatch]) -> Person:
     (person.reference,) = allocate_references(prefix=PERSON_PREFIX)
     try:
         with transaction.atomic():
@@ -105,15 +112,36 @@ def person_register(
     return person
 
 
-def _same_cnic_message(by: User, same_cnic: list[DuplicateMatch]) -> str:
-    visible = set(visible_person_ids(by, [m.person.pk for m in same_cnic]))
-    shown = [m.person for m in same_cnic if m.person.pk in visible]
-    if shown:
-        return _("This CNIC is already registered to %s.") % ", ".join(
-            f"{p.reference} {p.full_name}" for p in shown
-        )
-    # Not the user's to see: say it exists, not whose it is.
-    return _("This CNIC is already registered in another agency's records; ask your supervisor.")
+@transaction.atomic
+def person_register(
+    *, by: User, confirm_not_duplicate: bool = False, **details: Unpack[PersonDetails]
+) -> Person:
+    """Register a participant with a new RC reference (without a case: imports, the demo).
+
+    Raises ``ValidationError`` for bad input and ``PossibleDuplicate`` when similar people
+    exist and the caller has not confirmed it is someone else. A matching CNIC can never be
+    confirmed away; one ``by`` may not see is refused without saying whose it is. People
+    register others through ``person_register_with_case``, which holds such registrations.
+    """
+    access.ensure_writer(by)
+    person = _new_person(by, details)
+    person.full_clean(exclude=["reference"], validate_constraints=False)
+    matches = find_possible_duplicates(
+        full_name=person.full_name,
+        date_of_birth=person.date_of_birth,
+        cnic=person.cnic,
+        aliases=person.aliases,
+    )
+    seen = visible_match_ids(by, matches)
+    hidden = [m for m in matches if m.person.pk not in seen]
+    if any(person.cnic and m.person.cnic == person.cnic for m in hidden):
+        raise ValidationError({"cnic": _("A possible match exists; ask your supervisor.")})
+    if hidden and not confirm_not_duplicate:
+        raise ValidationError(_("A possible match exists; ask your supervisor."))
+    _refuse_visible_duplicates(
+        by, person, [m for m in matches if m.person.pk in seen], confirm_not_duplicate
+    )
+    return _save_person(by, person, matches)
 
 
 @transaction.atomic
@@ -137,7 +165,6 @@ def person_open_case(
     )
 
 
-@transaction.atomic
 def person_register_with_case(
     *,
     by: User,
@@ -146,10 +173,71 @@ def person_register_with_case(
     facility: Facility | None = None,
     confirm_not_duplicate: bool = False,
     **details: Unpack[PersonDetails],
-) -> Case:
-    """Register a person and open their first case, both or neither (see ``person_register``
-    and ``person_open_case`` for the errors)."""
-    person = person_register(by=by, confirm_not_duplicate=confirm_not_duplicate, **details)
+) -> Case | HeldRegistration:
+    """Register a person and open their first case, both or neither; or hold the
+    registration for review.
+
+    Duplicates are looked for only once the details are valid, ``by`` may open this case
+    and ``by`` is not stopped by the rate limit. Matches ``by`` may see stop the registration
+    as in ``person_register``. Any match ``by`` may not see holds it instead: a
+    ``HeldRegistration`` is returned, and ``registrations.held_message()`` is all the user
+    is told. Every clash (and every attempt refused by the rate limit) is an audit event
+    that stays although the attempt rolls back.
+    """
+    try:
+        return _register_with_case(
+            by=by,
+            programme=programme,
+            lead_agency=lead_agency,
+            facility=facility,
+            confirm_not_duplicate=confirm_not_duplicate,
+            details=details,
+        )
+    except registrations.RegistrationThrottled:
+        registrations.record_throttled(by=by)
+        raise
+    except (PossibleDuplicate, SameCnic) as clash:
+        registrations.record_visible_clash(by=by, matches=[m.person for m in clash.matches])
+        raise
+
+
+@transaction.atomic
+def _register_with_case(
+    *,
+    by: User,
+    programme: Programme,
+    lead_agency: Agency,
+    facility: Facility | None,
+    confirm_not_duplicate: bool,
+    details: PersonDetails,
+) -> Case | HeldRegistration:
+    access.ensure_writer(by)
+    registrations.ensure_not_throttled(by)
+    person = _new_person(by, details)
+    person.full_clean(exclude=["reference"], validate_constraints=False)
+    errors = case_open_precheck(by=by, programme=programme, lead_agency=lead_agency)
+    if not programme.stages.filter(is_start=True).exists():
+        errors["programme"] = _("This programme has no start stage; ask an administrator.")
+    if errors:
+        raise ValidationError(errors)
+    matches = find_possible_duplicates(
+        full_name=person.full_name,
+        date_of_birth=person.date_of_birth,
+        cnic=person.cnic,
+        aliases=person.aliases,
+    )
+    seen = visible_match_ids(by, matches)
+    if any(m.person.pk not in seen for m in matches):
+        return registrations.registration_hold(
+            by=by,
+            details={name: getattr(person, name) for name in PERSON_FIELDS},
+            programme=programme,
+            lead_agency=lead_agency,
+            facility=facility,
+            matches=[m.person for m in matches],
+        )
+    _refuse_visible_duplicates(by, person, matches, confirm_not_duplicate)
+    person = _save_person(by, person, matches)
     return person_open_case(
         by=by, person=person, programme=programme, lead_agency=lead_agency, facility=facility
     )
@@ -157,16 +245,18 @@ def person_register_with_case(
 
 @transaction.atomic
 def person_verify_identity(*, person: Person, by: User, document_reference: str) -> Person:
-    """Record that the person's identity was checked against a document."""
+    """Record that the person's identity was checked against a document (once)."""
     access.ensure_writer(by)
-    works_on = any(access.can_write_case(by, c) for c in person.cases.all())
-    if not works_on or not access.can_read(by, access.InfoClass.IDENTITY):
+    if not document_reference.strip():
+        raise ValidationError({"document_reference": _("Name the document that was checked.")})
+    # Decide on the locked row: two verifications at once must not both pass the check.
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not worked_on_person_ids(by, [person.pk]) or not access.can_read(
+        by, access.InfoClass.IDENTITY
+    ):
         raise NotPermitted(_("Only staff working on this person's case may verify identity."))
     if person.identity_verified_at:
         raise ValidationError(_("Identity has already been verified."))
-    if not document_reference.strip():
-        raise ValidationError({"document_reference": _("Name the document that was checked.")})
-    person = Person.objects.select_for_update().get(pk=person.pk)
     before = audit.snapshot(
         person, ["identity_verified_at", "identity_verified_by", "identity_document"]
     )
@@ -184,6 +274,17 @@ def person_verify_identity(*, person: Person, by: User, document_reference: str)
         changes=audit.diff(before, after),
     )
     return person
+
+
+def _ensure_works_on(by: User, people: list[Person], cases: list[Case], message: str) -> None:
+    """``by`` works on each of these people (a case they may change) and on every case that
+    moves; asked on locked rows. Emergency access never counts: it is read-only."""
+    if set(worked_on_person_ids(by, [p.pk for p in people])) != {p.pk for p in people}:
+        raise NotPermitted(message)
+    if cases and Case.objects.filter(
+        access.working_cases_filter(by), pk__in=[c.pk for c in cases]
+    ).count() != len(cases):
+        raise NotPermitted(message)
 
 
 def _refuse_two_open_cases(survivor: Person, moving: list[Case]) -> None:
@@ -212,17 +313,20 @@ def person_merge(*, by: User, survivor: Person, duplicate: Person, reason: str) 
         raise ValidationError({"reason": _("Say why these records are the same person.")})
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("A record cannot be merged into itself."))
-    visible = set(visible_person_ids(by, [survivor.pk, duplicate.pk]))
-    if visible != {survivor.pk, duplicate.pk}:
-        raise NotPermitted(_("You can only merge records of people whose cases you work on."))
     locked = {
         p.pk: p
         for p in Person.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk])
     }
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    moving = list(Case.objects.select_for_update().filter(person=duplicate))
+    _ensure_works_on(
+        by,
+        [survivor, duplicate],
+        moving,
+        _("You can only merge records of people whose cases you work on."),
+    )
     if survivor.merged_into_id or duplicate.merged_into_id:
         raise ValidationError(_("One of these records has already been merged into another."))
-    moving = list(Case.objects.select_for_update().filter(person=duplicate))
     _refuse_two_open_cases(survivor, moving)
     case_ids = [c.pk for c in moving]
     cases_move_to_person(moving, survivor)
@@ -267,6 +371,12 @@ def person_unmerge(*, by: User, merge: PersonMerge, reason: str) -> PersonMerge:
         raise ValidationError(_("This merge has already been reversed."))
     returning = list(
         Case.objects.select_for_update().filter(pk__in=merge.moved_case_ids, person=merge.survivor)
+    )
+    _ensure_works_on(
+        by,
+        [merge.survivor],
+        returning,
+        _("You can only reverse a merge of people whose cases you work on."),
     )
     cases_move_to_person(returning, merge.merged)
     Person.objects.filter(pk=merge.merged_id).update(merged_into=None)

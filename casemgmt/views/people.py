@@ -7,23 +7,28 @@ from django.views.decorators.http import require_POST, require_safe
 
 from casemgmt import access
 from casemgmt.forms.people import (
+    HeldRegistrationReviewForm,
     MergeForm,
     OpenCaseForm,
     PersonRegisterForm,
     UnmergeForm,
     VerifyIdentityForm,
 )
-from casemgmt.models import Case, PersonMerge
+from casemgmt.models import Case, GroupCategory, HeldRegistration, HeldStatus, PersonMerge
 from casemgmt.selectors.cases import visible_person_or_404
 from casemgmt.selectors.facilities import capacity_warning
 from casemgmt.selectors.people import (
+    held_registration_or_404,
     person_merge_or_404,
+    person_to_change_or_404,
     person_worked_on_or_404,
+    reviewable_matches,
     visible_match_ids,
     visible_person_by_reference,
+    worked_on_person_ids,
 )
 from casemgmt.selectors.scope import refuse_page
-from casemgmt.services import audit, people
+from casemgmt.services import audit, people, registrations
 from casemgmt.views._forms import form_errors_as_messages, service_errors_as_messages
 
 
@@ -53,6 +58,10 @@ def person_register(request):
                 **form.case_details(),
                 **form.person_details(),
             )
+            if isinstance(case, HeldRegistration):
+                # All the user learns: a match exists somewhere; someone who may see it decides.
+                messages.warning(request, registrations.held_message())
+                return redirect("person_register")
             return _case_opened(
                 request,
                 case,
@@ -98,6 +107,8 @@ def person_detail(request, reference):
         target=person,
         classes=set(access.PERSON_FIELD_CLASSES.values()) & set(classes),
     )
+    # Emergency access reads, never changes: no forms for it.
+    can_change = bool(worked_on_person_ids(request.user, [person.pk]))
     merges = list(PersonMerge.objects.filter(survivor=person).select_related("merged", "merged_by"))
     for merge in merges:
         # One form per merge, each with its own field ids.
@@ -112,8 +123,8 @@ def person_detail(request, reference):
             "merges": merges,
             "identity_form": VerifyIdentityForm(),
             "merge_form": MergeForm(prefix="merge"),
-            "can_write": request.user.role in access.WRITER_ROLES,
-            "can_merge": access.can_merge_people(request.user),
+            "can_write": can_change,
+            "can_merge": can_change and access.can_merge_people(request.user),
             "open_case_form": OpenCaseForm(user=request.user),
         },
     )
@@ -132,7 +143,7 @@ def _person_form_post(request, person, form, action):
 @login_required
 @require_POST
 def person_verify_identity(request, reference):
-    person = visible_person_or_404(request.user, reference)
+    person = person_to_change_or_404(request.user, reference)
 
     def action(data):
         people.person_verify_identity(
@@ -146,7 +157,7 @@ def person_verify_identity(request, reference):
 @login_required
 @require_POST
 def person_merge(request, reference):
-    person = visible_person_or_404(request.user, reference)
+    person = person_to_change_or_404(request.user, reference)
 
     def action(data):
         duplicate = visible_person_by_reference(request.user, data["duplicate"])
@@ -169,7 +180,7 @@ def person_merge(request, reference):
 @login_required
 @require_POST
 def person_unmerge(request, reference, merge_id):
-    person = visible_person_or_404(request.user, reference)
+    person = person_to_change_or_404(request.user, reference)
     merge = person_merge_or_404(person, merge_id)
 
     def action(data):
@@ -178,3 +189,53 @@ def person_unmerge(request, reference, merge_id):
 
     form = UnmergeForm(request.POST, prefix=f"unmerge-{merge_id}")
     return _person_form_post(request, person, form, action)
+
+
+def _submitted_fields(user, held: HeldRegistration) -> list[tuple[str, object]]:
+    """The submitted details the reviewer may read (each field's class, as on a person page)."""
+    from casemgmt.models import Person
+
+    classes = access.info_classes(user)
+    rows = []
+    for name, value in held.details.items():
+        if access.PERSON_FIELD_CLASSES.get(name) not in classes or value in ("", None):
+            continue
+        if name == "group_category":
+            value = GroupCategory.objects.filter(pk=value).first()
+        rows.append((Person._meta.get_field(name).verbose_name, value))
+    return rows
+
+
+@login_required
+def held_registration_review(request, pk):
+    """A registration held because it matched this reviewer's person: link it or reject it."""
+    held = held_registration_or_404(request.user, pk)
+    matches = reviewable_matches(request.user, held)
+    for person in matches:
+        audit.record_read(actor=request.user, target=person, classes={access.InfoClass.CASE})
+    form = HeldRegistrationReviewForm(request.POST or None, matches=matches)
+    if request.method == "POST" and held.status == HeldStatus.PENDING and form.is_valid():
+        with form.service_errors():
+            if form.cleaned_data["decision"] == form.LINK:
+                registrations.held_registration_link(
+                    held=held, by=request.user, person=form.cleaned_data["person"]
+                )
+                messages.success(
+                    request, _("The registration was linked to the registered person.")
+                )
+            else:
+                registrations.held_registration_reject(
+                    held=held, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("The registration was rejected."))
+            return redirect("inbox")
+    return render(
+        request,
+        "casemgmt/held_registration.html",
+        {
+            "held": held,
+            "matches": matches,
+            "submitted": _submitted_fields(request.user, held),
+            "form": form,
+        },
+    )

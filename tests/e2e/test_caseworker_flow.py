@@ -55,8 +55,16 @@ def add_record(page, section, summary_text, fields, selects=None):
 
 
 def test_caseworker_registers_records_evidence_and_moves_a_case(page, new_page, live_server, team):
-    # Someone with a similar name and the same birth date is already registered elsewhere.
-    factories.PersonFactory(full_name="Muhammad Gul Khan", date_of_birth=datetime.date(1992, 3, 14))
+    # Someone with a similar name and the same birth date is already registered, on a
+    # closed case of Ayesha's agency (a match elsewhere would be held for review instead).
+    earlier = factories.PersonFactory(
+        full_name="Muhammad Gul Khan", date_of_birth=datetime.date(1992, 3, 14)
+    )
+    factories.CaseFactory(
+        person=earlier,
+        lead_agency=team["agency"],
+        current_stage=factories.default_programme().stages.get(key="exited"),
+    )
 
     page.goto(live_server.url + "/accounts/login/")
     assert_accessible(page, "00-sign-in")
@@ -67,7 +75,10 @@ def test_caseworker_registers_records_evidence_and_moves_a_case(page, new_page, 
 
     # Register: the duplicate warning appears once, then the caseworker confirms.
     register(page, live_server, "Mohammad Gul Khan")
-    expect(page.locator(".duplicate-warning")).to_contain_text("exists in another agency")
+    expect(page.locator(".duplicate-warning")).to_contain_text(earlier.reference)
+    expect(page.locator(".duplicate-warning")).to_contain_text(
+        "similar name and same date of birth"
+    )
     assert_accessible(page, "03-register-duplicate-warning")
     page.check("#id_confirm_not_duplicate")
     page.click("main form.register-form button[type=submit]")

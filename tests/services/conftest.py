@@ -10,6 +10,7 @@ from casemgmt.models import (
     AgencyKind,
     AuditEvent,
     Escalation,
+    HeldRegistration,
     Intervention,
     Referral,
     RoleGrant,
@@ -102,6 +103,16 @@ def build_in_status(model, status, w):
             status=status,
             decided_by=factories.AdministratorFactory() if decided else None,
             decided_at=timezone.now() if decided else None,
+        )
+    if model is HeldRegistration:
+        # The case field stands for the case a link opens (the lifecycle test's case).
+        return HeldRegistration.objects.create(
+            submitted_by=w["officer"],
+            details={"full_name": "x"},
+            programme=case.programme,
+            lead_agency=w["welfare"],
+            case=case,
+            status=status,
         )
     raise AssertionError(model)
 

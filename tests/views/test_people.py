@@ -106,3 +106,48 @@ def test_unmerge_needs_a_reason(client, supervisor, make_case):
     assert "This field is required." in response.content.decode()
     merge.refresh_from_db()
     assert merge.reversed_at is None
+
+
+def test_emergency_access_cannot_reverse_a_merge(client, programme, stages, assert_refused):
+    """Issue 10, finding 1: a supervisor with emergency (read-only) access to the survivor's
+    case posts an unmerge: not found, recorded, and the probation case stays where it is."""
+    from casemgmt.models import AgencyKind
+    from casemgmt.services import restriction
+
+    probation = factories.AgencyFactory(kind=AgencyKind.PROBATION)
+    keep = factories.CaseFactory(lead_agency=probation, programme=programme)
+    dup = factories.CaseFactory(
+        lead_agency=probation, programme=programme, current_stage=stages["exited"]
+    )
+    merge = people.person_merge(
+        by=factories.SupervisorFactory(agency=probation),
+        survivor=keep.person,
+        duplicate=dup.person,
+        reason="Same",
+    )
+    glass = factories.SupervisorFactory(agency=factories.AgencyFactory(kind=AgencyKind.PRISON))
+    restriction.break_glass_open(by=glass, reference=keep.reference, reason="Urgent transfer now")
+    client.force_login(glass)
+    assert client.get(reverse("person_detail", args=[keep.person.reference])).status_code == 200
+    url = reverse("person_unmerge", args=[keep.person.reference, merge.pk])
+    assert_refused(
+        lambda: client.post(url, {f"unmerge-{merge.pk}-reason": "Brothers"}), "casemgmt.person"
+    )
+    merge.refresh_from_db()
+    dup.refresh_from_db()
+    assert merge.reversed_at is None
+    assert dup.person == keep.person
+    for name in ["person_verify_identity", "person_merge"]:
+        assert_refused(
+            lambda name=name: client.post(
+                reverse(name, args=[keep.person.reference]),
+                {"document_reference": "CNIC", "merge-duplicate": "x", "merge-reason": "y"},
+            ),
+            "casemgmt.person",
+        )
+    keep.person.refresh_from_db()
+    assert keep.person.identity_verified_at is None
+    # The person page offers emergency access no form that changes anything.
+    body = client.get(reverse("person_detail", args=[keep.person.reference])).content.decode()
+    assert url not in body
+    assert reverse("person_merge", args=[keep.person.reference]) not in body

@@ -213,3 +213,151 @@ def test_dates_are_native_date_inputs(client, caseworker):
     client.force_login(caseworker)
     body = client.get(reverse("person_register")).content.decode()
     assert 'type="date" name="date_of_birth"' in body
+
+
+# --- issue 10, finding 2: the registration form is not an existence oracle ---------------
+
+
+@pytest.fixture
+def restricted_world(programme, stages):
+    """``welfare.officer`` has no cases; Khan Zeb's probation case is restricted."""
+    from casemgmt.models import AgencyKind
+    from casemgmt.services import restriction
+
+    probation = factories.AgencyFactory(kind=AgencyKind.PROBATION, name="Probation Swat")
+    lead = factories.SupervisorFactory(agency=probation)
+    case = factories.CaseFactory(
+        lead_agency=probation,
+        programme=programme,
+        current_stage=stages["intake"],
+        person=factories.PersonFactory(
+            full_name="Khan Zeb", date_of_birth="1984-07-07", cnic="15602-1000015-9"
+        ),
+    )
+    restriction.case_set_restricted(case=case, by=lead, restricted=True)
+    welfare = factories.AgencyFactory(kind=AgencyKind.SOCIAL_WELFARE)
+    return {
+        "case": case,
+        "lead": lead,
+        "officer": factories.CaseworkerFactory(agency=welfare),
+        "form": {
+            "full_name": "Gul Zaman",
+            "date_of_birth": "1990-01-01",
+            "sex": "male",
+            "programme": programme.pk,
+            "lead_agency": welfare.pk,
+        },
+    }
+
+
+def _answer(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [{"cnic": "15602-1000015-9"}, {"full_name": "Khan Zeb", "date_of_birth": "1984-07-07"}],
+    ids=["cnic", "name-and-birth-date"],
+)
+def test_a_probe_for_a_restricted_case_learns_only_that_a_match_exists(
+    client, restricted_world, probe
+):
+    w = restricted_world
+    client.force_login(w["officer"])
+    response = client.post(reverse("person_register"), {**w["form"], **probe}, follow=True)
+    answer = _answer(response)
+    assert answer == (
+        "A possible match exists; a supervisor will review this registration. "
+        "You will find the outcome in your inbox."
+    )
+    body = response.content.decode()
+    # (Agency names are on the page anyway: the lead-agency choices.)
+    for secret in ["Khan Zeb", w["case"].reference, w["case"].person.reference]:
+        assert secret not in body
+    assert "another agency" not in body and "same CNIC" not in body
+    assert Person.objects.count() == 1
+    event = AuditEvent.objects.get(action="person.registration_clash")
+    assert event.actor == w["officer"]
+
+
+def test_the_duplicate_check_waits_for_a_valid_form(client, restricted_world):
+    w = restricted_world
+    client.force_login(w["officer"])
+    response = client.post(
+        reverse("person_register"),
+        {**w["form"], "cnic": "15602-1000015-9", "lead_agency": w["case"].lead_agency_id},
+    )
+    assert "You can only open cases led by your own agency." in response.content.decode()
+    assert "possible match" not in response.content.decode().lower()
+    assert not AuditEvent.objects.filter(action="person.registration_clash").exists()
+
+
+def test_repeated_probes_are_stopped(client, restricted_world):
+    from casemgmt.services.registrations import CLASH_LIMIT
+
+    w = restricted_world
+    client.force_login(w["officer"])
+    for n in range(CLASH_LIMIT):
+        client.post(
+            reverse("person_register"),
+            {**w["form"], "cnic": "15602-1000015-9", "full_name": f"Probe {n}"},
+        )
+    response = client.post(reverse("person_register"), {**w["form"], "cnic": "15602-9999999-9"})
+    assert response.status_code == 200
+    assert "you cannot register anyone else for now" in response.content.decode()
+    assert Person.objects.count() == 1
+    assert AuditEvent.objects.filter(action="person.registration_throttled").count() == 1
+
+
+def test_the_reviewer_finds_it_in_the_inbox_and_links_it(client, restricted_world):
+    from casemgmt.models import HeldRegistration
+
+    w = restricted_world
+    client.force_login(w["officer"])
+    client.post(reverse("person_register"), {**w["form"], "cnic": "15602-1000015-9"})
+    held = HeldRegistration.objects.get()
+    # The submitter cannot open the review page (it would show the match): 404, recorded.
+    url = reverse("held_registration_review", args=[held.pk])
+    assert client.get(url).status_code == 404
+    assert AuditEvent.objects.filter(action="access.denied", target_id=str(held.pk)).exists()
+    client.force_login(w["lead"])
+    inbox = client.get(reverse("inbox")).content.decode()
+    assert url in inbox
+    page = client.get(url).content.decode()
+    assert w["case"].person.reference in page
+    response = client.post(url, {"decision": "link", "person": w["case"].person.pk})
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.status == "linked" and held.reviewed_by == w["lead"]
+
+
+def test_a_reject_needs_a_reason(client, restricted_world):
+    from casemgmt.models import HeldRegistration
+
+    w = restricted_world
+    client.force_login(w["officer"])
+    client.post(reverse("person_register"), {**w["form"], "cnic": "15602-1000015-9"})
+    held = HeldRegistration.objects.get()
+    client.force_login(w["lead"])
+    url = reverse("held_registration_review", args=[held.pk])
+    response = client.post(url, {"decision": "reject", "reason": ""})
+    assert "Say why the registration is rejected." in response.content.decode()
+    client.post(url, {"decision": "reject", "reason": "A probe"})
+    held.refresh_from_db()
+    assert held.status == "rejected" and held.reason == "A probe"
+
+
+def test_a_supervisor_not_on_the_allow_list_cannot_review(client, restricted_world):
+    from casemgmt.models import HeldRegistration
+
+    w = restricted_world
+    client.force_login(w["officer"])
+    client.post(reverse("person_register"), {**w["form"], "cnic": "15602-1000015-9"})
+    held = HeldRegistration.objects.get()
+    unlisted = factories.SupervisorFactory(agency=w["case"].lead_agency)
+    client.force_login(unlisted)
+    url = reverse("held_registration_review", args=[held.pk])
+    assert url not in client.get(reverse("inbox")).content.decode()
+    assert client.post(url, {"decision": "reject", "reason": "x"}).status_code == 404
+    held.refresh_from_db()
+    assert held.status == "pending"
