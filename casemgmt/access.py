@@ -213,6 +213,14 @@ def visible_cases_filter(user) -> Q:
     return (base & (Q(is_restricted=False) | Q(_allow_listed(user)))) | Q(_glass(user))
 
 
+def workable_cases_filter(user) -> Q:
+    """Cases ``user`` works on and may write: in scope and, if restricted, on the allow-list.
+    Never through emergency access (see ``visible_cases_filter`` for what they may read)."""
+    if not _is_writer(user):
+        return Q(pk__in=[])
+    return scope_filter(user) & (Q(is_restricted=False) | Q(_allow_listed(user)))
+
+
 def _in_scope(user, case) -> bool:
     from casemgmt.models import Case
 
@@ -247,9 +255,19 @@ def ensure_writer(user) -> None:
         raise NotPermitted(_("Your role does not allow changes to case records."))
 
 
+# What a move's reasons and gates cite: a user without both never moves or decides moves.
+MOVE_CLASSES = frozenset({C.LEGAL, C.RISK})
+
+
+def reads_move_evidence(user) -> bool:
+    """May ``user`` read what moves cite (their reasons, their gates)? Together with
+    ``can_write_case`` this is ``can_move_case``."""
+    return MOVE_CLASSES <= info_classes(user)
+
+
 def can_move_case(user, case) -> bool:
     """Moving a case shows every gate's reason, which cites legal and risk records."""
-    return can_write_case(user, case) and {C.LEGAL, C.RISK} <= info_classes(user)
+    return can_write_case(user, case) and reads_move_evidence(user)
 
 
 def can_approve(user, case=None) -> bool:
