@@ -262,7 +262,7 @@ MOVE_CLASSES = frozenset({C.LEGAL, C.RISK})
 def reads_move_evidence(user) -> bool:
     """May ``user`` read what moves cite (their reasons, their gates)? Together with
     ``can_write_case`` this is ``can_move_case``."""
-    return MOVE_CLASSES <= info_classes(user)
+    return info_classes(user) >= MOVE_CLASSES
 
 
 def can_move_case(user, case) -> bool:
@@ -280,6 +280,17 @@ def can_approve(user, case=None) -> bool:
     ):
         return False
     return case is None or can_write_case(user, case)
+
+
+def can_see_facilities(user) -> bool:
+    """The facilities page (occupancy across every agency) is for oversight: supervisors
+    and auditors. The page and the menu both ask here."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.role in (Role.SUPERVISOR, Role.AUDITOR)
+    )
 
 
 def can_merge_people(user) -> bool:

@@ -82,7 +82,9 @@ def test_pages_for_a_signed_in_user_are_never_stored(client, caseworker, make_ca
     ]:
         response = client.get(url)
         assert "no-store" in response.headers.get("Cache-Control", ""), url
-    htmx = client.get(reverse("caseload"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="caseload-results")
+    htmx = client.get(
+        reverse("caseload"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="caseload-results"
+    )
     assert "no-store" in htmx.headers["Cache-Control"]
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from casemgmt import access
 from casemgmt.forms.base import CrispyForm
 from casemgmt.models import CaseStatus, Facility, Programme, Stage
-from casemgmt.selectors.caseload import CaseloadFilters, search_kind
+from casemgmt.selectors.caseload import SEARCH_KINDS, CaseloadFilters, search_kind
 
 SORT_CHOICES = [
     ("-opened", _("Newest first")),
@@ -54,14 +54,22 @@ class CaseloadFilterForm(CrispyForm):
         ]
         if not access.may_use_caseload_param(user, "q", "cnic"):
             self.fields["q"].help_text = _("Case or person reference, or name.")
+        if not self.fields["sort"].choices:
+            del self.fields["sort"]
+        if not any(access.may_use_caseload_param(user, "q", kind) for kind in SEARCH_KINDS):
+            del self.fields["q"]
 
     def clean_q(self):
         q = self.cleaned_data["q"]
-        if q and not access.may_use_caseload_param(self.user, "q", search_kind(q)):
-            raise forms.ValidationError(
-                _("You may not search by CNIC: your agency does not read identity information."),
-                code="search_not_allowed",
-            )
+        kind = search_kind(q)
+        if q and not access.may_use_caseload_param(self.user, "q", kind):
+            if kind == "cnic":
+                message = _(
+                    "You may not search by CNIC: your agency does not read identity information."
+                )
+            else:
+                message = _("You may not search by this.")
+            raise forms.ValidationError(message, code="search_not_allowed")
         return q
 
     def filters(self) -> CaseloadFilters:

@@ -103,6 +103,7 @@ REFERENCE = re.compile(r"^(CS|RC)-\d{4}-\d{6}$", re.IGNORECASE)
 
 
 CNIC = re.compile(r"\d{5}-\d{7}-\d")
+SEARCH_KINDS = ("reference", "cnic", "name")
 
 
 def search_kind(q: str) -> str:
