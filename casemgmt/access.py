@@ -116,6 +116,41 @@ def can_read(user, info_class: str) -> bool:
     return info_class in info_classes(user)
 
 
+# Each parameter of the caseload (filter, sort, search) → the class of the field it uses:
+# a filter, sort or search on rows follows the class rules of that field, since the rows
+# it returns (and their count) tell what the field holds. "q" and "sort" depend on what
+# they match or order by. A parameter missing here is refused to everyone.
+CASELOAD_PARAM_CLASSES: dict[str, InfoClass | dict[str, InfoClass]] = {
+    "q": {"reference": C.CASE, "name": C.CASE, "cnic": C.IDENTITY},
+    "programme": C.CASE,
+    "stage": C.CASE,
+    "status": C.CASE,
+    "facility": C.LOCATION,
+    "overdue": C.CASE,  # the review due date
+    "sort": {
+        "-opened": C.CASE,
+        "reference": C.CASE,
+        "name": C.CASE,
+        "stage": C.CASE,
+        "due": C.CASE,
+    },
+}
+
+
+def caseload_param_class(name: str, kind: str = "") -> InfoClass | None:
+    """The class a caseload parameter (of this kind of search or sort) reads; None if undeclared."""
+    declared = CASELOAD_PARAM_CLASSES.get(name)
+    if isinstance(declared, dict):
+        return declared.get(kind)
+    return declared
+
+
+def may_use_caseload_param(user, name: str, kind: str = "") -> bool:
+    """May ``user`` filter, sort or search the caseload by ``name`` (of this ``kind``)?"""
+    info_class = caseload_param_class(name, kind)
+    return info_class is not None and can_read(user, info_class)
+
+
 def note_class(category: str) -> InfoClass:
     return NOTE_CATEGORY_CLASSES[category]
 
@@ -234,9 +269,19 @@ def ensure_writer(user) -> None:
         raise NotPermitted(_("Your role does not allow changes to case records."))
 
 
+# What a move's reasons and gates cite: a user without both never moves or decides moves.
+MOVE_CLASSES = frozenset({C.LEGAL, C.RISK})
+
+
+def reads_move_evidence(user) -> bool:
+    """May ``user`` read what moves cite (their reasons, their gates)? Together with
+    ``can_write_case`` this is ``can_move_case``."""
+    return info_classes(user) >= MOVE_CLASSES
+
+
 def can_move_case(user, case) -> bool:
     """Moving a case shows every gate's reason, which cites legal and risk records."""
-    return can_write_case(user, case) and {C.LEGAL, C.RISK} <= info_classes(user)
+    return can_write_case(user, case) and reads_move_evidence(user)
 
 
 def can_approve(user, case=None) -> bool:
@@ -249,6 +294,17 @@ def can_approve(user, case=None) -> bool:
     ):
         return False
     return case is None or can_write_case(user, case)
+
+
+def can_see_facilities(user) -> bool:
+    """The facilities page (occupancy across every agency) is for oversight: supervisors
+    and auditors. The page and the menu both ask here."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.role in (Role.SUPERVISOR, Role.AUDITOR)
+    )
 
 
 def can_merge_people(user) -> bool:

@@ -1,4 +1,9 @@
+import unicodedata
+
+from django.http import HttpResponseBadRequest
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 
 class UserLanguageMiddleware:
@@ -40,3 +45,38 @@ class DeniedAccessAuditMiddleware:
                 path=request.path,
             )
         return None
+
+
+class NoStoreMiddleware:
+    """Pages for signed-in users hold personal data: no browser or proxy may keep a copy
+    (ASVS 8.2.1). Static files never reach this middleware (WhiteNoise answers first)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class CraftedInputMiddleware:
+    """Answers 400 to a path or query string holding control characters (a NUL byte above
+    all, which PostgreSQL refuses in text): no reference, id or filter value has one, and
+    letting it reach a query turns a crafted link into a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        values = [request.path_info, *(v for _k, vs in request.GET.lists() for v in vs)]
+        values += list(request.GET.keys())
+        if any(_has_control_character(v) for v in values):
+            return HttpResponseBadRequest(_("The address holds characters no page uses."))
+        return self.get_response(request)
+
+
+def _has_control_character(value: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" for ch in value)

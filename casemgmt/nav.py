@@ -1,11 +1,16 @@
-"""Which pages each role sees in the header navigation.
+"""Which pages each user sees in the header navigation.
 
-Each feature adds its page here: (label, url name, key, roles).
+Each feature adds its page here: (label, url name, key, who). ``who`` is a set of
+roles, or the access policy's predicate when the page has one: the menu offers a
+page exactly when the page would open.
 """
+
+from collections.abc import Callable
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt import access
 from casemgmt.roles import Role
 
 NAV_ENTRIES: list[tuple] = [
@@ -13,7 +18,7 @@ NAV_ENTRIES: list[tuple] = [
     (_("My caseload"), "caseload", "caseload", {Role.CASEWORKER, Role.SUPERVISOR, Role.AUDITOR}),
     (_("Register a person"), "person_register", "register", {Role.CASEWORKER, Role.SUPERVISOR}),
     (_("Approvals"), "approvals", "approvals", {Role.SUPERVISOR}),
-    (_("Facilities"), "facility_list", "facilities", {Role.SUPERVISOR, Role.AUDITOR}),
+    (_("Facilities"), "facility_list", "facilities", access.can_see_facilities),
     (
         _("Emergency access"),
         "break_glass",
@@ -23,13 +28,19 @@ NAV_ENTRIES: list[tuple] = [
 ]
 
 
-def items_for(user) -> list[tuple]:
+def _offered(user, who: set | Callable) -> bool:
+    if callable(who):
+        return who(user)
     role = Role(user.role) if user.role in Role.values else None
+    return role in who
+
+
+def items_for(user) -> list[tuple]:
     items = [(_("Home"), reverse("home"), "home")]
     items += [
         (label, reverse(url_name), key)
-        for label, url_name, key, roles in NAV_ENTRIES
-        if role in roles
+        for label, url_name, key, who in NAV_ENTRIES
+        if _offered(user, who)
     ]
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index"), "admin"))

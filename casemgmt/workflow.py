@@ -84,9 +84,10 @@ def available_moves(
     """Every move out of the case's current stage, with every gate's result for ``user``."""
     case = _with_evidence(Case.objects.filter(pk=case.pk)).get()
     may_move = access.can_move_case(user, case)
+    readable = access.info_classes(user)
     moves = []
     for transition in _transitions_from(case.current_stage):
-        results = gates.evaluate(case, transition, now=now)
+        results = gates.evaluate(case, transition, now=now, readable=readable)
         why_not = _why_user_may_not_request(transition, user, may_move)
         moves.append(AvailableMove(transition, results, not why_not, why_not))
     return moves
@@ -209,7 +210,7 @@ def request_transition(
     case = _lock_case(case, expected_version)
     access.ensure_can_write_case(by, case)
     transition = _requestable_transition(case, to_stage, by)
-    results = gates.evaluate(case, transition, now=now)
+    results = gates.evaluate(case, transition, now=now, readable=access.info_classes(by))
     if not all(r.met for r in results):
         raise GatesNotMet(results)
     from_stage, to_stage = case.current_stage, transition.to_stage
@@ -304,7 +305,7 @@ def approve_transition(
     transition = _transitions_from(case.current_stage).filter(to_stage=move.to_stage).first()
     if transition is None:
         raise TransitionNotAllowed(_("The programme no longer allows this move."))
-    results = gates.evaluate(case, transition, now=now)
+    results = gates.evaluate(case, transition, now=now, readable=access.info_classes(by))
     if not all(r.met for r in results):
         raise GatesNotMet(results)
     changes = _apply(case, move.to_stage, now)

@@ -270,3 +270,37 @@ def test_clinical_intervention_goals_are_hidden(client, prison_school_team):
         reverse("intervention_detail", args=[case.reference, course.pk])
     ).content.decode()
     assert "TREAT-PTSD" not in body
+
+
+# --- the menu offers a page exactly when it opens (issue 10, #16) ----------------------
+
+
+# Pages that open, empty, beyond the menu: the inbox for auditors and administrators (who
+# may have one is settled by issue 10 #15), the caseload for administrators (no case).
+MENU_PAGES_OPEN_BEYOND_THE_MENU = {"inbox", "caseload"}
+
+
+@pytest.mark.parametrize("role", ["caseworker", "supervisor", "auditor", "administrator"])
+def test_the_menu_offers_a_page_exactly_when_it_opens(client, request, role):
+    """The attack of #16: a caseworker with no cases opens /facilities/ (occupancy of every
+    facility) though the menu does not offer it. Every menu entry, for every role: offered
+    ⇔ the page answers 200; refused pages are recorded."""
+    from casemgmt import nav
+
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    offered = {key for _label, _url, key in nav.items_for(user)}
+    for _label, url_name, key, _who in nav.NAV_ENTRIES:
+        before = AuditEvent.objects.filter(action="access.denied").count()
+        status = client.get(reverse(url_name)).status_code
+        if key in offered:
+            assert status == 200, (role, key, status)
+        elif key not in MENU_PAGES_OPEN_BEYOND_THE_MENU:
+            assert status == 404, (role, key, status)
+        if status == 404:
+            assert AuditEvent.objects.filter(action="access.denied").count() == before + 1
+
+
+def test_facilities_are_for_supervisors_and_auditors(caseworker, supervisor, auditor):
+    assert not access.can_see_facilities(caseworker)
+    assert access.can_see_facilities(supervisor) and access.can_see_facilities(auditor)

@@ -128,7 +128,7 @@ MATRIX = {
         lambda w: {"reference": w["case"].reference, "pk": w["intervention"].pk},
         _row([OK, GONE, OK, OK, LOGIN], [OK, GONE, OK, GONE, LOGIN]),
     ),
-    "facility_list": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
+    "facility_list": (lambda w: {}, _row([GONE, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
     "person_unmerge": (
         lambda w: {"reference": w["case"].person.reference, "merge_id": 999999},
         _row([NO_GET] * 4 + [LOGIN], [GONE, GONE, GONE, GONE, LOGIN]),

@@ -484,3 +484,119 @@ class TestParams:
         assert configured
         for tg in configured:
             gates.validate_params(tg.gate, tg.params)
+
+
+# --- a reason names only what its reader may read (issue 10, #13) ---------------------
+
+
+COUNSELLOR = frozenset({"case", "legal", "risk", "clinical", "intervention"})
+PRISON = frozenset({"case", "identity", "location", "legal", "risk", "intervention"})
+
+
+def read_as(key, case, transition, readable, params=None):
+    ctx = gates.GateContext(case=case, transition=transition, readable=readable)
+    return gates.result_of(key, ctx, params or {})
+
+
+def test_escalations_a_reader_may_not_read_are_not_counted_but_said_to_block(
+    make_case, stages, caseworker
+):
+    case = make_case("released")
+    complete = transition_between(stages, "released", "completed")
+    for trigger in [
+        EscalationTrigger.MISSED_CONTACT,
+        EscalationTrigger.SECURITY_INFORMATION,
+        EscalationTrigger.MENTAL_HEALTH,
+    ]:
+        escalations.escalation_raise(case=case, by=caseworker, trigger=trigger, description="x")
+    counsellor = read_as("no_open_escalation", case, complete, COUNSELLOR)
+    assert not counsellor.met
+    assert counsellor.reason.startswith("2 open escalation(s) must be resolved first.")
+    assert "3" not in counsellor.reason
+    assert "may not read also blocks this move: staff of Police on the case" in counsellor.reason
+    prison = read_as("no_open_escalation", case, complete, PRISON)
+    assert prison.reason.startswith("1 open escalation(s) must be resolved first.")
+    assert "Police" in prison.reason and "Health" in prison.reason
+    # Only hidden ones open: no count at all, still blocked.
+    only_hidden = make_case("released")
+    escalations.escalation_raise(
+        case=only_hidden,
+        by=caseworker,
+        trigger=EscalationTrigger.SECURITY_INFORMATION,
+        description="x",
+    )
+    result = read_as("no_open_escalation", only_hidden, complete, COUNSELLOR)
+    assert not result.met and "open escalation(s)" not in result.reason
+    # With every class (no reader), the full count.
+    assert run("no_open_escalation", case, complete).reason.startswith("3 open")
+
+
+def test_identity_and_monitoring_plan_reasons_are_hidden_without_their_class(
+    make_case, stages, caseworker, agency
+):
+    case = make_case("release_preparation")
+    release = transition_between(stages, "release_preparation", "released")
+    people.person_verify_identity(person=case.person, by=caseworker, document_reference="CNIC")
+    monitoring.monitoring_plan_record(
+        case=case,
+        by=caseworker,
+        responsible_agency=agency,
+        contact_frequency="weekly",
+        residence="With family in Mingora",
+        starts_on=TODAY(),
+    )
+    case.person.refresh_from_db()
+    for key in ["identity_verified", "monitoring_plan_exists"]:
+        full = run(key, case, release)
+        hidden = read_as(key, case, release, COUNSELLOR)
+        assert hidden.met == full.met is True
+        assert hidden.reason == "Met; the record it checks is one you may not read."
+        assert read_as(key, case, release, PRISON).reason == full.reason
+    fresh = make_case("release_preparation")
+    unmet = read_as("monitoring_plan_exists", fresh, release, COUNSELLOR)
+    assert not unmet.met
+    assert unmet.reason.startswith("Not met, on a record you may not read: staff of Prison")
+
+
+def test_every_gate_declares_the_class_its_reason_cites():
+    from casemgmt.info_classes import InfoClass
+
+    assert {spec.key: spec.info_class in set(InfoClass) for spec in gates.REGISTRY.values()} == {
+        key: True for key in gates.REGISTRY
+    }
+    assert gates.REGISTRY["identity_verified"].info_class == InfoClass.IDENTITY
+    assert gates.REGISTRY["monitoring_plan_exists"].info_class == InfoClass.LOCATION
+
+
+def test_results_stored_on_a_move_are_shown_to_a_later_reader_under_the_same_rule():
+    from casemgmt.gates.render import stored_for_reader
+
+    stored = [
+        {
+            "gate": "identity_verified",
+            "label": "Identity verified",
+            "met": True,
+            "reason": "Identity verified on 1 May 2026.",
+            "info_class": "identity",
+        },
+        # Stored before results kept their class: the gate's class now.
+        {
+            "gate": "monitoring_plan_exists",
+            "label": "Monitoring plan exists",
+            "met": True,
+            "reason": "Monitoring plan from 1 May 2026 (weekly contact).",
+        },
+        {"gate": "gone", "label": "Gone", "met": True, "reason": "secret"},
+        {
+            "gate": "min_time_in_stage",
+            "label": "Minimum time",
+            "met": True,
+            "reason": "In this stage for 40 days.",
+            "info_class": "case",
+        },
+    ]
+    shown = stored_for_reader(stored, COUNSELLOR)
+    assert [r.reason for r in shown][:3] == [
+        "Met; the record it checks is one you may not read."
+    ] * 3
+    assert shown[3].reason == "In this stage for 40 days."

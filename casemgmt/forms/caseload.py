@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt import access
 from casemgmt.forms.base import CrispyForm
 from casemgmt.models import CaseStatus, Facility, Programme, Stage
-from casemgmt.selectors.caseload import CaseloadFilters
+from casemgmt.selectors.caseload import SEARCH_KINDS, CaseloadFilters, search_kind
 
 SORT_CHOICES = [
     ("-opened", _("Newest first")),
@@ -15,6 +16,9 @@ SORT_CHOICES = [
 
 
 class CaseloadFilterForm(CrispyForm):
+    """The caseload's filters; a field on information the user may not read is not offered
+    (the access policy's ``CASELOAD_PARAM_CLASSES``), and the selector drops it again."""
+
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -34,11 +38,39 @@ class CaseloadFilterForm(CrispyForm):
     overdue = forms.BooleanField(label=_("Review overdue"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["stage"].queryset = Stage.objects.select_related("programme").order_by(
             "programme__name", "order"
         )
+        for name in list(self.fields):
+            if name not in ("q", "sort") and not access.may_use_caseload_param(user, name):
+                del self.fields[name]
+        self.fields["sort"].choices = [
+            (key, label)
+            for key, label in SORT_CHOICES
+            if access.may_use_caseload_param(user, "sort", key)
+        ]
+        if not access.may_use_caseload_param(user, "q", "cnic"):
+            self.fields["q"].help_text = _("Case or person reference, or name.")
+        if not self.fields["sort"].choices:
+            del self.fields["sort"]
+        if not any(access.may_use_caseload_param(user, "q", kind) for kind in SEARCH_KINDS):
+            del self.fields["q"]
+
+    def clean_q(self):
+        q = self.cleaned_data["q"]
+        kind = search_kind(q)
+        if q and not access.may_use_caseload_param(self.user, "q", kind):
+            if kind == "cnic":
+                message = _(
+                    "You may not search by CNIC: your agency does not read identity information."
+                )
+            else:
+                message = _("You may not search by this.")
+            raise forms.ValidationError(message, code="search_not_allowed")
+        return q
 
     def filters(self) -> CaseloadFilters:
         """Valid filters, or the defaults when the input was not valid."""

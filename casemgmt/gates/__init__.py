@@ -4,7 +4,9 @@ A programme attaches gates to its transitions (``TransitionGate``) with
 parameters; ``evaluate`` runs them. Adding a gate is adding one function with
 ``@gate(...)`` to the module of its area (``legal``, ``assessment``,
 ``release``, ``monitoring``); ``registry`` holds the machinery and ``preview``
-describes a transition's gates from configuration alone, for the admin.
+describes a transition's gates from configuration alone, for the admin. Each gate
+declares the information class its reason cites; ``render`` words a result for a
+reader who may not read that class (no details, and who can clear it).
 """
 
 from casemgmt.gates.preview import GatePreview, ParamPreview, preview

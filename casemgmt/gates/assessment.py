@@ -15,7 +15,9 @@ from casemgmt.models import (
 
 
 @gate(
-    "initial_assessment_reviewed", gettext_lazy("Initial assessment completed and second-reviewed")
+    "initial_assessment_reviewed",
+    gettext_lazy("Initial assessment completed and second-reviewed"),
+    reads="assessment",
 )
 def initial_assessment_reviewed(ctx: GateContext, params: dict):
     initial = [a for a in ctx.case.assessments.all() if a.kind == AssessmentKind.INITIAL]
@@ -34,6 +36,7 @@ def initial_assessment_reviewed(ctx: GateContext, params: dict):
 @gate(
     "assessment_recent",
     gettext_lazy("Recent assessment"),
+    reads="assessment",
     params=(
         Param("max_age_days", "int", required=True),
         Param("kinds", "choices", choices=tuple(AssessmentKind.values)),
@@ -81,7 +84,11 @@ def _renunciation(ctx: GateContext, kind: str):
     }
 
 
-@gate("renunciation_violence_verified", gettext_lazy("Renunciation of violence verified"))
+@gate(
+    "renunciation_violence_verified",
+    gettext_lazy("Renunciation of violence verified"),
+    reads="renunciation",
+)
 def renunciation_violence_verified(ctx: GateContext, params: dict):
     return _renunciation(ctx, RenunciationKind.VIOLENCE)
 
@@ -89,6 +96,7 @@ def renunciation_violence_verified(ctx: GateContext, params: dict):
 @gate(
     "renunciation_ideology_verified",
     gettext_lazy("Renunciation of violent ideology verified"),
+    reads="renunciation",
 )
 def renunciation_ideology_verified(ctx: GateContext, params: dict):
     return _renunciation(ctx, RenunciationKind.VIOLENT_IDEOLOGY)
@@ -100,6 +108,7 @@ def renunciation_ideology_verified(ctx: GateContext, params: dict):
 @gate(
     "multi_agency_review",
     gettext_lazy("Multi-agency review recommends this move"),
+    reads="review",
     params=(
         Param("review_kind", "choice", required=True, choices=tuple(ReviewKind.values)),
         Param("required_agency_kinds", "choices", choices=tuple(AgencyKind.values)),

@@ -5,13 +5,14 @@ from django.utils.translation import gettext_lazy
 
 from casemgmt.gates.registry import GateContext, Param, gate
 from casemgmt.gates.text import either_of, local_date
+from casemgmt.info_classes import InfoClass as C
 from casemgmt.models import (
     EligibilityDecision,
     LegalAuthorityKind,
 )
 
 
-@gate("identity_verified", gettext_lazy("Identity verified"))
+@gate("identity_verified", gettext_lazy("Identity verified"), info_class=C.IDENTITY)
 def identity_verified(ctx: GateContext, params: dict):
     person = ctx.case.person
     if person.identity_verified_at:
@@ -22,6 +23,7 @@ def identity_verified(ctx: GateContext, params: dict):
 @gate(
     "legal_authority_recorded",
     gettext_lazy("Legal authority recorded"),
+    reads="legal_authority",
     params=(Param("kinds", "choices", required=True, choices=tuple(LegalAuthorityKind.values)),),
 )
 def legal_authority_recorded(ctx: GateContext, params: dict):
@@ -45,7 +47,9 @@ def _current_eligibility(case):
     return decisions[0] if decisions else None
 
 
-@gate("eligible", gettext_lazy("Eligible under the programme's exclusion rule"))
+@gate(
+    "eligible", gettext_lazy("Eligible under the programme's exclusion rule"), reads="eligibility"
+)
 def eligible(ctx: GateContext, params: dict):
     rule = ctx.case.programme.exclusion_rule or _("the programme's rule")
     current = _current_eligibility(ctx.case)
@@ -64,7 +68,7 @@ def eligible(ctx: GateContext, params: dict):
     }
 
 
-@gate("eligibility_not_revoked", gettext_lazy("Eligibility not revoked"))
+@gate("eligibility_not_revoked", gettext_lazy("Eligibility not revoked"), reads="eligibility")
 def eligibility_not_revoked(ctx: GateContext, params: dict):
     current = _current_eligibility(ctx.case)
     if current is not None and current.is_revoked:
@@ -80,7 +84,11 @@ def eligibility_not_revoked(ctx: GateContext, params: dict):
 # --- consent and juveniles -------------------------------------------------
 
 
-@gate("consent_signed", gettext_lazy("Participation terms and privacy notice signed"))
+@gate(
+    "consent_signed",
+    gettext_lazy("Participation terms and privacy notice signed"),
+    reads="consent",
+)
 def consent_signed(ctx: GateContext, params: dict):
     valid = [c for c in ctx.case.consents.all() if c.withdrawn_on is None]
     if not valid:

@@ -11,6 +11,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casemgmt.info_classes import InfoClass
+
 
 class GateConfigError(ValueError):
     """A gate name or its parameters are wrong in a programme's configuration."""
@@ -22,9 +24,10 @@ class GateResult:
     label: str
     met: bool
     reason: str
+    info_class: str = InfoClass.CASE  # what the reason cites: who may read it
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "label": str(self.label)}
+        return {**asdict(self), "label": str(self.label), "info_class": str(self.info_class)}
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class GateSpec:
     check: Callable[[GateContext, dict], tuple[bool, str]]
     params: tuple[Param, ...] = ()
     description: str = ""
+    info_class: str = InfoClass.CASE
 
 
 @dataclass
@@ -50,6 +54,11 @@ class GateContext:
     case: Any
     transition: Any
     now: datetime.datetime = field(default_factory=timezone.now)
+    # The classes the reader of the reasons may read; None: every class (no reader).
+    readable: frozenset | None = None
+
+    def can_read(self, info_class: str) -> bool:
+        return self.readable is None or info_class in self.readable
 
     @property
     def today(self) -> datetime.date:
@@ -62,9 +71,24 @@ REGISTRY: dict[str, GateSpec] = {}
 IMPLICIT_FORWARD_GATE = "eligibility_not_revoked"
 
 
-def gate(key: str, label, *, params: tuple[Param, ...] = (), description: str = ""):
+def gate(
+    key: str,
+    label,
+    *,
+    params: tuple[Param, ...] = (),
+    description: str = "",
+    reads: str = "",
+    info_class: str = InfoClass.CASE,
+):
+    """Register a gate. ``reads`` names the record kind whose class its reason cites
+    (or give ``info_class`` itself); a reader without that class gets no details."""
+    if reads:
+        from casemgmt.record_kinds import RECORD_KINDS
+
+        info_class = RECORD_KINDS[reads].info_class
+
     def register(func):
-        REGISTRY[key] = GateSpec(key, label, func, params, description)
+        REGISTRY[key] = GateSpec(key, label, func, params, description, info_class)
         return func
 
     return register
@@ -140,9 +164,15 @@ def gates_to_run(transition) -> list[tuple[str, dict]]:
     return planned
 
 
-def evaluate(case, transition, *, now: datetime.datetime | None = None) -> list[GateResult]:
-    """Run every gate of ``transition`` against ``case``, plus the implicit ones."""
-    ctx = GateContext(case=case, transition=transition, now=now or timezone.now())
+def evaluate(
+    case, transition, *, now: datetime.datetime | None = None, readable: frozenset | None = None
+) -> list[GateResult]:
+    """Run every gate of ``transition`` against ``case``, plus the implicit ones. Whether a
+    gate is met never depends on the reader; its reason names only what ``readable`` (the
+    reader's classes) covers."""
+    ctx = GateContext(
+        case=case, transition=transition, now=now or timezone.now(), readable=readable
+    )
     return [result_of(key, ctx, params) for key, params in gates_to_run(transition)]
 
 
@@ -152,4 +182,9 @@ def result_of(key: str, ctx: GateContext, params: dict) -> GateResult:
     if spec is None:
         return GateResult(key, key, False, _("Unknown gate “%s”: ask an administrator.") % key)
     met, reason = spec.check(ctx, params)
-    return GateResult(key, str(spec.label), bool(met), str(reason))
+    result = GateResult(key, str(spec.label), bool(met), str(reason), spec.info_class)
+    if not ctx.can_read(spec.info_class):
+        from casemgmt.gates.render import without_details
+
+        result = without_details(result)
+    return result

@@ -11,7 +11,11 @@ from casemgmt.models import (
 )
 
 
-@gate("release_decision_recorded", gettext_lazy("Release authority's decision recorded"))
+@gate(
+    "release_decision_recorded",
+    gettext_lazy("Release authority's decision recorded"),
+    reads="legal_authority",
+)
 def release_decision_recorded(ctx: GateContext, params: dict):
     orders = [
         a for a in ctx.case.legal_authorities.all() if a.kind == LegalAuthorityKind.RELEASE_ORDER
@@ -24,7 +28,11 @@ def release_decision_recorded(ctx: GateContext, params: dict):
     }
 
 
-@gate("receiving_agency_accepted", gettext_lazy("Receiving agency accepted the case"))
+@gate(
+    "receiving_agency_accepted",
+    gettext_lazy("Receiving agency accepted the case"),
+    reads="team_member",
+)
 def receiving_agency_accepted(ctx: GateContext, params: dict):
     monitoring = [
         m for m in ctx.case.team.all() if m.role == TeamRole.MONITORING and m.left_on is None
@@ -40,7 +48,11 @@ def receiving_agency_accepted(ctx: GateContext, params: dict):
     }
 
 
-@gate("undertaking_recorded", gettext_lazy("Guarantor's or elders' undertaking recorded"))
+@gate(
+    "undertaking_recorded",
+    gettext_lazy("Guarantor's or elders' undertaking recorded"),
+    reads="undertaking",
+)
 def undertaking_recorded(ctx: GateContext, params: dict):
     if not ctx.case.programme.uses_undertaking:
         return True, _("This programme does not use undertakings.")
@@ -55,7 +67,7 @@ def undertaking_recorded(ctx: GateContext, params: dict):
     }
 
 
-@gate("monitoring_plan_exists", gettext_lazy("Monitoring plan exists"))
+@gate("monitoring_plan_exists", gettext_lazy("Monitoring plan exists"), reads="monitoring_plan")
 def monitoring_plan_exists(ctx: GateContext, params: dict):
     plans = list(ctx.case.monitoring_plans.all())
     if not plans:

@@ -20,6 +20,7 @@ class AuditAction(models.TextChoices):
     # Access
     ACCESS_BREAK_GLASS = "access.break_glass", _("Emergency access granted")
     ACCESS_DENIED = "access.denied", _("Access refused")
+    SEARCH_IDENTITY = "search.identity", _("Search by CNIC")
     # Reads (``audit.record_read`` names them after the model read)
     READ_ASSESSMENT = "read.assessment", _("Assessment read")
     READ_CASE = "read.case", _("Case read")

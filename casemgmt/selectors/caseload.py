@@ -10,12 +10,13 @@ import base64
 import datetime
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from django.db.models import DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from casemgmt import access
 from casemgmt.models import Case, CaseStatus
 from casemgmt.models.people import normalise_cnic
 
@@ -65,11 +66,18 @@ def _encode(values: list) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# Our cursors are under 200 characters; anything much longer was not made here.
+MAX_CURSOR_LENGTH = 400
+
+
 def _decode(cursor: str) -> list | None:
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
+        # RecursionError: deeply nested JSON, crafted to crash the page.
         return None
     if not isinstance(values, list) or len(values) != 3:
         return None
@@ -83,7 +91,8 @@ def _decode(cursor: str) -> list | None:
         elif SORTS[sort] == "current_stage__order":
             if not isinstance(value, int) or isinstance(value, bool):
                 return None
-        elif not isinstance(value, str):
+        elif not isinstance(value, str) or "\x00" in value:
+            # PostgreSQL refuses NUL in text: such a cursor was crafted, not made here.
             return None
     except (TypeError, ValueError):
         return None
@@ -93,20 +102,59 @@ def _decode(cursor: str) -> list | None:
 REFERENCE = re.compile(r"^(CS|RC)-\d{4}-\d{6}$", re.IGNORECASE)
 
 
+CNIC = re.compile(r"\d{5}-\d{7}-\d")
+SEARCH_KINDS = ("reference", "cnic", "name")
+
+
+def search_kind(q: str) -> str:
+    """What a search matches: "reference", "cnic" or "name" (each declared in the access
+    policy's ``CASELOAD_PARAM_CLASSES["q"]``)."""
+    q = q.strip()
+    if REFERENCE.match(q):
+        return "reference"
+    if CNIC.fullmatch(normalise_cnic(q)):
+        return "cnic"
+    return "name"
+
+
 def _search(q: str) -> Q:
     """References and CNICs are exact (indexed) look-ups; anything else searches names."""
-    if REFERENCE.match(q):
+    kind = search_kind(q)
+    if kind == "reference":
         ref = q.upper()
         return Q(reference=ref) if ref.startswith("CS") else Q(person__reference=ref)
-    cnic = normalise_cnic(q)
-    if re.fullmatch(r"\d{5}-\d{7}-\d", cnic):
-        return Q(person__cnic=cnic)
+    if kind == "cnic":
+        return Q(person__cnic=normalise_cnic(q))
     # Trigram-indexed on PostgreSQL (migration 0007).
     return Q(person__full_name__icontains=q)
 
 
+def param_kind(name: str, value) -> str:
+    """The kind of a search or sort parameter, as the access policy declares it."""
+    if name == "q":
+        return search_kind(value)
+    if name == "sort":
+        return value
+    return ""
+
+
+def usable_filters(user, filters: CaseloadFilters) -> CaseloadFilters:
+    """``filters`` without every parameter on a field ``user`` may not read (dropped, so
+    neither the rows nor their count depend on it)."""
+    defaults = CaseloadFilters()
+    dropped = {}
+    for f in fields(filters):
+        value = getattr(filters, f.name)
+        if value == getattr(defaults, f.name):
+            continue
+        if not access.may_use_caseload_param(user, f.name, param_kind(f.name, value)):
+            dropped[f.name] = getattr(defaults, f.name)
+    return replace(filters, **dropped) if dropped else filters
+
+
 def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
     """The user's caseload with search and filters applied (no ordering, no page)."""
+    filters = usable_filters(user, filters)
     qs = Case.objects.visible_to(user)
     q = filters.q.strip()
     if q:
@@ -131,6 +179,7 @@ def caseload_page(
     user, filters: CaseloadFilters, *, after: str = "", before: str = "", page_size: int = PAGE_SIZE
 ) -> CaseloadPage:
     """One page of the caseload; ``after``/``before`` are cursors from a previous page."""
+    filters = usable_filters(user, filters)
     sort = filters.sort if filters.sort in SORTS else "-opened"
     descending = sort.startswith("-")
     source = SORTS[sort]

@@ -175,10 +175,12 @@ def case_header(case: Case) -> dict:
 
 
 def pending_moves_for(user) -> QuerySet:
-    """Pending stage moves on cases the user can see, oldest first."""
+    """Pending stage moves on cases the user works on (never through emergency access),
+    oldest first."""
     return (
         StageTransition.objects.filter(
-            status=TransitionStatus.PENDING, case__in=Case.objects.visible_to(user)
+            status=TransitionStatus.PENDING,
+            case__in=Case.objects.filter(access.working_cases_filter(user)),
         )
         .select_related("case", "case__person", "from_stage", "to_stage", "requested_by")
         .order_by("requested_at")

@@ -37,7 +37,10 @@ def refuse_page(request) -> NoReturn:
 
 def in_scope_or_404(queryset: QuerySet, pk) -> Model:
     """The row ``pk`` of ``queryset``, which already holds only what the user may see."""
-    if not str(pk).isdigit():
+    text = str(pk)
+    # ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() refuses or reads
+    # as another number; and no id has more than 18 digits (beyond that, an overflow).
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
         refuse(queryset.model, pk)
     try:
         return queryset.get(pk=int(pk))

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from casemgmt.models import (
     Assessment,
@@ -17,6 +18,7 @@ from casemgmt.models import (
     Note,
     Person,
 )
+from casemgmt.models.people import normalise_cnic
 
 
 def _plain(value: Any) -> Any:
@@ -109,4 +111,21 @@ def record_denied(*, actor, target_type: str, target_id: str, path: str) -> Audi
         target_type=target_type,
         target_id=str(target_id)[:40],
         metadata={"path": path[:300]},
+    )
+
+
+def record_identity_search(*, actor, cnic: str, count: int | None, refused: bool) -> AuditEvent:
+    """A caseload search by CNIC. The CNIC is kept only masked and as a keyed hash, so
+    the trail can show that two searches were for the same number without holding it."""
+    normalised = normalise_cnic(cnic)
+    return AuditEvent.objects.create(
+        actor=actor,
+        action=AuditAction.SEARCH_IDENTITY,
+        target_type="search",
+        target_id=salted_hmac("casemgmt.search.identity", normalised).hexdigest()[:40],
+        metadata={
+            "cnic": "*****-*******-" + normalised[-1:],
+            "count": count,
+            "refused": refused,
+        },
     )

@@ -131,6 +131,6 @@ def intervention_detail(request, reference, pk):
 @login_required
 @require_safe
 def facility_list(request):
-    if request.user.role not in ("caseworker", "supervisor", "auditor"):
+    if not access.can_see_facilities(request.user):
         refuse_page(request)
     return render(request, "casemgmt/facilities.html", {"facilities": facilities_with_occupancy()})

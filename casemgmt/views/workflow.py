@@ -120,8 +120,13 @@ def approvals(request):
     """The supervisor's queue of moves waiting for approval."""
     if not access.can_approve(request.user):
         refuse_page(request)
+    # Every listed case is one the user works on, so "may move it" is the class rule alone.
     return render(
         request,
         "casemgmt/approvals.html",
-        {"moves": pending_moves_for(request.user), "decision_form_class": DecisionForm},
+        {
+            "moves": pending_moves_for(request.user),
+            "shows_reasons": access.reads_move_evidence(request.user),
+            "decision_form_class": DecisionForm,
+        },
     )

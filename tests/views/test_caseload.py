@@ -105,3 +105,164 @@ def test_htmx_request_gets_only_the_results(client, caseworker, make_case):
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="caseload-results"')
     assert "<html" not in body
+
+
+# --- a filter, sort or search follows the class of the field it uses (issue 10, #4 #5) ---
+
+
+@pytest.fixture
+def caseload_world(programme, stages):
+    """Two cases on a team of one agency of every kind; one caseworker per kind, and the
+    auditor. Case A is in a facility, overdue, in "referral"; case B in none, in "released"."""
+    from casemgmt.models import AgencyKind
+
+    agencies = {kind: factories.AgencyFactory(kind=kind) for kind in AgencyKind.values}
+    team = [(a, "support") for k, a in agencies.items() if k != AgencyKind.PRISON]
+    facility = factories.FacilityFactory()
+    a = factories.CaseFactory(
+        programme=programme,
+        current_stage=stages["referral"],
+        lead_agency=agencies[AgencyKind.PRISON],
+        facility=facility,
+        next_review_due=datetime.date.today() - datetime.timedelta(days=2),
+        person=factories.PersonFactory(full_name="Amin Gul", cnic="15602-1000001-1"),
+        team=team,
+    )
+    b = factories.CaseFactory(
+        programme=programme,
+        current_stage=stages["released"],
+        lead_agency=agencies[AgencyKind.PRISON],
+        person=factories.PersonFactory(full_name="Bashir Khan", cnic="15602-2000002-2"),
+        team=team,
+    )
+    users = {kind: factories.CaseworkerFactory(agency=ag) for kind, ag in agencies.items()}
+    users["auditor"] = factories.AuditorFactory()
+    return {"a": a, "b": b, "facility": facility, "users": users}
+
+
+def _listing(client, user, params):
+    client.force_login(user)
+    response = client.get(reverse("caseload"), params)
+    assert response.status_code == 200
+    page = response.context["page"]
+    return [c.pk for c in page.cases], page.count, response.context["form"]
+
+
+def test_every_caseload_parameter_is_refused_or_ignored_without_its_class(client, caseload_world):
+    """For every filter, sort and search of the caseload form: a user who may not read the
+    field it uses gets the same rows and the same count as without it, and the form does
+    not offer it (or refuses the search). A new parameter fails here until its class is
+    declared in ``access.CASELOAD_PARAM_CLASSES`` and a sample value is added below."""
+    from casemgmt import access
+    from casemgmt.forms.caseload import SORT_CHOICES, CaseloadFilterForm
+
+    w = caseload_world
+    a = w["a"]
+    # Each parameter, per kind, with a value that changes the listing for a user who may use it.
+    samples = {
+        "q": {"reference": a.reference, "name": "Amin", "cnic": "1560210000011"},
+        "programme": {"": str(a.programme_id)},
+        "stage": {"": str(a.current_stage_id)},
+        "status": {"": "closed"},
+        "facility": {"": str(w["facility"].pk)},
+        "overdue": {"": "on"},
+        "sort": {key: key for key, _label in SORT_CHOICES},
+    }
+    from casemgmt.selectors.caseload import SEARCH_KINDS, SORTS
+
+    # Every kind of search and every sort the selector knows is declared and sampled.
+    assert set(SEARCH_KINDS) == set(access.CASELOAD_PARAM_CLASSES["q"])
+    assert set(SORTS) == set(access.CASELOAD_PARAM_CLASSES["sort"]) == set(dict(SORT_CHOICES))
+    form_fields = set(CaseloadFilterForm.base_fields)
+    assert form_fields == set(access.CASELOAD_PARAM_CLASSES), "declare each parameter's class"
+    assert form_fields == set(samples), "add a sample value for each parameter"
+    for name, by_kind in samples.items():
+        declared = access.CASELOAD_PARAM_CLASSES[name]
+        if isinstance(declared, dict):
+            assert set(by_kind) == set(declared), name
+        for kind, value in by_kind.items():
+            info_class = access.caseload_param_class(name, kind)
+            assert info_class is not None, (name, kind)
+            changed_for_someone = False
+            for who, user in w["users"].items():
+                without = _listing(client, user, {})
+                with_ = _listing(client, user, {name: value})
+                if access.can_read(user, info_class):
+                    changed_for_someone |= with_[:2] != without[:2]
+                    continue
+                assert set(with_[0]) == set(without[0]) and with_[1] == without[1], (name, who)
+                form = with_[2]
+                assert name not in form.fields or name in form.errors or name == "sort", (
+                    name,
+                    kind,
+                    who,
+                )
+                if name == "sort" and "sort" in form.fields:
+                    assert kind not in dict(form.fields["sort"].choices), who
+            # One programme here, and "-opened" is the default order: neither changes the rows.
+            if name != "programme" and value != "-opened":
+                assert changed_for_someone, (name, kind)
+
+
+def test_counsellor_cannot_confirm_a_cnic_by_searching(client, caseload_world):
+    """The attack: a counsellor (CNIC masked on the person page) searches the caseload
+    for a CNIC, then for the same with a wrong check digit, and compares the counts."""
+    from casemgmt.models import AuditEvent
+
+    counsellor = caseload_world["users"]["counselling"]
+    right = _listing(client, counsellor, {"q": "15602-1000001-1"})
+    wrong = _listing(client, counsellor, {"q": "15602-1000001-2"})
+    assert right[1] == wrong[1] == 2  # the search was refused: the whole caseload, both times
+    assert "q" in right[2].errors
+    assert "CNIC" not in right[2].fields["q"].help_text
+    events = list(AuditEvent.objects.filter(action="search.identity", actor=counsellor))
+    assert len(events) == 2 and all(e.metadata["refused"] for e in events)
+
+
+def test_auditor_cannot_search_cnic_across_all_cases(client, caseload_world):
+    auditor = caseload_world["users"]["auditor"]
+    cases, count, form = _listing(client, auditor, {"q": "15602-1000001-1"})
+    assert count == 2 and "q" in form.errors
+
+
+def test_cnic_search_is_recorded_without_the_cnic(client, caseload_world):
+    from casemgmt.models import AuditEvent
+
+    police = caseload_world["users"]["police"]
+    cases, count, _form = _listing(client, police, {"q": "15602-1000001-1"})
+    assert cases == [caseload_world["a"].pk]
+    event = AuditEvent.objects.get(action="search.identity", actor=police)
+    assert event.metadata == {"cnic": "*****-*******-1", "count": 1, "refused": False}
+    stored = f"{event.target_id} {event.target_label} {event.metadata} {event.changes}"
+    assert "1000001" not in stored and "15602" not in stored
+    # The same number searched again gives the same key, so searches can be linked.
+    _listing(client, police, {"q": "1560210000011"})
+    assert (
+        AuditEvent.objects.filter(action="search.identity", target_id=event.target_id).count() == 2
+    )
+    # A name search is not an identity search.
+    _listing(client, police, {"q": "Amin"})
+    assert AuditEvent.objects.filter(action="search.identity").count() == 2
+
+
+def test_counsellor_facility_filter_is_not_offered_and_changes_nothing(client, caseload_world):
+    """The attack: ``GET /cases/?facility=1`` as a counsellor, who may not read location."""
+    w = caseload_world
+    for who in ["counselling", "education", "auditor"]:
+        user = w["users"][who]
+        cases, count, form = _listing(client, user, {"facility": w["facility"].pk})
+        assert count == 2, who
+        assert "facility" not in form.fields, who
+        client.force_login(user)
+        assert 'name="facility"' not in client.get(reverse("caseload")).content.decode()
+    # Prison staff read location: the filter is offered and works.
+    cases, count, form = _listing(client, w["users"]["prison"], {"facility": w["facility"].pk})
+    assert cases == [w["a"].pk] and "facility" in form.fields
+
+
+def test_selector_drops_a_parameter_the_user_may_not_use_even_without_the_form(caseload_world):
+    w = caseload_world
+    counsellor = w["users"]["counselling"]
+    for filters in [CaseloadFilters(facility=w["facility"].pk), CaseloadFilters(q="1560210000011")]:
+        page = caseload_page(counsellor, filters)
+        assert page.count == 2 and page.filters == CaseloadFilters(), filters

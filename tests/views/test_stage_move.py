@@ -192,3 +192,32 @@ def test_approvals_page_is_for_supervisors(client, caseworker, auditor):
     for user in [caseworker, auditor]:
         client.force_login(user)
         assert client.get(reverse("approvals")).status_code == 404
+
+
+def test_a_counsellor_moving_a_case_is_not_told_about_escalations_they_cannot_read(
+    client, programme, stages
+):
+    """The attack of issue 10 #13: a counsellor on the team opens the move page to learn
+    how many security escalations are open on the case."""
+    from casemgmt.models import AgencyKind, CaseTeamMember, EscalationTrigger
+    from casemgmt.services import escalations
+
+    prison = factories.AgencyFactory(kind=AgencyKind.PRISON)
+    counselling = factories.AgencyFactory(kind=AgencyKind.COUNSELLING)
+    case = factories.CaseFactory(
+        programme=programme, current_stage=stages["released"], lead_agency=prison
+    )
+    CaseTeamMember.objects.create(case=case, agency=counselling, role="support")
+    officer = factories.CaseworkerFactory(agency=prison)
+    for _ in range(3):
+        escalations.escalation_raise(
+            case=case, by=officer, trigger=EscalationTrigger.SECURITY_INFORMATION, description="x"
+        )
+    counsellor = factories.CaseworkerFactory(agency=counselling)
+    client.force_login(counsellor)
+    body = client.get(reverse("stage_move", args=[case.reference])).content.decode()
+    assert "open escalation(s)" not in body
+    assert "may not read also blocks this move" in body
+    client.force_login(officer)
+    body = client.get(reverse("stage_move", args=[case.reference])).content.decode()
+    assert "may not read also blocks this move" in body  # prisons do not read security either

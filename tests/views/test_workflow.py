@@ -26,3 +26,68 @@ def test_deciding_a_move_on_a_case_out_of_scope_is_not_found_and_recorded(
     assert event.target_id == str(move.pk)
     move.refresh_from_db()
     assert move.status == TransitionStatus.PENDING
+
+
+# --- the approvals queue (issue 10, #6) -----------------------------------------------
+
+
+@pytest.fixture
+def pending_on_prison_case(programme, stages):
+    """A prison case with an education agency on its team, and a move waiting for approval
+    whose reason cites police information."""
+    from casemgmt.models import AgencyKind, CaseTeamMember
+
+    prison = factories.AgencyFactory(kind=AgencyKind.PRISON)
+    education = factories.AgencyFactory(kind=AgencyKind.EDUCATION)
+    case = factories.CaseFactory(
+        programme=programme, current_stage=stages["intake"], lead_agency=prison
+    )
+    CaseTeamMember.objects.create(case=case, agency=education, role="support")
+    officer = factories.CaseworkerFactory(agency=prison)
+    move = workflow.request_transition(
+        case=case, to_stage=stages["exited"], by=officer, reason="Police report SECRET-417"
+    )
+    assert move.status == TransitionStatus.PENDING
+    return {
+        "case": case,
+        "move": move,
+        "prison_supervisor": factories.SupervisorFactory(agency=prison),
+        "head_teacher": factories.SupervisorFactory(agency=education),
+    }
+
+
+def test_approvals_hide_the_reason_from_a_supervisor_without_legal_and_risk(
+    client, pending_on_prison_case
+):
+    """The attack: an education supervisor on the team opens /approvals/ to read the
+    police reason the case page hides from them."""
+    w = pending_on_prison_case
+    client.force_login(w["head_teacher"])
+    body = client.get(reverse("approvals")).content.decode()
+    assert w["case"].reference in body
+    assert "SECRET-417" not in body
+    # The prison supervisor, who may move the case, reads it.
+    client.force_login(w["prison_supervisor"])
+    assert "SECRET-417" in client.get(reverse("approvals")).content.decode()
+
+
+def test_approvals_never_list_a_case_opened_through_emergency_access(
+    client, pending_on_prison_case
+):
+    """The suspected leak: a supervisor outside the team opens emergency access to the case,
+    then reads its pending move in /approvals/ and in the inbox."""
+    from casemgmt.models import AgencyKind
+    from casemgmt.services import restriction
+
+    w = pending_on_prison_case
+    police_supervisor = factories.SupervisorFactory(
+        agency=factories.AgencyFactory(kind=AgencyKind.POLICE)
+    )
+    restriction.break_glass_open(
+        by=police_supervisor, reference=w["case"].reference, reason="Threat reported tonight"
+    )
+    client.force_login(police_supervisor)
+    for url in [reverse("approvals"), reverse("inbox")]:
+        body = client.get(url).content.decode()
+        assert w["case"].reference not in body, url
+        assert "SECRET-417" not in body, url
