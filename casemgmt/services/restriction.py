@@ -89,22 +89,46 @@ def allow_list_remove(*, grant: CaseAccessGrant, by: User) -> CaseAccessGrant:
     return grant
 
 
-@transaction.atomic
+def break_glass_refused_message() -> str:
+    """The one answer for every refused attempt: it never says whether the reference exists."""
+    return _(
+        "Emergency access was not opened. Check the case reference and state the emergency "
+        "in a sentence; every attempt is recorded."
+    )
+
+
+def _break_glass_refused(*, by: User, reference: str, case: Case | None, why: str) -> None:
+    """Record a refused attempt (outside the grant's transaction, so it is kept) and refuse."""
+    audit.record(
+        actor=by,
+        action=AuditAction.ACCESS_BREAK_GLASS_REFUSED,
+        target=case or by,
+        case=case,
+        metadata={"reference": reference[:40], "why": why, "flagged": True},
+    )
+    raise ValidationError(break_glass_refused_message())
+
+
 def break_glass_open(*, by: User, reference: str, reason: str) -> BreakGlassGrant:
-    """Emergency read-only access for a few hours, flagged and reported to supervisors."""
+    """Emergency read-only access for a few hours, flagged and reported to supervisors.
+
+    Every attempt is recorded; a refusal gives the same answer whether or not the
+    reference exists (the reason is checked before anything depends on the case).
+    """
     if by.role not in access.WRITER_ROLES and by.role != Role.AUDITOR:
         raise NotPermitted(_("Your role cannot use emergency access."))
-    errors = {}
+    reference = reference.strip().upper()
+    case = Case.objects.filter(reference=reference).select_related("programme").first()
     if len(reason.strip()) < 10:
-        errors["reason"] = _("State the emergency in a sentence: why you need this case now.")
-    case = (
-        Case.objects.filter(reference=reference.strip().upper()).select_related("programme").first()
-    )
+        _break_glass_refused(by=by, reference=reference, case=case, why="reason")
     if case is None:
-        errors["reference"] = _("No case has this reference.")
-    if errors:
-        raise ValidationError(errors)
-    grant = BreakGlassGrant.objects.create(case=case, user=by, reason=reason.strip())
+        _break_glass_refused(by=by, reference=reference, case=None, why="no_case")
+    return _break_glass_grant(by=by, case=case, reason=reason.strip())
+
+
+@transaction.atomic
+def _break_glass_grant(*, by: User, case: Case, reason: str) -> BreakGlassGrant:
+    grant = BreakGlassGrant.objects.create(case=case, user=by, reason=reason)
     audit.record(
         actor=by,
         action=AuditAction.ACCESS_BREAK_GLASS,

@@ -1,6 +1,7 @@
 """Restricted cases and their allow-list; emergency (break-glass) access and its limits."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -81,3 +82,50 @@ def test_emergency_access_cannot_change_person_records(prison_school_team):
     own = factories.CaseFactory(lead_agency=stranger.agency)
     with pytest.raises(NotPermitted):
         people.person_merge(by=stranger, survivor=own.person, duplicate=case.person, reason="same")
+
+
+class TestBreakGlassAttempts:
+    """Finding 14: the emergency-access form is no reference oracle, and every attempt
+    is recorded."""
+
+    @pytest.mark.parametrize("reason", ["", "short", "Arrested tonight; need his history now."])
+    def test_the_answer_does_not_depend_on_whether_the_reference_exists(
+        self, client, shared_case, reason
+    ):
+        outsider, case = shared_case["outsider"], shared_case["case"]
+        client.force_login(outsider)
+        missing = client.post(
+            reverse("break_glass"), {"reference": "CS-1900-000000", "reason": reason}
+        )
+        assert missing.status_code == 200
+        assert "Emergency access was not opened" in missing.content.decode()
+        assert "No case has this reference" not in missing.content.decode()
+        if len(reason) < 10:
+            existing = client.post(
+                reverse("break_glass"), {"reference": case.reference, "reason": reason}
+            )
+            assert existing.status_code == 200
+            # The same page, apart from the CSRF tokens and the reference typed (echoed).
+            bodies = [
+                re.sub(r"[A-Za-z0-9]{64}", "", r.content.decode())
+                .replace("CS-1900-000000", "")
+                .replace(case.reference, "")
+                for r in (missing, existing)
+            ]
+            assert bodies[0] == bodies[1]
+        assert not BreakGlassGrant.objects.exists()
+
+    def test_every_refused_attempt_is_recorded_and_flagged(self, client, shared_case):
+        outsider, case = shared_case["outsider"], shared_case["case"]
+        client.force_login(outsider)
+        client.post(reverse("break_glass"), {"reference": "cs-1900-000000", "reason": "x" * 20})
+        client.post(reverse("break_glass"), {"reference": case.reference, "reason": "short"})
+        refused = list(
+            AuditEvent.objects.filter(action="access.break_glass_refused").order_by("id")
+        )
+        assert [(e.actor, e.case, e.metadata["reference"], e.metadata["why"]) for e in refused] == [
+            (outsider, None, "CS-1900-000000", "no_case"),
+            (outsider, case, case.reference, "reason"),
+        ]
+        assert all(e.metadata["flagged"] for e in refused)
+        assert not BreakGlassGrant.objects.exists()

@@ -186,9 +186,9 @@ def test_break_glass_and_note_correction_forms(client, caseworker, make_case):
     response = client.post(
         reverse("break_glass"), {"reference": "CS-1900-000000", "reason": "long enough reason"}
     )
-    assert "No case has this reference." in response.content.decode()
+    assert "Emergency access was not opened" in response.content.decode()
     response = client.post(reverse("break_glass"), {"reference": case.reference, "reason": "short"})
-    assert "State the emergency in a sentence" in response.content.decode()
+    assert "state the emergency in a sentence" in response.content.decode()
 
 
 def test_bad_allow_list_grant_id_is_404(client, prison_school_team):
