@@ -55,6 +55,8 @@ def allow_list_add(*, case: Case, by: User, user: User) -> CaseAccessGrant:
         raise ValidationError(
             {"user": _("Only caseworkers, supervisors and auditors can be added.")}
         )
+    # Serialised on the case: two supervisors adding the same user make one grant.
+    case = lock_case(case, expected_version=None)
     if case.access_grants.filter(user=user, revoked_at__isnull=True).exists():
         raise ValidationError({"user": _("%s is already on the allow-list.") % user.display_name})
     grant = CaseAccessGrant.objects.create(case=case, user=user, granted_by=by)
@@ -74,6 +76,9 @@ def allow_list_remove(*, grant: CaseAccessGrant, by: User) -> CaseAccessGrant:
         raise NotPermitted(_("Only a supervisor working on the case can change its allow-list."))
     if grant.user_id == by.pk:
         raise ValidationError(_("You cannot remove yourself from the allow-list."))
+    # Lock, then decide on the current row: a removal applied meanwhile is not applied twice.
+    lock_case(grant.case, expected_version=None)
+    grant = CaseAccessGrant.objects.select_for_update().select_related("case").get(pk=grant.pk)
     if grant.revoked_at:
         raise ValidationError(_("This user has already been removed from the allow-list."))
     grant.revoked_at = timezone.now()
