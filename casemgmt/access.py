@@ -338,9 +338,23 @@ def note_visibility_filter(user, case) -> Q:
     if user.role == Role.SUPERVISOR:
         q |= Q(visibility=NoteVisibility.SUPERVISORS)
     if user.role == Role.AUDITOR:
-        # Oversight sees that every note exists; content still follows the class rules.
+        # Oversight sees that every note exists (who, when, with what visibility); the
+        # body still follows the author's visibility and the class rules.
         q = Q()
     return q
+
+
+def note_visibility_includes(user, note) -> bool:
+    """Whether the visibility the author chose includes ``user`` as a reader of the body."""
+    from casemgmt.models import NoteVisibility
+
+    if note.visibility == NoteVisibility.CASE_TEAM:
+        return True
+    if note.visibility == NoteVisibility.MY_AGENCY:
+        return user.agency_id is not None and note.agency_id == user.agency_id
+    if note.visibility == NoteVisibility.SUPERVISORS:
+        return user.role == Role.SUPERVISOR
+    return False
 
 
 def record_rows_filter(kind_key: str, user) -> Q:
@@ -356,4 +370,5 @@ def record_rows_filter(kind_key: str, user) -> Q:
 
 
 def can_read_note_content(user, note) -> bool:
-    return can_read(user, note_class(note.category))
+    """The body: the author's visibility includes the user, and so do the category's class."""
+    return note_visibility_includes(user, note) and can_read(user, note_class(note.category))

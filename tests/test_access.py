@@ -138,6 +138,49 @@ class TestNotes:
             get_as(client, teacher, reverse("stage_move", args=[case.reference])).status_code == 404
         )
 
+    @pytest.mark.parametrize("visibility", ["my_agency", "supervisors"])
+    def test_the_auditor_sees_that_a_restricted_note_exists_not_its_body(
+        self, client, shared_case, auditor, visibility
+    ):
+        case, writer = shared_case["case"], shared_case["a"]
+        note = notes.note_add(
+            case=case,
+            by=writer,
+            category="general",
+            visibility=visibility,
+            body="Kept to the few who need it",
+        )
+        before = AuditEvent.objects.count()
+        pages = [
+            reverse("note_list", args=[case.reference]),
+            reverse("case_detail", args=[case.reference]),
+            reverse("note_history", args=[case.reference, note.pk]),
+        ]
+        for url in pages:
+            response = get_as(client, auditor, url)
+            body = response.content.decode()
+            assert response.status_code == 200, url
+            assert "Kept to the few who need it" not in body, url
+            # That it exists, who wrote it and with what visibility stay visible to oversight.
+            assert writer.display_name in body, url
+            assert str(note.get_visibility_display()) in body, url
+        assert not access.can_read_note_content(auditor, note)
+        # The reads record that no note body (no intervention class) was shown.
+        reads = AuditEvent.objects.filter(pk__gt=before, action="read.note")
+        assert [e.metadata["classes"] for e in reads] == [[]]
+        note_list_read = AuditEvent.objects.filter(pk__gt=before, action="read.case").earliest("id")
+        assert note_list_read.metadata["classes"] == []
+
+    def test_the_auditor_reads_a_case_team_note_of_a_class_oversight_holds(
+        self, client, shared_case, auditor
+    ):
+        case = shared_case["case"]
+        notes.note_add(
+            case=case, by=shared_case["a"], category="general", visibility="case_team", body="Open"
+        )
+        body = get_as(client, auditor, reverse("note_list", args=[case.reference])).content
+        assert b"Open" in body
+
     def test_masked_fields_never_reach_the_html(self, client, shared_case):
         case = shared_case["case"]
         teacher = shared_case[AgencyKind.EDUCATION]

@@ -270,3 +270,67 @@ def test_matrix_roles_really_differ(world):
         .exists()
     )
     assert datetime.date.today()
+
+
+# The URLs that answer an htmx request with a partial, and the headers that ask for it.
+HTMX_PARTIALS = {
+    "caseload": {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "caseload-results"},
+    "record_add": {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "section-legal"},
+}
+
+
+def test_every_htmx_view_is_in_the_partials_list():
+    """A view that reads ``request.htmx`` serves a partial: it must be listed above."""
+    import inspect
+
+    from django.urls import get_resolver
+
+    serving = {
+        p.name
+        for p in _patterns(get_resolver().url_patterns)
+        if "request.htmx" in inspect.getsource(inspect.unwrap(p.callback))
+    }
+    assert serving == set(HTMX_PARTIALS)
+
+
+def _patterns(patterns):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace != "admin":
+                yield from _patterns(p.url_patterns)
+        elif isinstance(p, URLPattern):
+            yield p
+
+
+@pytest.mark.parametrize("name", sorted(HTMX_PARTIALS))
+@pytest.mark.parametrize("method", ["read", "write"])
+@pytest.mark.parametrize("role", ROLES)
+def test_htmx_partials_answer_like_the_page(client, world, name, method, role):
+    """The same role outcomes as the full page; a refusal writes nothing but access.denied."""
+    kwargs, expected = MATRIX[name][0](world), MATRIX[name][1][method][role]
+    user = world["users"][role]
+    if user:
+        client.force_login(user)
+    url = reverse(name, kwargs=kwargs)
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    notes_before = Note.objects.count()
+    if method == "read":
+        response = client.get(url, **HTMX_PARTIALS[name])
+    else:
+        response = client.post(url, {}, **HTMX_PARTIALS[name])
+    assert response.status_code in expected, (name, method, role, response.status_code)
+    written = list(AuditEvent.objects.exclude(pk__in=before).values_list("action", "target_type"))
+    if expected == GONE:
+        assert response.status_code == 404
+        assert [a for a, _t in written] == ["access.denied"], written
+    elif expected == LOGIN:
+        assert written == []
+    else:
+        # Allowed: a partial is a read, recorded as one (never a write for an empty form).
+        assert all(a.startswith("read.") for a, _t in written), written
+    assert Note.objects.count() == notes_before
+    if response.status_code == 200 and (name, method) == ("record_add", "write"):
+        # An invalid htmx post answers with its section (the form errors in place).
+        assert response.content.decode().lstrip().startswith('<section id="section-')
+    if response.status_code == 200 and name == "caseload":
+        assert not response.content.decode().lstrip().lower().startswith("<!doctype")

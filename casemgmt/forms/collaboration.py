@@ -106,6 +106,8 @@ class BreakGlassForm(CrispyForm):
     reason = forms.CharField(
         label=_("The emergency: why you need this case now"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        # Checked by the service, so an attempt without a reason is recorded like any other.
+        required=False,
         help_text=_(
             "Access is read-only, ends by itself after 4 hours, is flagged in the audit trail "
             "and reported to the programme's supervisors."

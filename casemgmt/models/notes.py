@@ -127,6 +127,14 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         indexes = [models.Index(fields=["to_agency", "status"], name="referral_to_status_idx")]
+        constraints = [
+            # One referral to an agency waits for an answer at a time (two senders at once).
+            models.UniqueConstraint(
+                fields=["case", "to_agency"],
+                condition=models.Q(status="sent"),
+                name="referral_one_waiting_per_agency",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} → {self.to_agency} ({self.get_status_display()})"

@@ -7,7 +7,6 @@ from casemgmt.models import (
     Case,
     CaseStatus,
     Escalation,
-    Referral,
     ReferralStatus,
     ReviewAction,
 )
@@ -15,6 +14,7 @@ from casemgmt.models.monitoring import OPEN_ESCALATION_STATUSES
 from casemgmt.roles import Role
 from casemgmt.selectors.cases import pending_moves_for
 from casemgmt.selectors.people import held_registrations_to_review
+from casemgmt.selectors.referrals import incoming_referrals
 
 LIMIT = 50
 
@@ -45,13 +45,13 @@ def inbox_for(user) -> dict:
     )
     writable = access.can_read(user, access.InfoClass.RISK)
     return {
+        # Only writers answer referrals; restricted cases need the allow-list (as on the page).
         "referrals": list(
-            Referral.objects.filter(to_agency_id=user.agency_id, status=ReferralStatus.SENT)
+            incoming_referrals(user)
+            .filter(status=ReferralStatus.SENT)
             .select_related("case", "from_agency", "sent_by")
             .order_by("sent_at")[:LIMIT]
-        )
-        if user.agency_id
-        else [],
+        ),
         "approvals": list(pending_moves_for(user)[:LIMIT]) if access.can_approve(user) else [],
         "overdue_reviews": list(
             my_cases.filter(next_review_due__lt=today)
@@ -92,3 +92,29 @@ def inbox_for(user) -> dict:
         else [],
         "today": today,
     }
+
+
+# The class of what each inbox list shows beyond the case record (reference, name, dates).
+_LIST_CLASSES = {
+    "referrals": access.RECORD_CLASSES["referral"],
+    "escalations": access.RECORD_CLASSES["escalation"],
+    "actions": access.RECORD_CLASSES["review"],
+    "overdue_check_ins": access.RECORD_CLASSES["check_in"],
+}
+
+
+def inbox_cases(inbox: dict) -> set[int]:
+    """The ids of every case the inbox names (for its read event)."""
+    ids = {r.case_id for r in inbox["referrals"]}
+    ids |= {m.case_id for m in inbox["approvals"]}
+    ids |= {c.pk for c in inbox["overdue_reviews"]} | {c.pk for c in inbox["overdue_check_ins"]}
+    ids |= {e.case_id for e in inbox["escalations"]}
+    ids |= {a.review.case_id for a in inbox["actions"]}
+    ids |= {n.case_id for n in inbox["notifications"] if n.case_id}
+    return ids
+
+
+def inbox_classes(inbox: dict) -> set:
+    """The information classes the inbox shows (for its read event)."""
+    shown = {access.InfoClass.CASE} if inbox_cases(inbox) else set()
+    return shown | {cls for key, cls in _LIST_CLASSES.items() if inbox[key]}

@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
 from casemgmt import access
-from casemgmt.models import Referral, ReferralStatus
+from casemgmt.models import Case, CaseAccessGrant, Referral, ReferralStatus
 from casemgmt.selectors.scope import in_scope_or_404, refuse
 
 
+def _restriction_allows(user) -> Q:
+    """The referral's case is not restricted, or ``user`` is on its allow-list."""
+    allow_listed = CaseAccessGrant.objects.filter(
+        case_id=OuterRef("case_id"), user_id=user.pk, revoked_at__isnull=True
+    )
+    return Q(case__is_restricted=False) | Q(Exists(allow_listed))
+
+
+def incoming_referrals(user) -> QuerySet[Referral]:
+    """Referrals addressed to the user's agency that the user may read.
+
+    A referral waiting for an answer is readable by the receiving agency's writers (they
+    need it to accept or decline; the case is not theirs yet), unless its case is
+    restricted and they are not on its allow-list. Once answered, revoked or completed it
+    is read like any record of the case: only while the case is visible to the user, so an
+    agency that left the team (consent withdrawn) no longer reads its reason or outcome.
+    """
+    if user.role not in access.WRITER_ROLES or user.agency_id is None:
+        return Referral.objects.none()
+    waiting = Q(status=ReferralStatus.SENT) & _restriction_allows(user)
+    on_visible_case = ~Q(status=ReferralStatus.SENT) & Q(
+        case__in=Case.objects.visible_to(user).values("pk")
+    )
+    return Referral.objects.filter(to_agency_id=user.agency_id).filter(waiting | on_visible_case)
+
+
 def incoming_referral_or_404(user, pk) -> Referral:
-    """A referral addressed to the user's agency (its case may not be visible to them yet)."""
+    """One referral of ``incoming_referrals(user)``; any other answers "not found", recorded."""
     if user.role not in access.WRITER_ROLES or user.agency_id is None:
         refuse(Referral, pk)
-    # A referral revoked because consent ended is no longer the receiving agency's to read.
-    incoming = (
-        Referral.objects.filter(to_agency_id=user.agency_id)
-        .exclude(status=ReferralStatus.REVOKED)
-        .select_related("case", "from_agency", "to_agency", "sent_by")
+    return in_scope_or_404(
+        incoming_referrals(user).select_related("case", "from_agency", "to_agency", "sent_by"), pk
     )
-    return in_scope_or_404(incoming, pk)

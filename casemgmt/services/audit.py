@@ -17,6 +17,7 @@ from casemgmt.models import (
     Intervention,
     Note,
     Person,
+    Referral,
 )
 from casemgmt.models.people import normalise_cnic
 
@@ -86,7 +87,11 @@ READ_ACTIONS: dict[type[models.Model], AuditAction] = {
     Intervention: AuditAction.READ_INTERVENTION,
     Note: AuditAction.READ_NOTE,
     Person: AuditAction.READ_PERSON,
+    Referral: AuditAction.READ_REFERRAL,
 }
+
+# Pages that list rows of many cases: one read event per view, naming the cases shown.
+LIST_READ_ACTIONS = frozenset({AuditAction.READ_INBOX, AuditAction.READ_APPROVALS})
 
 
 def record_read(*, actor, target: models.Model, case=None, classes=()) -> AuditEvent:
@@ -100,6 +105,22 @@ def record_read(*, actor, target: models.Model, case=None, classes=()) -> AuditE
         target=target,
         case=case,
         metadata={"classes": sorted(str(c) for c in classes)},
+    )
+
+
+def record_list_read(*, actor, action: AuditAction, cases, classes=()) -> AuditEvent:
+    """A read of a page listing rows of several cases (the inbox, the approvals queue):
+    one event, on the reader, naming the cases shown and the information classes."""
+    if action not in LIST_READ_ACTIONS:
+        raise ValueError(f"{action} is not a list read.")
+    return record(
+        actor=actor,
+        action=action,
+        target=actor,
+        metadata={
+            "cases": sorted({c if isinstance(c, int) else c.pk for c in cases}),
+            "classes": sorted(str(c) for c in classes),
+        },
     )
 
 

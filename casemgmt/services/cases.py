@@ -220,6 +220,8 @@ def team_member_add(*, case: Case, by: User, agency: Agency, role: str) -> CaseT
         raise ValidationError({"role": _("Choose a role on the case.")})
     if role == TeamRole.LEAD:
         raise ValidationError({"role": _("A case has one lead agency, set when it is opened.")})
+    # Serialised on the case with the end of sharing (services/sharing.py: sharing_end).
+    case = lock_case(case, expected_version=None)
     if access.agency_on_team(case, agency.pk):
         raise ValidationError({"agency": _("%s is already on the team.") % agency.name})
     from casemgmt.services.sharing import ensure_sharing_covers

@@ -21,6 +21,7 @@ from casemgmt.models import (
     User,
 )
 from casemgmt.services import audit
+from casemgmt.services.cases import lock_case
 from casemgmt.services.lifecycle import change_status
 from casemgmt.services.sharing import ensure_sharing_covers
 
@@ -38,6 +39,8 @@ def referral_send(
 ) -> Referral:
     """Refer the case to another agency for a service (needs sharing consent where required)."""
     access.ensure_can_write_case(by, case)
+    # Serialised on the case: the duplicate check and the consent check see other writers.
+    case = lock_case(case, expected_version=None)
     errors = {}
     if service not in ReferralService.values:
         errors["service"] = _("Choose a service.")
@@ -91,12 +94,15 @@ def _join_team(referral: Referral) -> dict:
 def referral_accept(*, referral: Referral, by: User) -> Referral:
     """The receiving agency accepts: it joins the case team."""
     _ensure_receiver(referral, by)
+    # The case lock serialises this with the end of sharing (sharing_end, sharing_expire):
+    # either the consent check sees the entry ended, or the ending sees the new member.
+    case = lock_case(referral.case, expected_version=None)
     return change_status(
         referral,
         to=ReferralStatus.ACCEPTED,
         by=by,
         fields={"responded_by": by, "responded_at": timezone.now()},
-        check=lambda locked: ensure_sharing_covers(referral.case, referral.to_agency),
+        check=lambda locked: ensure_sharing_covers(case, referral.to_agency),
         effects=lambda locked: _join_team(referral),
     )
 

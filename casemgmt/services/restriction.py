@@ -55,6 +55,8 @@ def allow_list_add(*, case: Case, by: User, user: User) -> CaseAccessGrant:
         raise ValidationError(
             {"user": _("Only caseworkers, supervisors and auditors can be added.")}
         )
+    # Serialised on the case: two supervisors adding the same user make one grant.
+    case = lock_case(case, expected_version=None)
     if case.access_grants.filter(user=user, revoked_at__isnull=True).exists():
         raise ValidationError({"user": _("%s is already on the allow-list.") % user.display_name})
     grant = CaseAccessGrant.objects.create(case=case, user=user, granted_by=by)
@@ -74,6 +76,9 @@ def allow_list_remove(*, grant: CaseAccessGrant, by: User) -> CaseAccessGrant:
         raise NotPermitted(_("Only a supervisor working on the case can change its allow-list."))
     if grant.user_id == by.pk:
         raise ValidationError(_("You cannot remove yourself from the allow-list."))
+    # Lock, then decide on the current row: a removal applied meanwhile is not applied twice.
+    lock_case(grant.case, expected_version=None)
+    grant = CaseAccessGrant.objects.select_for_update().select_related("case").get(pk=grant.pk)
     if grant.revoked_at:
         raise ValidationError(_("This user has already been removed from the allow-list."))
     grant.revoked_at = timezone.now()
@@ -89,22 +94,46 @@ def allow_list_remove(*, grant: CaseAccessGrant, by: User) -> CaseAccessGrant:
     return grant
 
 
-@transaction.atomic
+def break_glass_refused_message() -> str:
+    """The one answer for every refused attempt: it never says whether the reference exists."""
+    return _(
+        "Emergency access was not opened. Check the case reference and state the emergency "
+        "in a sentence; every attempt is recorded."
+    )
+
+
+def _break_glass_refused(*, by: User, reference: str, case: Case | None, why: str) -> None:
+    """Record a refused attempt (outside the grant's transaction, so it is kept) and refuse."""
+    audit.record(
+        actor=by,
+        action=AuditAction.ACCESS_BREAK_GLASS_REFUSED,
+        target=case or by,
+        case=case,
+        metadata={"reference": reference[:40], "why": why, "flagged": True},
+    )
+    raise ValidationError(break_glass_refused_message())
+
+
 def break_glass_open(*, by: User, reference: str, reason: str) -> BreakGlassGrant:
-    """Emergency read-only access for a few hours, flagged and reported to supervisors."""
+    """Emergency read-only access for a few hours, flagged and reported to supervisors.
+
+    Every attempt is recorded; a refusal gives the same answer whether or not the
+    reference exists (the reason is checked before anything depends on the case).
+    """
     if by.role not in access.WRITER_ROLES and by.role != Role.AUDITOR:
         raise NotPermitted(_("Your role cannot use emergency access."))
-    errors = {}
+    reference = reference.strip().upper()
+    case = Case.objects.filter(reference=reference).select_related("programme").first()
     if len(reason.strip()) < 10:
-        errors["reason"] = _("State the emergency in a sentence: why you need this case now.")
-    case = (
-        Case.objects.filter(reference=reference.strip().upper()).select_related("programme").first()
-    )
+        _break_glass_refused(by=by, reference=reference, case=case, why="reason")
     if case is None:
-        errors["reference"] = _("No case has this reference.")
-    if errors:
-        raise ValidationError(errors)
-    grant = BreakGlassGrant.objects.create(case=case, user=by, reason=reason.strip())
+        _break_glass_refused(by=by, reference=reference, case=None, why="no_case")
+    return _break_glass_grant(by=by, case=case, reason=reason.strip())
+
+
+@transaction.atomic
+def _break_glass_grant(*, by: User, case: Case, reason: str) -> BreakGlassGrant:
+    grant = BreakGlassGrant.objects.create(case=case, user=by, reason=reason)
     audit.record(
         actor=by,
         action=AuditAction.ACCESS_BREAK_GLASS,

@@ -28,6 +28,7 @@ from casemgmt.models import (
     User,
 )
 from casemgmt.services import audit
+from casemgmt.services.cases import lock_case
 from casemgmt.services.lifecycle import change_status
 
 
@@ -153,6 +154,8 @@ def sharing_end(*, entry: SharingConsent, by: User, reason: str) -> SharingConse
     access.ensure_can_write_case(by, entry.case)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the sharing ends (e.g. consent withdrawn).")})
+    # Serialised on the case with referral_accept and team_member_add (see referral_accept).
+    lock_case(entry.case, expected_version=None)
     return change_status(
         entry,
         to=SharingStatus.ENDED,
@@ -163,19 +166,26 @@ def sharing_end(*, entry: SharingConsent, by: User, reason: str) -> SharingConse
     )
 
 
-@transaction.atomic
 def sharing_expire(*, today: datetime.date | None = None) -> int:
-    """End the sharing of every ledger entry past its expiry date; idempotent."""
+    """End the sharing of every ledger entry past its expiry date; idempotent.
+
+    Each entry in its own transaction, its case locked first (as ``sharing_end``), so a
+    referral accepted or an agency added meanwhile is seen, and a run in parallel with
+    another changes each entry once."""
     today = today or timezone.localdate()
-    expired = SharingConsent.objects.filter(status=SharingStatus.ACTIVE, expires_on__lt=today)
+    expired = SharingConsent.objects.filter(
+        status=SharingStatus.ACTIVE, expires_on__lt=today
+    ).select_related("case")
     count = 0
     for entry in expired:
         why = _("Expired on %s.") % entry.expires_on.isoformat()
-        count += _move_unless_moved_on(
-            entry,
-            to=SharingStatus.EXPIRED,
-            by=None,
-            fields={"ended_at": timezone.now(), "end_reason": why},
-            effects=partial(_end_uncovered_sharing, by=None),
-        )
+        with transaction.atomic():
+            lock_case(entry.case, expected_version=None)
+            count += _move_unless_moved_on(
+                entry,
+                to=SharingStatus.EXPIRED,
+                by=None,
+                fields={"ended_at": timezone.now(), "end_reason": why},
+                effects=partial(_end_uncovered_sharing, by=None),
+            )
     return count

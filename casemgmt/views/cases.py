@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from casemgmt import access
 from casemgmt.forms.evidence import AssignCaseworkerForm
 from casemgmt.forms.workflow import DecisionForm
 from casemgmt.models import Case
@@ -51,16 +52,32 @@ def case_detail_view(request, reference):
     return render(request, "casemgmt/case_detail.html", context)
 
 
+def _section_classes(view) -> set:
+    """The information classes one rendered section shows (note bodies by their category)."""
+    shown = {access.InfoClass.CASE}
+    for block in view.blocks:
+        if block.kind.key == "note":
+            shown |= {access.note_class(n.category) for n in block.rows if n.content_visible}
+        elif block.rows:
+            shown.add(block.kind.info_class)
+    return shown
+
+
 def _render_section(request, case, perms, section_key, *, forms=None, message=""):
-    """An htmx swap: one section, from its own small context."""
+    """An htmx swap: one section, from its own small context; it re-renders other
+    authors' records, so it is recorded as a read of the case with the classes shown."""
     section = SECTIONS_BY_KEY[section_key]
-    context = {
-        "case": case,
-        "case_perms": perms,
-        "view": section_view(section, case, perms, forms=forms),
-        "section_message": message,
-    }
+    view = section_view(section, case, perms, forms=forms)
+    audit.record_read(actor=request.user, target=case, case=case, classes=_section_classes(view))
+    context = {"case": case, "case_perms": perms, "view": view, "section_message": message}
     return render(request, "casemgmt/includes/case_section.html", context)
+
+
+def _render_record_form(request, case, context: dict, *, classes=frozenset()):
+    """A record form names the case and the person: recorded as a read of the case."""
+    shown = {access.InfoClass.CASE, *classes}
+    audit.record_read(actor=request.user, target=case, case=case, classes=shown)
+    return render(request, "casemgmt/record_form.html", {"case": case, **context})
 
 
 @login_required
@@ -84,10 +101,8 @@ def record_add(request, reference, kind):
             return redirect(_section_url(case, spec.section))
     if request.htmx and request.method == "POST":
         return _render_section(request, case, perms, spec.section, forms={spec.key: form})
-    return render(
-        request,
-        "casemgmt/record_form.html",
-        {"case": case, "form": form, "title": spec.label, "action_url": request.path},
+    return _render_record_form(
+        request, case, {"form": form, "title": spec.label, "action_url": request.path}
     )
 
 
@@ -112,16 +127,11 @@ def record_action(request, reference, action, pk):
             return redirect(_section_url(case, section))
     if form is None:
         return redirect(_section_url(case, section))
-    return render(
+    return _render_record_form(
         request,
-        "casemgmt/record_form.html",
-        {
-            "case": case,
-            "form": form,
-            "title": spec.label,
-            "action_url": request.path,
-            "record": obj,
-        },
+        case,
+        {"form": form, "title": spec.label, "action_url": request.path, "record": obj},
+        classes={perms.record_class(spec.kind, obj)},
     )
 
 

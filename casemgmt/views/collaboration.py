@@ -15,9 +15,9 @@ from casemgmt.forms.collaboration import (
     DeclineReferralForm,
     NoteCorrectionForm,
 )
-from casemgmt.models import Case, ReferralStatus
+from casemgmt.models import AuditAction, Case, ReferralStatus
 from casemgmt.selectors.cases import visible_case_or_404, visible_notes
-from casemgmt.selectors.inbox import inbox_for
+from casemgmt.selectors.inbox import inbox_cases, inbox_classes, inbox_for
 from casemgmt.selectors.notes import note_versions_or_404
 from casemgmt.selectors.notifications import own_notification_or_404
 from casemgmt.selectors.referrals import incoming_referral_or_404
@@ -105,6 +105,12 @@ def referral_respond(request, pk):
                 messages.success(request, _("Referral declined."))
                 return redirect("inbox")
             form.add_error(None, _("Choose to accept or decline."))
+    audit.record_read(
+        actor=request.user,
+        target=referral,
+        case=referral.case,
+        classes={access.RECORD_CLASSES["referral"]},
+    )
     return render(
         request,
         "casemgmt/referral_respond.html",
@@ -142,6 +148,7 @@ def case_access(request, reference):
     grants = case.access_grants.filter(revoked_at__isnull=True).select_related(
         "user", "user__agency"
     )
+    audit.record_read(actor=request.user, target=case, case=case, classes={access.InfoClass.CASE})
     return render(
         request, "casemgmt/case_access.html", {"case": case, "grants": grants, "form": form}
     )
@@ -175,7 +182,14 @@ def break_glass_view(request):
 @require_safe
 def inbox(request):
     """Referrals to my agency, approvals, overdue reviews and escalations on my cases."""
-    return render(request, "casemgmt/inbox.html", inbox_for(request.user))
+    context = inbox_for(request.user)
+    audit.record_list_read(
+        actor=request.user,
+        action=AuditAction.READ_INBOX,
+        cases=inbox_cases(context),
+        classes=inbox_classes(context),
+    )
+    return render(request, "casemgmt/inbox.html", context)
 
 
 @login_required

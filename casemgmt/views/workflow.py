@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from casemgmt import access, workflow
 from casemgmt.errors import GatesNotMet, StaleCase
 from casemgmt.forms.workflow import DecisionForm, StageMoveForm
-from casemgmt.models import Case, TransitionStatus
+from casemgmt.models import AuditAction, Case, TransitionStatus
 from casemgmt.selectors.cases import pending_moves_for, visible_case_or_404
 from casemgmt.selectors.scope import refuse, refuse_page
 from casemgmt.selectors.workflow import visible_move_or_404
@@ -114,18 +114,32 @@ def decide_move(request, pk, decision):
     return redirect("case_detail", reference=move.case.reference)
 
 
+def _approvals_classes(user) -> set:
+    """The queue shows the case record, and move reasons and gate results (legal and risk)
+    to a supervisor who may read both."""
+    reasons = {access.InfoClass.LEGAL, access.InfoClass.RISK}
+    return {access.InfoClass.CASE} | (reasons if access.reads_move_evidence(user) else set())
+
+
 @login_required
 @require_safe
 def approvals(request):
     """The supervisor's queue of moves waiting for approval."""
     if not access.can_approve(request.user):
         refuse_page(request)
+    moves = list(pending_moves_for(request.user))
+    audit.record_list_read(
+        actor=request.user,
+        action=AuditAction.READ_APPROVALS,
+        cases={m.case_id for m in moves},
+        classes=_approvals_classes(request.user) if moves else set(),
+    )
     # Every listed case is one the user works on, so "may move it" is the class rule alone.
     return render(
         request,
         "casemgmt/approvals.html",
         {
-            "moves": pending_moves_for(request.user),
+            "moves": moves,
             "shows_reasons": access.reads_move_evidence(request.user),
             "decision_form_class": DecisionForm,
         },

@@ -119,3 +119,30 @@ def build_in_status(model, status, w):
 
 def audit_events(action) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action=action))
+
+
+def run_at_once(*calls, timeout: float = 30):
+    """Run each callable in its own thread and connection, started together; return each
+    one's result or the exception it raised, in order (PostgreSQL concurrency tests)."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[object] = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[i] = call()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test asserts on
+            outcomes[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    return outcomes

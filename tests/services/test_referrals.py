@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
+from casemgmt import factories
 from casemgmt.errors import InvalidStatusChange, NotPermitted
-from casemgmt.models import AuditAction, AuditEvent, CaseTeamMember, ReferralStatus
+from casemgmt.models import AgencyKind, AuditAction, AuditEvent, CaseTeamMember, ReferralStatus
 from casemgmt.services import referrals, sharing
 from tests.services.conftest import audit_events
 
@@ -88,3 +89,51 @@ class TestReferrals:
         (ended,) = audit_events(AuditAction.SHARING_ENDED)
         assert ended.changes["status"] == ["active", "ended"]
         assert ended.metadata["referrals_revoked"] == [referral.pk]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_referrals_to_one_agency_at_once_make_one(make_case, caseworker, other_caseworker):
+    """Suspected: duplicate referrals from a check-then-insert; the case lock (and a
+    conditional unique constraint) leave one waiting referral and a form error."""
+    from django.core.exceptions import ValidationError
+
+    from casemgmt.models import Referral
+    from tests.services.conftest import run_at_once
+
+    case = make_case("released")
+    police = factories.AgencyFactory(kind=AgencyKind.POLICE)
+    outcomes = run_at_once(
+        *[
+            (
+                lambda by=by: referrals.referral_send(
+                    case=case, by=by, to_agency=police, service="monitoring", reason="r"
+                )
+            )
+            for by in (caseworker, other_caseworker)
+        ]
+    )
+    assert sum(isinstance(o, Referral) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, ValidationError) for o in outcomes) == 1, outcomes
+    assert Referral.objects.filter(case=case, to_agency=police, status="sent").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_review_due_refreshes_are_harmless(make_case):
+    """Suspected: ``next_review_due`` written without a lock. It is derived data, outside
+    the case version (Case.UNVERSIONED_FIELDS): every refresh recomputes it from committed
+    records, so concurrent refreshes leave the value a single refresh computes, and never
+    touch the version."""
+    from casemgmt.models import Case
+    from casemgmt.services import cases as case_services
+    from tests.services.conftest import run_at_once
+
+    case = make_case("released")
+    version = case.version
+    Case.objects.filter(pk=case.pk).update(next_review_due=None)
+    run_at_once(*[lambda: case_services.case_refresh_review_due(case) for _ in range(4)])
+    after = Case.objects.get(pk=case.pk)
+    case_services.case_refresh_review_due(case)
+    assert after.next_review_due == Case.objects.get(pk=case.pk).next_review_due is not None
+    assert after.version == version

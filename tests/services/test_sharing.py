@@ -168,3 +168,122 @@ class TestSharing:
         welfare_member.refresh_from_db()
         assert welfare_member.left_on == TODAY
         assert sharing.sharing_expire() == 0
+
+
+def _health_referral(case, by, *, agency_kinds=("health",)):
+    """A ledger entry covering health and a referral to a health agency waiting on it."""
+    entry = sharing.sharing_record(
+        case=case,
+        by=by,
+        basis="consent",
+        agency_kinds=list(agency_kinds),
+        purpose="health",
+        given_on=TODAY,
+    )
+    health = factories.AgencyFactory(kind=AgencyKind.HEALTH)
+    referral = referrals.referral_send(
+        case=case, by=by, to_agency=health, service="health", reason="Care"
+    )
+    return entry, referral, factories.CaseworkerFactory(agency=health)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+class TestConsentEndsWhileAReferralIsAccepted:
+    """Finding 11: the accept and the end of consent are serialised on the case, so one of
+    them sees the other and the agency never stays on the team without covering consent."""
+
+    def test_the_end_waits_for_the_accept_paused_after_its_consent_check(
+        self, monkeypatch, make_case, caseworker
+    ):
+        import threading
+        import time
+
+        from django.db import connection
+
+        case = make_case("released")
+        entry, referral, nurse = _health_referral(case, caseworker)
+        checked = threading.Event()
+        real_check = referrals.ensure_sharing_covers
+
+        def check_then_pause(case_, agency):
+            real_check(case_, agency)
+            if threading.current_thread().name == "accept":
+                checked.set()
+                time.sleep(1.5)  # the withdrawal runs as far as it can meanwhile
+
+        monkeypatch.setattr(referrals, "ensure_sharing_covers", check_then_pause)
+        outcomes = {}
+
+        def accept():
+            try:
+                outcomes["accept"] = referrals.referral_accept(referral=referral, by=nurse)
+            except Exception as exc:  # noqa: BLE001
+                outcomes["accept"] = exc
+            finally:
+                connection.close()
+
+        def withdraw():
+            try:
+                assert checked.wait(timeout=10)
+                outcomes["end"] = sharing.sharing_end(
+                    entry=entry, by=caseworker, reason="Withdrawn"
+                )
+            except Exception as exc:  # noqa: BLE001
+                outcomes["end"] = exc
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=accept, name="accept"),
+            threading.Thread(target=withdraw, name="end"),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+
+        assert not isinstance(outcomes["accept"], Exception), outcomes
+        assert not isinstance(outcomes["end"], Exception), outcomes
+        referral.refresh_from_db()
+        assert referral.status == "revoked"
+        # The withdrawal saw the new member: health is no longer on the team.
+        assert not CaseTeamMember.objects.filter(
+            case=case, agency=referral.to_agency, left_on__isnull=True
+        ).exists()
+        (ended,) = audit_events(AuditAction.SHARING_ENDED)
+        assert ended.metadata["agencies_removed"] == [referral.to_agency_id]
+
+    def test_an_accept_after_the_end_is_refused(self, make_case, caseworker):
+        from django.core.exceptions import ValidationError
+
+        from tests.services.conftest import run_at_once
+
+        case = make_case("released")
+        entry, referral, nurse = _health_referral(case, caseworker)
+        end, accept = run_at_once(
+            lambda: sharing.sharing_end(entry=entry, by=caseworker, reason="Withdrawn"),
+            lambda: referrals.referral_accept(referral=referral, by=nurse),
+        )
+        assert not isinstance(end, Exception), end
+        # Whichever ran first, the agency is not left on the team without consent.
+        assert not CaseTeamMember.objects.filter(
+            case=case, agency=referral.to_agency, left_on__isnull=True
+        ).exists()
+        assert isinstance(accept, ValidationError | InvalidStatusChange) or (
+            Referral.objects.get(pk=referral.pk).status == "revoked"
+        )
+
+    def test_two_expiry_runs_at_once_end_each_entry_once(self, make_case, caseworker):
+        from tests.services.conftest import run_at_once
+
+        cases = [make_case("released") for _ in range(3)]
+        for case in cases:
+            entry, _referral, _nurse = _health_referral(case, caseworker)
+            SharingConsent.objects.filter(pk=entry.pk).update(
+                expires_on=TODAY - datetime.timedelta(days=1)
+            )
+        counts = run_at_once(sharing.sharing_expire, sharing.sharing_expire)
+        assert sorted(counts) in ([0, 3], [1, 2], [3, 0]) or sum(counts) == 3, counts
+        assert len(audit_events(AuditAction.SHARING_EXPIRED)) == 3
+        assert len(audit_events(AuditAction.REFERRAL_REVOKED)) == 3
