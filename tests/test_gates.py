@@ -600,3 +600,87 @@ def test_results_stored_on_a_move_are_shown_to_a_later_reader_under_the_same_rul
         "Met; the record it checks is one you may not read."
     ] * 3
     assert shown[3].reason == "In this stage for 40 days."
+
+
+# --- results stored on a move: codes worded for each later reader ---
+
+
+def test_a_stored_result_the_viewer_may_not_read_is_shown_without_details(make_case):
+    from casemgmt.gates.render import hidden_blocker, render_stored, stored_for_reader
+
+    counsellor = factories.CaseworkerFactory(
+        agency=factories.AgencyFactory(kind=AgencyKind.COUNSELLING)
+    )
+    prison = factories.CaseworkerFactory(agency=factories.AgencyFactory(kind=AgencyKind.PRISON))
+    stored = [
+        {
+            "gate": "identity_verified",
+            "met": True,
+            "info_class": "identity",
+            "code": "identity.verified",
+            "params": {"date": "2026-05-01"},
+        },
+        {
+            "gate": "no_open_escalation",
+            "met": False,
+            "info_class": "risk",
+            "code": "escalation.open",
+            "params": {"classes": ["risk", "security", "risk"]},
+        },
+    ]
+    shown = render_stored(stored, counsellor)
+    assert shown[0].reason == "Met; the record it checks is one you may not read."
+    assert "2026" not in shown[0].reason
+    # Counted only where the viewer may read the escalation; the rest named as a blocker.
+    assert shown[1].reason == (
+        "2 open escalation(s) must be resolved first. " + hidden_blocker("security")
+    )
+    assert render_stored(stored, prison)[0].reason == "Identity verified on 1 May 2026."
+    everything = stored_for_reader(stored, frozenset({"identity", "risk", "security"}))
+    assert everything[1].reason == "3 open escalation(s) must be resolved first."
+
+
+def test_a_result_stored_before_codes_still_renders(caseworker):
+    from django.utils import translation
+
+    from casemgmt.gates.render import render_stored
+
+    stored = [
+        {
+            "gate": "min_time_in_stage",
+            "label": "Minimum time in stage",
+            "met": True,
+            "reason": "In this stage for 40 days.",
+            "info_class": "case",
+        },
+        {
+            "gate": "gone",
+            "label": "Gone",
+            "met": False,
+            "reason": "Old text.",
+            "info_class": "case",
+        },
+    ]
+    (old, gone) = render_stored(stored, caseworker)
+    assert (old.label, old.met, old.reason) == (
+        "Minimum time in stage",
+        True,
+        "In this stage for 40 days.",
+    )
+    assert (gone.label, gone.reason) == ("Gone", "Old text.")
+    with translation.override("ur"):
+        (old_ur, _gone) = render_stored(stored, caseworker)
+    # The label is worded now; the stored text is all there is of the reason.
+    assert old_ur.label != "Minimum time in stage"
+    assert old_ur.reason == "In this stage for 40 days."
+
+
+def test_every_gate_result_carries_a_code_that_words_it_the_same(make_case, stages):
+    from casemgmt.gates.reasons import render_reason
+
+    case = make_case("referral")
+    forward = transition_between(stages, "referral", "intake")
+    for result in gates.evaluate(case, forward):
+        assert result.code, result.gate
+        assert render_reason(result.code, result.params) == result.reason
+        assert "reason" not in result.as_dict()

@@ -342,3 +342,31 @@ def test_a_supervisor_without_legal_and_risk_cannot_decide_moves(prison_school_t
         workflow.reject_transition(
             stage_transition=move, by=prison_school_team["head_teacher"], reason="no"
         )
+
+
+class TestStoredGateResults:
+    def test_a_move_requested_in_english_shows_its_gate_reasons_in_urdu_to_an_urdu_reader(
+        self, screened_case, caseworker, supervisor, stages
+    ):
+        from django.utils import translation
+
+        from casemgmt.gates.render import render_stored
+        from casemgmt.gates.text import local_date
+
+        with translation.override("en"):
+            move = workflow.request_transition(
+                case=screened_case, to_stage=stages["intake"], by=caseworker, reason="Screened."
+            )
+            english = {r.gate: r.reason for r in render_stored(move.gate_results, caseworker)}
+        move.refresh_from_db()
+        # Stored as codes with their parameters, no text in the requester's language.
+        assert all(r["code"] and "reason" not in r for r in move.gate_results)
+        verified_at = screened_case.person.identity_verified_at
+        assert english["identity_verified"] == f"Identity verified on {local_date(verified_at)}."
+        # The viewer's language is the active one (the middleware activates their choice).
+        with translation.override("ur"):
+            urdu = {r.gate: r for r in render_stored(move.gate_results, supervisor)}
+            verified_on = local_date(verified_at)
+        assert urdu["identity_verified"].reason == f"شناخت کی تصدیق {verified_on} کو ہوئی۔"
+        assert urdu["identity_verified"].label != "Identity verified"
+        assert all(urdu[gate].reason != english[gate] for gate in english)

@@ -6,7 +6,10 @@ parameters; ``evaluate`` runs them. Adding a gate is adding one function with
 ``release``, ``monitoring``); ``registry`` holds the machinery and ``preview``
 describes a transition's gates from configuration alone, for the admin. Each gate
 declares the information class its reason cites; ``render`` words a result for a
-reader who may not read that class (no details, and who can clear it).
+reader who may not read that class (no details, and who can clear it). A gate's
+reason is a code with parameters (``reasons``), so results stored on a move are
+worded again for each later reader, in that reader's language
+(``render.render_stored``).
 """
 
 from casemgmt.gates.preview import GatePreview, ParamPreview, preview

@@ -1,16 +1,27 @@
 """Gates on assessments, renunciation and the multi-agency review."""
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from casemgmt.gates.reasons import DATE, NUM, TEXT, label, message, parts
 from casemgmt.gates.registry import GateContext, Param, gate
-from casemgmt.gates.text import local_date
 from casemgmt.models import (
     AgencyKind,
     AssessmentKind,
     Position,
     RenunciationKind,
     ReviewKind,
+)
+
+NO_INITIAL = message("initial_assessment.missing", gettext_noop("No initial assessment recorded."))
+NOT_REVIEWED = message(
+    "initial_assessment.not_reviewed",
+    gettext_noop("Initial assessment of %s not yet checked by a second reviewer."),
+    date=DATE,
+)
+REVIEWED = message(
+    "initial_assessment.reviewed",
+    gettext_noop("Initial assessment of %s second-reviewed."),
+    date=DATE,
 )
 
 
@@ -22,15 +33,32 @@ from casemgmt.models import (
 def initial_assessment_reviewed(ctx: GateContext, params: dict):
     initial = [a for a in ctx.case.assessments.all() if a.kind == AssessmentKind.INITIAL]
     if not initial:
-        return False, _("No initial assessment recorded.")
+        return False, NO_INITIAL()
     reviewed = [a for a in initial if a.is_second_reviewed]
     if not reviewed:
-        return False, _("Initial assessment of %s not yet checked by a second reviewer.") % (
-            local_date(initial[0].assessed_on)
-        )
-    return True, _("Initial assessment of %s second-reviewed.") % (
-        local_date(reviewed[0].assessed_on)
-    )
+        return False, NOT_REVIEWED(date=initial[0].assessed_on)
+    return True, REVIEWED(date=reviewed[0].assessed_on)
+
+
+NO_ASSESSMENT = message(
+    "assessment.missing",
+    gettext_noop("No assessment recorded; this move needs one no older than %d days."),
+    max=NUM,
+)
+TOO_OLD = message(
+    "assessment.too_old",
+    gettext_noop(
+        "Latest assessment is %(age)d days old; this move needs one no older than %(max)d days."
+    ),
+    age=NUM,
+    max=NUM,
+)
+RECENT = message(
+    "assessment.recent",
+    gettext_noop("Assessed %(age)d days ago (on %(date)s)."),
+    age=NUM,
+    date=DATE,
+)
 
 
 @gate(
@@ -47,41 +75,44 @@ def assessment_recent(ctx: GateContext, params: dict):
     kinds = params.get("kinds")
     candidates = [a for a in ctx.case.assessments.all() if not kinds or a.kind in kinds]
     if not candidates:
-        return False, _("No assessment recorded; this move needs one no older than %d days.") % (
-            max_age
-        )
+        return False, NO_ASSESSMENT(max=max_age)
     latest = max(candidates, key=lambda a: a.assessed_on)
     age = (ctx.today - latest.assessed_on).days
     if age > max_age:
-        return False, _(
-            "Latest assessment is %(age)d days old; this move needs one no older than %(max)d days."
-        ) % {"age": age, "max": max_age}
-    return True, _("Assessed %(age)d days ago (on %(date)s).") % {
-        "age": age,
-        "date": local_date(latest.assessed_on),
-    }
+        return False, TOO_OLD(age=age, max=max_age)
+    return True, RECENT(age=age, date=latest.assessed_on)
 
 
 # --- renunciation ---
 
+WHAT = label(RenunciationKind, lower=True)
+NO_RENUNCIATION = message(
+    "renunciation.missing", gettext_noop("Renunciation of %s not yet recorded."), what=WHAT
+)
+NOT_VERIFIED = message(
+    "renunciation.not_verified",
+    gettext_noop("Renunciation of %(what)s recorded on %(date)s but not yet verified."),
+    what=WHAT,
+    date=DATE,
+)
+VERIFIED = message(
+    "renunciation.verified",
+    gettext_noop("Renunciation of %(what)s verified by %(who)s on %(date)s."),
+    what=WHAT,
+    who=TEXT,
+    date=DATE,
+)
+
 
 def _renunciation(ctx: GateContext, kind: str):
-    label = RenunciationKind(kind).label
     records = [r for r in ctx.case.renunciations.all() if r.kind == kind]
     if not records:
-        return False, _("Renunciation of %s not yet recorded.") % str(label).lower()
+        return False, NO_RENUNCIATION(what=kind)
     verified = [r for r in records if r.is_verified]
     if not verified:
-        return False, _("Renunciation of %(what)s recorded on %(date)s but not yet verified.") % {
-            "what": str(label).lower(),
-            "date": local_date(records[0].declared_on),
-        }
+        return False, NOT_VERIFIED(what=kind, date=records[0].declared_on)
     r = verified[0]
-    return True, _("Renunciation of %(what)s verified by %(who)s on %(date)s.") % {
-        "what": str(label).lower(),
-        "who": r.verified_by.display_name,
-        "date": local_date(r.verified_at),
-    }
+    return True, VERIFIED(what=kind, who=r.verified_by.display_name, date=r.verified_at)
 
 
 @gate(
@@ -104,6 +135,43 @@ def renunciation_ideology_verified(ctx: GateContext, params: dict):
 
 # --- multi-agency review ---
 
+NO_REVIEW = message(
+    "review.missing",
+    gettext_noop("No %(review)s recommending “%(stage)s” recorded."),
+    review=label(ReviewKind, lower=True),
+    stage=TEXT,
+)
+REVIEW_TOO_OLD = message(
+    "review.too_old",
+    gettext_noop("The %(review)s of %(date)s is older than %(max)d days."),
+    review=label(ReviewKind, lower=True),
+    date=DATE,
+    max=NUM,
+)
+NONE_AGREED = message("review.none_agreed", gettext_noop("no agency present agreed"))
+AGENCY_ABSENT = message(
+    "review.agency_absent", gettext_noop("no %s agency present"), kind=label(AgencyKind, lower=True)
+)
+AGENCY_DISAGREED = message(
+    "review.agency_disagreed",
+    gettext_noop("the %s agency did not agree"),
+    kind=label(AgencyKind, lower=True),
+)
+REVIEW_PROBLEMS = message(
+    "review.problems",
+    gettext_noop("%(review)s of %(date)s: %(problems)s."),
+    review=label(ReviewKind),
+    date=DATE,
+    problems=parts("; "),
+)
+RECOMMENDS = message(
+    "review.recommends",
+    gettext_noop("%(review)s of %(date)s recommends this move (%(n)d agencies present)."),
+    review=label(ReviewKind),
+    date=DATE,
+    n=NUM,
+)
+
 
 @gate(
     "multi_agency_review",
@@ -117,7 +185,6 @@ def renunciation_ideology_verified(ctx: GateContext, params: dict):
 )
 def multi_agency_review(ctx: GateContext, params: dict):
     kind = params["review_kind"]
-    kind_label = ReviewKind(kind).label
     to_stage = ctx.transition.to_stage
     reviews = [
         r
@@ -125,37 +192,21 @@ def multi_agency_review(ctx: GateContext, params: dict):
         if r.kind == kind and r.recommended_stage_id == to_stage.pk
     ]
     if not reviews:
-        return False, _("No %(review)s recommending “%(stage)s” recorded.") % {
-            "review": str(kind_label).lower(),
-            "stage": to_stage.name,
-        }
+        return False, NO_REVIEW(review=kind, stage=to_stage.name)
     review = reviews[0]
     max_age = params.get("max_age_days")
     if max_age is not None and (ctx.today - review.held_on).days > max_age:
-        return False, _("The %(review)s of %(date)s is older than %(max)d days.") % {
-            "review": str(kind_label).lower(),
-            "date": local_date(review.held_on),
-            "max": max_age,
-        }
+        return False, REVIEW_TOO_OLD(review=kind, date=review.held_on, max=max_age)
     problems = []
     positions = list(review.positions.all())
     if not any(p.position == Position.AGREE for p in positions):
-        problems.append(_("no agency present agreed"))
+        problems.append(NONE_AGREED())
     for required in params.get("required_agency_kinds", []):
         of_kind = [p for p in positions if p.agency.kind == required]
-        label = str(AgencyKind(required).label)
         if not of_kind:
-            problems.append(_("no %s agency present") % label.lower())
+            problems.append(AGENCY_ABSENT(kind=required))
         elif any(p.position != Position.AGREE for p in of_kind):
-            problems.append(_("the %s agency did not agree") % label.lower())
+            problems.append(AGENCY_DISAGREED(kind=required))
     if problems:
-        return False, _("%(review)s of %(date)s: %(problems)s.") % {
-            "review": kind_label,
-            "date": local_date(review.held_on),
-            "problems": "; ".join(problems),
-        }
-    return True, _("%(review)s of %(date)s recommends this move (%(n)d agencies present).") % {
-        "review": kind_label,
-        "date": local_date(review.held_on),
-        "n": len(positions),
-    }
+        return False, REVIEW_PROBLEMS(review=kind, date=review.held_on, problems=problems)
+    return True, RECOMMENDS(review=kind, date=review.held_on, n=len(positions))

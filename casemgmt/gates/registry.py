@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casemgmt.gates.reasons import UNKNOWN_GATE, Reason
 from casemgmt.info_classes import InfoClass
 
 
@@ -23,11 +24,18 @@ class GateResult:
     gate: str
     label: str
     met: bool
-    reason: str
+    reason: str  # worded for the reader the gates were evaluated for
     info_class: str = InfoClass.CASE  # what the reason cites: who may read it
+    code: str = ""  # the reason's code and parameters (``reasons``), worded again per reader
+    params: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "label": str(self.label), "info_class": str(self.info_class)}
+        """The form stored on a move: code and parameters, no text (``render.render_stored``
+        words it for each later reader). A reason without a code keeps its text."""
+        stored = {"gate": self.gate, "met": self.met, "info_class": str(self.info_class)}
+        if self.code:
+            return {**stored, "code": self.code, "params": self.params}
+        return {**stored, "label": str(self.label), "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,7 @@ class Param:
 class GateSpec:
     key: str
     label: Any
-    check: Callable[[GateContext, dict], tuple[bool, str]]
+    check: Callable[[GateContext, dict], tuple[bool, Reason]]
     params: tuple[Param, ...] = ()
     description: str = ""
     info_class: str = InfoClass.CASE
@@ -180,9 +188,18 @@ def result_of(key: str, ctx: GateContext, params: dict) -> GateResult:
     """One gate's result; an unknown gate is reported as unmet rather than crashing."""
     spec = REGISTRY.get(key)
     if spec is None:
-        return GateResult(key, key, False, _("Unknown gate “%s”: ask an administrator.") % key)
+        unknown = UNKNOWN_GATE(gate=key)
+        return GateResult(key, key, False, unknown.text(), code=unknown.code, params=unknown.params)
     met, reason = spec.check(ctx, params)
-    result = GateResult(key, str(spec.label), bool(met), str(reason), spec.info_class)
+    result = GateResult(
+        key,
+        str(spec.label),
+        bool(met),
+        reason.text(ctx.readable),
+        spec.info_class,
+        code=reason.code,
+        params=reason.params,
+    )
     if not ctx.can_read(spec.info_class):
         from casemgmt.gates.render import without_details
 

@@ -1,13 +1,25 @@
 """Gates before release: the release decision, the receiving agency, undertaking and plan."""
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from casemgmt.gates.reasons import DATE, TEXT, label, message
 from casemgmt.gates.registry import GateContext, gate
-from casemgmt.gates.text import local_date
 from casemgmt.models import (
+    ContactFrequency,
     LegalAuthorityKind,
     TeamRole,
+    UndertakingKind,
+)
+
+NO_RELEASE_ORDER = message(
+    "release_decision.missing",
+    gettext_noop("The release authority's decision (release order) is not yet recorded."),
+)
+RELEASE_ORDER = message(
+    "release_decision.recorded",
+    gettext_noop("Release order %(ref)s by %(body)s."),
+    ref=TEXT,
+    body=TEXT,
 )
 
 
@@ -21,11 +33,22 @@ def release_decision_recorded(ctx: GateContext, params: dict):
         a for a in ctx.case.legal_authorities.all() if a.kind == LegalAuthorityKind.RELEASE_ORDER
     ]
     if not orders:
-        return False, _("The release authority's decision (release order) is not yet recorded.")
-    return True, _("Release order %(ref)s by %(body)s.") % {
-        "ref": orders[0].reference,
-        "body": orders[0].issuing_body,
-    }
+        return False, NO_RELEASE_ORDER()
+    return True, RELEASE_ORDER(ref=orders[0].reference, body=orders[0].issuing_body)
+
+
+NO_RECEIVING = message(
+    "receiving_agency.missing", gettext_noop("No receiving (monitoring) agency on the case team.")
+)
+NOT_ACCEPTED = message(
+    "receiving_agency.not_accepted", gettext_noop("%s has not yet accepted the case."), agency=TEXT
+)
+ACCEPTED = message(
+    "receiving_agency.accepted",
+    gettext_noop("%(agency)s accepted the case on %(date)s."),
+    agency=TEXT,
+    date=DATE,
+)
 
 
 @gate(
@@ -38,14 +61,26 @@ def receiving_agency_accepted(ctx: GateContext, params: dict):
         m for m in ctx.case.team.all() if m.role == TeamRole.MONITORING and m.left_on is None
     ]
     if not monitoring:
-        return False, _("No receiving (monitoring) agency on the case team.")
+        return False, NO_RECEIVING()
     accepted = [m for m in monitoring if m.accepted_at]
     if not accepted:
-        return False, _("%s has not yet accepted the case.") % monitoring[0].agency.name
-    return True, _("%(agency)s accepted the case on %(date)s.") % {
-        "agency": accepted[0].agency.name,
-        "date": local_date(accepted[0].accepted_at),
-    }
+        return False, NOT_ACCEPTED(agency=monitoring[0].agency.name)
+    return True, ACCEPTED(agency=accepted[0].agency.name, date=accepted[0].accepted_at)
+
+
+NOT_USED = message(
+    "undertaking.not_used", gettext_noop("This programme does not use undertakings.")
+)
+NO_UNDERTAKING = message(
+    "undertaking.missing", gettext_noop("No guarantor's or elders' undertaking recorded.")
+)
+UNDERTAKING = message(
+    "undertaking.signed",
+    gettext_noop("%(kind)s undertaking by %(name)s signed on %(date)s."),
+    kind=label(UndertakingKind),
+    name=TEXT,
+    date=DATE,
+)
 
 
 @gate(
@@ -55,24 +90,26 @@ def receiving_agency_accepted(ctx: GateContext, params: dict):
 )
 def undertaking_recorded(ctx: GateContext, params: dict):
     if not ctx.case.programme.uses_undertaking:
-        return True, _("This programme does not use undertakings.")
+        return True, NOT_USED()
     undertakings = list(ctx.case.undertakings.all())
     if not undertakings:
-        return False, _("No guarantor's or elders' undertaking recorded.")
+        return False, NO_UNDERTAKING()
     u = undertakings[0]
-    return True, _("%(kind)s undertaking by %(name)s signed on %(date)s.") % {
-        "kind": u.get_kind_display(),
-        "name": u.guarantor_name,
-        "date": local_date(u.signed_on),
-    }
+    return True, UNDERTAKING(kind=u.kind, name=u.guarantor_name, date=u.signed_on)
+
+
+NO_PLAN = message("monitoring_plan.missing", gettext_noop("No monitoring plan recorded."))
+PLAN = message(
+    "monitoring_plan.recorded",
+    gettext_noop("Monitoring plan from %(date)s (%(freq)s contact)."),
+    date=DATE,
+    freq=label(ContactFrequency, lower=True),
+)
 
 
 @gate("monitoring_plan_exists", gettext_lazy("Monitoring plan exists"), reads="monitoring_plan")
 def monitoring_plan_exists(ctx: GateContext, params: dict):
     plans = list(ctx.case.monitoring_plans.all())
     if not plans:
-        return False, _("No monitoring plan recorded.")
-    return True, _("Monitoring plan from %(date)s (%(freq)s contact).") % {
-        "date": local_date(plans[0].starts_on),
-        "freq": plans[0].get_contact_frequency_display().lower(),
-    }
+        return False, NO_PLAN()
+    return True, PLAN(date=plans[0].starts_on, freq=plans[0].contact_frequency)

@@ -4,7 +4,8 @@ A gate whose reason cites a class the reader may not read keeps its label and
 whether it is met, and says instead that a record the reader cannot see decides
 it, and which staff can clear it. Results stored on a move
 (``StageTransition.gate_results``) carry their class, so whoever reads them later
-gets them through ``stored_for_reader`` under the same rule.
+gets them through ``render_stored`` under the same rule, worded from their codes
+in the reader's language.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import replace
 
 from django.utils.translation import gettext as _
 
+from casemgmt.gates.reasons import render_reason
 from casemgmt.gates.registry import REGISTRY, GateResult
 
 
@@ -53,20 +55,38 @@ def for_reader(results: list[GateResult], readable: frozenset) -> list[GateResul
     return [r if r.info_class in readable else without_details(r) for r in results]
 
 
+def render_stored(stored: list[dict], reader) -> list[GateResult]:
+    """Results stored on a move (``StageTransition.gate_results``) for ``reader``: each
+    reason worded now, in the active language, under the reader's classes. The one way
+    a page, history or export shows stored results."""
+    from casemgmt import access
+
+    return stored_for_reader(stored or [], access.info_classes(reader))
+
+
 def stored_for_reader(stored: list[dict], readable: frozenset) -> list[GateResult]:
-    """Results stored on a move, for a later reader (a result stored before classes were
-    kept takes its gate's class now; an unknown gate's reason is shown to no one)."""
-    results = [
-        GateResult(
-            gate=d.get("gate", ""),
-            label=d.get("label", ""),
-            met=bool(d.get("met")),
-            reason=d.get("reason", ""),
-            info_class=d.get("info_class") or _class_of(d.get("gate", "")),
-        )
-        for d in stored
-    ]
-    return for_reader(results, readable)
+    """Results stored on a move, for a later reader with the classes ``readable``.
+
+    A result stored as a code with parameters is worded for this reader; one stored
+    before codes were kept shows its stored text. A result stored before classes were
+    kept takes its gate's class now; an unknown gate's reason is shown to no one."""
+    return for_reader([_stored_result(d, readable) for d in stored], readable)
+
+
+def _stored_result(d: dict, readable: frozenset) -> GateResult:
+    key = d.get("gate", "")
+    spec = REGISTRY.get(key)
+    code, params = d.get("code", ""), d.get("params") or {}
+    reason = render_reason(code, params, readable) if code else ""
+    return GateResult(
+        gate=key,
+        label=str(spec.label) if spec else d.get("label") or key,
+        met=bool(d.get("met")),
+        reason=reason or d.get("reason", ""),
+        info_class=d.get("info_class") or _class_of(key),
+        code=code,
+        params=params,
+    )
 
 
 def _class_of(key: str) -> str:
