@@ -1,7 +1,10 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -200,9 +203,14 @@ def _submitted_fields(user, held: HeldRegistration) -> list[tuple[str, object]]:
     for name, value in held.details.items():
         if access.PERSON_FIELD_CLASSES.get(name) not in classes or value in ("", None):
             continue
+        field = Person._meta.get_field(name)
         if name == "group_category":
             value = GroupCategory.objects.filter(pk=value).first()
-        rows.append((Person._meta.get_field(name).verbose_name, value))
+        elif field.choices:
+            value = dict(field.flatchoices).get(value, value)
+        elif field.get_internal_type() == "DateField":
+            value = formats.date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+        rows.append((field.verbose_name, value))
     return rows
 
 

@@ -325,6 +325,10 @@ def test_the_reviewer_finds_it_in_the_inbox_and_links_it(client, restricted_worl
     assert url in inbox
     page = client.get(url).content.decode()
     assert w["case"].person.reference in page
+    # Submitted details read as on a person page: choice labels and formatted dates.
+    held_sex = held.details["sex"]
+    assert f">{held_sex}<" not in page
+    assert str(dict(Person._meta.get_field("sex").flatchoices)[held_sex]) in page
     response = client.post(url, {"decision": "link", "person": w["case"].person.pk})
     assert response.status_code == 302
     held.refresh_from_db()
