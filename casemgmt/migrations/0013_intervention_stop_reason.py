@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casemgmt", "0013_audit_action_own_things"),
+        ("casemgmt", "0012_sharing_status"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casemgmt", "0018_audit_action_identity_search"),
+        ("casemgmt", "0015_held_registration"),
     ]
 
     operations = [
