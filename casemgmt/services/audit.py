@@ -108,6 +108,27 @@ def record_read(*, actor, target: models.Model, case=None, classes=()) -> AuditE
     )
 
 
+def record_reads(*, actor, targets: list[models.Model], classes=()) -> list[AuditEvent]:
+    """One read event per record of a page that shows several (one INSERT for all)."""
+    metadata = {"classes": sorted(str(c) for c in classes)}
+    events = []
+    for target in targets:
+        action = READ_ACTIONS.get(target._meta.concrete_model)
+        if action is None:
+            raise ValueError(f"Reads of {target._meta.label} have no audit action.")
+        events.append(
+            AuditEvent(
+                actor=actor,
+                action=action,
+                target_type=target._meta.label_lower,
+                target_id=str(target.pk),
+                target_label=str(target)[:200],
+                metadata=metadata,
+            )
+        )
+    return AuditEvent.objects.bulk_create(events)
+
+
 def record_list_read(*, actor, action: AuditAction, cases, classes=()) -> AuditEvent:
     """A read of a page listing rows of several cases (the inbox, the approvals queue):
     one event, on the reader, naming the cases shown and the information classes."""

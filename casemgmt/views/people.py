@@ -219,8 +219,7 @@ def held_registration_review(request, pk):
     """A registration held because it matched this reviewer's person: link it or reject it."""
     held = held_registration_or_404(request.user, pk)
     matches = reviewable_matches(request.user, held)
-    for person in matches:
-        audit.record_read(actor=request.user, target=person, classes={access.InfoClass.CASE})
+    audit.record_reads(actor=request.user, targets=matches, classes={access.InfoClass.CASE})
     form = HeldRegistrationReviewForm(request.POST or None, matches=matches)
     if request.method == "POST" and held.status == HeldStatus.PENDING and form.is_valid():
         with form.service_errors():

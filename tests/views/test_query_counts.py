@@ -341,3 +341,54 @@ def test_stage_move_page_of_a_full_case(client, full_case, caseworker, django_as
     _pinned(client, url, 27, django_assert_num_queries)
     add(24)
     _pinned(client, url, 27, django_assert_num_queries)
+
+
+@pytest.fixture
+def held_registrations(programme, stages, client):
+    """``register(n)``: an officer of another agency registers "Khan Zeb" when ``n`` people
+    of that name and birth date are registered in cases the reviewer leads."""
+    probation = factories.AgencyFactory(kind=AgencyKind.PROBATION)
+    reviewer = factories.SupervisorFactory(agency=probation)
+    welfare = factories.AgencyFactory(kind=AgencyKind.SOCIAL_WELFARE)
+    officer = factories.CaseworkerFactory(agency=welfare)
+
+    def register(n):
+        from casemgmt.models import HeldRegistration, Person
+
+        while Person.objects.filter(full_name="Khan Zeb").count() < n:
+            factories.CaseFactory(
+                lead_agency=probation,
+                programme=programme,
+                current_stage=stages["intake"],
+                person=factories.PersonFactory(full_name="Khan Zeb", date_of_birth="1984-07-07"),
+            )
+        client.force_login(officer)
+        client.post(
+            reverse("person_register"),
+            {
+                "full_name": "Khan Zeb",
+                "date_of_birth": "1984-07-07",
+                "sex": "male",
+                "programme": programme.pk,
+                "lead_agency": welfare.pk,
+            },
+        )
+        client.force_login(reviewer)
+        return HeldRegistration.objects.latest("pk")
+
+    return register
+
+
+def test_held_registration_page(client, held_registrations, django_assert_num_queries):
+    small, large = held_registrations(1), held_registrations(4)
+    assert (small.matched_people.count(), large.matched_people.count()) == (1, 4)
+    from casemgmt.models import AuditEvent
+
+    for held in (small, large):
+        url = reverse("held_registration_review", args=[held.pk])
+        reads = AuditEvent.objects.filter(action="read.person").count()
+        response = _pinned(client, url, 9, django_assert_num_queries)
+        assert response.content.decode().count("Khan Zeb") >= held.matched_people.count()
+        # Each shown person's read is recorded (twice: the warm-up and the pinned load).
+        shown = held.matched_people.count()
+        assert AuditEvent.objects.filter(action="read.person").count() == reads + 2 * shown
