@@ -33,7 +33,7 @@ class CasePermissions:
 
     @cached_property
     def can_move(self) -> bool:
-        return self.can_write and {InfoClass.LEGAL, InfoClass.RISK} <= self.classes
+        return self.can_write and self.classes >= access.MOVE_CLASSES
 
     @cached_property
     def can_approve(self) -> bool:

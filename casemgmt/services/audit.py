@@ -94,39 +94,33 @@ READ_ACTIONS: dict[type[models.Model], AuditAction] = {
 LIST_READ_ACTIONS = frozenset({AuditAction.READ_INBOX, AuditAction.READ_APPROVALS})
 
 
-def record_read(*, actor, target: models.Model, case=None, classes=()) -> AuditEvent:
-    """A read of a case, person or note list, with the information classes shown."""
+def _read_event(*, actor, target: models.Model, case=None, classes=()) -> AuditEvent:
     action = READ_ACTIONS.get(target._meta.concrete_model)
     if action is None:
         raise ValueError(f"Reads of {target._meta.label} have no audit action.")
-    return record(
+    return AuditEvent(
         actor=actor,
         action=action,
-        target=target,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:200],
         case=case,
         metadata={"classes": sorted(str(c) for c in classes)},
     )
 
 
+def record_read(*, actor, target: models.Model, case=None, classes=()) -> AuditEvent:
+    """A read of a case, person or note list, with the information classes shown."""
+    event = _read_event(actor=actor, target=target, case=case, classes=classes)
+    event.save()
+    return event
+
+
 def record_reads(*, actor, targets: list[models.Model], classes=()) -> list[AuditEvent]:
     """One read event per record of a page that shows several (one INSERT for all)."""
-    metadata = {"classes": sorted(str(c) for c in classes)}
-    events = []
-    for target in targets:
-        action = READ_ACTIONS.get(target._meta.concrete_model)
-        if action is None:
-            raise ValueError(f"Reads of {target._meta.label} have no audit action.")
-        events.append(
-            AuditEvent(
-                actor=actor,
-                action=action,
-                target_type=target._meta.label_lower,
-                target_id=str(target.pk),
-                target_label=str(target)[:200],
-                metadata=metadata,
-            )
-        )
-    return AuditEvent.objects.bulk_create(events)
+    return AuditEvent.objects.bulk_create(
+        [_read_event(actor=actor, target=t, classes=classes) for t in targets]
+    )
 
 
 def record_list_read(*, actor, action: AuditAction, cases, classes=()) -> AuditEvent:
