@@ -59,3 +59,39 @@ def next_check_in_due(case, *, plan=None) -> datetime.date | None:
     made = [c.held_on for c in case.check_ins.all() if c.outcome != CheckInOutcome.MISSED]
     start = max([plan.starts_on, *made])
     return start + datetime.timedelta(days=CONTACT_DAYS[plan.contact_frequency])
+
+
+def replay_review_due(
+    *,
+    opened_on: datetime.date,
+    start,
+    moves: list[tuple[datetime.datetime, object]],
+    assessments: list[tuple[datetime.datetime, datetime.date]],
+    escalations: list[datetime.datetime],
+) -> datetime.date | None:
+    """The due date a case's history leaves behind, as the services set it: at opening,
+    after each move and each assessment (from the latest assessment), and at once when an
+    escalation is raised. ``moves`` are (applied at, stage entered); ``assessments`` are
+    (recorded at, assessed on). Used to build and to check generated data."""
+    from django.utils import timezone
+
+    history = [(at, 1, "move", stage) for at, stage in moves]
+    history += [(at, 2, "assessment", on) for at, on in assessments]
+    history += [(at, 3, "escalation", None) for at in escalations]
+    stage, last = start, None
+    due = next_review_due(
+        stage_kind=start.kind, is_terminal=start.is_terminal, last_assessed_on=None, today=opened_on
+    )
+    for at, _order, what, value in sorted(history, key=lambda h: (h[0], h[1])):
+        today = timezone.localdate(at)
+        if what == "escalation":
+            due = today
+            continue
+        if what == "move":
+            stage = value
+        else:
+            last = max(last, value) if last else value
+        due = next_review_due(
+            stage_kind=stage.kind, is_terminal=stage.is_terminal, last_assessed_on=last, today=today
+        )
+    return due

@@ -172,6 +172,10 @@ FIRST_NAMES = [
     "Qadir", "Rafiq", "Rahim", "Rashid", "Saeed", "Salim", "Shafiq", "Sher", "Tariq", "Umar",
     "Wahid", "Yasin", "Zahid",
 ]
+FEMALE_FIRST_NAMES = [
+    "Amina", "Ayesha", "Bushra", "Farzana", "Gulalai", "Hina", "Khadija", "Mehwish", "Nasreen",
+    "Rabia", "Saima", "Shazia", "Zainab", "Zarmina",
+]
 LAST_NAMES = [
     "Afridi", "Ahmed", "Ali", "Durrani", "Gul", "Hussain", "Iqbal", "Jan", "Khan", "Khattak",
     "Mehsud", "Mohmand", "Orakzai", "Qureshi", "Rahman", "Shah", "Shinwari", "Swati", "Ullah",

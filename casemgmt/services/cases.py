@@ -21,6 +21,7 @@ from casemgmt.models import (
     Facility,
     Person,
     Programme,
+    Stage,
     TeamRole,
     User,
 )
@@ -179,7 +180,12 @@ def case_refresh_review_due(case: Case, *, due_now: bool = False) -> None:
     once (after an escalation). ``next_review_due`` is derived, so it does not bump the
     case's version (see ``Case.UNVERSIONED_FIELDS``)."""
     today = timezone.localdate()
-    due = today if due_now else cadence.for_case(case, today=today)
+    if due_now:
+        due = today
+    else:
+        # The stage as stored now: the caller's copy may predate a move.
+        stage = Stage.objects.get(cases=case.pk)
+        due = cadence.for_case(case, today=today, stage=stage)
     Case.objects.filter(pk=case.pk).update(next_review_due=due)
     case.next_review_due = due
 

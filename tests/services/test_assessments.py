@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from casemgmt import workflow
 from casemgmt.errors import GatesNotMet
@@ -157,3 +158,29 @@ class TestGatesEndToEnd:
             workflow.request_transition(
                 case=case_in_custody, to_stage="release_preparation", by=caseworker, reason="Ready"
             )
+
+
+def test_the_due_date_follows_the_stored_stage_not_a_stale_copy(
+    make_case, caseworker, stages, instrument
+):
+    """A caller holding the case from before a move (a form opened earlier, a story
+    walking a case) must not leave the old stage's cadence behind."""
+    from casemgmt.models import Case
+
+    case = make_case("counselling")
+    stale = Case.objects.get(pk=case.pk)
+    Case.objects.filter(pk=case.pk).update(current_stage=stages["release_preparation"])
+    assessed_on = timezone.localdate() - datetime.timedelta(days=2)
+    assessments.assessment_record(
+        case=stale,
+        by=caseworker,
+        instrument=instrument,
+        kind="review",
+        assessed_on=assessed_on,
+        overall_concern="low",
+        rationale="Reviewed.",
+        ratings=_mandatory(instrument),
+    )
+    case.refresh_from_db()
+    # Release preparation reassesses every 30 days; counselling every 183.
+    assert case.next_review_due == assessed_on + datetime.timedelta(days=30)

@@ -1,3 +1,4 @@
+import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,6 +8,25 @@ from casemgmt.demo.bulk import seed_bulk_cases
 from casemgmt.demo.staff import seed_agencies_and_users
 from casemgmt.demo.stories import seed_story_cases
 from casemgmt.factories import DEMO_PASSWORD
+
+
+def _progress_bar(stream):
+    """A one-line bar on a terminal; nothing when the output is a pipe or a CI log."""
+    if not stream.isatty():
+        return None
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        filled = int(30 * done / total)
+        elapsed = time.monotonic() - started
+        stream.write(
+            f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,} cases {elapsed:.0f}s"
+        )
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
 
 
 class Command(BaseCommand):
@@ -20,22 +40,36 @@ class Command(BaseCommand):
             "--cases",
             type=int,
             default=120,
-            help="Top the total of cases up to this many with bulk-imported ones (default 120).",
+            help="Top the total of cases up to this many with generated ones (default 120).",
+        )
+        parser.add_argument(
+            "--history-sample",
+            type=float,
+            default=1.0,
+            help=(
+                "Share of generated cases (0 to 1) that get a full history of notes, "
+                "assessments, sessions, check-ins and referrals; the rest get their opening "
+                "records and stage moves only. Default 1 (all)."
+            ),
         )
 
-    def handle(self, *args, cases: int, **options):
+    def handle(self, *args, cases: int, history_sample: float, **options):
         if cases < 0:
             raise CommandError("--cases must be zero or more.")
+        if not 0 <= history_sample <= 1:
+            raise CommandError("--history-sample must be between 0 and 1 (e.g. 0.05).")
         started = time.monotonic()
         with transaction.atomic():
             logins = seed_agencies_and_users()
         story_cases = seed_story_cases()
-        bulk_cases = seed_bulk_cases(cases)
+        bulk_cases = seed_bulk_cases(
+            cases, history_sample=history_sample, progress=_progress_bar(sys.stderr)
+        )
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {story_cases} demo cases and {bulk_cases} bulk cases added "
-                f"in {elapsed:.1f}s."
+                f"Demo data ready: {story_cases} demo cases and {bulk_cases} generated cases "
+                f"added in {elapsed:.1f}s."
             )
         )
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,38 @@
+"""The one builder of the seeder's audit rows: every generated write gets the event its
+service would have recorded, at the time it happened, in the same batch."""
+
+from __future__ import annotations
+
+import datetime
+
+from casemgmt.demo.bulk.writer import BulkWriter
+from casemgmt.models import AuditAction, AuditEvent
+
+SOURCE = {"source": "seed_demo --cases"}
+
+
+def event(
+    writer: BulkWriter,
+    *,
+    action: AuditAction,
+    target: str,
+    target_id: int,
+    label: str,
+    at: datetime.datetime,
+    actor_id: int | None,
+    case_id: int | None,
+    changes: dict | None = None,
+    metadata: dict | None = None,
+) -> int:
+    return writer.add(
+        AuditEvent,
+        at=at,
+        actor_id=actor_id,
+        action=AuditAction(action).value,
+        target_type=f"casemgmt.{target}",
+        target_id=str(target_id),
+        target_label=label[:200],
+        case_id=case_id,
+        changes=changes or {},
+        metadata={**SOURCE, **(metadata or {})},
+    )

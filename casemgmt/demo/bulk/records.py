@@ -1,0 +1,271 @@
+"""The records a generated case gathers in custody and counselling: consent and the
+sharing ledger, structured assessments with every item rated, a counselling course with
+its sessions, notes by the agencies on the team, and referrals."""
+
+from __future__ import annotations
+
+import datetime
+
+from casemgmt import scoring
+from casemgmt.demo.bulk.cases import DAY, Draft, day
+from casemgmt.demo.bulk.events import event
+from casemgmt.demo.bulk.setting import Setting
+from casemgmt.demo.bulk.writer import BulkWriter
+from casemgmt.models import (
+    Assessment,
+    AuditAction,
+    CaseTeamMember,
+    Consent,
+    Intervention,
+    ItemRating,
+    Note,
+    Referral,
+    Session,
+    SharingConsent,
+    TeamRole,
+)
+
+HOUR = datetime.timedelta(hours=1)
+SHARED_KINDS = ["counselling", "education", "health", "social_welfare", "family_liaison"]
+RATING_WEIGHTS = {"low": 4, "moderate": 3, "high": 2, "unknown": 1}
+NOTE_BY_KIND = {
+    "prison": ("custody_conduct", "case_team", "Attends classes; no conduct reports this month."),
+    "counselling": ("counselling", "case_team", "Session on anger and grief; engaged throughout."),
+    "probation": ("family", "case_team", "Family visited; ready to support the plan."),
+    "police": ("security_concern", "my_agency", "No contact with listed people reported."),
+    "education": ("education", "case_team", "Passed the electrician module assessment."),
+    "health": ("health", "case_team", "Sleep improving; follow-up in four weeks."),
+}
+REFERRALS = [
+    ("education", "vocational", "Electrician course before and after release."),
+    ("health", "health", "Sleep problems and flashbacks; assessment for trauma care."),
+    ("social_welfare", "family", "Support for the family during custody."),
+]
+
+
+def add_conference(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
+    """At intake the person signs the terms; at the case conference the sharing ledger
+    covers the support agencies and the counselling provider joins the team."""
+    intake, conference = draft.entered("intake"), draft.entered("case_conference")
+    if intake is not None:
+        consent = writer.add(
+            Consent,
+            case_id=draft.case_id,
+            terms_version="2026-01",
+            privacy_notice_version="2026-01",
+            signed_on=day(intake),
+            witness_name="Duty officer",
+            guardian_name="Father" if draft.juvenile else "",
+            recorded_by_id=draft.writer_id,
+            recorded_at=intake,
+        )
+        _event(writer, draft, AuditAction.EVIDENCE_CONSENT_RECORDED, "consent", consent, intake)
+    if conference is None:
+        return
+    sharing = writer.add(
+        SharingConsent,
+        case_id=draft.case_id,
+        basis="consent",
+        agency_kinds=SHARED_KINDS,
+        purpose="rehabilitation",
+        given_on=day(conference),
+        recorded_by_id=draft.writer_id,
+        recorded_at=conference,
+        status="active",
+    )
+    _event(writer, draft, AuditAction.SHARING_RECORDED, "sharingconsent", sharing, conference)
+    counselling = setting.first("counselling")
+    if counselling is not None:
+        join_team(writer, draft, counselling.agency.pk, TeamRole.COUNSELLING, conference + HOUR)
+
+
+def join_team(writer: BulkWriter, draft: Draft, agency_id: int, role: str, at, **extra) -> None:
+    if agency_id in draft.team:
+        return
+    draft.team[agency_id] = at
+    member = writer.add(
+        CaseTeamMember,
+        case_id=draft.case_id,
+        agency_id=agency_id,
+        role=role,
+        joined_on=day(at),
+        **extra,
+    )
+    _event(writer, draft, AuditAction.CASE_TEAM_ADDED, "caseteammember", member, at)
+
+
+def assessment_dates(setting: Setting, draft: Draft) -> list[tuple[str, datetime.datetime]]:
+    """Up to three assessments: initial after intake, a review in placement, and one
+    before or after release."""
+    rng, out = setting.rng, []
+    intake = draft.entered("intake")
+    placed = draft.reached_kind("custody") or draft.reached_kind("counselling")
+    if intake:
+        out.append(("initial", intake + DAY * rng.randint(3, 20)))
+    if placed:
+        out.append(("review", placed + DAY * rng.randint(45, 150)))
+    release_prep, released = draft.reached_kind("release_preparation"), draft.entered("released")
+    if release_prep:
+        out.append(("pre_release", release_prep + DAY * rng.randint(2, 10)))
+    elif released:
+        out.append(("post_release", released + DAY * rng.randint(30, 90)))
+    return [(kind, at) for kind, at in out if at < setting.now - DAY][:3]
+
+
+def add_assessments(writer: BulkWriter, setting: Setting, draft: Draft) -> list[tuple]:
+    """Structured assessments; returns (recorded at, assessed on) for the due date."""
+    done = []
+    for kind, at in assessment_dates(setting, draft):
+        concern = setting.rng.choice(["low", "moderate", "moderate", "high"])
+        reviewed = kind == "initial" and draft.supervisor_id is not None
+        assessment_id = writer.new_id(Assessment)
+        ratings = _ratings(writer, setting, assessment_id)
+        track = scoring.scores(ratings)
+        writer.add(
+            Assessment,
+            id=assessment_id,
+            case_id=draft.case_id,
+            instrument_id=setting.instrument.pk if setting.instrument else None,
+            kind=kind,
+            assessed_on=day(at),
+            assessor_id=draft.writer_id,
+            agency_id=draft.lead.agency.pk,
+            overall_concern=concern,
+            rationale="Structured judgement from interviews, records and the team's reports.",
+            second_reviewed_by_id=draft.supervisor_id if reviewed else None,
+            second_reviewed_at=at + DAY if reviewed else None,
+            recorded_at=at,
+            disengagement_score=track["disengagement"],
+            deradicalisation_score=track["deradicalisation"],
+        )
+        _event(writer, draft, AuditAction.ASSESSMENT_RECORDED, "assessment", assessment_id, at)
+        if reviewed:
+            event(writer, action=AuditAction.ASSESSMENT_SECOND_REVIEWED, target="assessment",
+                  target_id=assessment_id, label=kind, at=at + DAY,
+                  actor_id=draft.supervisor_id, case_id=draft.case_id)  # fmt: skip
+        done.append((at, day(at)))
+    return done
+
+
+def _ratings(writer: BulkWriter, setting: Setting, assessment_id: int) -> list[tuple]:
+    rated = []
+    scale, weights = list(RATING_WEIGHTS), list(RATING_WEIGHTS.values())
+    for item in setting.items:
+        rating = setting.rng.choices(scale, weights=weights)[0]
+        writer.add(ItemRating, assessment_id=assessment_id, item_id=item.pk, rating=rating)
+        rated.append((item.domain.track, rating, item.is_protective))
+    return rated
+
+
+def add_counselling(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
+    """A counselling course from placement, with about five sessions."""
+    placed = draft.reached_kind("counselling") or draft.reached_kind("custody")
+    provider = setting.first("counselling")
+    if placed is None or provider is None or provider.agency.pk not in draft.team:
+        return
+    rng = setting.rng
+    starts = placed + DAY * rng.randint(3, 15)
+    if starts >= setting.now - DAY:
+        return
+    sessions = [starts + DAY * (14 * i + rng.randint(0, 4)) for i in range(rng.randint(4, 6))]
+    sessions = [s for s in sessions if s < setting.now - DAY]
+    finished = draft.reached_kind("release_preparation") or draft.reached_kind("community")
+    counsellor = provider.writer(rng)
+    intervention = writer.add(
+        Intervention,
+        case_id=draft.case_id,
+        kind="counselling",
+        provider_id=provider.agency.pk,
+        goals="Manage anger and grief; rebuild family ties; a plan for work after release.",
+        starts_on=day(starts),
+        ends_on=max(day(sessions[-1]), day(finished)) if finished and sessions else None,
+        status="completed" if finished else "active",
+        recorded_by_id=counsellor.pk,
+        recorded_at=starts,
+    )
+    _event(writer, draft, AuditAction.INTERVENTION_STARTED, "intervention", intervention, starts,
+           actor_id=counsellor.pk)  # fmt: skip
+    for held in sessions:
+        session = writer.add(
+            Session,
+            intervention_id=intervention,
+            held_on=day(held),
+            duration_minutes=rng.choice([45, 60, 60, 90]),
+            attendance=rng.choices(["attended", "missed", "cancelled"], weights=[8, 1, 1])[0],
+            facilitator=counsellor.get_full_name() or counsellor.username,
+            progress_note="Worked on the plan agreed at the last session.",
+            recorded_by_id=counsellor.pk,
+            recorded_at=held,
+        )
+        _event(writer, draft, AuditAction.INTERVENTION_SESSION_RECORDED, "session", session,
+               held, actor_id=counsellor.pk)  # fmt: skip
+
+
+def add_notes(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
+    """About ten notes over the case's life, each by an agency on the team by then."""
+    rng = setting.rng
+    span = (setting.now - draft.opened).total_seconds()
+    for _ in range(rng.randint(7, 13)):
+        at = draft.opened + datetime.timedelta(seconds=span * rng.uniform(0.01, 0.99))
+        agencies = [a for a, since in draft.team.items() if since <= at]
+        staff = setting.staff_by_agency.get(rng.choice(agencies)) if agencies else None
+        if staff is None:
+            continue
+        category, visibility, body = NOTE_BY_KIND.get(staff.agency.kind, NOTE_BY_KIND["probation"])
+        author = staff.writer(rng)
+        note = writer.add(
+            Note,
+            case_id=draft.case_id,
+            author_id=author.pk,
+            agency_id=staff.agency.pk,
+            category=category,
+            visibility=visibility,
+            body=body,
+            created_at=at,
+        )
+        _event(writer, draft, AuditAction.NOTE_ADDED, "note", note, at, actor_id=author.pk)
+
+
+def add_referrals(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
+    """One to three referrals after the conference; accepted ones join the team."""
+    conference, rng = draft.entered("case_conference"), setting.rng
+    if conference is None:
+        return
+    for kind, service, reason in rng.sample(REFERRALS, rng.randint(1, 3)):
+        staff = setting.first(kind)
+        sent = conference + DAY * rng.randint(5, 120)
+        if staff is None or sent >= setting.now - DAY:
+            continue
+        answered = sent + DAY * rng.randint(1, 14)
+        status = rng.choices(["accepted", "declined", "sent"], weights=[6, 1, 2])[0]
+        if answered >= setting.now:
+            status = "sent"
+        responder = staff.writer(rng)
+        referral = writer.add(
+            Referral,
+            case_id=draft.case_id,
+            from_agency_id=draft.lead.agency.pk,
+            to_agency_id=staff.agency.pk,
+            service=service,
+            reason=reason,
+            status=status,
+            sent_by_id=draft.writer_id,
+            sent_at=sent,
+            responded_by_id=None if status == "sent" else responder.pk,
+            responded_at=None if status == "sent" else answered,
+            response_note="No place on the course this term." if status == "declined" else "",
+        )
+        _event(writer, draft, AuditAction.REFERRAL_SENT, "referral", referral, sent)
+        if status != "sent":
+            action = {"accepted": AuditAction.REFERRAL_ACCEPTED,
+                      "declined": AuditAction.REFERRAL_DECLINED}[status]  # fmt: skip
+            _event(writer, draft, action, "referral", referral, answered, actor_id=responder.pk)
+        if status == "accepted" and staff.agency.pk not in draft.team:
+            draft.team[staff.agency.pk] = answered
+            writer.add(CaseTeamMember, case_id=draft.case_id, agency_id=staff.agency.pk,
+                       role=TeamRole.SUPPORT, joined_on=day(answered))  # fmt: skip
+
+
+def _event(writer, draft: Draft, action, target: str, target_id: int, at, *, actor_id=None):
+    event(writer, action=action, target=target, target_id=target_id, label=draft.reference,
+          at=at, actor_id=actor_id or draft.writer_id, case_id=draft.case_id)  # fmt: skip

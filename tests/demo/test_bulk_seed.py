@@ -1,0 +1,129 @@
+"""Seeding at scale: generated cases keep the invariants the services keep, with the
+volume and variety of a real programme's register."""
+
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from casemgmt.demo.bulk import seed_bulk_cases
+from casemgmt.demo.invariants import check_cases
+from casemgmt.demo.staff import seed_agencies_and_users
+from casemgmt.models import (
+    Assessment,
+    AuditEvent,
+    Case,
+    CheckIn,
+    Item,
+    ItemRating,
+    Note,
+    Person,
+    ReengagementEvent,
+    Referral,
+    Session,
+    StageTransition,
+)
+
+GENERATED = 300
+
+
+@pytest.fixture
+def generated(db):
+    """Generated cases only (the stories take longer and are checked once, below)."""
+    seed_agencies_and_users()
+    seed_bulk_cases(GENERATED)
+    return list(Case.objects.order_by("pk").values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_stories_and_generated_cases_keep_the_services_invariants():
+    call_command("seed_demo", "--cases", str(GENERATED + 20), stdout=io.StringIO())
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(ids) == GENERATED + 20
+    # The stories go through the real services, so the checker's rules are theirs.
+    assert check_cases(ids[:20]) == []
+    assert check_cases(ids[20:]) == []
+
+
+@pytest.fixture
+def _allow_audit_delete(monkeypatch):
+    """Let the test remove an audit row, as someone with database access could."""
+    from casemgmt.models.audit import AuditEventQuerySet
+
+    monkeypatch.setattr(AuditEventQuerySet, "delete", lambda qs: qs._raw_delete(qs.db))
+
+
+@pytest.mark.usefixtures("_allow_audit_delete")
+def test_the_checker_finds_each_broken_rule(generated):
+    """Each rule can fail: break one case per rule and read the complaint."""
+    open_cases = Case.objects.filter(pk__in=generated).exclude(next_review_due=None)
+    stale, early = open_cases[:2]
+    jumped = Case.objects.filter(pk__in=generated, stage_transitions__isnull=False).last()
+    Case.objects.filter(pk=stale.pk).update(version=stale.version + 1)
+    Case.objects.filter(pk=early.pk).update(
+        next_review_due=early.next_review_due.replace(year=1999)
+    )
+    move = StageTransition.objects.filter(case=jumped).order_by("-applied_at").first()
+    StageTransition.objects.filter(pk=move.pk).update(from_stage=move.to_stage)
+    note = Note.objects.filter(case__in=generated).first()
+    AuditEvent.objects.filter(target_type="casemgmt.note", target_id=str(note.pk)).delete()
+
+    problems = "\n".join(check_cases(generated))
+    assert f"{stale.reference}: version" in problems
+    assert f"{early.reference}: review due" in problems
+    assert f"{jumped.reference}: move {move.pk}" in problems
+    assert f"note {note.pk}: no audit event" in problems
+
+
+def test_volume_per_case_is_a_real_registers(generated):
+    per_case = len(generated)
+    assert 7 <= Note.objects.filter(case__in=generated).count() / per_case <= 13
+    assessed = Assessment.objects.filter(case__in=generated)
+    assert 1.5 <= assessed.count() / per_case <= 3
+    # Every item of the instrument is rated on every structured assessment.
+    items = Item.objects.filter(domain__instrument=assessed.first().instrument).count()
+    assert ItemRating.objects.filter(assessment__in=assessed).count() == items * assessed.count()
+    assert Session.objects.filter(intervention__case__in=generated).count() / per_case >= 2
+    released = (
+        Case.objects.filter(pk__in=generated, stage_transitions__to_stage__key="released")
+        .distinct()
+        .count()
+    )
+    assert 4 <= CheckIn.objects.filter(case__in=generated).count() / released <= 7
+    assert Referral.objects.filter(case__in=generated).count() / per_case >= 1
+    assert ReengagementEvent.objects.filter(case__in=generated).exists()
+
+
+def test_people_are_varied_and_cohorts_span_years(generated):
+    people = Person.objects.filter(cases__in=generated)
+    sexes = Counter(people.values_list("sex", flat=True))
+    assert sexes["female"] >= 5 and sexes["male"] > sexes["female"]
+    assert len(set(people.values_list("district", flat=True))) >= 5
+    assert sum(p.is_juvenile for p in people) >= 1
+    release_years = set(
+        StageTransition.objects.filter(case__in=generated, to_stage__key="released").values_list(
+            "applied_at__year", flat=True
+        )
+    )
+    assert len(release_years) >= 3
+
+
+@pytest.mark.django_db
+def test_history_sample_gives_moves_to_all_and_history_to_a_share():
+    seed_agencies_and_users()
+    seed_bulk_cases(200, history_sample=0)
+    generated = list(Case.objects.values_list("pk", flat=True))
+    assert len(generated) == 200
+    assert not Note.objects.filter(case__in=generated).exists()
+    assert StageTransition.objects.filter(case__in=generated).exists()
+    assert check_cases(generated) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("share", ["-0.1", "1.5"])
+def test_a_history_sample_outside_zero_to_one_is_refused(share):
+    with pytest.raises(CommandError, match="--history-sample must be between 0 and 1"):
+        call_command("seed_demo", "--cases", "5", "--history-sample", share)
+    assert not Case.objects.exists()
