@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format clean bench-seed bench-caseload
+.PHONY: install run test lint format clean worker bench-seed bench-caseload
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Optional, PostgreSQL only: runs queued jobs and the daily schedule (casemgmt/jobs/).
+# `make run` needs none of it: on SQLite a deferred job runs at once, in-process.
+worker: install
+	@$(BIN)/python manage.py shell -v0 -c "from django.conf import settings; \
+	  settings.ON_POSTGRESQL or exit('make worker needs PostgreSQL: set DATABASE_URL=postgres://...')"
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py procrastinate worker
 
 # SQLite by default; set DATABASE_URL=postgres://... to run on PostgreSQL.
 test: install

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    # The job queue; before casemgmt so its app is ready when casemgmt's jobs import it.
+    "procrastinate.contrib.django",
     "casemgmt",
 ]
 
@@ -79,10 +81,18 @@ DATABASES = {
 if not env("DATABASE_URL", default=""):
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+ON_POSTGRESQL = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if ON_POSTGRESQL:
     # Short OLTP queries: JIT compilation costs more than it saves.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The job queue's tables exist only on PostgreSQL (see casemgmt/db_routers.py).
+DATABASE_ROUTERS = ["casemgmt.db_routers.JobQueueOnPostgreSQL"]
+
+# Jobs (casemgmt/jobs/, docs/operations.md "Jobs"). Eager: a deferred job runs at once,
+# in-process. Always so on SQLite, which has no queue; on PostgreSQL only if asked.
+JOBS_EAGER = not ON_POSTGRESQL or env.bool("CASEMGMT_JOBS_EAGER", default=False)
+PROCRASTINATE_IMPORT_PATHS = ["casemgmt.jobs"]
 
 AUTH_USER_MODEL = "casemgmt.User"
 AUTHENTICATION_BACKENDS = ["casemgmt.auth_backends.RoleBackend"]
@@ -152,4 +162,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # procrastinate announces its built-in tasks at every start of manage.py.
+    "loggers": {"procrastinate.blueprints": {"level": "WARNING"}},
 }

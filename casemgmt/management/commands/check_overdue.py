@@ -6,7 +6,8 @@ from casemgmt.services.monitoring import monitoring_check_overdue
 class Command(BaseCommand):
     help = (
         "Raise one escalation for each missed check-in past its grace period and count "
-        "overdue reassessments. Idempotent: run it daily (cron, systemd timer, task runner)."
+        "overdue reassessments. Idempotent. The worker runs it daily (the "
+        "monitoring_check_overdue job); this runs it by hand."
     )
 
     def handle(self, *args, **options):

@@ -7,7 +7,7 @@ class Command(BaseCommand):
     help = (
         "End the sharing of every consent-ledger entry past its expiry date: agencies it "
         "covered leave the team, their referrals are revoked, and why is recorded. "
-        "Idempotent; run it daily (cron, systemd timer or a task runner)."
+        "Idempotent. The worker runs it daily (the sharing_expire job); this runs it by hand."
     )
 
     def handle(self, *args, **options):
