@@ -49,16 +49,19 @@ class Progress:
         self.done = 0
         self.enabled = stream.isatty()
 
+    def _write(self, text: str) -> None:
+        # Plain text: Django colours stderr as errors on a terminal.
+        self.stream.write(text, style_func=str, ending="")
+        self.stream.flush()
+
     def step(self, label: str) -> None:
         self.done += 1
         if self.enabled:
-            self.stream.write(f"\r\033[K[{self.done}/{self.total}] {label}", ending="")
-            self.stream.flush()
+            self._write(f"\r\033[K[{self.done}/{self.total}] {label}")
 
     def finish(self) -> None:
         if self.enabled:
-            self.stream.write("\r\033[K", ending="")
-            self.stream.flush()
+            self._write("\r\033[K")
 
 
 def _count_queries(run: Callable[[Any], object], context: Any) -> int:

@@ -35,10 +35,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--only",
-            action="append",
+            nargs="+",
             default=[],
             metavar="GROUP_OR_FIGURE",
-            help="Run only this group or figure (repeatable).",
+            help="Run only these groups or figures.",
         )
         parser.add_argument(
             "--json",
