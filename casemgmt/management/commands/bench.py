@@ -56,7 +56,9 @@ class Command(BaseCommand):
             run = report.circumstances(cases=Case.objects.count(), repeat=repeat, seeded=seeded)
             self._introduce(run)
             progress = Progress(self.stderr, sum(len(figures) for _, figures in selection))
-            results = measure_all(selection, options={}, repeat=repeat, progress=progress)
+            results = measure_all(
+                selection, options={"cases": cases}, repeat=repeat, progress=progress
+            )
         except registry.BenchmarkError as error:
             raise CommandError(str(error)) from error
         for line in report.table(results):
