@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format clean worker bench-seed bench-caseload
+.PHONY: install run test lint format clean worker bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,14 +46,10 @@ format: install
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts
 
-# Benchmark: seed 10,000 cases into a fresh SQLite file and print the time.
-bench-seed: install
-	rm -f var/bench.sqlite3
-	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/python manage.py migrate -v0
-	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/python manage.py seed_demo --cases 10000
-	rm -f var/bench.sqlite3
-
-# Benchmark: the caseload at 100,000 cases (SQLite file by default; set DATABASE_URL for PostgreSQL).
-bench-caseload: install
+# Benchmarks (docs/performance.md): every figure beside its references, measured in the same
+# run, on the database in DATABASE_URL (SQLite file by default; PostgreSQL for real figures).
+# Seeds up to 100,000 demo cases first; BENCH_ARGS="--cases 20000 --repeat 3 --only caseload".
+# Never part of `make test`.
+bench: install
 	$(BIN)/python manage.py migrate -v0
-	$(BIN)/python manage.py bench_caseload --cases 100000
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
