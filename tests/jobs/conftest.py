@@ -2,6 +2,7 @@
 
 import asyncio
 import datetime
+import threading
 
 import pytest
 from django.db import connection
@@ -57,7 +58,7 @@ def run_workers(count: int = 1) -> None:
             )
 
     with app.replace_connector(app.connector.get_worker_connector()):
-        asyncio.run(work())
+        _run_in_own_thread(work)
 
 
 def defer_periodic_jobs(*, at: float, workers: int = 2) -> None:
@@ -71,4 +72,22 @@ def defer_periodic_jobs(*, at: float, workers: int = 2) -> None:
                 await deferrer.defer_jobs(deferrer.get_previous_tasks(at=at))
 
     with app.replace_connector(app.connector.get_worker_connector()):
-        asyncio.run(defer_due())
+        _run_in_own_thread(defer_due)
+
+
+def _run_in_own_thread(coroutine_function) -> None:
+    """``asyncio.run`` in a thread of its own: after the browser tests, Playwright's sync
+    API keeps an event loop running in the main thread, where ``asyncio.run`` refuses."""
+    failure: list[BaseException] = []
+
+    def target():
+        try:
+            asyncio.run(coroutine_function())
+        except BaseException as exc:  # handed to the test's thread below
+            failure.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
