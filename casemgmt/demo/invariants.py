@@ -50,9 +50,19 @@ VERSIONED_ACTIONS = {
 }
 # Records whose every row has an audit event naming it.
 AUDITED_RECORDS = [
-    Assessment, CheckIn, Consent, Eligibility, Escalation, Intervention, LegalAuthority,
-    MonitoringPlan, Note, ReengagementEvent, Referral, SharingConsent,
-]  # fmt: skip
+    Assessment,
+    CheckIn,
+    Consent,
+    Eligibility,
+    Escalation,
+    Intervention,
+    LegalAuthority,
+    MonitoringPlan,
+    Note,
+    ReengagementEvent,
+    Referral,
+    SharingConsent,
+]
 
 
 def check_cases(case_ids: list[int]) -> list[str]:

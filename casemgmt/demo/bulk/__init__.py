@@ -43,6 +43,18 @@ from casemgmt.models import Case, CaseStatus
 from casemgmt.services.references import CASE_PREFIX, PERSON_PREFIX, allocate_references
 
 CHUNK = 2_000
+# How long ago a case opened (days), by the kind of the stage it has reached.
+OPENED_DAYS_AGO = {
+    "intake": (30, 120),
+    "assessment": (45, 240),
+    "custody": (120, 900),
+    "counselling": (120, 900),
+    "release_preparation": (240, 1200),
+    "community": (300, 2190),
+    "completed": (700, 2190),
+    "exited": (60, 2190),
+    "suspended": (300, 2190),
+}
 Progress = Callable[[int, int], None]
 
 
@@ -82,14 +94,18 @@ def _seed_chunk(setting: Setting, size: int, history_sample: float) -> None:
 def build_case(writer: BulkWriter, setting: Setting, person_ref, case_ref, *, full_history):
     rng = setting.rng
     juvenile = rng.random() < 0.03
-    # Juveniles are a recent, small cohort (still minors); adults span six years.
-    days_ago = rng.randint(40, 600) if juvenile else rng.randint(40, 6 * 365)
+    path = pick_path(setting)
+    final = path[-1].to_stage if path else setting.start
+    # The further along, the longer ago it opened; juveniles are a recent cohort (minors).
+    low, high = OPENED_DAYS_AGO.get(final.kind, (40, 2190))
+    if juvenile:
+        low, high = min(low, 300), min(high, 600)
+    days_ago = rng.randint(low, high)
     opened = setting.now - DAY * days_ago - datetime.timedelta(seconds=rng.randint(0, 86_399))
     person_id = add_person(writer, setting, person_ref, opened, juvenile=juvenile)
     draft = open_draft(writer, setting, writer.new_id(Case), case_ref, opened)
     draft.juvenile = juvenile
     add_opening(writer, setting, draft, person_id)
-    path = pick_path(setting)
     add_moves(writer, draft, path, move_times(setting, opened, len(path)))
     concern = rng.choice(["low", "moderate", "moderate", "high"])
     assessments, raised = [], []

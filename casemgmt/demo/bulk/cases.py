@@ -131,10 +131,25 @@ def add_opening(writer: BulkWriter, setting: Setting, draft: Draft, person_id: i
     the eligibility decision."""
     at, by, case = draft.opened, draft.writer_id, draft.case_id
     kw = {"actor_id": by, "case_id": case}
-    event(writer, action=AuditAction.PERSON_REGISTERED, target="person", target_id=person_id,
-          label=draft.reference, at=at, actor_id=by, case_id=None)  # fmt: skip
-    event(writer, action=AuditAction.CASE_OPENED, target="case", target_id=case,
-          label=draft.reference, at=at, **kw)  # fmt: skip
+    event(
+        writer,
+        action=AuditAction.PERSON_REGISTERED,
+        target="person",
+        target_id=person_id,
+        label=draft.reference,
+        at=at,
+        actor_id=by,
+        case_id=None,
+    )
+    event(
+        writer,
+        action=AuditAction.CASE_OPENED,
+        target="case",
+        target_id=case,
+        label=draft.reference,
+        at=at,
+        **kw,
+    )
     writer.add(
         CaseTeamMember,
         case_id=case,
@@ -154,8 +169,15 @@ def add_opening(writer: BulkWriter, setting: Setting, draft: Draft, person_id: i
         recorded_by_id=by,
         recorded_at=at,
     )
-    event(writer, action=AuditAction.EVIDENCE_LEGAL_AUTHORITY_RECORDED, target="legalauthority",
-          target_id=authority, label=kind, at=at, **kw)  # fmt: skip
+    event(
+        writer,
+        action=AuditAction.EVIDENCE_LEGAL_AUTHORITY_RECORDED,
+        target="legalauthority",
+        target_id=authority,
+        label=kind,
+        at=at,
+        **kw,
+    )
     eligibility = writer.add(
         Eligibility,
         case_id=case,
@@ -167,8 +189,15 @@ def add_opening(writer: BulkWriter, setting: Setting, draft: Draft, person_id: i
         recorded_by_id=by,
         recorded_at=at,
     )
-    event(writer, action=AuditAction.EVIDENCE_ELIGIBILITY_DECIDED, target="eligibility",
-          target_id=eligibility, label="eligible", at=at, **kw)  # fmt: skip
+    event(
+        writer,
+        action=AuditAction.EVIDENCE_ELIGIBILITY_DECIDED,
+        target="eligibility",
+        target_id=eligibility,
+        label="eligible",
+        at=at,
+        **kw,
+    )
 
 
 def add_moves(writer: BulkWriter, draft: Draft, path: list[Transition], times) -> None:
@@ -198,15 +227,37 @@ def add_moves(writer: BulkWriter, draft: Draft, path: list[Transition], times) -
 
 def _move_events(writer, draft: Draft, transition, move, at, decided, needs_approval) -> None:
     keys = {"from": transition.from_stage.key, "to": transition.to_stage.key}
-    common = {"target": "case", "target_id": draft.case_id, "label": draft.reference,
-              "case_id": draft.case_id}  # fmt: skip
+    common = {
+        "target": "case",
+        "target_id": draft.case_id,
+        "label": draft.reference,
+        "case_id": draft.case_id,
+    }
     if needs_approval:
-        event(writer, action=AuditAction.CASE_TRANSITION_REQUESTED, at=at,
-              actor_id=draft.writer_id, metadata={**keys, "move": move}, **common)  # fmt: skip
-        event(writer, action=AuditAction.CASE_TRANSITION_APPROVED, at=decided,
-              actor_id=draft.supervisor_id, metadata={"move": move}, **common)  # fmt: skip
+        event(
+            writer,
+            action=AuditAction.CASE_TRANSITION_REQUESTED,
+            at=at,
+            actor_id=draft.writer_id,
+            metadata={**keys, "move": move},
+            **common,
+        )
+        event(
+            writer,
+            action=AuditAction.CASE_TRANSITION_APPROVED,
+            at=decided,
+            actor_id=draft.supervisor_id,
+            metadata={"move": move},
+            **common,
+        )
         draft.version += 2
     else:
-        event(writer, action=AuditAction.CASE_TRANSITION_APPLIED, at=at,
-              actor_id=draft.writer_id, metadata={**keys, "move": move}, **common)  # fmt: skip
+        event(
+            writer,
+            action=AuditAction.CASE_TRANSITION_APPLIED,
+            at=at,
+            actor_id=draft.writer_id,
+            metadata={**keys, "move": move},
+            **common,
+        )
         draft.version += 1

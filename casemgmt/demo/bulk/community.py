@@ -33,8 +33,15 @@ def add_release(writer: BulkWriter, setting: Setting, draft: Draft, concern: str
     receiving = setting.first("probation")
     prep = draft.entered("release_preparation") or released - DAY * 20
     if receiving is not None and receiving.agency.pk != draft.lead.agency.pk:
-        join_team(writer, draft, receiving.agency.pk, TeamRole.MONITORING, prep,
-                  accepted_at=prep + DAY, accepted_by_id=receiving.writers[0].pk)  # fmt: skip
+        join_team(
+            writer,
+            draft,
+            receiving.agency.pk,
+            TeamRole.MONITORING,
+            prep,
+            accepted_at=prep + DAY,
+            accepted_by_id=receiving.writers[0].pk,
+        )
     police = setting.first("police")
     if police is not None:
         join_team(writer, draft, police.agency.pk, TeamRole.SUPPORT, prep)
@@ -53,9 +60,16 @@ def add_release(writer: BulkWriter, setting: Setting, draft: Draft, concern: str
         recorded_by_id=draft.writer_id,
         recorded_at=prep + DAY,
     )
-    event(writer, action=AuditAction.MONITORING_PLAN_RECORDED, target="monitoringplan",
-          target_id=plan, label=draft.reference, at=prep + DAY, actor_id=draft.writer_id,
-          case_id=draft.case_id)  # fmt: skip
+    event(
+        writer,
+        action=AuditAction.MONITORING_PLAN_RECORDED,
+        target="monitoringplan",
+        target_id=plan,
+        label=draft.reference,
+        at=prep + DAY,
+        actor_id=draft.writer_id,
+        case_id=draft.case_id,
+    )
     raised = _check_ins(writer, setting, draft, released, CONTACT_DAYS[contact], receiving)
     _reengagement(writer, setting, draft, released)
     return raised
@@ -73,7 +87,7 @@ def _check_ins(writer, setting: Setting, draft: Draft, released, every: int, rec
     first = max(released + DAY * every, end - DAY * every * CHECK_INS)
     staff = receiving or draft.lead
     held = first
-    while held <= end:
+    while held < end - DAY:
         by = staff.writer(rng)
         outcome = rng.choices(["met", "missed", "concern"], weights=[17, 2, 1])[0]
         check_in = writer.add(
@@ -86,9 +100,16 @@ def _check_ins(writer, setting: Setting, draft: Draft, released, every: int, rec
             recorded_by_id=by.pk,
             recorded_at=held,
         )
-        event(writer, action=AuditAction.MONITORING_CHECK_IN_RECORDED, target="checkin",
-              target_id=check_in, label=draft.reference, at=held, actor_id=by.pk,
-              case_id=draft.case_id)  # fmt: skip
+        event(
+            writer,
+            action=AuditAction.MONITORING_CHECK_IN_RECORDED,
+            target="checkin",
+            target_id=check_in,
+            label=draft.reference,
+            at=held,
+            actor_id=by.pk,
+            case_id=draft.case_id,
+        )
         if outcome == "concern":
             raised.append(_escalation(writer, setting, draft, check_in, held, by.pk, end))
         held += DAY * (every + rng.randint(-2, 2))
@@ -116,12 +137,21 @@ def _escalation(writer, setting: Setting, draft: Draft, check_in: int, at, by: i
         resolution="" if still_open else "Checked with the family and police; no further contact.",
         source_key=f"concern:{check_in}",
     )
-    common = {"target": "escalation", "target_id": escalation, "label": draft.reference,
-              "case_id": draft.case_id}  # fmt: skip
+    common = {
+        "target": "escalation",
+        "target_id": escalation,
+        "label": draft.reference,
+        "case_id": draft.case_id,
+    }
     event(writer, action=AuditAction.MONITORING_ESCALATION_RAISED, at=at, actor_id=by, **common)
     if not still_open:
-        event(writer, action=AuditAction.MONITORING_ESCALATION_RESOLVED, at=resolved,
-              actor_id=draft.writer_id, **common)  # fmt: skip
+        event(
+            writer,
+            action=AuditAction.MONITORING_ESCALATION_RESOLVED,
+            at=resolved,
+            actor_id=draft.writer_id,
+            **common,
+        )
     return at
 
 
@@ -145,6 +175,13 @@ def _reengagement(writer, setting: Setting, draft: Draft, released) -> None:
         recorded_by_id=draft.writer_id,
         recorded_at=occurred + DAY,
     )
-    event(writer, action=AuditAction.OUTCOME_REENGAGEMENT_RECORDED, target="reengagementevent",
-          target_id=reengagement, label=draft.reference, at=occurred + DAY,
-          actor_id=draft.writer_id, case_id=draft.case_id)  # fmt: skip
+    event(
+        writer,
+        action=AuditAction.OUTCOME_REENGAGEMENT_RECORDED,
+        target="reengagementevent",
+        target_id=reengagement,
+        label=draft.reference,
+        at=occurred + DAY,
+        actor_id=draft.writer_id,
+        case_id=draft.case_id,
+    )

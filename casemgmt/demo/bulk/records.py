@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 
-from casemgmt import scoring
+from casemgmt import cadence, scoring
 from casemgmt.demo.bulk.cases import DAY, Draft, day
 from casemgmt.demo.bulk.events import event
 from casemgmt.demo.bulk.setting import Setting
@@ -28,13 +28,75 @@ from casemgmt.models import (
 HOUR = datetime.timedelta(hours=1)
 SHARED_KINDS = ["counselling", "education", "health", "social_welfare", "family_liaison"]
 RATING_WEIGHTS = {"low": 4, "moderate": 3, "high": 2, "unknown": 1}
+# Each agency kind writes its own category of note, in its own words.
 NOTE_BY_KIND = {
-    "prison": ("custody_conduct", "case_team", "Attends classes; no conduct reports this month."),
-    "counselling": ("counselling", "case_team", "Session on anger and grief; engaged throughout."),
-    "probation": ("family", "case_team", "Family visited; ready to support the plan."),
-    "police": ("security_concern", "my_agency", "No contact with listed people reported."),
-    "education": ("education", "case_team", "Passed the electrician module assessment."),
-    "health": ("health", "case_team", "Sleep improving; follow-up in four weeks."),
+    "prison": (
+        "custody_conduct",
+        "case_team",
+        [
+            "Attends classes; no conduct reports this month.",
+            "Moved to the open wing after six months without incident.",
+            "Works in the tailoring workshop; gets on with the other trainees.",
+        ],
+    ),
+    "counselling": (
+        "counselling",
+        "case_team",
+        [
+            "Session on anger and grief; engaged throughout.",
+            "Talked about his brother's death for the first time.",
+            "Worked on the plan for the first weeks after release.",
+        ],
+    ),
+    "probation": (
+        "family",
+        "case_team",
+        [
+            "Family visited; ready to support the plan.",
+            "Home visit: father agrees to the conditions; room ready.",
+            "Discussed work at the cousin's shop with the family.",
+        ],
+    ),
+    "police": (
+        "security_concern",
+        "my_agency",
+        [
+            "No contact with listed people reported.",
+            "Visitor log shows a contact previously linked to the group.",
+            "Local informants report nothing of concern this month.",
+        ],
+    ),
+    "education": (
+        "education",
+        "case_team",
+        [
+            "Passed the electrician module assessment.",
+            "Attendance at the vocational centre above 90 %.",
+        ],
+    ),
+    "health": (
+        "health",
+        "case_team",
+        [
+            "Sleep improving; follow-up in four weeks.",
+            "Flashbacks less frequent; medication reviewed.",
+        ],
+    ),
+    "social_welfare": (
+        "family",
+        "case_team",
+        [
+            "Family receiving the monthly support allowance.",
+            "Younger siblings back at school with the welfare grant.",
+        ],
+    ),
+    "family_liaison": (
+        "family",
+        "case_team",
+        [
+            "Elders met the family; the village will receive him.",
+        ],
+    ),
 }
 REFERRALS = [
     ("education", "vocational", "Electrician course before and after release."),
@@ -95,21 +157,32 @@ def join_team(writer: BulkWriter, draft: Draft, agency_id: int, role: str, at, *
 
 
 def assessment_dates(setting: Setting, draft: Draft) -> list[tuple[str, datetime.datetime]]:
-    """Up to three assessments: initial after intake, a review in placement, and one
-    before or after release."""
+    """Up to three assessments: initial after intake, a review in placement, and the
+    latest, which keeps most open cases on schedule (about one in six is overdue)."""
     rng, out = setting.rng, []
     intake = draft.entered("intake")
+    if intake is None:
+        return []
+    out.append(("initial", intake + DAY * rng.randint(3, 20)))
     placed = draft.reached_kind("custody") or draft.reached_kind("counselling")
-    if intake:
-        out.append(("initial", intake + DAY * rng.randint(3, 20)))
     if placed:
-        out.append(("review", placed + DAY * rng.randint(45, 150)))
-    release_prep, released = draft.reached_kind("release_preparation"), draft.entered("released")
-    if release_prep:
-        out.append(("pre_release", release_prep + DAY * rng.randint(2, 10)))
-    elif released:
-        out.append(("post_release", released + DAY * rng.randint(30, 90)))
-    return [(kind, at) for kind, at in out if at < setting.now - DAY][:3]
+        out.append(("review", placed + DAY * rng.randint(30, 90)))
+    out.append(_latest(setting, draft))
+    done = sorted((at, kind) for kind, at in out if intake < at < setting.now - DAY)
+    return [(kind, at) for at, kind in done[-3:]]
+
+
+def _latest(setting: Setting, draft: Draft) -> tuple[str, datetime.datetime]:
+    stage, entered = draft.stages[-1]
+    rng = setting.rng
+    if stage.is_terminal:
+        return ("final", entered - DAY * rng.randint(5, 40))
+    interval = cadence.REVIEW_INTERVAL_DAYS.get(stage.kind, 183)
+    kind = {"release_preparation": "pre_release", "community": "post_release"}
+    return (
+        kind.get(stage.kind, "review"),
+        setting.now - DAY * int(interval * rng.uniform(0.05, 1.2)),
+    )
 
 
 def add_assessments(writer: BulkWriter, setting: Setting, draft: Draft) -> list[tuple]:
@@ -140,9 +213,16 @@ def add_assessments(writer: BulkWriter, setting: Setting, draft: Draft) -> list[
         )
         _event(writer, draft, AuditAction.ASSESSMENT_RECORDED, "assessment", assessment_id, at)
         if reviewed:
-            event(writer, action=AuditAction.ASSESSMENT_SECOND_REVIEWED, target="assessment",
-                  target_id=assessment_id, label=kind, at=at + DAY,
-                  actor_id=draft.supervisor_id, case_id=draft.case_id)  # fmt: skip
+            event(
+                writer,
+                action=AuditAction.ASSESSMENT_SECOND_REVIEWED,
+                target="assessment",
+                target_id=assessment_id,
+                label=kind,
+                at=at + DAY,
+                actor_id=draft.supervisor_id,
+                case_id=draft.case_id,
+            )
         done.append((at, day(at)))
     return done
 
@@ -183,8 +263,15 @@ def add_counselling(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
         recorded_by_id=counsellor.pk,
         recorded_at=starts,
     )
-    _event(writer, draft, AuditAction.INTERVENTION_STARTED, "intervention", intervention, starts,
-           actor_id=counsellor.pk)  # fmt: skip
+    _event(
+        writer,
+        draft,
+        AuditAction.INTERVENTION_STARTED,
+        "intervention",
+        intervention,
+        starts,
+        actor_id=counsellor.pk,
+    )
     for held in sessions:
         session = writer.add(
             Session,
@@ -197,8 +284,15 @@ def add_counselling(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
             recorded_by_id=counsellor.pk,
             recorded_at=held,
         )
-        _event(writer, draft, AuditAction.INTERVENTION_SESSION_RECORDED, "session", session,
-               held, actor_id=counsellor.pk)  # fmt: skip
+        _event(
+            writer,
+            draft,
+            AuditAction.INTERVENTION_SESSION_RECORDED,
+            "session",
+            session,
+            held,
+            actor_id=counsellor.pk,
+        )
 
 
 def add_notes(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
@@ -211,7 +305,10 @@ def add_notes(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
         staff = setting.staff_by_agency.get(rng.choice(agencies)) if agencies else None
         if staff is None:
             continue
-        category, visibility, body = NOTE_BY_KIND.get(staff.agency.kind, NOTE_BY_KIND["probation"])
+        category, visibility, bodies = NOTE_BY_KIND.get(
+            staff.agency.kind, NOTE_BY_KIND["probation"]
+        )
+        body = rng.choice(bodies)
         author = staff.writer(rng)
         note = writer.add(
             Note,
@@ -257,15 +354,30 @@ def add_referrals(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
         )
         _event(writer, draft, AuditAction.REFERRAL_SENT, "referral", referral, sent)
         if status != "sent":
-            action = {"accepted": AuditAction.REFERRAL_ACCEPTED,
-                      "declined": AuditAction.REFERRAL_DECLINED}[status]  # fmt: skip
+            action = {
+                "accepted": AuditAction.REFERRAL_ACCEPTED,
+                "declined": AuditAction.REFERRAL_DECLINED,
+            }[status]
             _event(writer, draft, action, "referral", referral, answered, actor_id=responder.pk)
         if status == "accepted" and staff.agency.pk not in draft.team:
             draft.team[staff.agency.pk] = answered
-            writer.add(CaseTeamMember, case_id=draft.case_id, agency_id=staff.agency.pk,
-                       role=TeamRole.SUPPORT, joined_on=day(answered))  # fmt: skip
+            writer.add(
+                CaseTeamMember,
+                case_id=draft.case_id,
+                agency_id=staff.agency.pk,
+                role=TeamRole.SUPPORT,
+                joined_on=day(answered),
+            )
 
 
 def _event(writer, draft: Draft, action, target: str, target_id: int, at, *, actor_id=None):
-    event(writer, action=action, target=target, target_id=target_id, label=draft.reference,
-          at=at, actor_id=actor_id or draft.writer_id, case_id=draft.case_id)  # fmt: skip
+    event(
+        writer,
+        action=action,
+        target=target,
+        target_id=target_id,
+        label=draft.reference,
+        at=at,
+        actor_id=actor_id or draft.writer_id,
+        case_id=draft.case_id,
+    )
