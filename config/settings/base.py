@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -123,7 +124,10 @@ LOCALE_PATHS = [BASE_DIR / "casemgmt" / "locale"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Asia/Karachi")
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
-USE_THOUSAND_SEPARATOR = True
+# Never group digits by default: a primary key or count written into an id, a hidden
+# input or a URL must stay parseable ("70830", not "70,830"). Counts meant for people
+# are grouped where shown, with humanize's ``intcomma``.
+USE_THOUSAND_SEPARATOR = False
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -91,3 +91,23 @@ def test_approvals_never_list_a_case_opened_through_emergency_access(
         body = client.get(url).content.decode()
         assert w["case"].reference not in body, url
         assert "SECRET-417" not in body, url
+
+
+# --- identifiers past 999 (found when the seeder's reserved keys reached 70,830) --------
+
+
+def test_a_move_numbered_past_999_keeps_its_form_ids_and_values_unformatted(
+    client, pending_on_prison_case
+):
+    """Thousand separators in ids and hidden values broke the approve form (and would
+    post "1,234" as a key) once a table passed 999 rows."""
+    from casemgmt.models import StageTransition
+
+    move = pending_on_prison_case["move"]
+    StageTransition.objects.filter(pk=move.pk).update(id=70830)
+    client.force_login(pending_on_prison_case["prison_supervisor"])
+    for language in ["en", "ur"]:
+        client.cookies["django_language"] = language
+        page = client.get(reverse("case_detail", args=[move.case.reference])).content.decode()
+        assert 'id="approve-reason-70830"' in page
+        assert "70,830" not in page
