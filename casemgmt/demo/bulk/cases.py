@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from casemgmt.demo.bulk.events import event
+from casemgmt.demo.bulk.events import case_event, event
 from casemgmt.demo.bulk.setting import Setting, Staff
 from casemgmt.demo.bulk.writer import BulkWriter
 from casemgmt.demo.data import DISTRICTS, FEMALE_FIRST_NAMES, FIRST_NAMES, LAST_NAMES
@@ -130,7 +130,6 @@ def add_opening(writer: BulkWriter, setting: Setting, draft: Draft, person_id: i
     """The events of registration and opening, the lead member, the legal authority and
     the eligibility decision."""
     at, by, case = draft.opened, draft.writer_id, draft.case_id
-    kw = {"actor_id": by, "case_id": case}
     event(
         writer,
         action=AuditAction.PERSON_REGISTERED,
@@ -141,15 +140,7 @@ def add_opening(writer: BulkWriter, setting: Setting, draft: Draft, person_id: i
         actor_id=by,
         case_id=None,
     )
-    event(
-        writer,
-        action=AuditAction.CASE_OPENED,
-        target="case",
-        target_id=case,
-        label=draft.reference,
-        at=at,
-        **kw,
-    )
+    case_event(writer, draft, AuditAction.CASE_OPENED, "case", case, at)
     writer.add(
         CaseTeamMember,
         case_id=case,
@@ -169,14 +160,13 @@ def add_opening(writer: BulkWriter, setting: Setting, draft: Draft, person_id: i
         recorded_by_id=by,
         recorded_at=at,
     )
-    event(
+    case_event(
         writer,
-        action=AuditAction.EVIDENCE_LEGAL_AUTHORITY_RECORDED,
-        target="legalauthority",
-        target_id=authority,
-        label=kind,
-        at=at,
-        **kw,
+        draft,
+        AuditAction.EVIDENCE_LEGAL_AUTHORITY_RECORDED,
+        "legalauthority",
+        authority,
+        at,
     )
     eligibility = writer.add(
         Eligibility,
@@ -189,14 +179,8 @@ def add_opening(writer: BulkWriter, setting: Setting, draft: Draft, person_id: i
         recorded_by_id=by,
         recorded_at=at,
     )
-    event(
-        writer,
-        action=AuditAction.EVIDENCE_ELIGIBILITY_DECIDED,
-        target="eligibility",
-        target_id=eligibility,
-        label="eligible",
-        at=at,
-        **kw,
+    case_event(
+        writer, draft, AuditAction.EVIDENCE_ELIGIBILITY_DECIDED, "eligibility", eligibility, at
     )
 
 
@@ -226,38 +210,17 @@ def add_moves(writer: BulkWriter, draft: Draft, path: list[Transition], times) -
 
 
 def _move_events(writer, draft: Draft, transition, move, at, decided, needs_approval) -> None:
-    keys = {"from": transition.from_stage.key, "to": transition.to_stage.key}
-    common = {
-        "target": "case",
-        "target_id": draft.case_id,
-        "label": draft.reference,
-        "case_id": draft.case_id,
-    }
+    """The engine's events for one move; each bumps the case's version once."""
+    keys = {"from": transition.from_stage.key, "to": transition.to_stage.key, "move": move}
     if needs_approval:
-        event(
-            writer,
-            action=AuditAction.CASE_TRANSITION_REQUESTED,
-            at=at,
-            actor_id=draft.writer_id,
-            metadata={**keys, "move": move},
-            **common,
-        )
-        event(
-            writer,
-            action=AuditAction.CASE_TRANSITION_APPROVED,
-            at=decided,
-            actor_id=draft.supervisor_id,
-            metadata={"move": move},
-            **common,
-        )
-        draft.version += 2
+        steps = [
+            (AuditAction.CASE_TRANSITION_REQUESTED, at, draft.writer_id, keys),
+            (AuditAction.CASE_TRANSITION_APPROVED, decided, draft.supervisor_id, {"move": move}),
+        ]
     else:
-        event(
-            writer,
-            action=AuditAction.CASE_TRANSITION_APPLIED,
-            at=at,
-            actor_id=draft.writer_id,
-            metadata={**keys, "move": move},
-            **common,
+        steps = [(AuditAction.CASE_TRANSITION_APPLIED, at, draft.writer_id, keys)]
+    for action, when, actor, metadata in steps:
+        case_event(
+            writer, draft, action, "case", draft.case_id, when, actor_id=actor, metadata=metadata
         )
         draft.version += 1

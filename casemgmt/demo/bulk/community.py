@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from casemgmt.demo.bulk.cases import DAY, Draft, day
-from casemgmt.demo.bulk.events import event
+from casemgmt.demo.bulk.events import case_event
 from casemgmt.demo.bulk.records import join_team
 from casemgmt.demo.bulk.setting import Setting
 from casemgmt.demo.bulk.writer import BulkWriter
@@ -60,15 +60,8 @@ def add_release(writer: BulkWriter, setting: Setting, draft: Draft, concern: str
         recorded_by_id=draft.writer_id,
         recorded_at=prep + DAY,
     )
-    event(
-        writer,
-        action=AuditAction.MONITORING_PLAN_RECORDED,
-        target="monitoringplan",
-        target_id=plan,
-        label=draft.reference,
-        at=prep + DAY,
-        actor_id=draft.writer_id,
-        case_id=draft.case_id,
+    case_event(
+        writer, draft, AuditAction.MONITORING_PLAN_RECORDED, "monitoringplan", plan, prep + DAY
     )
     raised = _check_ins(writer, setting, draft, released, CONTACT_DAYS[contact], receiving)
     _reengagement(writer, setting, draft, released)
@@ -100,15 +93,14 @@ def _check_ins(writer, setting: Setting, draft: Draft, released, every: int, rec
             recorded_by_id=by.pk,
             recorded_at=held,
         )
-        event(
+        case_event(
             writer,
-            action=AuditAction.MONITORING_CHECK_IN_RECORDED,
-            target="checkin",
-            target_id=check_in,
-            label=draft.reference,
-            at=held,
+            draft,
+            AuditAction.MONITORING_CHECK_IN_RECORDED,
+            "checkin",
+            check_in,
+            held,
             actor_id=by.pk,
-            case_id=draft.case_id,
         )
         if outcome == "concern":
             raised.append(_escalation(writer, setting, draft, check_in, held, by.pk, end))
@@ -137,21 +129,11 @@ def _escalation(writer, setting: Setting, draft: Draft, check_in: int, at, by: i
         resolution="" if still_open else "Checked with the family and police; no further contact.",
         source_key=f"concern:{check_in}",
     )
-    common = {
-        "target": "escalation",
-        "target_id": escalation,
-        "label": draft.reference,
-        "case_id": draft.case_id,
-    }
-    event(writer, action=AuditAction.MONITORING_ESCALATION_RAISED, at=at, actor_id=by, **common)
+    raise_and_resolve = [(AuditAction.MONITORING_ESCALATION_RAISED, at, by)]
     if not still_open:
-        event(
-            writer,
-            action=AuditAction.MONITORING_ESCALATION_RESOLVED,
-            at=resolved,
-            actor_id=draft.writer_id,
-            **common,
-        )
+        raise_and_resolve.append((AuditAction.MONITORING_ESCALATION_RESOLVED, resolved, None))
+    for action, when, actor in raise_and_resolve:
+        case_event(writer, draft, action, "escalation", escalation, when, actor_id=actor)
     return at
 
 
@@ -175,13 +157,11 @@ def _reengagement(writer, setting: Setting, draft: Draft, released) -> None:
         recorded_by_id=draft.writer_id,
         recorded_at=occurred + DAY,
     )
-    event(
+    case_event(
         writer,
-        action=AuditAction.OUTCOME_REENGAGEMENT_RECORDED,
-        target="reengagementevent",
-        target_id=reengagement,
-        label=draft.reference,
-        at=occurred + DAY,
-        actor_id=draft.writer_id,
-        case_id=draft.case_id,
+        draft,
+        AuditAction.OUTCOME_REENGAGEMENT_RECORDED,
+        "reengagementevent",
+        reengagement,
+        occurred + DAY,
     )

@@ -4,9 +4,13 @@ service would have recorded, at the time it happened, in the same batch."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from casemgmt.demo.bulk.writer import BulkWriter
 from casemgmt.models import AuditAction, AuditEvent
+
+if TYPE_CHECKING:
+    from casemgmt.demo.bulk.cases import Draft
 
 SOURCE = {"source": "seed_demo --cases"}
 
@@ -35,4 +39,29 @@ def event(
         case_id=case_id,
         changes=changes or {},
         metadata={**SOURCE, **(metadata or {})},
+    )
+
+
+def case_event(
+    writer: BulkWriter,
+    draft: Draft,
+    action: AuditAction,
+    target: str,
+    target_id: int,
+    at: datetime.datetime,
+    *,
+    actor_id: int | None = None,
+    metadata: dict | None = None,
+) -> int:
+    """An event on one of the draft case's records, by its caseworker unless ``actor_id``."""
+    return event(
+        writer,
+        action=action,
+        target=target,
+        target_id=target_id,
+        label=draft.reference,
+        at=at,
+        actor_id=actor_id or draft.writer_id,
+        case_id=draft.case_id,
+        metadata=metadata,
     )

@@ -8,7 +8,7 @@ import datetime
 
 from casemgmt import cadence, scoring
 from casemgmt.demo.bulk.cases import DAY, Draft, day
-from casemgmt.demo.bulk.events import event
+from casemgmt.demo.bulk.events import case_event
 from casemgmt.demo.bulk.setting import Setting
 from casemgmt.demo.bulk.writer import BulkWriter
 from casemgmt.models import (
@@ -121,7 +121,7 @@ def add_conference(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
             recorded_by_id=draft.writer_id,
             recorded_at=intake,
         )
-        _event(writer, draft, AuditAction.EVIDENCE_CONSENT_RECORDED, "consent", consent, intake)
+        case_event(writer, draft, AuditAction.EVIDENCE_CONSENT_RECORDED, "consent", consent, intake)
     if conference is None:
         return
     sharing = writer.add(
@@ -135,7 +135,7 @@ def add_conference(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
         recorded_at=conference,
         status="active",
     )
-    _event(writer, draft, AuditAction.SHARING_RECORDED, "sharingconsent", sharing, conference)
+    case_event(writer, draft, AuditAction.SHARING_RECORDED, "sharingconsent", sharing, conference)
     counselling = setting.first("counselling")
     if counselling is not None:
         join_team(writer, draft, counselling.agency.pk, TeamRole.COUNSELLING, conference + HOUR)
@@ -153,7 +153,7 @@ def join_team(writer: BulkWriter, draft: Draft, agency_id: int, role: str, at, *
         joined_on=day(at),
         **extra,
     )
-    _event(writer, draft, AuditAction.CASE_TEAM_ADDED, "caseteammember", member, at)
+    case_event(writer, draft, AuditAction.CASE_TEAM_ADDED, "caseteammember", member, at)
 
 
 def assessment_dates(setting: Setting, draft: Draft) -> list[tuple[str, datetime.datetime]]:
@@ -211,17 +211,16 @@ def add_assessments(writer: BulkWriter, setting: Setting, draft: Draft) -> list[
             disengagement_score=track["disengagement"],
             deradicalisation_score=track["deradicalisation"],
         )
-        _event(writer, draft, AuditAction.ASSESSMENT_RECORDED, "assessment", assessment_id, at)
+        case_event(writer, draft, AuditAction.ASSESSMENT_RECORDED, "assessment", assessment_id, at)
         if reviewed:
-            event(
+            case_event(
                 writer,
-                action=AuditAction.ASSESSMENT_SECOND_REVIEWED,
-                target="assessment",
-                target_id=assessment_id,
-                label=kind,
-                at=at + DAY,
+                draft,
+                AuditAction.ASSESSMENT_SECOND_REVIEWED,
+                "assessment",
+                assessment_id,
+                at + DAY,
                 actor_id=draft.supervisor_id,
-                case_id=draft.case_id,
             )
         done.append((at, day(at)))
     return done
@@ -263,7 +262,7 @@ def add_counselling(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
         recorded_by_id=counsellor.pk,
         recorded_at=starts,
     )
-    _event(
+    case_event(
         writer,
         draft,
         AuditAction.INTERVENTION_STARTED,
@@ -284,7 +283,7 @@ def add_counselling(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
             recorded_by_id=counsellor.pk,
             recorded_at=held,
         )
-        _event(
+        case_event(
             writer,
             draft,
             AuditAction.INTERVENTION_SESSION_RECORDED,
@@ -320,7 +319,7 @@ def add_notes(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
             body=body,
             created_at=at,
         )
-        _event(writer, draft, AuditAction.NOTE_ADDED, "note", note, at, actor_id=author.pk)
+        case_event(writer, draft, AuditAction.NOTE_ADDED, "note", note, at, actor_id=author.pk)
 
 
 def add_referrals(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
@@ -352,13 +351,13 @@ def add_referrals(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
             responded_at=None if status == "sent" else answered,
             response_note="No place on the course this term." if status == "declined" else "",
         )
-        _event(writer, draft, AuditAction.REFERRAL_SENT, "referral", referral, sent)
+        case_event(writer, draft, AuditAction.REFERRAL_SENT, "referral", referral, sent)
         if status != "sent":
             action = {
                 "accepted": AuditAction.REFERRAL_ACCEPTED,
                 "declined": AuditAction.REFERRAL_DECLINED,
             }[status]
-            _event(writer, draft, action, "referral", referral, answered, actor_id=responder.pk)
+            case_event(writer, draft, action, "referral", referral, answered, actor_id=responder.pk)
         if status == "accepted" and staff.agency.pk not in draft.team:
             draft.team[staff.agency.pk] = answered
             writer.add(
@@ -368,16 +367,3 @@ def add_referrals(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
                 role=TeamRole.SUPPORT,
                 joined_on=day(answered),
             )
-
-
-def _event(writer, draft: Draft, action, target: str, target_id: int, at, *, actor_id=None):
-    event(
-        writer,
-        action=action,
-        target=target,
-        target_id=target_id,
-        label=draft.reference,
-        at=at,
-        actor_id=actor_id or draft.writer_id,
-        case_id=draft.case_id,
-    )
