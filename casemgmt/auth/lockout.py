@@ -49,6 +49,15 @@ class PerParameterLimitHandler(AxesDatabaseHandler):
         ]
         return max(scaled, default=0)
 
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """A successful sign-in clears its user name's failures only. axes would also clear
+        every failure from the address, so a sprayer holding one valid account could reset
+        the address's count by signing in with it."""
+        username = attempted_username(request, credentials)
+        if not username:
+            return 0
+        return self.reset_attempts(username=username)
+
 
 def lockout_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)

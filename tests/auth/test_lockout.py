@@ -97,7 +97,7 @@ def test_a_locked_name_is_locked_from_every_address(client, caseworker, right_pa
 
 
 def test_spraying_many_names_from_one_address_locks_the_address(client, caseworker, right_password):
-    statuses = [sign_in(client, f"user{n}", address="10.9.9.9").status_code for n in range(30)]
+    statuses = [sign_in(client, f"sprayed{n}", address="10.9.9.9").status_code for n in range(30)]
     assert statuses == [200] * 29 + [429]
     assert (
         sign_in(client, caseworker.username, right_password, address="10.9.9.9").status_code == 429
@@ -109,9 +109,21 @@ def test_spraying_many_names_from_one_address_locks_the_address(client, casework
     )
 
 
+def test_a_sprayer_cannot_reset_the_address_count_with_a_valid_account(
+    client, caseworker, right_password
+):
+    for n in range(29):
+        sign_in(client, f"sprayed{n}", address="10.9.9.9")
+    assert (
+        sign_in(client, caseworker.username, right_password, address="10.9.9.9").status_code == 302
+    )
+    client.logout()
+    assert sign_in(client, "user-next", address="10.9.9.9").status_code == 429
+
+
 def test_a_forged_forwarded_for_header_does_not_change_the_address(client, caseworker):
     for n in range(10):
-        sign_in(client, f"user{n}", address="10.9.9.9", HTTP_X_FORWARDED_FOR=f"172.16.0.{n}")
+        sign_in(client, f"sprayed{n}", address="10.9.9.9", HTTP_X_FORWARDED_FOR=f"172.16.0.{n}")
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"10.9.9.9"}
 
 
@@ -147,7 +159,7 @@ def test_a_supervisor_cannot_unlock(client, caseworker, supervisor, right_passwo
 
 def test_an_administrator_unlocks_an_address(client, caseworker, administrator, right_password):
     for n in range(30):
-        sign_in(client, f"user{n}", address="10.9.9.9")
+        sign_in(client, f"sprayed{n}", address="10.9.9.9")
     admin_client = client.__class__()
     admin_client.force_login(administrator)
     attempt = AccessAttempt.objects.first()
