@@ -6,3 +6,8 @@ class CasemgmtConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "casemgmt"
     verbose_name = _("Case management")
+
+    def ready(self):
+        from casemgmt.auth import signals
+
+        signals.connect()

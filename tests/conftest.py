@@ -28,6 +28,15 @@ def _default_language_after_each_test():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache_after_each_test():
+    # Rate-limit counters live in the cache, keyed by user id; ids repeat across tests.
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def agency(db):
     return factories.AgencyFactory()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from casemgmt.errors import DomainError
 from casemgmt.models import RoleGrant, RoleGrantStatus, User
 from casemgmt.roles import PRIVILEGED_ROLES
-from casemgmt.services import role_grants, staff_accounts
+from casemgmt.services import authentication, role_grants, staff_accounts
 
 
 class RoleReasonMixin(forms.Form):
@@ -78,6 +78,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role", "agency__kind", "is_active", "juvenile_trained"]
     list_select_related = ["agency"]
     search_fields = ["username", "first_name", "last_name", "email"]
+    actions = ["unlock_sign_in"]
     add_fieldsets = (
         (
             None,
@@ -181,6 +182,21 @@ class UserAdmin(DjangoUserAdmin):
                 },
                 messages.WARNING,
             )
+
+    def has_unlock_permission(self, request):
+        return role_grants.may_administer_users(request.user)
+
+    @admin.action(description=_("Unlock sign-in for the selected users"), permissions=["unlock"])
+    def unlock_sign_in(self, request, queryset):
+        """Clears the failed sign-ins counted against each user name (recorded per user)."""
+        for user in queryset:
+            authentication.unlock_user(user=user, by=request.user)
+        self.message_user(
+            request,
+            gettext("Sign-in unlocked for: %(users)s.")
+            % {"users": ", ".join(u.username for u in queryset)},
+            messages.SUCCESS,
+        )
 
     def user_change_password(self, request, id, form_url=""):
         """Django's view, plus one audit event for a password actually set or disabled."""

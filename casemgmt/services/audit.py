@@ -150,6 +150,20 @@ def record_denied(*, actor, target_type: str, target_id: str, path: str) -> Audi
     )
 
 
+def record_untargeted(
+    *, actor, action: AuditAction, target_type: str, target_id: str = "", metadata: dict
+) -> AuditEvent:
+    """An event about no stored record: a failed sign-in with a user name nobody has, a
+    locked-out address, a refused burst of searches."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=AuditAction(action),
+        target_type=target_type,
+        target_id=str(target_id)[:40],
+        metadata=metadata,
+    )
+
+
 def record_identity_search(*, actor, cnic: str, count: int | None, refused: bool) -> AuditEvent:
     """A caseload search by CNIC. The CNIC is kept only masked and as a keyed hash, so
     the trail can show that two searches were for the same number without holding it."""

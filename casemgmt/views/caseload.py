@@ -3,12 +3,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from casemgmt.forms.caseload import CaseloadFilterForm
+from casemgmt.ratelimit import limit_searches
 from casemgmt.selectors.caseload import caseload_page, search_kind
 from casemgmt.services import audit
 
 
 @login_required
 @require_safe
+@limit_searches
 def caseload(request):
     """My caseload: search, filters and keyset pages; htmx swaps only the results."""
     form = CaseloadFilterForm(request.GET or None, user=request.user)

@@ -1,5 +1,6 @@
 """Settings shared by every environment; children start with ``from .base import *``."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -32,6 +33,9 @@ INSTALLED_APPS = [
     "csp",
     # The job queue; before casemgmt so its app is ready when casemgmt's jobs import it.
     "procrastinate.contrib.django",
+    # Sign-in lockout; before casemgmt so its receivers run first and casemgmt's audit
+    # receivers see the lockout it decided (casemgmt/auth/).
+    "axes",
     "casemgmt",
 ]
 
@@ -51,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,7 +102,11 @@ JOBS_EAGER = not ON_POSTGRESQL or env.bool("CASEMGMT_JOBS_EAGER", default=False)
 PROCRASTINATE_IMPORT_PATHS = ["casemgmt.jobs"]
 
 AUTH_USER_MODEL = "casemgmt.User"
-AUTHENTICATION_BACKENDS = ["casemgmt.auth_backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user name or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "casemgmt.auth_backends.RoleBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -117,6 +127,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Lockout (django-axes; casemgmt/auth/lockout.py, docs/operations.md "Sign-in lockout").
+# A user name is locked after this many failures within the cool-off, wherever they came
+# from; an address after CASEMGMT_LOCKOUT_ADDRESS_FAILURES across all user names (password
+# spraying), set higher so one office behind a shared address is not locked by a few typos.
+AXES_FAILURE_LIMIT = env.int("CASEMGMT_LOCKOUT_FAILURES", default=10)
+CASEMGMT_LOCKOUT_ADDRESS_FAILURES = env.int("CASEMGMT_LOCKOUT_ADDRESS_FAILURES", default=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "casemgmt.auth.lockout.PerParameterLimitHandler"
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("CASEMGMT_LOCKOUT_MINUTES", default=15))
+# Tries while locked are refused without lengthening the lockout (and recorded once).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "casemgmt.auth.lockout.attempted_username"
+AXES_LOCKOUT_CALLABLE = "casemgmt.auth.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# allauth's form names the field "login"; axes masks these in the attempt records it keeps.
+AXES_SENSITIVE_PARAMETERS = ["username", "login", "ip_address"]
+# Sign-ins are in the audit trail; axes' own access log would be a second, unpruned copy.
+AXES_DISABLE_ACCESS_LOG = True
+# The Django admin screens for attempts are casemgmt's (casemgmt/admin/lockout.py).
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Behind N reverse proxies the client address is the Nth address from the right of
+# X-Forwarded-For (each proxy appends the address it saw); with 0, REMOTE_ADDR only, so a
+# client cannot choose its address by sending the header (casemgmt/auth/addresses.py).
+CASEMGMT_PROXY_COUNT = env.int("CASEMGMT_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "casemgmt.auth.addresses.client_address"
+
+# Searches per user per minute (casemgmt/ratelimit.py). Counters live in the cache:
+# with several app servers, CACHES must be shared (Redis or the database cache).
+CASEMGMT_SEARCH_RATE_LIMIT = env.int("CASEMGMT_SEARCH_RATE_LIMIT", default=60)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ur", "اردو")]

@@ -141,7 +141,9 @@ def test_invalid_record_shows_the_error_and_saves_nothing(
     assert f'href="#id_{kind}-{field}"' in body
     assert model.objects.count() == 0
     # Nothing written; the form shown again (case and person name) is recorded as a read.
-    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["read.case"]
+    assert list(
+        AuditEvent.objects.exclude(action__startswith="auth.").values_list("action", flat=True)
+    ) == ["read.case"]
 
 
 @pytest.mark.parametrize("kind", sorted(VALID))
@@ -193,7 +195,9 @@ def test_other_agency_and_auditor_cannot_add(client, auditor, make_case, kind):
         assert response.status_code == 404
     assert model.objects.count() == 0
     # Nothing written, only the refused look-up recorded.
-    assert set(AuditEvent.objects.values_list("action", flat=True)) <= {"access.denied"}
+    assert set(
+        AuditEvent.objects.exclude(action__startswith="auth.").values_list("action", flat=True)
+    ) <= {"access.denied"}
 
 
 def test_review_with_positions_and_dissent(client, caseworker, make_case, agency, stages):
