@@ -6,3 +6,6 @@ class CasemgmtConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "casemgmt"
     verbose_name = _("Case management")
+
+    def ready(self):
+        from casemgmt.auth import signals  # noqa: F401 - connects the receivers

@@ -17,13 +17,16 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site asks for a second factor (casemgmt/admin/site.py).
+    "casemgmt.admin_app.CasemgmtAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # allauth's passkey list uses naturaltime.
+    "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -32,6 +35,11 @@ INSTALLED_APPS = [
     # The job queue; before casemgmt so its app is ready when casemgmt's jobs import it.
     "procrastinate.contrib.django",
     "casemgmt",
+    # Sign-in and two-factor (docs/operations.md, "Two-factor sign-in"); after casemgmt so
+    # our templates/allauth/ and templates/account/ override the library's.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -43,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "casemgmt.auth.middleware.MfaEnrolmentMiddleware",
     "casemgmt.middleware.UserLanguageMiddleware",
     "casemgmt.middleware.DeniedAccessAuditMiddleware",
     "casemgmt.middleware.NoStoreMiddleware",
@@ -99,6 +109,27 @@ AUTHENTICATION_BACKENDS = ["casemgmt.auth_backends.RoleBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in (django-allauth): staff accounts are made by administrators, by user name.
+ACCOUNT_ADAPTER = "casemgmt.auth.adapter.StaffAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+# Never "remember me": the session lasts as SESSION_COOKIE_AGE says, for everyone.
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_PREVENT_ENUMERATION = True
+# Two-factor: TOTP with recovery codes, and passkeys (WebAuthn) as a second factor.
+MFA_ADAPTER = "casemgmt.auth.adapter.StaffMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = "casemgmt"
+# Accounts have no verified email address: staff are known to the administrator.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Who must use it: casemgmt/auth/mfa_policy.py. Enforced here and in production; the local
+# demo may relax it (config/settings/local.py).
+CASEMGMT_MFA_ENFORCED = True
+CASEMGMT_MFA_REQUIRED_FOR_ALL = env.bool("CASEMGMT_MFA_REQUIRED_FOR_ALL", default=False)
 
 # Argon2 first; the others only verify hashes made before a switch.
 PASSWORD_HASHERS = [
