@@ -5,11 +5,12 @@ Outside the ``casemgmt.admin`` package: importing that package registers the mod
 admins, which must happen on the finished site, not while Django is making it."""
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 
 class CasemgmtAdminSite(admin.AdminSite):
@@ -26,6 +27,12 @@ class CasemgmtAdminSite(admin.AdminSite):
             return redirect(f"{resolve_url(settings.LOGIN_URL)}?{query}")
         if self.has_permission(request):
             return redirect("admin:index")
+        if request.user.is_active and request.user.is_staff:
+            messages.warning(
+                request,
+                _("The admin opens only after signing in with a second factor: set one up here."),
+            )
+            return redirect("mfa_index")
         raise PermissionDenied
 
 

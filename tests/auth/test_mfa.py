@@ -153,8 +153,15 @@ class TestAdmin:
         settings.CASEMGMT_MFA_ENFORCED = False
         client.force_login_password_only(superuser)
         response = client.get(reverse("admin:index"), follow=True)
-        assert response.status_code == 403
+        assert response.redirect_chain[-1][0] == reverse("mfa_index")
+        assert "The admin opens only after signing in with a second factor" in (
+            response.content.decode()
+        )
         assert client.get(reverse("home")).status_code == 200, "the rest is relaxed"
+
+    def test_a_non_staff_user_with_a_second_factor_is_refused(self, client, police_officer):
+        client.force_login(police_officer)
+        assert client.get(reverse("admin:index"), follow=True).status_code == 403
 
     def test_the_admin_offers_no_password_form(self, client):
         response = client.get(reverse("admin:login"))
