@@ -113,6 +113,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Sign-in (django-allauth): staff accounts are made by administrators, by user name.
 ACCOUNT_ADAPTER = "casemgmt.auth.adapter.StaffAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_FORMS = {"login": "casemgmt.auth.forms.SignInForm"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
