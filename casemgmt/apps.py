@@ -11,3 +11,4 @@ class CasemgmtConfig(AppConfig):
         from casemgmt.auth import signals
 
         signals.connect()
+        from casemgmt.auth import enrolment  # noqa: F401 - enrolling proves the factor

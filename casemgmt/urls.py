@@ -1,4 +1,4 @@
-from django.contrib.auth import views as auth_views
+from allauth.account import views as account_views
 from django.urls import path
 
 from casemgmt.views import (
@@ -15,12 +15,10 @@ from casemgmt.views import (
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # allauth's sign-in (with its two-factor step) and sign-out, under our names too; the
+    # rest of allauth (two-factor pages) is mounted in config/urls.py.
+    path("accounts/login/", account_views.login, name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
     path("cases/", caseload.caseload, name="caseload"),
     path("cases/<str:reference>/", cases.case_detail_view, name="case_detail"),
     path("cases/<str:reference>/add/<slug:kind>/", cases.record_add, name="record_add"),

@@ -7,4 +7,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("casemgmt.urls")),
+    path("accounts/", include("casemgmt.auth.urls")),
 ]

@@ -1,7 +1,10 @@
 import datetime
+import time
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
 
 from casemgmt import factories
@@ -30,11 +33,63 @@ def _default_language_after_each_test():
 
 @pytest.fixture(autouse=True)
 def _empty_cache_after_each_test():
-    # Rate-limit counters live in the cache, keyed by user id; ids repeat across tests.
+    # The cache holds allauth's used codes and failure counts and our rate-limit counters
+    # (keyed by user id; ids repeat across tests).
     yield
-    from django.core.cache import cache
-
     cache.clear()
+
+
+def enrol_totp(user):
+    """The user's authenticator app (allauth's TOTP), made if they have none; its secret
+    computes codes in tests (``totp_code``)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return existing or TOTP.activate(user, generate_totp_secret()).instance
+
+
+def totp_code(authenticator, at: float | None = None) -> str:
+    """The code the user's app shows now (RFC 6238, allauth's own HOTP helpers)."""
+    from allauth.mfa.app_settings import TOTP_PERIOD
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time() if at is None else at) // TOTP_PERIOD
+    return format_hotp_value(hotp_value(authenticator.data["secret"], counter))
+
+
+def record_second_factor(client, user):
+    """Write into the client's session what allauth writes after a sign-in whose second
+    step used the user's authenticator app."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    authenticator = enrol_totp(user)
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "username": user.username},
+        {"method": "mfa", "at": now, "id": authenticator.pk, "type": authenticator.type},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_with_second_factor(monkeypatch):
+    """``client.force_login(user)`` signs in as a real sign-in would: a user who must use a
+    second factor gets an authenticator app and a session that used it. Enforcement stays on
+    (tests/auth/ signs in without this shortcut)."""
+    from casemgmt.auth.mfa_policy import mfa_required
+
+    password_only = Client.force_login
+
+    def force_login(self, user, backend=None):
+        password_only(self, user, backend)
+        if mfa_required(user):
+            record_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "force_login_password_only", password_only, raising=False)
 
 
 @pytest.fixture

@@ -36,12 +36,45 @@ def _row(read, write):
     }
 
 
+# allauth's pages (casemgmt/auth/urls.py): every role here must use a second factor and
+# signs in with one (tests/conftest.py), so each has an authenticator app. tests/auth/
+# covers them for users without one.
+_WEBAUTHN_KEY = {"pk": 999999}
+
+
+def _SIGNED_IN(read, write):  # noqa: N802 - reads as the rows' other constants
+    return _row([read] * 4 + [LOGIN], [write] * 4 + [LOGIN])
+
+
+ALLAUTH = {
+    "account_login": (lambda w: {}, _row([BACK] * 4 + [OK], [BACK] * 4 + [OK])),
+    "account_logout": (lambda w: {}, _row([OK] * 4 + [BACK], [BACK] * 5)),
+    "account_inactive": (lambda w: {}, _row([OK] * 5, [NO_GET] * 5)),
+    "account_reauthenticate": (lambda w: {}, _SIGNED_IN(OK, OK)),
+    "mfa_authenticate": (lambda w: {}, _row([BACK] * 5, [BACK] * 5)),  # only mid-sign-in
+    "mfa_index": (lambda w: {}, _SIGNED_IN(OK, NO_GET)),
+    "mfa_reauthenticate": (lambda w: {}, _SIGNED_IN(OK, OK)),
+    "mfa_activate_totp": (lambda w: {}, _SIGNED_IN(BACK, BACK)),  # already active
+    "mfa_list_webauthn": (lambda w: {}, _SIGNED_IN(OK, NO_GET)),
+    # No recovery codes yet: nothing to show.
+    "mfa_view_recovery_codes": (lambda w: {}, _SIGNED_IN(GONE, NO_GET)),
+    "mfa_download_recovery_codes": (lambda w: {}, _SIGNED_IN(GONE, GONE)),
+    # Every change of a factor asks for the password again first (step-up).
+    "mfa_deactivate_totp": (lambda w: {}, _SIGNED_IN(BACK, BACK)),
+    "mfa_generate_recovery_codes": (lambda w: {}, _SIGNED_IN(BACK, BACK)),
+    "mfa_add_webauthn": (lambda w: {}, _SIGNED_IN(BACK, BACK)),
+    "mfa_edit_webauthn": (lambda w: _WEBAUTHN_KEY, _SIGNED_IN(BACK, BACK)),
+    "mfa_remove_webauthn": (lambda w: _WEBAUTHN_KEY, _SIGNED_IN(BACK, BACK)),
+    "mfa_reauthenticate_webauthn": (lambda w: {}, _SIGNED_IN(BACK, BACK)),
+}
+
 # name -> (kwargs builder, read statuses per role, write statuses per role), roles in ROLES order.
 MATRIX = {
     "home": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
     "healthz": (lambda w: {}, _row([OK] * 5, [NO_GET] * 5)),
     "login": (lambda w: {}, _row([BACK, BACK, BACK, BACK, OK], [BACK, BACK, BACK, BACK, OK])),
-    "logout": (lambda w: {}, _row([NO_GET] * 5, [BACK] * 5)),
+    # allauth's sign-out: a GET asks to confirm, the POST signs out.
+    "logout": (lambda w: {}, _row([OK] * 4 + [BACK], [BACK] * 5)),
     "set_language": (lambda w: {}, _row([NO_GET] * 5, [BACK] * 5)),
     "caseload": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
     "inbox": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
@@ -133,6 +166,7 @@ MATRIX = {
         lambda w: {"reference": w["case"].person.reference, "merge_id": 999999},
         _row([NO_GET] * 4 + [LOGIN], [GONE, GONE, GONE, GONE, LOGIN]),
     ),
+    **ALLAUTH,
 }
 
 
@@ -246,7 +280,10 @@ def test_write(client, world, name, role):
         after = AuditEvent.objects.exclude(action__startswith="read.").exclude(
             action="access.denied"
         )
-        allowed_writes = {"login", "logout", "set_language", "break_glass", "referral_respond"}
+        allowed_writes = {
+            *("login", "logout", "account_login", "account_logout", "set_language"),
+            *("break_glass", "referral_respond"),
+        }
         # The owner marking their own notification read is a write, audited as one.
         own = {("notification_read", "supervisor"): ["notification.read"]}.get((name, role), [])
         if own:

@@ -18,13 +18,15 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site asks for a second factor (casemgmt/admin/site.py).
+    "casemgmt.admin_app.CasemgmtAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Counts shown to people (intcomma); allauth's passkey list uses naturaltime.
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -37,6 +39,11 @@ INSTALLED_APPS = [
     # receivers see the lockout it decided (casemgmt/auth/).
     "axes",
     "casemgmt",
+    # Sign-in and two-factor (docs/operations.md, "Two-factor sign-in"); after casemgmt so
+    # our templates/allauth/ and templates/account/ override the library's.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -48,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "casemgmt.auth.middleware.MfaEnrolmentMiddleware",
     "casemgmt.middleware.UserLanguageMiddleware",
     "casemgmt.middleware.DeniedAccessAuditMiddleware",
     "casemgmt.middleware.NoStoreMiddleware",
@@ -110,6 +119,31 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in (django-allauth): staff accounts are made by administrators, by user name.
+ACCOUNT_ADAPTER = "casemgmt.auth.adapter.StaffAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_FORMS = {"login": "casemgmt.auth.forms.SignInForm"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+# Never "remember me": the session lasts as SESSION_COOKIE_AGE says, for everyone.
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_PREVENT_ENUMERATION = True
+# django-axes owns the lockout after failed sign-ins (one counter per name and per address,
+# audited, unlocked by an administrator): allauth's own failed-sign-in limit is off.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Two-factor: TOTP with recovery codes, and passkeys (WebAuthn) as a second factor.
+MFA_ADAPTER = "casemgmt.auth.adapter.StaffMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = "casemgmt"
+# Accounts have no verified email address: staff are known to the administrator.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Who must use it: casemgmt/auth/mfa_policy.py. Enforced here and in production; the local
+# demo may relax it (config/settings/local.py).
+CASEMGMT_MFA_ENFORCED = True
+CASEMGMT_MFA_REQUIRED_FOR_ALL = env.bool("CASEMGMT_MFA_REQUIRED_FOR_ALL", default=False)
 
 # Argon2 first; the others only verify hashes made before a switch.
 PASSWORD_HASHERS = [

@@ -41,3 +41,14 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# Two-factor sign-in is enforced for every required user (casemgmt/auth/mfa_policy.py).
+CASEMGMT_MFA_ENFORCED = True
+# One cache shared by every gunicorn worker: a TOTP code marked used in one worker must be
+# refused by the others (allauth keeps used codes in the cache). `createcachetable` makes it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "casemgmt_cache",
+    }
+}

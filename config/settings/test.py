@@ -18,3 +18,6 @@ TEST_ARTIFACTS_DIR = env.path("TEST_ARTIFACTS_DIR", default=str(VAR_DIR.parent /
 # Serve static files from the apps (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Two-factor stays enforced; passkeys in browser tests on http://localhost.
+CASEMGMT_MFA_ENFORCED = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -3,15 +3,47 @@ import re
 import pytest
 from django.urls import reverse
 
+from casemgmt import factories
 from casemgmt.factories import DEMO_PASSWORD
+from casemgmt.models import AgencyKind
+from tests.conftest import enrol_totp, totp_code
 
+PASSWORD = factories.DEMO_PASSWORD
 WRONG = "not-the-password"
 
 
-def sign_in(client, username, password=WRONG, address="10.0.0.1", **extra):
+@pytest.fixture
+def police_officer(db):
+    """Reads identity and location: must use a second factor."""
+    return factories.CaseworkerFactory(agency=factories.AgencyFactory(kind=AgencyKind.POLICE))
+
+
+@pytest.fixture
+def counsellor(db):
+    """Reads neither identity nor location: the second factor is optional."""
+    return factories.CaseworkerFactory(agency=factories.AgencyFactory(kind=AgencyKind.COUNSELLING))
+
+
+def sign_in_with_password(client, user, password=PASSWORD):
+    """The first step only, through allauth's form, as a browser would."""
+    return client.post(reverse("account_login"), {"login": user.username, "password": password})
+
+
+def sign_in(client, user, code=None):
+    """Both steps: password, then the code the user's app shows now (or ``code``)."""
+    app = enrol_totp(user)
+    response = sign_in_with_password(client, user)
+    assert response.url == reverse("mfa_authenticate")
+    return client.post(reverse("mfa_authenticate"), {"code": code or totp_code(app)})
+
+
+# --- guessing attacks (lockout, audit): one sign-in attempt from an address ---------
+
+
+def attempt_sign_in(client, username, password=WRONG, address="10.0.0.1", **extra):
     return client.post(
         reverse("login"),
-        {"username": username, "password": password},
+        {"login": username, "password": password},
         REMOTE_ADDR=address,
         HTTP_USER_AGENT="Attacker/1.0",
         **extra,
@@ -19,7 +51,7 @@ def sign_in(client, username, password=WRONG, address="10.0.0.1", **extra):
 
 
 def fail(client, username, times, address="10.0.0.1"):
-    return [sign_in(client, username, address=address).status_code for _ in range(times)]
+    return [attempt_sign_in(client, username, address=address).status_code for _ in range(times)]
 
 
 def signed_in(client) -> bool:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from casemgmt.models import AuditAction, AuditEvent
 from casemgmt.services import authentication
-from tests.auth.conftest import WRONG, fail, sign_in
+from tests.auth.conftest import WRONG, attempt_sign_in, fail
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +18,14 @@ def events(action):
 
 
 def test_a_sign_in_is_recorded_with_address_and_user_agent(client, caseworker, right_password):
-    sign_in(client, caseworker.username, right_password, address="10.4.4.4")
+    attempt_sign_in(client, caseworker.username, right_password, address="10.4.4.4")
     [event] = events(AuditAction.AUTH_SIGNED_IN)
     assert event.actor == caseworker
     assert event.metadata == {"address": "10.4.4.4", "user_agent": "Attacker/1.0"}
 
 
 def test_a_sign_out_is_recorded(client, caseworker, right_password):
-    sign_in(client, caseworker.username, right_password)
+    attempt_sign_in(client, caseworker.username, right_password)
     client.post(reverse("logout"), REMOTE_ADDR="10.4.4.4")
     [event] = events(AuditAction.AUTH_SIGNED_OUT)
     assert event.actor == caseworker
@@ -33,7 +33,7 @@ def test_a_sign_out_is_recorded(client, caseworker, right_password):
 
 
 def test_a_failure_on_a_known_name_names_the_user_but_not_the_password(client, caseworker):
-    sign_in(client, caseworker.username, address="10.4.4.4")
+    attempt_sign_in(client, caseworker.username, address="10.4.4.4")
     [event] = events(AuditAction.AUTH_SIGN_IN_FAILED)
     assert event.actor is None
     assert (event.target_type, event.target_id) == ("casemgmt.user", str(caseworker.pk))
@@ -43,8 +43,8 @@ def test_a_failure_on_a_known_name_names_the_user_but_not_the_password(client, c
 
 def test_a_failure_on_an_unknown_name_keeps_only_a_hash_of_it(client):
     typed = "my-secret-password-in-the-wrong-box"
-    sign_in(client, typed)
-    sign_in(client, typed)
+    attempt_sign_in(client, typed)
+    attempt_sign_in(client, typed)
     first, second = events(AuditAction.AUTH_SIGN_IN_FAILED)
     assert first.target_type == "sign_in.unknown_name"
     assert first.target_id == second.target_id  # the same name tried twice shows as such

@@ -5,11 +5,12 @@ from unittest import mock
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
 from casemgmt.models import AuditAction, AuditEvent
-from tests.auth.conftest import fail, normalised, sign_in, signed_in
+from tests.auth.conftest import attempt_sign_in, fail, normalised, signed_in
 
 LOCKOUT_MESSAGE = (
     "Too many failed sign-ins. Try again in 15 minutes or ask an administrator to unlock "
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def test_after_ten_failures_the_right_password_does_not_sign_in(client, caseworker, right_password):
     statuses = fail(client, caseworker.username, 10)
     assert statuses == [200] * 9 + [429]
-    response = sign_in(client, caseworker.username, right_password)
+    response = attempt_sign_in(client, caseworker.username, right_password)
     assert response.status_code == 429
     assert not signed_in(client)
     assert LOCKOUT_MESSAGE in response.content.decode()
@@ -32,22 +33,22 @@ def test_nine_failures_then_the_right_password_signs_in_and_clears_the_count(
     client, caseworker, right_password
 ):
     fail(client, caseworker.username, 9)
-    assert sign_in(client, caseworker.username, right_password).status_code == 302
+    assert attempt_sign_in(client, caseworker.username, right_password).status_code == 302
     assert signed_in(client)
     assert not AccessAttempt.objects.filter(username=caseworker.username).exists()
 
 
 def test_the_locked_page_is_the_sign_in_page_with_one_message(client, caseworker):
     fail(client, caseworker.username, 10)
-    body = sign_in(client, caseworker.username).content.decode()
-    assert 'name="username"' in body and 'name="password"' in body
+    body = attempt_sign_in(client, caseworker.username).content.decode()
+    assert 'name="login"' in body and 'name="password"' in body
     assert body.count(LOCKOUT_MESSAGE) == 1
     assert "enter a correct username and password" not in body
 
 
 def test_known_and_unknown_names_get_the_same_refusal(client, caseworker):
-    known = sign_in(client, caseworker.username)
-    unknown = sign_in(client, "nobody-by-this-name")
+    known = attempt_sign_in(client, caseworker.username)
+    unknown = attempt_sign_in(client, "nobody-by-this-name")
     assert known.status_code == unknown.status_code == 200
     assert normalised(known, caseworker.username) == normalised(unknown, "nobody-by-this-name")
 
@@ -55,8 +56,8 @@ def test_known_and_unknown_names_get_the_same_refusal(client, caseworker):
 def test_known_and_unknown_names_are_locked_alike(client, caseworker):
     fail(client, caseworker.username, 10)
     fail(client, "nobody-by-this-name", 10, address="10.0.0.2")
-    known = sign_in(client, caseworker.username)
-    unknown = sign_in(client, "nobody-by-this-name", address="10.0.0.2")
+    known = attempt_sign_in(client, caseworker.username)
+    unknown = attempt_sign_in(client, "nobody-by-this-name", address="10.0.0.2")
     assert known.status_code == unknown.status_code == 429
     assert normalised(known, caseworker.username) == normalised(unknown, "nobody-by-this-name")
 
@@ -79,10 +80,10 @@ def test_the_password_hasher_runs_for_known_and_unknown_names(client, caseworker
         mock.patch.object(Argon2PasswordHasher, "verify", spy(verify)),
         mock.patch.object(Argon2PasswordHasher, "encode", spy(encode)),
     ):
-        sign_in(client, caseworker.username)
+        attempt_sign_in(client, caseworker.username)
         known = list(calls)
         calls.clear()
-        sign_in(client, "nobody-by-this-name")
+        attempt_sign_in(client, "nobody-by-this-name")
         unknown = list(calls)
     assert known == ["verify"]  # the stored hash checked
     assert unknown == ["encode"]  # a hash computed all the same: no timing difference
@@ -90,22 +91,28 @@ def test_the_password_hasher_runs_for_known_and_unknown_names(client, caseworker
 
 def test_a_locked_name_is_locked_from_every_address(client, caseworker, right_password):
     for n in range(10):
-        sign_in(client, caseworker.username, address=f"10.0.1.{n}")
-    response = sign_in(client, caseworker.username, right_password, address="10.0.2.1")
+        attempt_sign_in(client, caseworker.username, address=f"10.0.1.{n}")
+    response = attempt_sign_in(client, caseworker.username, right_password, address="10.0.2.1")
     assert response.status_code == 429
     assert not signed_in(client)
 
 
 def test_spraying_many_names_from_one_address_locks_the_address(client, caseworker, right_password):
-    statuses = [sign_in(client, f"sprayed{n}", address="10.9.9.9").status_code for n in range(30)]
+    statuses = [
+        attempt_sign_in(client, f"sprayed{n}", address="10.9.9.9").status_code for n in range(30)
+    ]
     assert statuses == [200] * 29 + [429]
     assert (
-        sign_in(client, caseworker.username, right_password, address="10.9.9.9").status_code == 429
+        attempt_sign_in(client, caseworker.username, right_password, address="10.9.9.9").status_code
+        == 429
     )
     assert not signed_in(client)
     # the same user from another address is not held up by the sprayer
     assert (
-        sign_in(client, caseworker.username, right_password, address="10.9.9.10").status_code == 302
+        attempt_sign_in(
+            client, caseworker.username, right_password, address="10.9.9.10"
+        ).status_code
+        == 302
     )
 
 
@@ -113,17 +120,20 @@ def test_a_sprayer_cannot_reset_the_address_count_with_a_valid_account(
     client, caseworker, right_password
 ):
     for n in range(29):
-        sign_in(client, f"sprayed{n}", address="10.9.9.9")
+        attempt_sign_in(client, f"sprayed{n}", address="10.9.9.9")
     assert (
-        sign_in(client, caseworker.username, right_password, address="10.9.9.9").status_code == 302
+        attempt_sign_in(client, caseworker.username, right_password, address="10.9.9.9").status_code
+        == 302
     )
     client.logout()
-    assert sign_in(client, "user-next", address="10.9.9.9").status_code == 429
+    assert attempt_sign_in(client, "user-next", address="10.9.9.9").status_code == 429
 
 
 def test_a_forged_forwarded_for_header_does_not_change_the_address(client, caseworker):
     for n in range(10):
-        sign_in(client, f"sprayed{n}", address="10.9.9.9", HTTP_X_FORWARDED_FOR=f"172.16.0.{n}")
+        attempt_sign_in(
+            client, f"sprayed{n}", address="10.9.9.9", HTTP_X_FORWARDED_FOR=f"172.16.0.{n}"
+        )
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"10.9.9.9"}
 
 
@@ -145,7 +155,7 @@ def test_an_administrator_unlocks_a_user_and_it_is_recorded(
     assert event.actor == administrator
     assert event.target_id == str(caseworker.pk)
     assert event.metadata["cleared"] == 1
-    assert sign_in(client, caseworker.username, right_password).status_code == 302
+    assert attempt_sign_in(client, caseworker.username, right_password).status_code == 302
 
 
 def test_a_supervisor_cannot_unlock(client, caseworker, supervisor, right_password):
@@ -154,12 +164,12 @@ def test_a_supervisor_cannot_unlock(client, caseworker, supervisor, right_passwo
     other.force_login(supervisor)
     unlock_user(other, caseworker)
     assert not AuditEvent.objects.filter(action=AuditAction.AUTH_UNLOCKED).exists()
-    assert sign_in(client, caseworker.username, right_password).status_code == 429
+    assert attempt_sign_in(client, caseworker.username, right_password).status_code == 429
 
 
 def test_an_administrator_unlocks_an_address(client, caseworker, administrator, right_password):
     for n in range(30):
-        sign_in(client, f"sprayed{n}", address="10.9.9.9")
+        attempt_sign_in(client, f"sprayed{n}", address="10.9.9.9")
     admin_client = client.__class__()
     admin_client.force_login(administrator)
     attempt = AccessAttempt.objects.first()
@@ -170,13 +180,16 @@ def test_an_administrator_unlocks_an_address(client, caseworker, administrator, 
     assert response.status_code == 302
     event = AuditEvent.objects.get(action=AuditAction.AUTH_UNLOCKED)
     assert (event.actor, event.target_id) == (administrator, "10.9.9.9")
+    # A minute later: allauth's cap of 30 sign-in posts a minute per address has passed.
+    cache.clear()
     assert (
-        sign_in(client, caseworker.username, right_password, address="10.9.9.9").status_code == 302
+        attempt_sign_in(client, caseworker.username, right_password, address="10.9.9.9").status_code
+        == 302
     )
 
 
 def test_only_administrators_see_the_failed_sign_ins(client, caseworker, supervisor, administrator):
-    sign_in(client, caseworker.username)
+    attempt_sign_in(client, caseworker.username)
     url = reverse("admin:axes_accessattempt_changelist")
     client.force_login(supervisor)
     assert client.get(url).status_code in (302, 403)

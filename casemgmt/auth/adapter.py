@@ -1,0 +1,26 @@
+"""allauth adapters: no self-service sign-up; a required user keeps a sign-in factor."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+
+from casemgmt.auth.mfa_policy import SIGN_IN_FACTORS, mfa_required
+
+
+class StaffAccountAdapter(DefaultAccountAdapter):
+    """Accounts are made by administrators (the admin's user screens), never by sign-up."""
+
+    def is_open_for_signup(self, request):
+        return False
+
+
+class StaffMFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        """A user who must use a second factor may remove a factor only while another
+        one remains (add the new phone or passkey first, then remove the old one)."""
+        if authenticator.type not in SIGN_IN_FACTORS or not mfa_required(authenticator.user):
+            return True
+        others = Authenticator.objects.filter(
+            user_id=authenticator.user_id, type__in=SIGN_IN_FACTORS
+        ).exclude(pk=authenticator.pk)
+        return others.exists()
