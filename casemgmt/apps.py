@@ -6,3 +6,11 @@ class CasemgmtConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "casemgmt"
     verbose_name = _("Case management")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from casemgmt import checks  # noqa: F401  (registers the deployment checks)
+        from casemgmt import sessions
+
+        user_logged_in.connect(sessions.on_sign_in, dispatch_uid="casemgmt_session_clocks")

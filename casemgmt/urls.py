@@ -9,6 +9,7 @@ from casemgmt.views import (
     health,
     home,
     people,
+    session,
     workflow,
 )
 
@@ -21,6 +22,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/keep-alive/", session.keep_alive, name="session_keep_alive"),
     path("cases/", caseload.caseload, name="caseload"),
     path("cases/<str:reference>/", cases.case_detail_view, name="case_detail"),
     path("cases/<str:reference>/add/<slug:kind>/", cases.record_add, name="record_add"),

@@ -41,3 +41,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# The admin site and privileged roles need a second factor (casemgmt.checks fails the deploy
+# check without it); the two-factor sign-in reads this setting.
+CASEMGMT_MFA_ENFORCED = True
