@@ -10,7 +10,9 @@ class CasemgmtConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from casemgmt import checks  # noqa: F401  (registers the deployment checks)
-        from casemgmt import sessions
+        from casemgmt import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            sessions,
+        )
 
         user_logged_in.connect(sessions.on_sign_in, dispatch_uid="casemgmt_session_clocks")

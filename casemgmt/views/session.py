@@ -10,7 +10,7 @@ from casemgmt import sessions
 @require_POST
 @login_required
 def keep_alive(request):
-    """"Stay signed in": restarts the idle clock (never the absolute one) and says how long
+    """ "Stay signed in": restarts the idle clock (never the absolute one) and says how long
     is left of each, for the warning script."""
     sessions.touch(request.session, force=True)
     idle, absolute = sessions.remaining(request.session)

@@ -62,7 +62,10 @@ def test_the_checks_run_only_with_deploy():
         ({"MIDDLEWARE": _without(settings.MIDDLEWARE, "csp.middleware")}, "casemgmt.E005"),
         ({"CONTENT_SECURITY_POLICY": None}, "casemgmt.E005"),
         ({"CONTENT_SECURITY_POLICY": {}}, "casemgmt.E005"),
-        ({"CONTENT_SECURITY_POLICY": _csp(**{"script-src": ["'self'", "'unsafe-inline'"]})}, "casemgmt.E005"),
+        (
+            {"CONTENT_SECURITY_POLICY": _csp(**{"script-src": ["'self'", "'unsafe-inline'"]})},
+            "casemgmt.E005",
+        ),
         ({"CASEMGMT_MFA_ENFORCED": False}, "casemgmt.E006"),
     ],
     ids=lambda v: v if isinstance(v, str) else ",".join(v),
