@@ -2,6 +2,7 @@
 browser does (ASVS 3.3.1, 3.3.2), and rotate at sign-in (3.2.1). Time passes by moving the
 session's clocks back, as an idle browser would leave them."""
 
+import re
 from urllib.parse import unquote
 
 import pytest
@@ -148,3 +149,9 @@ def test_pages_carry_the_warning_only_for_signed_in_users(client, caseworker):
     body = client.get(reverse("home")).content.decode()
     assert 'id="session-warning"' in body and " hidden" in body
     assert "session-timeout.js" in body and "Stay signed in" in body
+    # Plain digits for the script: "1,800" (the thousands separator) read as 1 second once
+    # made every page reload at once.
+    idle = re.search(r'data-idle-seconds="([^"]*)"', body).group(1)
+    assert idle.isdigit() and int(idle) > IDLE - 61, idle
+    assert re.search(r'data-absolute-seconds="\d{5}"', body)
+    assert re.search(r'data-warning-seconds="120"', body)
