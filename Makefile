@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format clean worker bench
+.PHONY: install run test lint format clean worker bench smoke-prod
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,3 +53,10 @@ clean:
 bench: install
 	$(BIN)/python manage.py migrate -v0
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# Production smoke check (docs/operations.md): gunicorn with production settings on a free
+# loopback port against the PostgreSQL in DATABASE_URL (migrated first); checks headers,
+# cookie flags, error pages, /healthz, the admin's second factor and the lockout, then stops
+# gunicorn whatever happened.
+smoke-prod: install
+	$(BIN)/python scripts/smoke_prod.py $(SMOKE_ARGS)

@@ -8,7 +8,16 @@ class CasemgmtConfig(AppConfig):
     verbose_name = _("Case management")
 
     def ready(self):
-        from casemgmt.auth import signals
+        from django.contrib.auth.signals import user_logged_in
+
+        from casemgmt import (
+            checks,  # noqa: F401 - registers the deployment checks
+            sessions,
+        )
+        from casemgmt.auth import (
+            enrolment,  # noqa: F401 - enrolling proves the factor
+            signals,
+        )
 
         signals.connect()
-        from casemgmt.auth import enrolment  # noqa: F401 - enrolling proves the factor
+        user_logged_in.connect(sessions.on_sign_in, dispatch_uid="casemgmt_session_clocks")

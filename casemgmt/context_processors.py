@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils import timezone
 
 from casemgmt import nav
@@ -14,3 +15,18 @@ def navigation(request) -> dict:
 def today(request) -> dict:
     """Today's local date, for "overdue" marks in templates."""
     return {"today": timezone.localdate()}
+
+
+def session_timeout(request) -> dict:
+    """Seconds left of the signed-in session, for the warning before the idle end."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not hasattr(request, "session"):
+        return {}
+    from casemgmt import sessions
+
+    idle, absolute = sessions.remaining(request.session)
+    return {
+        "session_idle_seconds": int(idle),
+        "session_absolute_seconds": int(absolute),
+        "session_warning_seconds": settings.CASEMGMT_SESSION_WARNING_MINUTES * 60,
+    }

@@ -1,9 +1,8 @@
 import unicodedata
 
-from django.http import HttpResponseBadRequest
+from django.core.exceptions import SuspiciousOperation
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext as _
 
 
 class UserLanguageMiddleware:
@@ -74,8 +73,13 @@ class CraftedInputMiddleware:
         values = [request.path_info, *(v for _k, vs in request.GET.lists() for v in vs)]
         values += list(request.GET.keys())
         if any(_has_control_character(v) for v in values):
-            return HttpResponseBadRequest(_("The address holds characters no page uses."))
+            # Answered with the 400 page and logged on django.security.CraftedInput.
+            raise CraftedInput("control character in the path or query string")
         return self.get_response(request)
+
+
+class CraftedInput(SuspiciousOperation):
+    """A path or query string no page of ours could have produced."""
 
 
 def _has_control_character(value: str) -> bool:

@@ -9,6 +9,7 @@ from casemgmt.views import (
     health,
     home,
     people,
+    session,
     workflow,
 )
 
@@ -19,6 +20,7 @@ urlpatterns = [
     # rest of allauth (two-factor pages) is mounted in config/urls.py.
     path("accounts/login/", account_views.login, name="login"),
     path("accounts/logout/", account_views.logout, name="logout"),
+    path("accounts/keep-alive/", session.keep_alive, name="session_keep_alive"),
     path("cases/", caseload.caseload, name="caseload"),
     path("cases/<str:reference>/", cases.case_detail_view, name="case_detail"),
     path("cases/<str:reference>/add/<slug:kind>/", cases.record_add, name="record_add"),

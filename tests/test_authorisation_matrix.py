@@ -75,6 +75,8 @@ MATRIX = {
     "login": (lambda w: {}, _row([BACK, BACK, BACK, BACK, OK], [BACK, BACK, BACK, BACK, OK])),
     # allauth's sign-out: a GET asks to confirm, the POST signs out.
     "logout": (lambda w: {}, _row([OK] * 4 + [BACK], [BACK] * 5)),
+    # Restarts the idle clock of the caller's own session; writes no record.
+    "session_keep_alive": (lambda w: {}, _row([NO_GET] * 5, [OK] * 4 + [LOGIN])),
     "set_language": (lambda w: {}, _row([NO_GET] * 5, [BACK] * 5)),
     "caseload": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
     "inbox": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),

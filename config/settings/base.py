@@ -55,12 +55,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside the two-factor wall, so its redirects are never stored either.
+    "casemgmt.middleware.NoStoreMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "casemgmt.auth.middleware.MfaEnrolmentMiddleware",
     "casemgmt.middleware.UserLanguageMiddleware",
     "casemgmt.middleware.DeniedAccessAuditMiddleware",
-    "casemgmt.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: ends idle or too-old sessions (casemgmt/sessions.py).
+    "casemgmt.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -85,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "casemgmt.context_processors.navigation",
                 "casemgmt.context_processors.today",
+                "casemgmt.context_processors.session_timeout",
             ],
         },
     }
@@ -127,8 +131,9 @@ ACCOUNT_FORMS = {"login": "casemgmt.auth.forms.SignInForm"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
-# Never "remember me": the session lasts as SESSION_COOKIE_AGE says, for everyone.
-ACCOUNT_SESSION_REMEMBER = True
+# Never "remember me": the session cookie ends when the browser closes, for everyone (the
+# idle and absolute limits are enforced on the server, casemgmt/sessions.py).
+ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # django-axes owns the lockout after failed sign-ins (one counter per name and per address,
 # audited, unlocked by an administrator): allauth's own failed-sign-in limit is off.
@@ -235,7 +240,17 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# Sessions end after a period without activity and a total lifetime, both enforced on the
+# server by casemgmt.sessions.SessionTimeoutMiddleware; the warning comes this long before
+# the idle end. The cookie lasts until the browser closes; the stored session expires soon
+# after the idle limit even if the middleware were removed.
+CASEMGMT_SESSION_IDLE_MINUTES = env.int("CASEMGMT_SESSION_IDLE_MINUTES", default=30)
+CASEMGMT_SESSION_ABSOLUTE_HOURS = env.int("CASEMGMT_SESSION_ABSOLUTE_HOURS", default=8)
+CASEMGMT_SESSION_WARNING_MINUTES = env.int("CASEMGMT_SESSION_WARNING_MINUTES", default=2)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = CASEMGMT_SESSION_IDLE_MINUTES * 60 + 60  # + the activity granularity
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 
 LOGGING = {
     "version": 1,

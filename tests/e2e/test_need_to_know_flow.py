@@ -113,7 +113,7 @@ def test_referral_notes_by_class_and_emergency_access(page, new_page, live_serve
     outsider = new_page()
     sign_in(outsider, live_server, "outsider")
     outsider.goto(url)
-    expect(outsider.locator("h1")).to_contain_text("Not Found")
+    expect(outsider.locator("h1")).to_contain_text("Page not found")  # our 404 page
     outsider.goto(live_server.url + "/break-glass/")
     assert_accessible(outsider, "nk-04-break-glass")
     outsider.fill("#id_reference", case.reference)
