@@ -48,7 +48,7 @@ def test_sign_in_rotates_the_session_and_starts_both_clocks(client, caseworker):
     client.cookies["sessionid"] = "attacker-chosen-session-id"
     before = client.session.session_key
     response = client.post(
-        reverse("login"), {"username": caseworker.username, "password": DEMO_PASSWORD}
+        reverse("login"), {"login": caseworker.username, "password": DEMO_PASSWORD}
     )
     assert response.status_code == 302
     after = client.session
