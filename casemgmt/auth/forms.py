@@ -1,7 +1,14 @@
-"""allauth's sign-in form with our labels (allauth has no Urdu catalogue)."""
+"""allauth's sign-in forms: our labels (allauth has no Urdu catalogue), and a limit on
+wrong codes at the second step."""
 
 from allauth.account.forms import LoginForm
+from allauth.core import context
+from allauth.mfa.base.forms import AuthenticateForm
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class SignInForm(LoginForm):
@@ -13,3 +20,36 @@ class SignInForm(LoginForm):
             self.fields[field].widget.attrs.pop("placeholder", None)
         # No password reset by email here: an administrator resets it.
         self.fields["password"].help_text = ""
+
+
+class SecondStepForm(AuthenticateForm):
+    """The code (app or recovery code) after the password. django-axes counts only
+    passwords, so wrong codes are counted here, per user: after
+    ``CASEMGMT_MFA_CODE_FAILURES`` in ``AXES_COOLOFF_TIME`` no code is checked until the
+    window ends. Every wrong code is recorded as a failed sign-in."""
+
+    def clean_code(self):
+        from casemgmt.services import authentication
+
+        key = authentication.second_factor_failures_key(self.user.pk)
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        if cache.get(key, 0) >= settings.CASEMGMT_MFA_CODE_FAILURES:
+            raise ValidationError(
+                ngettext(
+                    "Too many wrong codes. Try again in %(minutes)d minute or ask an "
+                    "administrator to unlock the account.",
+                    "Too many wrong codes. Try again in %(minutes)d minutes or ask an "
+                    "administrator to unlock the account.",
+                    minutes,
+                )
+                % {"minutes": minutes}
+            )
+        try:
+            code = super().clean_code()
+        except ValidationError:
+            if not cache.add(key, 1, timeout=minutes * 60):
+                cache.incr(key)
+            authentication.record_second_factor_failed(user=self.user, request=context.request)
+            raise
+        cache.delete(key)
+        return code

@@ -6,6 +6,7 @@ show one name tried many times without holding what was typed (perhaps a passwor
 from __future__ import annotations
 
 from axes.utils import reset as axes_reset
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 
@@ -57,6 +58,21 @@ def record_sign_in_failed(*, username: str | None, request) -> None:
     _record_attempt(action=AuditAction.AUTH_SIGN_IN_FAILED, username=username, request=request)
 
 
+def second_factor_failures_key(user_id: int) -> str:
+    """The cache key counting a user's wrong codes at the second step (auth.forms)."""
+    return f"mfa-code-failures:{user_id}"
+
+
+def record_second_factor_failed(*, user: User, request) -> None:
+    """A wrong code (app or recovery) after the right password."""
+    _record_attempt(
+        action=AuditAction.AUTH_SIGN_IN_FAILED,
+        username=user.get_username(),
+        request=request,
+        extra={"step": "second factor"},
+    )
+
+
 def record_locked_out(*, username: str | None, request) -> None:
     _record_attempt(action=AuditAction.AUTH_LOCKED_OUT, username=username, request=request)
 
@@ -74,6 +90,7 @@ def unlock_user(*, user: User, by: User) -> int:
     """Clear the failed sign-ins counted against ``user``'s name (from every address); the
     number cleared is recorded."""
     cleared = axes_reset(username=user.get_username())
+    cache.delete(second_factor_failures_key(user.pk))
     audit.record(
         actor=by, action=AuditAction.AUTH_UNLOCKED, target=user, metadata={"cleared": cleared}
     )

@@ -140,6 +140,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 # Two-factor: TOTP with recovery codes, and passkeys (WebAuthn) as a second factor.
 MFA_ADAPTER = "casemgmt.auth.adapter.StaffMFAAdapter"
+MFA_FORMS = {"authenticate": "casemgmt.auth.forms.SecondStepForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "casemgmt"
@@ -193,6 +194,12 @@ AXES_VERBOSE = False
 # X-Forwarded-For (each proxy appends the address it saw); with 0, REMOTE_ADDR only, so a
 # client cannot choose its address by sending the header (casemgmt/auth/addresses.py).
 CASEMGMT_PROXY_COUNT = env.int("CASEMGMT_PROXY_COUNT", default=0)
+# allauth's own per-address limit on sign-in posts reads the client address the same way
+# (without it, behind a proxy every client shares the proxy's address and one can shut all).
+ALLAUTH_TRUSTED_PROXY_COUNT = CASEMGMT_PROXY_COUNT
+# Wrong codes at the second step, per user, before the step refuses further codes for
+# CASEMGMT_LOCKOUT_MINUTES (a stolen password must not allow guessing a six-digit code).
+CASEMGMT_MFA_CODE_FAILURES = env.int("CASEMGMT_MFA_CODE_FAILURES", default=5)
 AXES_CLIENT_IP_CALLABLE = "casemgmt.auth.addresses.client_address"
 
 # Searches per user per minute (casemgmt/ratelimit.py). Counters live in the cache:

@@ -75,6 +75,47 @@ class TestStolenPassword:
         assert "_auth_user_id" not in client.session
 
 
+class TestCodeGuessing:
+    """A stolen password, then guesses at the six-digit code: django-axes never sees
+    them (only passwords go through authenticate), so the second step counts them."""
+
+    def test_after_five_wrong_codes_even_the_right_code_is_refused(
+        self, client, police_officer, police_case
+    ):
+        from casemgmt.models import AuditAction, AuditEvent
+
+        authenticator = enrol_totp(police_officer)
+        assert sign_in_with_password(client, police_officer).url == reverse("mfa_authenticate")
+        right = totp_code(authenticator)
+        wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+        for _ in range(5):
+            client.post(reverse("mfa_authenticate"), {"code": wrong})
+        response = client.post(reverse("mfa_authenticate"), {"code": right})
+        assert response.status_code == 200
+        assert "Too many wrong codes" in response.content.decode()
+        assert client.get(case_url(police_case)).status_code == 302
+        failures = AuditEvent.objects.filter(
+            action=AuditAction.AUTH_SIGN_IN_FAILED, target_id=str(police_officer.pk)
+        )
+        assert failures.count() == 5
+        assert failures.first().metadata["step"] == "second factor"
+
+    def test_an_administrator_unlock_clears_the_wrong_codes(
+        self, client, police_officer, police_case, administrator
+    ):
+        from casemgmt.services import authentication
+
+        authenticator = enrol_totp(police_officer)
+        sign_in_with_password(client, police_officer)
+        right = totp_code(authenticator)
+        wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+        for _ in range(5):
+            client.post(reverse("mfa_authenticate"), {"code": wrong})
+        authentication.unlock_user(user=police_officer, by=administrator)
+        assert client.post(reverse("mfa_authenticate"), {"code": right}).status_code == 302
+        assert client.get(case_url(police_case)).status_code == 200
+
+
 class TestReplay:
     def test_a_code_is_refused_the_second_time(self, client, police_officer, police_case):
         code = totp_code(enrol_totp(police_officer))
