@@ -5,7 +5,6 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_lockout_parameters
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Sum
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -76,16 +75,19 @@ def lockout_message() -> str:
 
 def lockout_response(request, original_response=None, credentials=None):
     """The sign-in page again, empty, with the one lockout message and status 429: the same
-    for a user name that exists and one that does not. Works with any sign-in view whose
-    response is a TemplateResponse holding its form (Django's LoginView, allauth's)."""
-    template = "registration/login.html"
-    context = {}
-    form_class = AuthenticationForm
-    if isinstance(original_response, TemplateResponse) and original_response.context_data:
-        context = dict(original_response.context_data)
+    for a user name that exists and one that does not. Keeps the sign-in view's own page
+    and context when that view was allauth's sign-in (its TemplateResponse holds a sign-in
+    form); any other view that asked for a password (step-up) gets the plain sign-in page."""
+    from casemgmt.auth.forms import SignInForm
+
+    context: dict = {}
+    template = "account/login.html"
+    original = getattr(original_response, "context_data", None) or {}
+    if isinstance(original_response, TemplateResponse) and isinstance(
+        original.get("form"), SignInForm
+    ):
+        context = dict(original)
         template = original_response.template_name
-        if "form" in context:
-            form_class = type(context["form"])
-    context["form"] = form_class(request=request)
+    context["form"] = SignInForm(request=request)
     messages.error(request, lockout_message())
     return render(request, template, context, status=settings.AXES_HTTP_RESPONSE_CODE)
