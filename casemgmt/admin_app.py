@@ -38,3 +38,9 @@ class CasemgmtAdminSite(admin.AdminSite):
 
 class CasemgmtAdminConfig(AdminConfig):
     default_site = "casemgmt.admin_app.CasemgmtAdminSite"
+
+    def ready(self):
+        super().ready()  # autodiscover: every installed app's admin module, allauth's too
+        from casemgmt.admin import factors
+
+        factors.replace_library_admin()

@@ -1,4 +1,5 @@
-"""Per-user rate limits on expensive or revealing reads (search), counted in Django's cache.
+"""Per-user rate limits on expensive or revealing look-ups (search, the registration's
+duplicate check), counted in Django's cache.
 
 A fixed one-minute window per user and scope. The counters live in ``CACHES["default"]``:
 the default in-process cache suits one app server; with several, point CACHES at a shared
@@ -7,10 +8,15 @@ cache (Redis or the database cache) or each server counts on its own.
 
 import functools
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from casemgmt.models import AuditAction
 from casemgmt.services import audit
@@ -30,41 +36,97 @@ def hit(*, scope: str, key: str) -> int:
         return 1
 
 
-def limit_searches(view):
-    """Refuses a signed-in user's search (a GET with ``q``) beyond
-    ``CASEMGMT_SEARCH_RATE_LIMIT`` a minute: 429, nothing searched, the first refusal of
-    each window recorded. Paging and filtering without a search term are not counted."""
+@dataclass(frozen=True)
+class Limit:
+    """One limit: which requests it counts, how many a user may make a minute, and what
+    the refused user is told."""
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.GET.get("q", "").strip() or not request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        limit = settings.CASEMGMT_SEARCH_RATE_LIMIT
-        count = hit(scope="search", key=str(request.user.pk))
-        if count <= limit:
-            return view(request, *args, **kwargs)
-        if count == limit + 1:
-            audit.record_untargeted(
-                actor=request.user,
-                action=AuditAction.ACCESS_RATE_LIMITED,
-                target_type="search",
-                target_id=request.resolver_match.view_name if request.resolver_match else "",
-                metadata={
-                    "path": request.path[:300],
-                    "limit": limit,
-                    "per_seconds": WINDOW_SECONDS,
-                },
-            )
-        return _refusal(request, limit)
-
-    return wrapper
+    scope: str
+    counts: Callable[[HttpRequest], bool]
+    per_minute: Callable[[], int]
+    title: Callable[[], str]
+    message: Callable[[int], str]
 
 
-def _refusal(request, limit: int):
+SEARCHES = Limit(
+    scope="search",
+    # Paging and filtering without a search term are not counted.
+    counts=lambda request: bool(request.GET.get("q", "").strip()),
+    per_minute=lambda: settings.CASEMGMT_SEARCH_RATE_LIMIT,
+    title=lambda: _("Too many searches"),
+    message=lambda limit: (
+        ngettext(
+            "You searched more than %(limit)d time in one minute. Nothing was searched: wait a "
+            "minute and try again.",
+            "You searched more than %(limit)d times in one minute. Nothing was searched: wait a "
+            "minute and try again.",
+            limit,
+        )
+        % {"limit": limit}
+    ),
+)
+
+# Registering is also a look-up: a submitted identity that matches someone held elsewhere
+# says that a match exists. Probing many identities is slowed like searching.
+REGISTRATIONS = Limit(
+    scope="registration",
+    counts=lambda request: request.method == "POST",
+    per_minute=lambda: settings.CASEMGMT_REGISTRATION_RATE_LIMIT,
+    title=lambda: _("Too many registrations"),
+    message=lambda limit: (
+        ngettext(
+            "You sent the registration form more than %(limit)d time in one minute. Nothing was "
+            "saved or checked: wait a minute and try again.",
+            "You sent the registration form more than %(limit)d times in one minute. Nothing was "
+            "saved or checked: wait a minute and try again.",
+            limit,
+        )
+        % {"limit": limit}
+    ),
+)
+
+
+def rate_limited(limit: Limit):
+    """Refuses a signed-in user's counted request beyond ``limit.per_minute()`` a minute:
+    429, the view not run, the first refusal of each window recorded."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated or not limit.counts(request):
+                return view(request, *args, **kwargs)
+            allowed = limit.per_minute()
+            count = hit(scope=limit.scope, key=str(request.user.pk))
+            if count <= allowed:
+                return view(request, *args, **kwargs)
+            if count == allowed + 1:
+                _record_refusal(request, limit.scope, allowed)
+            return _refusal(request, limit, allowed)
+
+        return wrapper
+
+    return decorator
+
+
+limit_searches = rate_limited(SEARCHES)
+limit_registrations = rate_limited(REGISTRATIONS)
+
+
+def _record_refusal(request, scope: str, allowed: int) -> None:
+    audit.record_untargeted(
+        actor=request.user,
+        action=AuditAction.ACCESS_RATE_LIMITED,
+        target_type=scope,
+        target_id=request.resolver_match.view_name if request.resolver_match else "",
+        metadata={"path": request.path[:300], "limit": allowed, "per_seconds": WINDOW_SECONDS},
+    )
+
+
+def _refusal(request, limit: Limit, allowed: int):
     response = render(
         request,
         "casemgmt/rate_limited.html",
-        {"limit": limit},
+        {"title": limit.title(), "message": limit.message(allowed)},
         status=429,
     )
     response["Retry-After"] = str(WINDOW_SECONDS)

@@ -76,6 +76,11 @@ class Site:
         return self.request("POST", "/accounts/login/", body={**form, field: username})
 
 
+# Production's names (config/settings/production.py): the __Host- prefix.
+SESSION_COOKIE = "__Host-sessionid"
+CSRF_COOKIE = "__Host-csrftoken"
+
+
 def cookie_flags(response, name: str) -> str | None:
     for raw in response.set_cookies:
         if raw.startswith(f"{name}="):
@@ -111,20 +116,27 @@ def check_headers(site: Site) -> None:
     check(page.getheader("X-Content-Type-Options") == "nosniff", "X-Content-Type-Options")
     check(page.getheader("X-Frame-Options") == "DENY", "X-Frame-Options DENY")
     check(page.getheader("Referrer-Policy") == "same-origin", "Referrer-Policy same-origin")
-    csrf = cookie_flags(page, "csrftoken") or ""
+    csrf = cookie_flags(page, CSRF_COOKIE) or ""
     check(
         all(flag in csrf for flag in ("secure", "httponly", "samesite=lax")),
         f"the CSRF cookie is Secure, HttpOnly, SameSite=Lax ({csrf or 'not set'})",
+    )
+    check(
+        "path=/" in csrf and "domain=" not in csrf, "the CSRF cookie is __Host- (Path=/, no Domain)"
     )
 
 
 def check_session_cookie(site: Site, password: str) -> None:
     response = site.sign_in(USERNAME, password)
     check(response.status == 302, "a user signs in with the right password")
-    session = cookie_flags(response, "sessionid") or ""
+    session = cookie_flags(response, SESSION_COOKIE) or ""
     check(
         all(flag in session for flag in ("secure", "httponly", "samesite=lax")),
         f"the session cookie is Secure, HttpOnly, SameSite=Lax ({session or 'not set'})",
+    )
+    check(
+        "path=/" in session and "domain=" not in session,
+        "the session cookie is __Host- (Path=/, no Domain)",
     )
     check(
         "expires=" not in session and "max-age=" not in session,
@@ -178,7 +190,7 @@ def check_locked_out_user_cannot_sign_in(site: Site, password: str) -> None:
         site.cookies.clear()
     response = site.sign_in(USERNAME, password)
     check(
-        response.status != 302 and cookie_flags(response, "sessionid") is None,
+        response.status != 302 and cookie_flags(response, SESSION_COOKIE) is None,
         f"after {LOCKOUT_ATTEMPTS - 1} failures the right password does not sign in",
     )
     site.cookies.clear()

@@ -53,9 +53,11 @@ def totp_code(authenticator, at: float | None = None) -> str:
     """The code the user's app shows now (RFC 6238, allauth's own HOTP helpers)."""
     from allauth.mfa.app_settings import TOTP_PERIOD
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from allauth.mfa.utils import decrypt
 
     counter = int(time.time() if at is None else at) // TOTP_PERIOD
-    return format_hotp_value(hotp_value(authenticator.data["secret"], counter))
+    secret = decrypt(authenticator.data["secret"])  # stored encrypted
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 def record_second_factor(client, user):

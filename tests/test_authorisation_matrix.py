@@ -51,6 +51,7 @@ ALLAUTH = {
     "account_logout": (lambda w: {}, _row([OK] * 4 + [BACK], [BACK] * 5)),
     "account_inactive": (lambda w: {}, _row([OK] * 5, [NO_GET] * 5)),
     "account_reauthenticate": (lambda w: {}, _SIGNED_IN(OK, OK)),
+    "account_change_password": (lambda w: {}, _SIGNED_IN(OK, OK)),  # an empty form: errors
     "mfa_authenticate": (lambda w: {}, _row([BACK] * 5, [BACK] * 5)),  # only mid-sign-in
     "mfa_index": (lambda w: {}, _SIGNED_IN(OK, NO_GET)),
     "mfa_reauthenticate": (lambda w: {}, _SIGNED_IN(OK, OK)),

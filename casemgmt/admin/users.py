@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from casemgmt.errors import DomainError
 from casemgmt.models import RoleGrant, RoleGrantStatus, User
 from casemgmt.roles import PRIVILEGED_ROLES
-from casemgmt.services import authentication, role_grants, staff_accounts
+from casemgmt.services import account_security, authentication, role_grants, staff_accounts
 
 
 class RoleReasonMixin(forms.Form):
@@ -102,7 +102,7 @@ class UserAdmin(DjangoUserAdmin):
                 _("Agency and role"),
                 {"fields": (*role_fields, "juvenile_trained", "preferred_language")},
             ),
-            (_("Status"), {"fields": ("is_active", "is_superuser")}),
+            (_("Status"), {"fields": ("is_active", "password_change_required", "is_superuser")}),
             (_("Important dates"), {"fields": ("last_login", "date_joined")}),
         )
 
@@ -209,7 +209,9 @@ class UserAdmin(DjangoUserAdmin):
             if request.method == "POST" and target is not None:
                 target.refresh_from_db()
                 if target.password != before:
-                    staff_accounts.record_user_password_set(by=request.user, user=target)
+                    account_security.user_password_set_by_administrator(
+                        by=request.user, user=target
+                    )
         return response
 
 

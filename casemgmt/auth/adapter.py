@@ -3,7 +3,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.shortcuts import resolve_url
 
+from casemgmt.auth import factor_secrets
 from casemgmt.auth.mfa_policy import SIGN_IN_FACTORS, mfa_required
 
 
@@ -13,8 +16,19 @@ class StaffAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
 
+    def get_password_change_redirect_url(self, request):
+        """Home, where the success message shows (not the form again)."""
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+
 
 class StaffMFAAdapter(DefaultMFAAdapter):
+    def encrypt(self, text: str) -> str:
+        """TOTP secrets and recovery-code seeds are stored encrypted (factor_secrets)."""
+        return factor_secrets.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return factor_secrets.decrypt(encrypted_text)
+
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """A user who must use a second factor may remove a factor only while another
         one remains (add the new phone or passkey first, then remove the old one)."""

@@ -31,3 +31,20 @@ def user_agent(request: HttpRequest | None) -> str:
     if request is None:
         return ""
     return request.META.get("HTTP_USER_AGENT", "")[:300]
+
+
+def lockout_address(request: HttpRequest | None) -> str:
+    """The address the lockout counts (``AXES_CLIENT_IP_CALLABLE``): an IPv6 client by its
+    /64 network, written as the network's first address (``2001:db8:1:2::``), since one
+    machine commonly holds a whole /64 and could change address at every guess. IPv4 and
+    IPv4-mapped clients count by their address. The audit trail keeps the full address."""
+    address = client_address(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)

@@ -1,10 +1,11 @@
-"""allauth's sign-in forms: our labels (allauth has no Urdu catalogue), and a limit on
-wrong codes at the second step."""
+"""allauth's sign-in and password forms: our labels (allauth has no Urdu catalogue), a
+limit on wrong codes at the second step, and the password change."""
 
-from allauth.account.forms import LoginForm
+from allauth.account.forms import ChangePasswordForm, LoginForm
 from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm
 from django.conf import settings
+from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -53,3 +54,28 @@ class SecondStepForm(AuthenticateForm):
             raise
         cache.delete(key)
         return code
+
+
+class ChangeOwnPasswordForm(ChangePasswordForm):
+    """Current password and a new one twice, checked by the same validators as everywhere
+    (AUTH_PASSWORD_VALIDATORS). Saving clears a change an administrator required."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = _("Current password")
+        self.fields["password1"].label = _("New password")
+        self.fields["password2"].label = _("New password again")
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+        self.fields["oldpassword"].help_text = ""  # no reset link: an administrator resets
+        self.fields["password1"].help_text = password_validators_help_text_html()
+
+    def clean_password1(self):
+        password = self.cleaned_data.get("password1")
+        if password and self.user.check_password(password):
+            raise ValidationError(_("Choose a password different from your current one."))
+        return password
+
+    def save(self):
+        self.user.password_change_required = False
+        super().save()  # allauth's adapter sets the password and saves the user

@@ -1,4 +1,5 @@
-"""Holds a user who must use a second factor at enrolment until they have one."""
+"""Holds a user who must use a second factor at enrolment until they have one, and a user
+whose password an administrator set at the password change until they chose their own."""
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -11,7 +12,14 @@ from casemgmt.auth.mfa_policy import has_sign_in_factor, mfa_required, session_u
 # What a user held at enrolment may still reach: allauth's two-factor pages (mfa_*), the
 # password step-up they may ask for, signing out, the language switch and the health check.
 OPEN_URL_NAMES = frozenset(
-    {"logout", "account_logout", "account_reauthenticate", "set_language", "healthz"}
+    {
+        "logout",
+        "account_logout",
+        "account_reauthenticate",
+        "account_change_password",
+        "set_language",
+        "healthz",
+    }
 )
 
 
@@ -41,7 +49,25 @@ class MfaEnrolmentMiddleware:
         if _is_open(request):
             request.mfa_enrolment_required = True
             return self.get_response(request)
-        return _to_enrolment(request)
+        return _hold_at("mfa_index", request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """After MfaEnrolmentMiddleware: a user whose password an administrator set must choose
+    their own before anything else (the two-factor pages stay open, so enrolment and the
+    change can come in either order). Reads the user row already loaded: no query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if not user.is_authenticated or not user.password_change_required:
+            return self.get_response(request)
+        if _is_open(request):
+            request.password_change_required = True
+            return self.get_response(request)
+        return _hold_at("account_change_password", request)
 
 
 def _is_open(request) -> bool:
@@ -54,10 +80,10 @@ def _is_open(request) -> bool:
     return name.startswith("mfa_") or name in OPEN_URL_NAMES
 
 
-def _to_enrolment(request):
-    response = redirect("mfa_index")
+def _hold_at(url_name: str, request):
+    response = redirect(url_name)
     if request.headers.get("HX-Request"):
-        # htmx would swap the enrolment page into a fragment: have it load the page instead.
+        # htmx would swap the page into a fragment: have it load the page instead.
         url, response = response.url, HttpResponse(status=204)
         response["HX-Redirect"] = url
     return response

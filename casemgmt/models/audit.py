@@ -30,6 +30,8 @@ class AuditAction(models.TextChoices):
     AUTH_LOCKED_OUT = "auth.locked_out", _("Sign-in locked after repeated failures")
     AUTH_UNLOCKED = "auth.unlocked", _("Sign-in unlocked")
     AUTH_PASSWORD_CHANGED = "auth.password_changed", _("Own password changed")
+    AUTH_FACTOR_ADDED = "auth.factor_added", _("Second factor added")
+    AUTH_FACTOR_REMOVED = "auth.factor_removed", _("Second factor removed")
     # Reads (``audit.record_read`` names them after the model read)
     READ_ASSESSMENT = "read.assessment", _("Assessment read")
     READ_CASE = "read.case", _("Case read")

@@ -31,6 +31,14 @@ class User(AbstractUser):
         choices=[("en", "English"), ("ur", "اردو")],
         default="en",
     )
+    password_change_required = models.BooleanField(
+        _("must change password at next sign-in"),
+        default=False,
+        help_text=_(
+            "Set when an administrator sets the password: the user chooses their own before "
+            "anything else."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")

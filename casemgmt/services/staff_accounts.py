@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from casemgmt.errors import NotPermitted
 from casemgmt.models import AuditAction, RoleGrant, User
 from casemgmt.roles import PRIVILEGED_ROLES, Role
-from casemgmt.services import audit, role_grants
+from casemgmt.services import account_security, audit, role_grants
 
 # What an administrator may set on a user in the admin (never the password: see below).
 USER_FIELDS = [
@@ -28,6 +28,7 @@ USER_FIELDS = [
     "juvenile_trained",
     "preferred_language",
     "is_active",
+    "password_change_required",
     "is_superuser",
 ]
 # What no one changes on their own account.
@@ -107,21 +108,9 @@ def user_save(*, by: User, user: User, role_reason: str = "") -> RoleGrant | Non
             changes=changes,
         )
     if stored is None and user.has_usable_password():
-        record_user_password_set(by=by, user=user)
+        account_security.user_password_set_by_administrator(by=by, user=user)
     if not needs_grant:
         return None
     return role_grants.role_grant_request(
         by=by, user=user, role=wanted_role, reason=role_reason, activates_user=activates_user
-    )
-
-
-@transaction.atomic
-def record_user_password_set(*, by: User, user: User) -> None:
-    """Record that ``by`` set (or disabled) ``user``'s password in the admin: the event
-    names both, never the password or its hash."""
-    audit.record(
-        actor=by,
-        action=AuditAction.CONFIG_USER_PASSWORD_SET,
-        target=user,
-        metadata={"usable_password": user.has_usable_password(), "own": by.pk == user.pk},
     )

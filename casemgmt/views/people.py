@@ -18,6 +18,7 @@ from casemgmt.forms.people import (
     VerifyIdentityForm,
 )
 from casemgmt.models import Case, GroupCategory, HeldRegistration, HeldStatus, PersonMerge
+from casemgmt.ratelimit import limit_registrations
 from casemgmt.selectors.cases import visible_person_or_404
 from casemgmt.selectors.facilities import capacity_warning
 from casemgmt.selectors.people import (
@@ -49,6 +50,7 @@ def _ensure_writer(request):
 
 
 @login_required
+@limit_registrations
 def person_register(request):
     """Register a person and open their first case; similar records are shown first."""
     _ensure_writer(request)

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "casemgmt.middleware.NoStoreMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "casemgmt.auth.middleware.MfaEnrolmentMiddleware",
+    "casemgmt.auth.middleware.PasswordChangeRequiredMiddleware",
     "casemgmt.middleware.UserLanguageMiddleware",
     "casemgmt.middleware.DeniedAccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -127,7 +128,10 @@ LOGOUT_REDIRECT_URL = "login"
 # Sign-in (django-allauth): staff accounts are made by administrators, by user name.
 ACCOUNT_ADAPTER = "casemgmt.auth.adapter.StaffAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
-ACCOUNT_FORMS = {"login": "casemgmt.auth.forms.SignInForm"}
+ACCOUNT_FORMS = {
+    "login": "casemgmt.auth.forms.SignInForm",
+    "change_password": "casemgmt.auth.forms.ChangeOwnPasswordForm",
+}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
@@ -144,6 +148,9 @@ MFA_FORMS = {"authenticate": "casemgmt.auth.forms.SecondStepForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "casemgmt"
+# Fernet keys encrypting TOTP secrets and recovery-code seeds (casemgmt/auth/factor_secrets.py),
+# newest first; empty: one derived from SECRET_KEY. docs/operations.md, "Two-factor sign-in".
+CASEMGMT_FACTOR_KEYS = env.list("CASEMGMT_FACTOR_KEYS", default=[])
 # Accounts have no verified email address: staff are known to the administrator.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 # Who must use it: casemgmt/auth/mfa_policy.py. Enforced here and in production; the local
@@ -200,11 +207,13 @@ ALLAUTH_TRUSTED_PROXY_COUNT = CASEMGMT_PROXY_COUNT
 # Wrong codes at the second step, per user, before the step refuses further codes for
 # CASEMGMT_LOCKOUT_MINUTES (a stolen password must not allow guessing a six-digit code).
 CASEMGMT_MFA_CODE_FAILURES = env.int("CASEMGMT_MFA_CODE_FAILURES", default=5)
-AXES_CLIENT_IP_CALLABLE = "casemgmt.auth.addresses.client_address"
+AXES_CLIENT_IP_CALLABLE = "casemgmt.auth.addresses.lockout_address"
 
 # Searches per user per minute (casemgmt/ratelimit.py). Counters live in the cache:
 # with several app servers, CACHES must be shared (Redis or the database cache).
 CASEMGMT_SEARCH_RATE_LIMIT = env.int("CASEMGMT_SEARCH_RATE_LIMIT", default=60)
+# Registration forms sent per user per minute (each checks the identity for duplicates).
+CASEMGMT_REGISTRATION_RATE_LIMIT = env.int("CASEMGMT_REGISTRATION_RATE_LIMIT", default=20)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ur", "اردو")]

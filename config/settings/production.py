@@ -41,6 +41,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# The __Host- prefix (ASVS 3.4.4): browsers accept these cookies only when Secure, with
+# Path=/ and no Domain, so no other host of the domain can set or overwrite them.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Two-factor sign-in is enforced for every required user (casemgmt/auth/mfa_policy.py).
 CASEMGMT_MFA_ENFORCED = True

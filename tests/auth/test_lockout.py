@@ -197,3 +197,19 @@ def test_only_administrators_see_the_failed_sign_ins(client, caseworker, supervi
     response = client.get(url)
     assert response.status_code == 200
     assert "10.0.0.1" in response.content.decode()
+
+
+def test_an_ipv6_sprayer_cannot_escape_by_changing_address_within_its_network(
+    client, caseworker, right_password
+):
+    statuses = [
+        attempt_sign_in(client, f"sprayed{n}", address=f"2001:db8:7:7::{n + 1:x}").status_code
+        for n in range(30)
+    ]
+    assert statuses == [200] * 29 + [429]
+    fresh = attempt_sign_in(client, caseworker.username, right_password, address="2001:db8:7:7::ff")
+    assert fresh.status_code == 429
+    assert not signed_in(client)
+    # another network is not held up
+    other = attempt_sign_in(client, caseworker.username, right_password, address="2001:db8:7:8::1")
+    assert other.status_code == 302

@@ -73,3 +73,22 @@ def test_an_htmx_search_over_the_limit_loads_the_refusal_page(client, caseworker
     )
     assert response.status_code == 429
     assert response["HX-Redirect"] == URL + "?q=b"
+
+
+@override_settings(CASEMGMT_REGISTRATION_RATE_LIMIT=2)
+def test_probing_identities_through_registration_is_slowed(client, caseworker):
+    """Each registration checks the identity against every agency's records: a script
+    sending many is refused before the check, and the refusal is recorded."""
+    from casemgmt.views import people as people_view
+
+    client.force_login(caseworker)
+    url = reverse("person_register")
+    with mock.patch.object(
+        people_view, "PersonRegisterForm", wraps=people_view.PersonRegisterForm
+    ) as checked:
+        statuses = [client.post(url, {"cnic": f"35202-000000{n}-1"}).status_code for n in range(4)]
+    assert statuses == [200, 200, 429, 429]
+    assert checked.call_count == 2
+    assert client.get(url).status_code == 200  # reading the empty form is not counted
+    [event] = AuditEvent.objects.filter(action=AuditAction.ACCESS_RATE_LIMITED)
+    assert event.target_type == "registration"

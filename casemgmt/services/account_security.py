@@ -1,0 +1,116 @@
+"""Changes to a user's credentials: second factors added or removed (renewed recovery codes
+are the old set removed and a new one added), passwords set
+by an administrator (a change is then required at next sign-in), and what changed since
+the user last signed in, shown to them at sign-in (ASVS 2.5.5, 2.2.3: a change they did
+not make is a sign of a taken-over account)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from allauth.mfa.models import Authenticator
+from django.db import transaction
+
+from casemgmt.auth.addresses import client_address, user_agent
+from casemgmt.models import AuditAction, AuditEvent, User
+from casemgmt.services import audit
+
+# What the user is told about at their next sign-in: every change to how they sign in, by
+# them or by an administrator, and every failed attempt on their name.
+ACCOUNT_CHANGE_ACTIONS = (
+    AuditAction.AUTH_PASSWORD_CHANGED,
+    AuditAction.CONFIG_USER_PASSWORD_SET,
+    AuditAction.AUTH_FACTOR_ADDED,
+    AuditAction.AUTH_FACTOR_REMOVED,
+    AuditAction.AUTH_LOCKED_OUT,
+    AuditAction.AUTH_UNLOCKED,
+)
+
+
+def _factor(authenticator: Authenticator) -> dict:
+    """What the trail keeps of a factor: its type and, for a passkey, the name the user gave
+    it; never its secret or credential."""
+    kept = {"type": authenticator.type, "factor_id": authenticator.pk}
+    if authenticator.type == Authenticator.Type.WEBAUTHN:
+        kept["name"] = str(authenticator.wrap().name)[:100]
+    return kept
+
+
+def _client(request) -> dict:
+    if request is None:
+        return {}
+    return {"address": client_address(request), "user_agent": user_agent(request)}
+
+
+def _actor(request, user: User) -> User:
+    actor = getattr(request, "user", None)
+    return actor if getattr(actor, "is_authenticated", False) else user
+
+
+def record_factor_added(*, user: User, authenticator: Authenticator, request) -> None:
+    """Called from the model's ``post_save``, so inside the transaction that added it."""
+    audit.record(
+        actor=_actor(request, user),
+        action=AuditAction.AUTH_FACTOR_ADDED,
+        target=user,
+        metadata={**_factor(authenticator), **_client(request)},
+    )
+
+
+def record_factor_removed(*, user: User, authenticator: Authenticator, request) -> None:
+    """Called from the model's ``post_delete``: by the user, the admin or a reset."""
+    audit.record(
+        actor=_actor(request, user),
+        action=AuditAction.AUTH_FACTOR_REMOVED,
+        target=user,
+        metadata={**_factor(authenticator), **_client(request)},
+    )
+
+
+@transaction.atomic
+def user_password_set_by_administrator(*, by: User, user: User) -> None:
+    """``by`` set (or disabled) ``user``'s password in the admin. Someone else's password
+    set this way is known to the administrator, so the user must choose their own at next
+    sign-in. The event names both, never the password or its hash."""
+    own = by.pk == user.pk
+    if not own and user.has_usable_password():
+        User.objects.filter(pk=user.pk).update(password_change_required=True)
+        user.password_change_required = True
+    audit.record(
+        actor=by,
+        action=AuditAction.CONFIG_USER_PASSWORD_SET,
+        target=user,
+        metadata={
+            "usable_password": user.has_usable_password(),
+            "own": own,
+            "change_required": user.password_change_required,
+        },
+    )
+
+
+def last_signed_in_at(user: User) -> datetime | None:
+    """When ``user`` last signed in (read before the sign-in being recorded)."""
+    return (
+        AuditEvent.objects.filter(
+            target_type=User._meta.label_lower,
+            target_id=str(user.pk),
+            action=AuditAction.AUTH_SIGNED_IN,
+        )
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
+def changes_since(user: User, since: datetime | None) -> list[AuditEvent]:
+    """The changes to ``user``'s sign-in and the failed sign-ins on their name since
+    ``since`` (their previous sign-in), oldest first; at most 200."""
+    if since is None:
+        return []
+    events = AuditEvent.objects.filter(
+        target_type=User._meta.label_lower,
+        target_id=str(user.pk),
+        at__gt=since,
+        action__in=[*ACCOUNT_CHANGE_ACTIONS, AuditAction.AUTH_SIGN_IN_FAILED],
+    ).select_related("actor")
+    return list(events.order_by("at", "id")[:200])
