@@ -392,3 +392,29 @@ def test_held_registration_page(client, held_registrations, django_assert_num_qu
         # Each shown person's read is recorded (twice: the warm-up and the pinned load).
         shown = held.matched_people.count()
         assert AuditEvent.objects.filter(action="read.person").count() == reads + 2 * shown
+
+
+def test_password_change_page(client, supervisor, django_assert_num_queries):
+    """Session, user, the agency in the menu, and the request's savepoint pair."""
+    client.force_login(supervisor)
+    _pinned(client, reverse("account_change_password"), 5, django_assert_num_queries)
+
+
+def test_sign_in_notice_costs_two_queries(supervisor, django_assert_num_queries):
+    """The look-up of the previous sign-in and of the changes since: two indexed queries
+    whatever the history (tests/auth/test_account_security.py shows the content)."""
+    from casemgmt.models import AuditAction
+    from casemgmt.services import account_security, audit
+
+    def history(n):
+        for _ in range(n):
+            audit.record(actor=None, action=AuditAction.AUTH_SIGNED_IN, target=supervisor)
+            audit.record(actor=None, action=AuditAction.AUTH_SIGN_IN_FAILED, target=supervisor)
+
+    for size in (1, 20):
+        history(size)
+        with django_assert_num_queries(1):
+            since = account_security.last_signed_in_at(supervisor)
+        history(1)
+        with django_assert_num_queries(1):
+            assert len(account_security.changes_since(supervisor, since)) == 2
