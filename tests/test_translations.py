@@ -73,3 +73,13 @@ def test_language_choice_is_remembered_for_the_user(client, caseworker):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     caseworker.refresh_from_db()
     assert caseworker.preferred_language == "en"
+
+
+def test_djangos_password_rules_read_in_urdu():
+    """Django's own Urdu catalogue lacks them; ours has them (casemgmt/auth/library_strings)."""
+    from django.contrib.auth.password_validation import password_validators_help_texts
+
+    call_command("compile_translations", stdout=io.StringIO())
+    with translation.override("ur"):
+        texts = password_validators_help_texts()
+    assert texts and not any("password" in text.lower() for text in texts), texts
