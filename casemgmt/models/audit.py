@@ -30,6 +30,7 @@ class AuditAction(models.TextChoices):
     AUTH_LOCKED_OUT = "auth.locked_out", _("Sign-in locked after repeated failures")
     AUTH_UNLOCKED = "auth.unlocked", _("Sign-in unlocked")
     AUTH_PASSWORD_CHANGED = "auth.password_changed", _("Own password changed")
+    AUTH_SESSIONS_ENDED = "auth.sessions_ended", _("Sessions ended")
     # Reads (``audit.record_read`` names them after the model read)
     READ_ASSESSMENT = "read.assessment", _("Assessment read")
     READ_CASE = "read.case", _("Case read")
