@@ -117,6 +117,13 @@ class TestOwnSessions:
         here.post(f"{reverse('account_reauthenticate')}?next={SESSIONS}", {"password": PASSWORD})
         assert not signed_in(other)
 
+    def test_the_page_in_urdu(self, owner):
+        owner.preferred_language = "ur"
+        owner.save()
+        here = browser(owner)
+        page = here.get(SESSIONS).content.decode()
+        assert "آپ کے سیشن" in page and "یہ سیشن" in page and "Windows پر Firefox" in page
+
     def test_anonymous_is_sent_to_sign_in(self, client, db):
         assert client.get(SESSIONS).url.startswith(reverse("login"))
         assert client.post(SESSIONS, {"end": "others"}).url.startswith(reverse("login"))
@@ -215,8 +222,19 @@ class TestSignInRotatesTheKey:
         assert row.session_key == client.cookies[settings.SESSION_COOKIE_NAME].value != before
 
 
-class TestPasswordChangeHook:
-    def test_all_others_end_and_this_one_stays(self, owner):
+class TestPasswordChange:
+    def test_a_new_password_ends_the_sessions_signed_in_with_the_old(self, owner):
+        """Django's session hash: a stolen session dies with the password it was signed in
+        with, before anyone deletes it; the list no longer shows it."""
+        stolen = browser(owner, agent="Thief/1.0")
+        owner.set_password("a new long passphrase 42")
+        owner.save()
+        here = Client()
+        here.force_login(owner)
+        assert "Thief/1.0" not in here.get(SESSIONS).content.decode()
+        assert not signed_in(stolen)
+
+    def test_the_hook_ends_all_others_and_keeps_this_one(self, owner):
         here, other = browser(owner), browser(owner, agent=PHONE)
         keep = here.cookies[settings.SESSION_COOKIE_NAME].value
         assert user_sessions_end(user=owner, by=owner, keep=keep) == 1
