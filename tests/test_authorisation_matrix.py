@@ -67,6 +67,8 @@ ALLAUTH = {
     "mfa_edit_webauthn": (lambda w: _WEBAUTHN_KEY, _SIGNED_IN(BACK, BACK)),
     "mfa_remove_webauthn": (lambda w: _WEBAUTHN_KEY, _SIGNED_IN(BACK, BACK)),
     "mfa_reauthenticate_webauthn": (lambda w: {}, _SIGNED_IN(BACK, BACK)),
+    # One's own sessions; ending any asks for the password again first (step-up).
+    "usersessions_list": (lambda w: {}, _SIGNED_IN(OK, BACK)),
 }
 
 # name -> (kwargs builder, read statuses per role, write statuses per role), roles in ROLES order.

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.admin.user_sessions import SignOutEverywhereMixin
 from casemgmt.errors import DomainError
 from casemgmt.models import RoleGrant, RoleGrantStatus, User
 from casemgmt.roles import PRIVILEGED_ROLES
@@ -71,14 +72,14 @@ def _posted(request, name: str):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SignOutEverywhereMixin, DjangoUserAdmin):
     form = StaffUserChangeForm
     add_form = StaffUserCreationForm
     list_display = ["username", "first_name", "last_name", "agency", "role", "is_active"]
     list_filter = ["role", "agency__kind", "is_active", "juvenile_trained"]
     list_select_related = ["agency"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    actions = ["unlock_sign_in"]
+    actions = ["unlock_sign_in", "sign_out_everywhere"]
     add_fieldsets = (
         (
             None,

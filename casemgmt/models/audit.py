@@ -32,6 +32,7 @@ class AuditAction(models.TextChoices):
     AUTH_PASSWORD_CHANGED = "auth.password_changed", _("Own password changed")
     AUTH_FACTOR_ADDED = "auth.factor_added", _("Second factor added")
     AUTH_FACTOR_REMOVED = "auth.factor_removed", _("Second factor removed")
+    AUTH_SESSIONS_ENDED = "auth.sessions_ended", _("Sessions ended")
     # Reads (``audit.record_read`` names them after the model read)
     READ_ASSESSMENT = "read.assessment", _("Assessment read")
     READ_CASE = "read.case", _("Case read")

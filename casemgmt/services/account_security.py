@@ -24,6 +24,7 @@ ACCOUNT_CHANGE_ACTIONS = (
     AuditAction.AUTH_FACTOR_REMOVED,
     AuditAction.AUTH_LOCKED_OUT,
     AuditAction.AUTH_UNLOCKED,
+    AuditAction.AUTH_SESSIONS_ENDED,
 )
 
 

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The user's list of their signed-in sessions (casemgmt/views/user_sessions.py).
+    "allauth.usersessions",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +155,12 @@ MFA_TOTP_ISSUER = "casemgmt"
 CASEMGMT_FACTOR_KEYS = env.list("CASEMGMT_FACTOR_KEYS", default=[])
 # Accounts have no verified email address: staff are known to the administrator.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Active sessions (docs/operations.md, "Active sessions and signing a user out everywhere").
+# allauth's activity tracking writes its row on every request (measured: the home page went
+# from 5 to 10 queries): off. "Last seen" is the activity time SessionTimeoutMiddleware
+# already keeps in the session (written at most once a minute), so allauth's
+# UserSessionsMiddleware, which only tracks activity, is not installed.
+USERSESSIONS_TRACK_ACTIVITY = False
 # Who must use it: casemgmt/auth/mfa_policy.py. Enforced here and in production; the local
 # demo may relax it (config/settings/local.py).
 CASEMGMT_MFA_ENFORCED = True

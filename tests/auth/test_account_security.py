@@ -250,3 +250,17 @@ class TestShownAtNextSignIn:
         ).at
         attempt_sign_in(Client(), caseworker.username, WRONG)
         assert account_security.changes_since(counsellor, since) == []
+
+
+def test_being_signed_out_everywhere_is_shown_at_the_next_sign_in(administrator, counsellor):
+    from casemgmt.auth import notices
+    from casemgmt.services.user_sessions import user_sessions_end
+
+    since = AuditEvent.objects.create(
+        action=AuditAction.AUTH_SIGNED_IN, target_type="casemgmt.user", target_id=str(counsellor.pk)
+    ).at
+    user_sessions_end(user=counsellor, by=administrator)
+    user_sessions_end(user=counsellor, by=counsellor)  # their own doing: not news to them
+    lines = notices.lines_for(account_security.changes_since(counsellor, since), counsellor)
+    assert len(lines) == 1
+    assert f"administrator {administrator.display_name} signed you out everywhere" in lines[0]
