@@ -4,7 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 
-from casemgmt.auth.mfa_policy import SIGN_IN_FACTORS, mfa_required
+from casemgmt.auth.mfa_policy import SIGN_IN_FACTORS, has_sign_in_factor, mfa_required
 
 
 class StaffAccountAdapter(DefaultAccountAdapter):
@@ -12,6 +12,15 @@ class StaffAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def get_reauthentication_methods(self, user):
+        """A user with a second factor steps up with it, never with the password alone (a
+        stolen password must not be enough for the sensitive actions, casemgmt/auth/step_up);
+        allauth's password page then sends them on to the factor's."""
+        methods = super().get_reauthentication_methods(user)
+        if user.is_authenticated and has_sign_in_factor(user):
+            methods = [method for method in methods if method["id"] != "reauthenticate"]
+        return methods
 
 
 class StaffMFAAdapter(DefaultMFAAdapter):

@@ -30,6 +30,8 @@ class AuditAction(models.TextChoices):
     AUTH_LOCKED_OUT = "auth.locked_out", _("Sign-in locked after repeated failures")
     AUTH_UNLOCKED = "auth.unlocked", _("Sign-in unlocked")
     AUTH_PASSWORD_CHANGED = "auth.password_changed", _("Own password changed")
+    AUTH_STEPPED_UP = "auth.stepped_up", _("Confirmed identity again (step-up)")
+    AUTH_SECOND_FACTOR_RESET = "auth.second_factor_reset", _("Second factor reset by an admin")
     # Reads (``audit.record_read`` names them after the model read)
     READ_ASSESSMENT = "read.assessment", _("Assessment read")
     READ_CASE = "read.case", _("Case read")
