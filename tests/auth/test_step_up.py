@@ -204,6 +204,11 @@ class TestSteppingUp:
         [event] = events(AuditAction.AUTH_STEPPED_UP)
         assert event.metadata["method"] == "password" and "factor" not in event.metadata
 
+    def test_the_step_up_page_says_why(self, client, outsider):
+        client.force_login(outsider)
+        body = client.get(f"{reverse('mfa_reauthenticate')}?next=/").content.decode()
+        assert "Confirm it is you" in body and 'name="code"' in body
+
     def test_stepping_up_gives_the_session_a_new_key(self, client, outsider):
         client.force_login(outsider)
         sign_in_hours_ago(client)
