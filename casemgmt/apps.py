@@ -17,7 +17,9 @@ class CasemgmtConfig(AppConfig):
         from casemgmt.auth import (
             enrolment,  # noqa: F401 - enrolling proves the factor
             signals,
+            step_up,
         )
 
         signals.connect()
+        step_up.connect()
         user_logged_in.connect(sessions.on_sign_in, dispatch_uid="casemgmt_session_clocks")

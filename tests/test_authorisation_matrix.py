@@ -50,7 +50,8 @@ ALLAUTH = {
     "account_login": (lambda w: {}, _row([BACK] * 4 + [OK], [BACK] * 4 + [OK])),
     "account_logout": (lambda w: {}, _row([OK] * 4 + [BACK], [BACK] * 5)),
     "account_inactive": (lambda w: {}, _row([OK] * 5, [NO_GET] * 5)),
-    "account_reauthenticate": (lambda w: {}, _SIGNED_IN(OK, OK)),
+    # A user with a second factor steps up with it, not the password (casemgmt/auth/step_up).
+    "account_reauthenticate": (lambda w: {}, _SIGNED_IN(BACK, BACK)),
     "account_change_password": (lambda w: {}, _SIGNED_IN(OK, OK)),  # an empty form: errors
     "mfa_authenticate": (lambda w: {}, _row([BACK] * 5, [BACK] * 5)),  # only mid-sign-in
     "mfa_index": (lambda w: {}, _SIGNED_IN(OK, NO_GET)),
@@ -60,7 +61,7 @@ ALLAUTH = {
     # No recovery codes yet: nothing to show.
     "mfa_view_recovery_codes": (lambda w: {}, _SIGNED_IN(GONE, NO_GET)),
     "mfa_download_recovery_codes": (lambda w: {}, _SIGNED_IN(GONE, GONE)),
-    # Every change of a factor asks for the password again first (step-up).
+    # Every change of a factor asks to step up first (with the factor, for these users).
     "mfa_deactivate_totp": (lambda w: {}, _SIGNED_IN(BACK, BACK)),
     "mfa_generate_recovery_codes": (lambda w: {}, _SIGNED_IN(BACK, BACK)),
     "mfa_add_webauthn": (lambda w: {}, _SIGNED_IN(BACK, BACK)),

@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt import gates
+from casemgmt.admin.step_up import StepUpAdminMixin
 from casemgmt.models import (
     Agency,
     AuditAction,
@@ -64,7 +65,9 @@ class AuditedConfigAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(AuditedConfigAdmin):
+class AgencyAdmin(StepUpAdminMixin, AuditedConfigAdmin):
+    """An agency's kind decides what its staff may read: a change asks for step-up."""
+
     list_display = ["name", "short_name", "kind", "district", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "district"]

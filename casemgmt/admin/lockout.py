@@ -6,12 +6,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.admin.step_up import StepUpAdminMixin
 from casemgmt.services import authentication
 from casemgmt.services.role_grants import may_administer_users
 
 
 @admin.register(AccessAttempt)
-class FailedSignInAdmin(admin.ModelAdmin):
+class FailedSignInAdmin(StepUpAdminMixin, admin.ModelAdmin):
     """Read-only: an attempt disappears through the audited unlock or when its cool-off
     ends, never by a plain delete."""
 

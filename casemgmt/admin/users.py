@@ -16,6 +16,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.admin.second_factor import SecondFactorResetMixin
+from casemgmt.admin.step_up import StepUpAdminMixin
 from casemgmt.admin.user_sessions import SignOutEverywhereMixin
 from casemgmt.errors import DomainError
 from casemgmt.models import RoleGrant, RoleGrantStatus, User
@@ -72,7 +74,10 @@ def _posted(request, name: str):
 
 
 @admin.register(User)
-class UserAdmin(SignOutEverywhereMixin, DjangoUserAdmin):
+class UserAdmin(StepUpAdminMixin, SignOutEverywhereMixin, SecondFactorResetMixin, DjangoUserAdmin):
+    # Step-up also before setting a password here (the add, change and delete pages and
+    # the list's actions ask already: StepUpAdminMixin).
+    step_up_url_names = ("auth_user_password_change",)
     form = StaffUserChangeForm
     add_form = StaffUserCreationForm
     list_display = ["username", "first_name", "last_name", "agency", "role", "is_active"]
@@ -238,7 +243,7 @@ class RoleGrantDecisionForm(forms.ModelForm):
 
 
 @admin.register(RoleGrant)
-class RoleGrantAdmin(admin.ModelAdmin):
+class RoleGrantAdmin(StepUpAdminMixin, admin.ModelAdmin):
     """Privileged roles waiting for (or decided by) a second administrator."""
 
     form = RoleGrantDecisionForm

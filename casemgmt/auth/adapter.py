@@ -7,7 +7,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 
 from casemgmt.auth import factor_secrets
-from casemgmt.auth.mfa_policy import SIGN_IN_FACTORS, mfa_required
+from casemgmt.auth.mfa_policy import SIGN_IN_FACTORS, has_sign_in_factor, mfa_required
 
 
 class StaffAccountAdapter(DefaultAccountAdapter):
@@ -19,6 +19,15 @@ class StaffAccountAdapter(DefaultAccountAdapter):
     def get_password_change_redirect_url(self, request):
         """Home, where the success message shows (not the form again)."""
         return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+    def get_reauthentication_methods(self, user):
+        """A user with a second factor steps up with it, never with the password alone (a
+        stolen password must not be enough for the sensitive actions, casemgmt/auth/step_up);
+        allauth's password page then sends them on to the factor's."""
+        methods = super().get_reauthentication_methods(user)
+        if user.is_authenticated and has_sign_in_factor(user):
+            methods = [method for method in methods if method["id"] != "reauthenticate"]
+        return methods
 
 
 class StaffMFAAdapter(DefaultMFAAdapter):

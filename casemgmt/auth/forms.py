@@ -3,7 +3,7 @@ limit on wrong codes at the second step, and the password change."""
 
 from allauth.account.forms import ChangePasswordForm, LoginForm
 from allauth.core import context
-from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django.conf import settings
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.cache import cache
@@ -23,11 +23,10 @@ class SignInForm(LoginForm):
         self.fields["password"].help_text = ""
 
 
-class SecondStepForm(AuthenticateForm):
-    """The code (app or recovery code) after the password. django-axes counts only
-    passwords, so wrong codes are counted here, per user: after
-    ``CASEMGMT_MFA_CODE_FAILURES`` in ``AXES_COOLOFF_TIME`` no code is checked until the
-    window ends. Every wrong code is recorded as a failed sign-in."""
+class CountedCodeMixin:
+    """django-axes counts only passwords, so wrong codes (app or recovery code) are counted
+    here, per user: after ``CASEMGMT_MFA_CODE_FAILURES`` in ``AXES_COOLOFF_TIME`` no code is
+    checked until the window ends. Every wrong code is recorded as a failed sign-in."""
 
     def clean_code(self):
         from casemgmt.services import authentication
@@ -54,6 +53,25 @@ class SecondStepForm(AuthenticateForm):
             raise
         cache.delete(key)
         return code
+
+
+class SecondStepForm(CountedCodeMixin, AuthenticateForm):
+    """The code after the password at sign-in."""
+
+
+class StepUpCodeForm(CountedCodeMixin, ReauthenticateForm):
+    """The code at step-up (casemgmt/auth/step_up.py): wrong codes count with those at
+    sign-in, and an account locked for wrong passwords cannot step up with a code either."""
+
+    def clean_code(self):
+        from axes.handlers.proxy import AxesProxyHandler
+
+        from casemgmt.auth.lockout import lockout_message
+
+        credentials = {"username": self.user.get_username()}
+        if AxesProxyHandler.is_locked(context.request, credentials):
+            raise ValidationError(lockout_message())
+        return super().clean_code()
 
 
 class ChangeOwnPasswordForm(ChangePasswordForm):

@@ -5,6 +5,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_lockout_parameters
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.db.models import Sum
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -77,8 +78,12 @@ def lockout_response(request, original_response=None, credentials=None):
     """The sign-in page again, empty, with the one lockout message and status 429: the same
     for a user name that exists and one that does not. Keeps the sign-in view's own page
     and context when that view was allauth's sign-in (its TemplateResponse holds a sign-in
-    form); any other view that asked for a password (step-up) gets the plain sign-in page."""
+    form); any other view that asked for a password (step-up) gets the plain sign-in page,
+    and the session that guessed there is signed out (it may be a stolen one)."""
     from casemgmt.auth.forms import SignInForm
+
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        logout(request)
 
     context: dict = {}
     template = "account/login.html"

@@ -59,6 +59,8 @@ def describe(event: AuditEvent, user) -> str | None:
         return _("%(when)s: sign-in was locked after repeated failures.") % values
     if action == AuditAction.AUTH_UNLOCKED:
         return _("%(when)s: sign-in was unlocked by %(by)s.") % values
+    if action == AuditAction.AUTH_SECOND_FACTOR_RESET:
+        return _("%(when)s: %(by)s reset your second factor; you set up a new one.") % values
     if action == AuditAction.AUTH_SESSIONS_ENDED and event.actor_id != user.pk:
         return _("%(when)s: %(by)s signed you out everywhere.") % values
     return None

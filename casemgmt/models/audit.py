@@ -33,6 +33,8 @@ class AuditAction(models.TextChoices):
     AUTH_FACTOR_ADDED = "auth.factor_added", _("Second factor added")
     AUTH_FACTOR_REMOVED = "auth.factor_removed", _("Second factor removed")
     AUTH_SESSIONS_ENDED = "auth.sessions_ended", _("Sessions ended")
+    AUTH_STEPPED_UP = "auth.stepped_up", _("Confirmed identity again (step-up)")
+    AUTH_SECOND_FACTOR_RESET = "auth.second_factor_reset", _("Second factor reset by an admin")
     # Reads (``audit.record_read`` names them after the model read)
     READ_ASSESSMENT = "read.assessment", _("Assessment read")
     READ_CASE = "read.case", _("Case read")

@@ -25,6 +25,7 @@ ACCOUNT_CHANGE_ACTIONS = (
     AuditAction.AUTH_LOCKED_OUT,
     AuditAction.AUTH_UNLOCKED,
     AuditAction.AUTH_SESSIONS_ENDED,
+    AuditAction.AUTH_SECOND_FACTOR_RESET,
 )
 
 
@@ -33,7 +34,7 @@ def _factor(authenticator: Authenticator) -> dict:
     it; never its secret or credential."""
     kept = {"type": authenticator.type, "factor_id": authenticator.pk}
     if authenticator.type == Authenticator.Type.WEBAUTHN:
-        kept["name"] = str(authenticator.wrap().name)[:100]
+        kept["name"] = str((authenticator.data or {}).get("name", ""))[:100]
     return kept
 
 

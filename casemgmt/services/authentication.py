@@ -85,6 +85,15 @@ def record_password_changed(*, user: User, request) -> None:
     )
 
 
+def record_stepped_up(*, user: User, request, method: str, factor: str | None = None) -> None:
+    """The user proved again who they are before a sensitive action (casemgmt/auth/step_up):
+    with the password, or with which second factor (totp, recovery_codes, webauthn)."""
+    metadata = {**_client(request), "method": method}
+    if factor:
+        metadata["factor"] = str(factor)
+    audit.record(actor=user, action=AuditAction.AUTH_STEPPED_UP, target=user, metadata=metadata)
+
+
 @transaction.atomic
 def unlock_user(*, user: User, by: User) -> int:
     """Clear the failed sign-ins counted against ``user``'s name (from every address); the

@@ -75,13 +75,9 @@ def user_session_end(*, user: User, by: User, session_id: int) -> int:
     return ended
 
 
-@transaction.atomic
-def user_sessions_end(*, user: User, by: User, keep: str | None = None) -> int:
-    """End every session of ``user`` but ``keep`` (a session key: the caller's own, to
-    stay signed in there); with ``keep=None`` every one (sign out everywhere).
-
-    After a password change: ``user_sessions_end(user=request.user, by=request.user,
-    keep=request.session.session_key)``. Returns how many sessions ended."""
+def sessions_delete(*, user: User, keep: str | None = None) -> int:
+    """Delete every session of ``user`` but ``keep``, without an audit event of its own:
+    for a caller that records the act that ended them (a second-factor reset)."""
     rows = UserSession.objects.filter(user_id=user.pk)
     if keep is not None:
         rows = rows.exclude(session_key=keep)
@@ -89,5 +85,16 @@ def user_sessions_end(*, user: User, by: User, keep: str | None = None) -> int:
     keys.discard(keep)
     ended = _end(keys)
     rows.delete()
+    return ended
+
+
+@transaction.atomic
+def user_sessions_end(*, user: User, by: User, keep: str | None = None) -> int:
+    """End every session of ``user`` but ``keep`` (a session key: the caller's own, to
+    stay signed in there); with ``keep=None`` every one (sign out everywhere).
+
+    After a password change: ``user_sessions_end(user=request.user, by=request.user,
+    keep=request.session.session_key)``. Returns how many sessions ended."""
+    ended = sessions_delete(user=user, keep=keep)
     _record(user=user, by=by, ended=ended, scope="others" if keep else "all")
     return ended

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from casemgmt import access
+from casemgmt.auth.step_up import step_up_required
 from casemgmt.forms.collaboration import (
     AllowListForm,
     BreakGlassForm,
@@ -119,6 +120,7 @@ def referral_respond(request, pk):
 
 
 @login_required
+@step_up_required
 def case_access(request, reference):
     """A supervisor restricts the case and keeps its allow-list."""
     case = visible_case_or_404(request.user, reference)
@@ -155,6 +157,7 @@ def case_access(request, reference):
 
 
 @login_required
+@step_up_required
 def break_glass_view(request):
     """Emergency access: a reason, then read-only access for a few hours, flagged."""
     if request.user.role not in access.WRITER_ROLES and request.user.role != "auditor":

@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from casemgmt import access
+from casemgmt.auth.step_up import step_up_required
 from casemgmt.forms.people import (
     HeldRegistrationReviewForm,
     MergeForm,
@@ -34,6 +36,10 @@ from casemgmt.selectors.people import (
 from casemgmt.selectors.scope import refuse_page
 from casemgmt.services import audit, people, registrations
 from casemgmt.views._forms import form_errors_as_messages, service_errors_as_messages
+
+
+def _person_page(request, reference, **kwargs) -> str:
+    return reverse("person_detail", kwargs={"reference": reference})
 
 
 def _case_opened(request, case, message: str):
@@ -161,6 +167,7 @@ def person_verify_identity(request, reference):
 
 @login_required
 @require_POST
+@step_up_required(back=_person_page)
 def person_merge(request, reference):
     person = person_to_change_or_404(request.user, reference)
 
@@ -184,6 +191,7 @@ def person_merge(request, reference):
 
 @login_required
 @require_POST
+@step_up_required(back=_person_page)
 def person_unmerge(request, reference, merge_id):
     person = person_to_change_or_404(request.user, reference)
     merge = person_merge_or_404(person, merge_id)

@@ -144,9 +144,16 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # django-axes owns the lockout after failed sign-ins (one counter per name and per address,
 # audited, unlocked by an administrator): allauth's own failed-sign-in limit is off.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Step-up before sensitive actions (casemgmt/auth/step_up.py): a sign-in or re-authentication
+# is fresh for this long; allauth's own clock, so its pages and ours agree.
+CASEMGMT_STEP_UP_MINUTES = env.int("CASEMGMT_STEP_UP_MINUTES", default=10)
+ACCOUNT_REAUTHENTICATION_TIMEOUT = CASEMGMT_STEP_UP_MINUTES * 60
 # Two-factor: TOTP with recovery codes, and passkeys (WebAuthn) as a second factor.
 MFA_ADAPTER = "casemgmt.auth.adapter.StaffMFAAdapter"
-MFA_FORMS = {"authenticate": "casemgmt.auth.forms.SecondStepForm"}
+MFA_FORMS = {
+    "authenticate": "casemgmt.auth.forms.SecondStepForm",
+    "reauthenticate": "casemgmt.auth.forms.StepUpCodeForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "casemgmt"
