@@ -232,7 +232,10 @@ CASEMGMT_REGISTRATION_RATE_LIMIT = env.int("CASEMGMT_REGISTRATION_RATE_LIMIT", d
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ur", "اردو")]
-LOCALE_PATHS = [BASE_DIR / "casemgmt" / "locale"]
+# Ours first: the first catalogue with a msgid wins. The second holds only allauth's
+# strings (it ships no Urdu), built by scripts/allauth_catalogue.py. It sits beside ours
+# in casemgmt/ so that makemessages still writes every string of ours to the first.
+LOCALE_PATHS = [BASE_DIR / "casemgmt" / "locale", BASE_DIR / "casemgmt" / "locale_allauth"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Asia/Karachi")
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
