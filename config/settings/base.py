@@ -206,6 +206,10 @@ AXES_CLIENT_IP_CALLABLE = "casemgmt.auth.addresses.client_address"
 # with several app servers, CACHES must be shared (Redis or the database cache).
 CASEMGMT_SEARCH_RATE_LIMIT = env.int("CASEMGMT_SEARCH_RATE_LIMIT", default=60)
 
+# An account with no sign-in for this many days is disabled by the daily
+# accounts_disable_dormant job (docs/operations.md, "Dormant accounts").
+CASEMGMT_DORMANT_DAYS = env.int("CASEMGMT_DORMANT_DAYS", default=90)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ur", "اردو")]
 LOCALE_PATHS = [BASE_DIR / "casemgmt" / "locale"]
