@@ -39,16 +39,6 @@ urlpatterns = [
     ),
     path("approvals/", workflow.approvals, name="approvals"),
     path("supervision/departed-work/", departed_work.departed_work, name="departed_work"),
-    path(
-        "supervision/departed-work/cases/<str:reference>/assign/",
-        departed_work.departed_case_assign,
-        name="departed_case_assign",
-    ),
-    path(
-        "supervision/departed-work/actions/<int:pk>/reassign/",
-        departed_work.departed_action_reassign,
-        name="departed_action_reassign",
-    ),
     path("cases/<str:reference>/notes/", collaboration.note_list, name="note_list"),
     path("cases/<str:reference>/notes/<int:pk>/", collaboration.note_history, name="note_history"),
     path("cases/<str:reference>/access/", collaboration.case_access, name="case_access"),

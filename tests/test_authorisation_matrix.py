@@ -81,15 +81,10 @@ MATRIX = {
     "caseload": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
     "inbox": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
     "approvals": (lambda w: {}, _row([GONE, GONE, OK, GONE, LOGIN], [NO_GET] * 4 + [LOGIN])),
-    "departed_work": (lambda w: {}, _row([GONE, GONE, OK, GONE, LOGIN], [NO_GET] * 4 + [LOGIN])),
-    # Only cases and actions of disabled users are found here: the world's are not.
-    "departed_case_assign": (
-        lambda w: {"reference": w["case"].reference},
-        _row([NO_GET] * 4 + [LOGIN], [GONE] * 4 + [LOGIN]),
-    ),
-    "departed_action_reassign": (
-        lambda w: {"pk": 999999},
-        _row([NO_GET] * 4 + [LOGIN], [GONE] * 4 + [LOGIN]),
+    # A post with no case or action named goes back to the page with a message.
+    "departed_work": (
+        lambda w: {},
+        _row([GONE, GONE, OK, GONE, LOGIN], [GONE, GONE, BACK, GONE, LOGIN]),
     ),
     "break_glass": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [DONE, DONE, DONE, DONE, LOGIN])),
     "person_register": (lambda w: {}, _row([OK, OK, OK, GONE, LOGIN], [OK, OK, OK, GONE, LOGIN])),

@@ -5,6 +5,7 @@ agency on the case's team); the services decide again on the locked rows.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.forms.base import CrispyForm, VersionedForm
@@ -31,3 +32,16 @@ class HandOnActionForm(CrispyForm):
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _takers(action.review.case)
+
+
+class HandOnTargetForm(forms.Form):
+    """Which listed item a post from the page hands on: a case or a review action."""
+
+    case = forms.CharField(required=False, max_length=20)
+    action = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("case")) == (data.get("action") is not None):
+            raise ValidationError(_("Choose a case or an action to hand on."))
+        return data

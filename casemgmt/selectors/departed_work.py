@@ -25,7 +25,7 @@ from casemgmt.models import (
     TransitionStatus,
     User,
 )
-from casemgmt.selectors.scope import refuse
+from casemgmt.selectors.scope import in_scope_or_404, refuse
 
 OPEN_STATUSES = [CaseStatus.ACTIVE, CaseStatus.SUSPENDED]
 # Who may take a case or an action over: as on the case page's assignment form.
@@ -166,7 +166,4 @@ def departed_case_or_404(user, reference: str) -> Case:
 
 def departed_action_or_404(user, pk: int) -> ReviewAction:
     """One review action of the page; anything else is "not found" (and recorded)."""
-    action = departed_review_actions(user).filter(pk=pk).first()
-    if action is None:
-        refuse(ReviewAction, pk)
-    return action
+    return in_scope_or_404(departed_review_actions(user), pk)

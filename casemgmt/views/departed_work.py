@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods
 
 from casemgmt import access
-from casemgmt.forms.departed_work import HandOnActionForm, HandOnCaseForm
+from casemgmt.forms.departed_work import HandOnActionForm, HandOnCaseForm, HandOnTargetForm
 from casemgmt.models import AuditAction
 from casemgmt.selectors import departed_work as selectors
 from casemgmt.selectors.scope import refuse_page
@@ -23,11 +23,15 @@ def _supervisors_only(request) -> None:
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def departed_work(request):
     """Per disabled user: their open cases and review actions to hand on, and their
-    pending moves (which an approver decides on the case's page)."""
+    pending moves (which an approver decides on the case's page). A post hands one
+    listed case or action on, then comes back here."""
     _supervisors_only(request)
+    if request.method == "POST":
+        _hand_on(request)
+        return redirect("departed_work")
     people = selectors.departed_work(request.user)
     cases = {c.pk for p in people for c in p.cases} | {m.case_id for p in people for m in p.moves}
     cases |= {a.review.case_id for p in people for a in p.actions}
@@ -40,16 +44,23 @@ def departed_work(request):
     return render(request, "casemgmt/departed_work.html", {"people": people})
 
 
-@login_required
-@require_POST
-def departed_case_assign(request, reference):
+def _hand_on(request) -> None:
+    target = HandOnTargetForm(request.POST)
+    if not target.is_valid():
+        form_errors_as_messages(request, target)
+    elif target.cleaned_data["case"]:
+        _hand_on_case(request, target.cleaned_data["case"])
+    else:
+        _hand_on_action(request, target.cleaned_data["action"])
+
+
+def _hand_on_case(request, reference: str) -> None:
     """Give one of the listed cases to another caseworker (the case page's service)."""
-    _supervisors_only(request)
     case = selectors.departed_case_or_404(request.user, reference)
     form = HandOnCaseForm(request.POST, case=case)
     if not form.is_valid():
         form_errors_as_messages(request, form)
-        return redirect("departed_work")
+        return
     with service_errors_as_messages(request):
         case_assign_caseworker(
             case=case,
@@ -62,19 +73,15 @@ def departed_case_assign(request, reference):
             _("%(case)s is now assigned to %(name)s.")
             % {"case": case.reference, "name": form.cleaned_data["caseworker"].display_name},
         )
-    return redirect("departed_work")
 
 
-@login_required
-@require_POST
-def departed_action_reassign(request, pk):
+def _hand_on_action(request, pk: int) -> None:
     """Give one of the listed review actions to another member of staff."""
-    _supervisors_only(request)
     action = selectors.departed_action_or_404(request.user, pk)
     form = HandOnActionForm(request.POST, action=action)
     if not form.is_valid():
         form_errors_as_messages(request, form)
-        return redirect("departed_work")
+        return
     with service_errors_as_messages(request):
         review_action_reassign(action=action, by=request.user, owner=form.cleaned_data["owner"])
         messages.success(
@@ -82,4 +89,3 @@ def departed_action_reassign(request, pk):
             _("The action is now owned by %(name)s.")
             % {"name": form.cleaned_data["owner"].display_name},
         )
-    return redirect("departed_work")

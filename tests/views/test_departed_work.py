@@ -81,12 +81,11 @@ def test_a_caseworker_can_neither_open_the_page_nor_reassign(client, world):
     client.force_login(world["caseworker"])
     assert client.get(PAGE).status_code == 404
     assert denied(PAGE), "the refusal is recorded"
-    assign = reverse("departed_case_assign", args=[world["ours"].reference])
     version = world["ours"].version
-    response = client.post(assign, {"caseworker": world["caseworker"].pk, "version": version})
-    assert response.status_code == 404
-    reassign = reverse("departed_action_reassign", args=[world["action"].pk])
-    assert client.post(reassign, {"owner": world["caseworker"].pk}).status_code == 404
+    assign = {"case": world["ours"].reference, "caseworker": world["caseworker"].pk}
+    assert client.post(PAGE, {**assign, "version": version}).status_code == 404
+    reassign = {"action": world["action"].pk, "owner": world["caseworker"].pk}
+    assert client.post(PAGE, reassign).status_code == 404
     assert Case.objects.get(pk=world["ours"].pk).assigned_caseworker == world["gone"]
     assert ReviewAction.objects.get(pk=world["action"].pk).owner == world["gone"]
     assert "departed_work" not in [key for _l, _u, key in client.get("/").context["nav_items"]]
@@ -119,12 +118,13 @@ def test_a_supervisor_of_another_agency_on_the_team_does_not_see_it(client, worl
         "moves": set(),
     }
     ours = world["ours"]
-    assign = reverse("departed_case_assign", args=[ours.reference])
-    response = client.post(assign, {"caseworker": world["taker"].pk, "version": ours.version})
-    assert response.status_code == 404
-    assert denied(assign)
-    reassign = reverse("departed_action_reassign", args=[world["action"].pk])
-    assert client.post(reassign, {"owner": world["taker"].pk}).status_code == 404
+    assign = {"case": ours.reference, "caseworker": world["taker"].pk, "version": ours.version}
+    assert client.post(PAGE, assign).status_code == 404
+    assert AuditEvent.objects.filter(
+        action=AuditAction.ACCESS_DENIED, target_type="casemgmt.case", target_id=ours.reference
+    ).exists(), "the refusal is recorded"
+    reassign = {"action": world["action"].pk, "owner": world["taker"].pk}
+    assert client.post(PAGE, reassign).status_code == 404
     assert Case.objects.get(pk=ours.pk).assigned_caseworker == world["gone"]
     assert ReviewAction.objects.get(pk=world["action"].pk).owner == world["gone"]
 
@@ -149,8 +149,9 @@ def test_the_home_count_equals_the_list_and_links_to_it(client, world):
 def test_reassigning_a_case_uses_the_assignment_service(client, world):
     client.force_login(world["prison_supervisor"])
     ours = world["ours"]
-    url = reverse("departed_case_assign", args=[ours.reference])
-    response = client.post(url, {"caseworker": world["taker"].pk, "version": ours.version})
+    response = client.post(
+        PAGE, {"case": ours.reference, "caseworker": world["taker"].pk, "version": ours.version}
+    )
     assert response.status_code == 302 and response["Location"] == PAGE
     ours.refresh_from_db()
     assert ours.assigned_caseworker == world["taker"]
@@ -164,10 +165,13 @@ def test_reassigning_a_case_uses_the_assignment_service(client, world):
 def test_a_stale_or_outside_caseworker_is_refused(client, world):
     client.force_login(world["prison_supervisor"])
     ours = world["ours"]
-    url = reverse("departed_case_assign", args=[ours.reference])
-    client.post(url, {"caseworker": world["outsider"].pk, "version": ours.version})
-    client.post(url, {"caseworker": world["taker"].pk, "version": ours.version + 1})
-    client.post(url, {"caseworker": world["gone"].pk, "version": ours.version})
+    for caseworker, version in [
+        (world["outsider"], ours.version),  # not on the team
+        (world["taker"], ours.version + 1),  # a version the page never showed
+        (world["gone"], ours.version),  # disabled
+    ]:
+        data = {"case": ours.reference, "caseworker": caseworker.pk, "version": version}
+        assert client.post(PAGE, data)["Location"] == PAGE
     assert Case.objects.get(pk=ours.pk).assigned_caseworker == world["gone"]
     assert not AuditEvent.objects.filter(action=AuditAction.CASE_ASSIGNED).exists()
 
@@ -175,10 +179,9 @@ def test_a_stale_or_outside_caseworker_is_refused(client, world):
 def test_reassigning_a_review_action_is_audited(client, world):
     client.force_login(world["prison_supervisor"])
     action = world["action"]
-    url = reverse("departed_action_reassign", args=[action.pk])
-    assert client.post(url, {"owner": world["outsider"].pk}).status_code == 302
+    assert client.post(PAGE, {"action": action.pk, "owner": world["outsider"].pk})
     assert ReviewAction.objects.get(pk=action.pk).owner == world["gone"], "not on the team"
-    assert client.post(url, {"owner": world["taker"].pk})["Location"] == PAGE
+    assert client.post(PAGE, {"action": action.pk, "owner": world["taker"].pk})["Location"] == PAGE
     assert ReviewAction.objects.get(pk=action.pk).owner == world["taker"]
     event = AuditEvent.objects.get(action=AuditAction.REVIEW_ACTION_REASSIGNED)
     assert (event.actor, event.case) == (world["prison_supervisor"], world["ours"])
@@ -221,3 +224,19 @@ def test_the_page_is_pinned_at_two_sizes(
 
 
 QUERIES = 11
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"case": "X", "action": "1"}, {"action": "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩"}, {"action": "x"}]
+)
+def test_a_post_naming_no_one_item_changes_nothing(client, world, data):
+    client.force_login(world["prison_supervisor"])
+    before = AuditEvent.objects.exclude(action__startswith="read.").count()
+    response = client.post(PAGE, data)
+    assert response.status_code in (302, 404)
+    assert (
+        AuditEvent.objects.exclude(action__startswith="read.")
+        .exclude(action=AuditAction.ACCESS_DENIED)
+        .count()
+        == before
+    )

