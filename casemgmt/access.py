@@ -307,6 +307,12 @@ def can_see_facilities(user) -> bool:
     )
 
 
+def can_reassign_departed_work(user) -> bool:
+    """The page of disabled users' work to reassign (selectors/departed_work.py) is for
+    supervisors; what it lists is scoped to the cases they work on."""
+    return _is_writer(user) and user.role == Role.SUPERVISOR
+
+
 def can_merge_people(user) -> bool:
     return bool(
         user

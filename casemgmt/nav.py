@@ -20,6 +20,12 @@ NAV_ENTRIES: list[tuple] = [
     (_("Approvals"), "approvals", "approvals", {Role.SUPERVISOR}),
     (_("Facilities"), "facility_list", "facilities", access.can_see_facilities),
     (
+        _("Work to reassign"),
+        "departed_work",
+        "departed_work",
+        access.can_reassign_departed_work,
+    ),
+    (
         _("Emergency access"),
         "break_glass",
         "break_glass",

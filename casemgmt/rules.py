@@ -118,6 +118,19 @@ def review_action_done(user, action) -> Refusal:
     return None
 
 
+def review_action_reassign(user, action, owner) -> Refusal:
+    """A supervisor hands an open action on (its owner left, or was disabled)."""
+    if not _is_supervisor(user):
+        return NotPermitted(_("Only a supervisor can give an action to someone else."))
+    if action.done_at:
+        return ValidationError(_("This action is already done."))
+    if not owner.is_active or owner.role not in (Role.CASEWORKER, Role.SUPERVISOR):
+        return ValidationError({"owner": _("Choose an active caseworker or supervisor.")})
+    if owner.pk == action.owner_id:
+        return ValidationError({"owner": _("%s already owns this action.") % owner.display_name})
+    return None
+
+
 def intervention_change(user, intervention) -> Refusal:
     """The providing agency runs its intervention; a supervisor may act for it."""
     if user.agency_id != intervention.provider_id and not _is_supervisor(user):

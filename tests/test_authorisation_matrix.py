@@ -85,6 +85,11 @@ MATRIX = {
     "caseload": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
     "inbox": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
     "approvals": (lambda w: {}, _row([GONE, GONE, OK, GONE, LOGIN], [NO_GET] * 4 + [LOGIN])),
+    # A post with no case or action named goes back to the page with a message.
+    "departed_work": (
+        lambda w: {},
+        _row([GONE, GONE, OK, GONE, LOGIN], [GONE, GONE, BACK, GONE, LOGIN]),
+    ),
     "break_glass": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [DONE, DONE, DONE, DONE, LOGIN])),
     "person_register": (lambda w: {}, _row([OK, OK, OK, GONE, LOGIN], [OK, OK, OK, GONE, LOGIN])),
     "case_detail": (

@@ -1,38 +1,21 @@
 """Users' second factors in the admin: which a user has and when each was last used, for
 administrators only. Never the factor's data (a TOTP secret, recovery-code seed or passkey
-credential), and never editable: a lost factor is reset from the user's page."""
+credential), never editable, never deleted here: a lost factor is reset from the user's
+page (with step-up and a reason, ending their sessions)."""
 
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 
-from casemgmt.services.role_grants import may_administer_users
+from casemgmt.admin.read_only import AdministratorsReadOnlyAdmin
 
 
-class SecondFactorAdmin(admin.ModelAdmin):
+class SecondFactorAdmin(AdministratorsReadOnlyAdmin):
     list_display = ["user", "type", "created_at", "last_used_at"]
     list_filter = ["type", "created_at", "last_used_at"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
     fields = ["user", "type", "created_at", "last_used_at"]
     readonly_fields = fields
-
-    def has_module_permission(self, request):
-        return may_administer_users(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return may_administer_users(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting is audited (auth.factor_removed, casemgmt/auth/signals.py).
-        return may_administer_users(request.user) and (
-            obj is None or not obj.user.is_superuser or request.user.is_superuser
-        )
 
 
 def replace_library_admin() -> None:

@@ -6,13 +6,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.admin.read_only import AdministratorsReadOnlyAdmin
 from casemgmt.admin.step_up import StepUpAdminMixin
 from casemgmt.services import authentication
 from casemgmt.services.role_grants import may_administer_users
 
 
 @admin.register(AccessAttempt)
-class FailedSignInAdmin(StepUpAdminMixin, admin.ModelAdmin):
+class FailedSignInAdmin(StepUpAdminMixin, AdministratorsReadOnlyAdmin):
     """Read-only: an attempt disappears through the audited unlock or when its cool-off
     ends, never by a plain delete."""
 
@@ -22,21 +23,6 @@ class FailedSignInAdmin(StepUpAdminMixin, admin.ModelAdmin):
     fields = ["attempt_time", "ip_address", "user_agent", "path_info", "failures_since_start"]
     readonly_fields = fields
     actions = ["unlock_addresses"]
-
-    def has_module_permission(self, request):
-        return may_administer_users(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return may_administer_users(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_unlock_permission(self, request):
         return may_administer_users(request.user)

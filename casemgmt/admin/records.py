@@ -9,10 +9,11 @@ are not in the admin").
 
 from django.contrib import admin
 
+from casemgmt.admin.read_only import ReadOnlyAdmin
 from casemgmt.models import AuditEvent, Case, Note, Person, StageTransition
 
 
-class ClosedRecordAdmin(admin.ModelAdmin):
+class ClosedRecordAdmin(ReadOnlyAdmin):
     """No one views, adds, changes or deletes these here; ``has_*_permission`` is
     consulted for superusers too (``ModelAdmin`` does not short-cut them)."""
 
@@ -20,15 +21,6 @@ class ClosedRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

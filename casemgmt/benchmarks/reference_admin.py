@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.admin.read_only import ReadOnlyAdmin
 from casemgmt.models import Case
 
 CHANGELIST_PATH = "/bench-admin/casemgmt/case/"
@@ -25,7 +26,7 @@ class ReferenceAdminSite(admin.AdminSite):
         return request.user.is_active
 
 
-class CaseListAdmin(admin.ModelAdmin):
+class CaseListAdmin(ReadOnlyAdmin):
     """A read-only list with the caseload's columns, filters and searches."""
 
     list_display = (
@@ -62,15 +63,6 @@ class CaseListAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return True
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 site = ReferenceAdminSite(name="bench_admin")

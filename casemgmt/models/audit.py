@@ -44,6 +44,7 @@ class AuditAction(models.TextChoices):
     READ_REFERRAL = "read.referral", _("Referral read")
     READ_INBOX = "read.inbox", _("Inbox read")
     READ_APPROVALS = "read.approvals", _("Approvals queue read")
+    READ_DEPARTED_WORK = "read.departed_work", _("Work of disabled users read")
     # Configuration (the admin)
     CONFIG_CREATED = "config.created", _("Configuration created")
     CONFIG_CHANGED = "config.changed", _("Configuration changed")
@@ -52,6 +53,10 @@ class AuditAction(models.TextChoices):
     CONFIG_USER_CHANGED = "config.user_changed", _("User changed")
     CONFIG_USER_CHANGE_REFUSED = "config.user_change_refused", _("User change refused")
     CONFIG_USER_PASSWORD_SET = "config.user_password_set", _("User's password set")
+    CONFIG_USER_DISABLED_DORMANT = (
+        "config.user_disabled_dormant",
+        _("User disabled after no sign-in"),
+    )
     CONFIG_ROLE_GRANT_REQUESTED = "config.role_grant_requested", _("Role grant requested")
     CONFIG_ROLE_GRANT_CONFIRMED = "config.role_grant_confirmed", _("Role grant confirmed")
     CONFIG_ROLE_GRANT_REJECTED = "config.role_grant_rejected", _("Role grant rejected")
@@ -104,6 +109,7 @@ class AuditAction(models.TextChoices):
     EVIDENCE_REVIEW_RECORDED = "evidence.review_recorded", _("Review recorded")
     EVIDENCE_UNDERTAKING_RECORDED = "evidence.undertaking_recorded", _("Undertaking recorded")
     REVIEW_ACTION_DONE = "review.action_done", _("Review action done")
+    REVIEW_ACTION_REASSIGNED = "review.action_reassigned", _("Review action reassigned")
     # Assessments, interventions, notes, outcomes
     ASSESSMENT_RECORDED = "assessment.recorded", _("Assessment recorded")
     ASSESSMENT_SECOND_REVIEWED = "assessment.second_reviewed", _("Assessment second-reviewed")

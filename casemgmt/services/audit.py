@@ -91,7 +91,9 @@ READ_ACTIONS: dict[type[models.Model], AuditAction] = {
 }
 
 # Pages that list rows of many cases: one read event per view, naming the cases shown.
-LIST_READ_ACTIONS = frozenset({AuditAction.READ_INBOX, AuditAction.READ_APPROVALS})
+LIST_READ_ACTIONS = frozenset(
+    {AuditAction.READ_INBOX, AuditAction.READ_APPROVALS, AuditAction.READ_DEPARTED_WORK}
+)
 
 
 def _read_event(*, actor, target: models.Model, case=None, classes=()) -> AuditEvent:

@@ -331,3 +331,28 @@ def review_action_done(*, action: ReviewAction, by: User) -> ReviewAction:
         changes={"done_at": [None, action.done_at.isoformat()]},
     )
     return action
+
+
+@transaction.atomic
+def review_action_reassign(*, action: ReviewAction, by: User, owner: User) -> ReviewAction:
+    """A supervisor gives an open review action to another member of staff of an agency
+    on the case's team (the departed-work page hands on a disabled owner's actions)."""
+    case = action.review.case
+    access.ensure_can_write_case(by, case)
+    action = ReviewAction.objects.select_for_update().get(pk=action.pk)
+    rules.enforce(rules.review_action_reassign(by, action, owner))
+    if not access.agency_on_team(case, owner.agency_id):
+        raise ValidationError(
+            {"owner": _("%s's agency is not on this case's team.") % owner.display_name}
+        )
+    before = action.owner_id
+    action.owner = owner
+    action.save(update_fields=["owner"])
+    audit.record(
+        actor=by,
+        action=AuditAction.REVIEW_ACTION_REASSIGNED,
+        target=action,
+        case=case,
+        changes={"owner": [before, owner.pk]},
+    )
+    return action

@@ -230,6 +230,10 @@ CASEMGMT_SEARCH_RATE_LIMIT = env.int("CASEMGMT_SEARCH_RATE_LIMIT", default=60)
 # Registration forms sent per user per minute (each checks the identity for duplicates).
 CASEMGMT_REGISTRATION_RATE_LIMIT = env.int("CASEMGMT_REGISTRATION_RATE_LIMIT", default=20)
 
+# An account with no sign-in for this many days is disabled by the daily
+# accounts_disable_dormant job (docs/operations.md, "Dormant accounts").
+CASEMGMT_DORMANT_DAYS = env.int("CASEMGMT_DORMANT_DAYS", default=90)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ur", "اردو")]
 # Ours first: the first catalogue with a msgid wins. The second holds only allauth's

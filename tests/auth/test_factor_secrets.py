@@ -63,3 +63,14 @@ def test_the_admin_shows_a_factor_but_never_its_secret(client, administrator, po
 def test_a_supervisor_cannot_list_factors(client, supervisor):
     client.force_login(supervisor)
     assert client.get(reverse("admin:mfa_authenticator_changelist")).status_code == 403
+
+
+def test_a_factor_is_not_deleted_in_the_admin_only_reset(client, administrator, police_officer):
+    """Deleting there would skip the reset's reason, step-up and ended sessions."""
+    app = TOTP.activate(police_officer, generate_totp_secret()).instance
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:mfa_authenticator_delete", args=[app.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Authenticator.objects.filter(pk=app.pk).exists()

@@ -49,6 +49,8 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         seed_agencies_and_users()
         seed_story_cases()
+        # A departed officer: the supervisor's page of work to reassign has rows and forms.
+        User.objects.filter(username="prison.officer").update(is_active=False)
         user = User.objects.get(username="supervisor")
         client = Client()
         client.force_login(user)

@@ -12,14 +12,18 @@ from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.jobs import Job
 
-from casemgmt.jobs import defer, monitoring, sharing
+from casemgmt.jobs import accounts, defer, monitoring, sharing
 from casemgmt.jobs.options import DAILY, RETRY
 from casemgmt.models import CaseTeamMember, Escalation, SharingStatus
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today()
-JOBS = {"monitoring_check_overdue": monitoring, "sharing_expire": sharing}
+JOBS = {
+    "monitoring_check_overdue": monitoring,
+    "sharing_expire": sharing,
+    "accounts_disable_dormant": accounts,
+}
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob
 
-from casemgmt.jobs import defer, monitoring, sharing
+from casemgmt.jobs import accounts, defer, monitoring, sharing
 from casemgmt.jobs.options import DAILY, RETRY
 from casemgmt.models import Escalation
 from tests.jobs.conftest import defer_periodic_jobs, run_workers
@@ -46,13 +46,16 @@ def test_a_periodic_job_runs_once_per_period_with_two_workers(monkeypatch):
     runs = []
     monkeypatch.setattr(monitoring.monitoring, "monitoring_check_overdue", lambda: runs.append(1))
     monkeypatch.setattr(sharing.sharing, "sharing_expire", lambda: runs.append(2))
+    monkeypatch.setattr(
+        accounts.dormant_accounts, "accounts_disable_dormant", lambda: runs.append(3) or []
+    )
     last_run = croniter(DAILY, time.time()).get_prev(float)
     for day in range(2):
         defer_periodic_jobs(at=last_run + day * DAY + 1, workers=2)
-        assert ProcrastinateJob.objects.filter(status="todo").count() == 2, "one of each"
+        assert ProcrastinateJob.objects.filter(status="todo").count() == 3, "one of each"
         run_workers(2)
-    assert sorted(runs) == [1, 1, 2, 2], "each job ran once a day"
-    assert ProcrastinateJob.objects.filter(status="succeeded").count() == 4
+    assert sorted(runs) == [1, 1, 2, 2, 3, 3], "each job ran once a day"
+    assert ProcrastinateJob.objects.filter(status="succeeded").count() == 6
 
 
 def test_a_failing_job_is_retried_with_backoff_then_recorded_as_failed(monkeypatch):
