@@ -12,6 +12,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from casemgmt.admin.second_factor import SecondFactorResetMixin
 from casemgmt.admin.step_up import StepUpAdminMixin
 from casemgmt.admin.user_sessions import SignOutEverywhereMixin
 from casemgmt.errors import DomainError
-from casemgmt.models import RoleGrant, RoleGrantStatus, User
+from casemgmt.models import AuditAction, RoleGrant, RoleGrantStatus, User
 from casemgmt.roles import PRIVILEGED_ROLES
 from casemgmt.services import account_security, authentication, role_grants, staff_accounts
 
@@ -210,6 +211,19 @@ class UserAdmin(StepUpAdminMixin, SignOutEverywhereMixin, SecondFactorResetMixin
             target = self.get_object(request, unquote(id))
             if target is not None and not self.has_change_permission(request, target):
                 raise PermissionDenied
+            if target is not None and account_security.administrator_acted_since_sign_in(
+                by=request.user, user=target, action=AuditAction.AUTH_SECOND_FACTOR_RESET
+            ):
+                self.message_user(
+                    request,
+                    gettext(
+                        "You reset this user's second factor: another administrator sets their "
+                        "password, or the user signs in first. One administrator doing both "
+                        "would hold the whole account."
+                    ),
+                    messages.ERROR,
+                )
+                return redirect("admin:casemgmt_user_change", target.pk)
             before = target.password if target is not None else None
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and target is not None:

@@ -6,14 +6,18 @@ not make is a sign of a taken-over account)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from allauth.mfa.models import Authenticator
 from django.db import transaction
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
 
 from casemgmt.auth.addresses import client_address, user_agent
 from casemgmt.models import AuditAction, AuditEvent, User
 from casemgmt.services import audit
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # What the user is told about at their next sign-in: every change to how they sign in, by
 # them or by an administrator, and every failed attempt on their name.
@@ -102,6 +106,21 @@ def last_signed_in_at(user: User) -> datetime | None:
         .values_list("at", flat=True)
         .first()
     )
+
+
+def administrator_acted_since_sign_in(*, by: User, user: User, action: AuditAction) -> bool:
+    """Whether ``by`` did ``action`` to ``user`` (set their password, or reset their second
+    factor) since the user last signed in. One administrator doing both would hold the whole
+    account: the password they chose and a factor they enrol themselves. So each half is
+    refused to the administrator who did the other, until the user has signed in."""
+    target = {"target_type": User._meta.label_lower, "target_id": str(user.pk)}
+    last_sign_in = (
+        AuditEvent.objects.filter(action=AuditAction.AUTH_SIGNED_IN, **target)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    since = Coalesce(Subquery(last_sign_in), Value(EPOCH))  # never signed in: all time
+    return AuditEvent.objects.filter(actor=by, action=action, at__gt=since, **target).exists()
 
 
 def changes_since(user: User, since: datetime | None) -> list[AuditEvent]:

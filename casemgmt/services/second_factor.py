@@ -11,14 +11,21 @@ from django.utils.translation import gettext as _
 
 from casemgmt.errors import NotPermitted
 from casemgmt.models import AuditAction, User
-from casemgmt.services import audit, user_sessions
+from casemgmt.services import account_security, audit, user_sessions
 from casemgmt.services.role_grants import may_administer_users
 
 
 def may_reset_second_factor(*, by: User, user: User) -> bool:
-    """Administrators, never for themselves; a superuser's factors only by a superuser."""
+    """Administrators, never for themselves; a superuser's factors only by a superuser; never
+    by the administrator who set the user's password since the user last signed in (they
+    would then hold the password and enrol their own factor: the account would be theirs)."""
     return (
-        may_administer_users(by) and by.pk != user.pk and (not user.is_superuser or by.is_superuser)
+        may_administer_users(by)
+        and by.pk != user.pk
+        and (not user.is_superuser or by.is_superuser)
+        and not account_security.administrator_acted_since_sign_in(
+            by=by, user=user, action=AuditAction.CONFIG_USER_PASSWORD_SET
+        )
     )
 
 

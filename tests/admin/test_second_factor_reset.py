@@ -144,10 +144,68 @@ def test_only_a_superuser_resets_a_superusers(client, administrator, superuser, 
 
 @pytest.mark.parametrize("passkeys", [0, 5])
 def test_the_reset_page_queries(client, administrator, django_assert_num_queries, passkeys):
-    # The session, the administrator and their permissions, the user, the factors listed.
+    # The session, the administrator and their permissions, the user, the factors listed,
+    # and whether this administrator set the user's password since their last sign-in.
     user = factories.CaseworkerFactory(agency=factories.AgencyFactory(kind=AgencyKind.POLICE))
     give_factors(user, passkeys=passkeys)
     client.force_login(administrator)
     client.get(reverse("admin:index"))  # the session's first request writes its clocks
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get(reset_url(user)).status_code == 200
+
+
+class TestOneAdministratorCannotHoldBothHalves:
+    """Resetting a factor and setting the password are each harmless alone; one
+    administrator doing both would hold the account (their password, their own factor)."""
+
+    NEW = "chosen-by-the-administrator-26"
+
+    def set_password(self, client, user):
+        return client.post(
+            reverse("admin:auth_user_password_change", args=[user.pk]),
+            {"password1": self.NEW, "password2": self.NEW, "usable_password": "true"},
+        )
+
+    def test_reset_then_password_by_the_same_administrator_is_refused(
+        self, client, administrator, officer
+    ):
+        client.force_login(administrator)
+        assert client.post(reset_url(officer), {"reason": REASON}).status_code == 302
+        response = self.set_password(client, officer)
+        assert response.url == reverse("admin:casemgmt_user_change", args=[officer.pk])
+        officer.refresh_from_db()
+        assert officer.check_password(PASSWORD)
+        assert not AuditEvent.objects.filter(action=AuditAction.CONFIG_USER_PASSWORD_SET).exists()
+
+    def test_password_then_reset_by_the_same_administrator_is_refused(
+        self, client, administrator, officer
+    ):
+        client.force_login(administrator)
+        assert self.set_password(client, officer).status_code == 302
+        assert client.post(reset_url(officer), {"reason": REASON}).status_code == 403
+        assert Authenticator.objects.filter(user=officer).exists()
+        page = client.get(reverse("admin:casemgmt_user_change", args=[officer.pk]))
+        assert "Reset second factor" not in page.content.decode()
+
+    def test_a_second_administrator_may_do_the_other_half(
+        self, client, administrator, officer, agency
+    ):
+        client.force_login(administrator)
+        self.set_password(client, officer)
+        other = Client()
+        other.force_login(factories.AdministratorFactory(agency=agency))
+        assert other.post(reset_url(officer), {"reason": REASON}).status_code == 302
+        assert not Authenticator.objects.filter(user=officer).exists()
+
+    def test_once_the_user_has_signed_in_the_administrator_may_again(
+        self, client, administrator, officer
+    ):
+        client.force_login(administrator)
+        self.set_password(client, officer)
+        AuditEvent.objects.create(
+            action=AuditAction.AUTH_SIGNED_IN,
+            target_type="casemgmt.user",
+            target_id=str(officer.pk),
+            actor=officer,
+        )
+        assert client.post(reset_url(officer), {"reason": REASON}).status_code == 302
