@@ -41,6 +41,6 @@ class CasemgmtAdminConfig(AdminConfig):
 
     def ready(self):
         super().ready()  # autodiscover: every installed app's admin module, allauth's too
-        from casemgmt.admin import factors
+        from casemgmt.admin import library_admins
 
-        factors.replace_library_admin()
+        library_admins.replace_library_admins()

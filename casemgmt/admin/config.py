@@ -116,7 +116,7 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(AuditedConfigAdmin):
+class ProgrammeAdmin(StepUpAdminMixin, AuditedConfigAdmin):
     list_display = ["name", "code", "is_active", "configuration_valid"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]

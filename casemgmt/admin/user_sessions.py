@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from casemgmt.services import role_grants
+from casemgmt.services import role_grants, staff_accounts
 from casemgmt.services.user_sessions import user_sessions_end
 
 
@@ -25,8 +25,10 @@ class SignOutEverywhereMixin:
 
     @admin.action(description=_("Sign out everywhere"), permissions=["sign_out"])
     def sign_out_everywhere(self, request, queryset):
-        """Ends every session of each selected user (one audit event per user)."""
-        ended = {user.username: user_sessions_end(user=user, by=request.user) for user in queryset}
+        """Ends every session of each selected user (one audit event per user); a
+        superuser's only by a superuser."""
+        allowed = [u for u in queryset if staff_accounts.may_change_user(by=request.user, user=u)]
+        ended = {user.username: user_sessions_end(user=user, by=request.user) for user in allowed}
         self.message_user(request, _ended_message(ended), messages.SUCCESS)
 
     def get_urls(self):
@@ -44,6 +46,8 @@ class SignOutEverywhereMixin:
         user = self.get_object(request, unquote(object_id))
         if user is None:
             raise Http404
+        if not staff_accounts.may_change_user(by=request.user, user=user):
+            raise PermissionDenied  # a superuser's sessions only by a superuser
         if request.method == "POST":
             ended = user_sessions_end(user=user, by=request.user)
             self.message_user(request, _ended_message({user.username: ended}), messages.SUCCESS)

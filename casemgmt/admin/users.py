@@ -78,7 +78,7 @@ def _posted(request, name: str):
 class UserAdmin(StepUpAdminMixin, SignOutEverywhereMixin, SecondFactorResetMixin, DjangoUserAdmin):
     # Step-up also before setting a password here (the add, change and delete pages and
     # the list's actions ask already: StepUpAdminMixin).
-    step_up_url_names = ("auth_user_password_change",)
+    step_up_url_names = ("auth_user_password_change", "casemgmt_user_sign_out_everywhere")
     form = StaffUserChangeForm
     add_form = StaffUserCreationForm
     list_display = ["username", "first_name", "last_name", "agency", "role", "is_active"]

@@ -127,3 +127,55 @@ def test_someone_the_admin_does_not_let_in_gets_the_admins_answer(client, casewo
     sign_in_hours_ago(client)
     response = client.get(change_url(caseworker))
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_a_programmes_supervisors_are_not_changed_without_step_up(
+    client, administrator, programme, supervisor
+):
+    """A programme's supervisors see every case in it: adding one widens access."""
+    client.force_login(administrator)
+    url = reverse("admin:casemgmt_programme_change", args=[programme.pk])
+    with two_hours_later():
+        page = client.get(url)
+        posted = client.post(url, {"name": programme.name, "supervisors": [supervisor.pk]})
+    assert page.status_code == 302 and "reauthenticate" in page.url
+    assert posted.status_code == 302 and "reauthenticate" in posted.url
+    assert not programme.supervisors.filter(pk=supervisor.pk).exists()
+
+
+def test_signing_out_everywhere_from_the_users_page_needs_step_up(client, administrator, agency):
+    from casemgmt.models import AuditAction, AuditEvent
+
+    user = factories.CaseworkerFactory(agency=agency)
+    client.force_login(administrator)
+    url = reverse("admin:casemgmt_user_sign_out_everywhere", args=[user.pk])
+    with two_hours_later():
+        response = client.post(url)
+    assert response.status_code == 302 and "reauthenticate" in response.url
+    assert not AuditEvent.objects.filter(action=AuditAction.AUTH_SESSIONS_ENDED).exists()
+
+
+def test_an_administrator_does_not_sign_a_superuser_out(client, administrator, agency):
+    from casemgmt.models import AuditAction, AuditEvent
+
+    superuser = factories.UserFactory(agency=agency, is_superuser=True)
+    client.force_login(administrator)
+    url = reverse("admin:casemgmt_user_sign_out_everywhere", args=[superuser.pk])
+    assert client.post(url).status_code == 403
+    client.post(
+        reverse("admin:casemgmt_user_changelist"),
+        {"action": "sign_out_everywhere", "_selected_action": [superuser.pk]},
+    )
+    assert not AuditEvent.objects.filter(action=AuditAction.AUTH_SESSIONS_ENDED).exists()
+
+
+def test_the_session_rows_are_read_only_in_the_admin(client, administrator, agency):
+    from allauth.usersessions.models import UserSession
+
+    user = factories.CaseworkerFactory(agency=agency)
+    row = UserSession.objects.create(user=user, ip="10.0.0.1", session_key="k" * 32)
+    client.force_login(administrator)
+    assert client.get(reverse("admin:usersessions_usersession_changelist")).status_code == 200
+    delete = reverse("admin:usersessions_usersession_delete", args=[row.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert UserSession.objects.filter(pk=row.pk).exists()

@@ -74,3 +74,50 @@ def test_a_factor_is_not_deleted_in_the_admin_only_reset(client, administrator, 
     )
     assert response.status_code == 403
     assert Authenticator.objects.filter(pk=app.pk).exists()
+
+
+def test_secrets_stored_before_encryption_are_encrypted_and_keys_rotate(police_officer, settings):
+    """Migration 0020 and `reencrypt_factor_secrets` share factor_secrets.rewrite_all; with
+    --rotate an old key can then be dropped."""
+    import io
+
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from django.core.management import call_command
+
+    plain = "JBSWY3DPEHPK3PXP"
+    app = Authenticator.objects.create(
+        user=police_officer, type=Authenticator.Type.TOTP, data={"secret": plain}
+    )
+    codes = Authenticator.objects.create(
+        user=police_officer,
+        type=Authenticator.Type.RECOVERY_CODES,
+        data={"seed": "00" * 20, "used_mask": 0, "migrated_codes": ["12345678"]},
+    )
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.CASEMGMT_FACTOR_KEYS = [old]
+    call_command("reencrypt_factor_secrets", stdout=io.StringIO())
+    app.refresh_from_db()
+    codes.refresh_from_db()
+    assert app.data["secret"].startswith(factor_secrets.PREFIX)
+    assert factor_secrets.decrypt(app.data["secret"]) == plain
+    assert "12345678" not in str(codes.data)
+    assert RecoveryCodes(codes).get_unused_codes() == ["12345678"]
+
+    settings.CASEMGMT_FACTOR_KEYS = [new, old]
+    call_command("reencrypt_factor_secrets", "--rotate", stdout=io.StringIO())
+    settings.CASEMGMT_FACTOR_KEYS = [new]  # the old key dropped
+    app.refresh_from_db()
+    assert factor_secrets.decrypt(app.data["secret"]) == plain
+
+
+def test_the_migration_encrypts_what_it_finds(police_officer):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    row = Authenticator.objects.create(
+        user=police_officer, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    import_module("casemgmt.migrations.0020_encrypt_factor_secrets").encrypt_existing(apps, None)
+    row.refresh_from_db()
+    assert row.data["secret"].startswith(factor_secrets.PREFIX)
