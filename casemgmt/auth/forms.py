@@ -1,6 +1,7 @@
 """allauth's sign-in and password forms: our labels (allauth has no Urdu catalogue), a
 limit on wrong codes at the second step, and the password change."""
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.forms import ChangePasswordForm, LoginForm
 from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
@@ -87,6 +88,18 @@ class ChangeOwnPasswordForm(ChangePasswordForm):
             field.widget.attrs.pop("placeholder", None)
         self.fields["oldpassword"].help_text = ""  # no reset link: an administrator resets
         self.fields["password1"].help_text = password_validators_help_text_html()
+
+    def clean_oldpassword(self):
+        """Checked through authenticate(), like a sign-in: each wrong guess counts toward
+        the lockout (the session that reaches it is signed out) and is audited. A stolen
+        session must not be a way to guess the password."""
+        password = self.cleaned_data.get("oldpassword", "")
+        checked = get_account_adapter().authenticate(
+            context.request, username=self.user.get_username(), password=password
+        )
+        if checked is None or checked.pk != self.user.pk:
+            raise get_account_adapter().validation_error("enter_current_password")
+        return password
 
     def clean_password1(self):
         password = self.cleaned_data.get("password1")

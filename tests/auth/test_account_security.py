@@ -264,3 +264,16 @@ def test_being_signed_out_everywhere_is_shown_at_the_next_sign_in(administrator,
     lines = notices.lines_for(account_security.changes_since(counsellor, since), counsellor)
     assert len(lines) == 1
     assert f"administrator {administrator.display_name} signed you out everywhere" in lines[0]
+
+
+def test_guessing_the_current_password_counts_toward_the_lockout(client, counsellor, settings):
+    """A stolen session guessing at *Change password*: each guess is a failed sign-in,
+    the tenth locks the account and signs that session out."""
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": None, "change_password": None}
+    client.force_login(counsellor)
+    statuses = [change_password(client, old=f"guess-{n}").status_code for n in range(10)]
+    assert statuses == [200] * 9 + [429]
+    assert len(events(AuditAction.AUTH_SIGN_IN_FAILED)) == 10
+    assert "_auth_user_id" not in client.session
+    counsellor.refresh_from_db()
+    assert counsellor.check_password(PASSWORD)
