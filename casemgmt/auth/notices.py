@@ -1,6 +1,7 @@
-"""What a user is told at sign-in about their account since they last signed in: every
-change to how they sign in (theirs or an administrator's) and the failed attempts on their
-name, so a change they did not make is noticed."""
+"""What a user is told at sign-in about their account since they last signed in from this
+browser: every change to how they sign in (theirs or an administrator's), sign-ins from
+elsewhere and the failed attempts on their name, so a change they did not make is noticed
+(selectors/account_changes.py finds them)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from casemgmt.auth.addresses import user_agent
 from casemgmt.models import AuditAction, AuditEvent
+from casemgmt.selectors import account_changes
+from casemgmt.selectors.account_changes import AccountChanges
 
 FACTOR_NAMES = {
     Authenticator.Type.TOTP: lambda e: _("an authenticator app"),
@@ -66,32 +70,56 @@ def describe(event: AuditEvent, user) -> str | None:
     return None
 
 
-def lines_for(events: list[AuditEvent], user) -> list[str]:
-    failed = [e for e in events if e.action == AuditAction.AUTH_SIGN_IN_FAILED]
+def lines_for(found: AccountChanges, user) -> list[str]:
     lines = []
-    if failed:
+    if found.failed:
         lines.append(
             ngettext(
                 "%(count)d failed sign-in attempt on your account, the last at %(when)s.",
                 "%(count)d failed sign-in attempts on your account, the last at %(when)s.",
-                len(failed),
+                found.failed,
             )
-            % {"count": len(failed), "when": _when(failed[-1].at)}
+            % {"count": found.failed, "when": _when(found.last_failed_at)}
         )
-    described = (describe(e, user) for e in events if e.action != AuditAction.AUTH_SIGN_IN_FAILED)
-    return lines + [line for line in described if line]
+    if found.other_sign_ins:
+        last = found.last_other_sign_in
+        lines.append(
+            ngettext(
+                "%(count)d sign-in from another browser or device, the last at %(when)s "
+                "from %(address)s.",
+                "%(count)d sign-ins from another browser or device, the last at %(when)s "
+                "from %(address)s.",
+                found.other_sign_ins,
+            )
+            % {
+                "count": found.other_sign_ins,
+                "when": _when(last.at),
+                "address": last.metadata.get("address") or "?",
+            }
+        )
+    described = (describe(event, user) for event in found.changes)
+    lines += [line for line in described if line]
+    if found.more_changes:
+        lines.append(
+            ngettext(
+                "and %(count)d earlier change: ask your administrator for the full list.",
+                "and %(count)d earlier changes: ask your administrator for the full list.",
+                found.more_changes,
+            )
+            % {"count": found.more_changes}
+        )
+    return lines
 
 
 def add_changes_since_last_sign_in(request, user, *, since: datetime | None) -> None:
     """Leave the sign-in notice as a message for the first page after sign-in."""
-    from casemgmt.services import account_security
-
-    lines = lines_for(account_security.changes_since(user, since), user)
+    found = account_changes.changes_since(user, since, user_agent(request))
+    lines = lines_for(found, user)
     if not lines or not hasattr(request, "_messages"):
         return
     text = format_html(
         "<p class='mb-1'>{}</p><ul class='mb-1'>{}</ul><p class='mb-0'>{}</p>",
-        _("Since you last signed in (%(when)s):") % {"when": _when(since)},
+        _("Since you last signed in here (%(when)s):") % {"when": _when(since)},
         format_html_join("", "<li>{}</li>", ((line,) for line in lines)),
         _("If you did not do this or do not know why, tell your administrator now."),
     )

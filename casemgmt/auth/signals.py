@@ -12,9 +12,11 @@ from casemgmt.auth.lockout import attempted_username
 
 def _signed_in(sender, request, user, **kwargs):
     from casemgmt.auth import notices
-    from casemgmt.services import account_security, authentication
+    from casemgmt.auth.addresses import user_agent
+    from casemgmt.selectors import account_changes
+    from casemgmt.services import authentication
 
-    previous = account_security.last_signed_in_at(user)
+    previous = account_changes.last_signed_in_at(user, user_agent(request))
     authentication.record_signed_in(user=user, request=request)
     if request is not None:
         notices.add_changes_since_last_sign_in(request, user, since=previous)

@@ -1,8 +1,8 @@
 """Changes to a user's credentials: second factors added or removed (renewed recovery codes
-are the old set removed and a new one added), passwords set
-by an administrator (a change is then required at next sign-in), and what changed since
-the user last signed in, shown to them at sign-in (ASVS 2.5.5, 2.2.3: a change they did
-not make is a sign of a taken-over account)."""
+are the old set removed and a new one added), passwords set by an administrator (a change
+is then required at next sign-in), and the rule that one administrator never holds both
+halves of an account. What changed is shown to the user at their next sign-in
+(selectors/account_changes.py, auth/notices.py)."""
 
 from __future__ import annotations
 
@@ -18,19 +18,6 @@ from casemgmt.models import AuditAction, AuditEvent, User
 from casemgmt.services import audit
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-# What the user is told about at their next sign-in: every change to how they sign in, by
-# them or by an administrator, and every failed attempt on their name.
-ACCOUNT_CHANGE_ACTIONS = (
-    AuditAction.AUTH_PASSWORD_CHANGED,
-    AuditAction.CONFIG_USER_PASSWORD_SET,
-    AuditAction.AUTH_FACTOR_ADDED,
-    AuditAction.AUTH_FACTOR_REMOVED,
-    AuditAction.AUTH_LOCKED_OUT,
-    AuditAction.AUTH_UNLOCKED,
-    AuditAction.AUTH_SESSIONS_ENDED,
-    AuditAction.AUTH_SECOND_FACTOR_RESET,
-)
 
 
 def _factor(authenticator: Authenticator) -> dict:
@@ -94,20 +81,6 @@ def user_password_set_by_administrator(*, by: User, user: User) -> None:
     )
 
 
-def last_signed_in_at(user: User) -> datetime | None:
-    """When ``user`` last signed in (read before the sign-in being recorded)."""
-    return (
-        AuditEvent.objects.filter(
-            target_type=User._meta.label_lower,
-            target_id=str(user.pk),
-            action=AuditAction.AUTH_SIGNED_IN,
-        )
-        .order_by("-at")
-        .values_list("at", flat=True)
-        .first()
-    )
-
-
 def administrator_acted_since_sign_in(*, by: User, user: User, action: AuditAction) -> bool:
     """Whether ``by`` did ``action`` to ``user`` (set their password, or reset their second
     factor) since the user last signed in. One administrator doing both would hold the whole
@@ -121,17 +94,3 @@ def administrator_acted_since_sign_in(*, by: User, user: User, action: AuditActi
     )
     since = Coalesce(Subquery(last_sign_in), Value(EPOCH))  # never signed in: all time
     return AuditEvent.objects.filter(actor=by, action=action, at__gt=since, **target).exists()
-
-
-def changes_since(user: User, since: datetime | None) -> list[AuditEvent]:
-    """The changes to ``user``'s sign-in and the failed sign-ins on their name since
-    ``since`` (their previous sign-in), oldest first; at most 200."""
-    if since is None:
-        return []
-    events = AuditEvent.objects.filter(
-        target_type=User._meta.label_lower,
-        target_id=str(user.pk),
-        at__gt=since,
-        action__in=[*ACCOUNT_CHANGE_ACTIONS, AuditAction.AUTH_SIGN_IN_FAILED],
-    ).select_related("actor")
-    return list(events.order_by("at", "id")[:200])

@@ -11,8 +11,9 @@ from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, hotp_value
 from django.test import Client
 from django.urls import reverse
 
+from casemgmt.auth import notices
 from casemgmt.models import AuditAction, AuditEvent, User
-from casemgmt.services import account_security
+from casemgmt.selectors import account_changes
 from tests.auth.conftest import PASSWORD, WRONG, attempt_sign_in, sign_in, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -249,11 +250,10 @@ class TestShownAtNextSignIn:
             target_id=str(counsellor.pk),
         ).at
         attempt_sign_in(Client(), caseworker.username, WRONG)
-        assert account_security.changes_since(counsellor, since) == []
+        assert not account_changes.changes_since(counsellor, since)
 
 
 def test_being_signed_out_everywhere_is_shown_at_the_next_sign_in(administrator, counsellor):
-    from casemgmt.auth import notices
     from casemgmt.services.user_sessions import user_sessions_end
 
     since = AuditEvent.objects.create(
@@ -261,7 +261,7 @@ def test_being_signed_out_everywhere_is_shown_at_the_next_sign_in(administrator,
     ).at
     user_sessions_end(user=counsellor, by=administrator)
     user_sessions_end(user=counsellor, by=counsellor)  # their own doing: not news to them
-    lines = notices.lines_for(account_security.changes_since(counsellor, since), counsellor)
+    lines = notices.lines_for(account_changes.changes_since(counsellor, since), counsellor)
     assert len(lines) == 1
     assert f"administrator {administrator.display_name} signed you out everywhere" in lines[0]
 
@@ -277,3 +277,49 @@ def test_guessing_the_current_password_counts_toward_the_lockout(client, counsel
     assert "_auth_user_id" not in client.session
     counsellor.refresh_from_db()
     assert counsellor.check_password(PASSWORD)
+
+
+class TestTheNoticeCannotBeHidden:
+    """From the attacker's side (found by review): an intruder signing in again to move
+    "since", or a flood of failures pushing a real change out of the list."""
+
+    def record(self, user, action, *, actor=None, agent="Owner/1.0", **metadata):
+        return AuditEvent.objects.create(
+            action=action,
+            actor=actor,
+            target_type="casemgmt.user",
+            target_id=str(user.pk),
+            metadata={"user_agent": agent, **metadata},
+        )
+
+    def test_an_intruders_sign_ins_do_not_move_since(self, counsellor):
+        owners = self.record(counsellor, AuditAction.AUTH_SIGNED_IN)
+        for _ in range(2):
+            self.record(
+                counsellor, AuditAction.AUTH_SIGNED_IN, agent="Intruder/9", address="6.6.6.6"
+            )
+        self.record(
+            counsellor, AuditAction.AUTH_FACTOR_ADDED, actor=counsellor, type="webauthn", name="k"
+        )
+        since = account_changes.last_signed_in_at(counsellor, "Owner/1.0")
+        assert since == owners.at
+        found = account_changes.changes_since(counsellor, since, "Owner/1.0")
+        lines = notices.lines_for(found, counsellor)
+        assert "2 sign-ins from another browser or device" in lines[0]
+        assert "6.6.6.6" in lines[0]
+        assert "the passkey “k” added by you" in lines[1]
+
+    def test_a_flood_of_failures_does_not_hide_a_change(self, counsellor, administrator):
+        since = self.record(counsellor, AuditAction.AUTH_SIGNED_IN).at
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                action=AuditAction.AUTH_SIGN_IN_FAILED,
+                target_type="casemgmt.user",
+                target_id=str(counsellor.pk),
+            )
+            for _ in range(300)
+        )
+        self.record(counsellor, AuditAction.CONFIG_USER_PASSWORD_SET, actor=administrator)
+        lines = notices.lines_for(account_changes.changes_since(counsellor, since), counsellor)
+        assert lines[0].startswith("300 failed sign-in attempts")
+        assert "your password was set by administrator" in lines[-1]

@@ -400,21 +400,30 @@ def test_password_change_page(client, supervisor, django_assert_num_queries):
     _pinned(client, reverse("account_change_password"), 5, django_assert_num_queries)
 
 
-def test_sign_in_notice_costs_two_queries(supervisor, django_assert_num_queries):
-    """The look-up of the previous sign-in and of the changes since: two indexed queries
-    whatever the history (tests/auth/test_account_security.py shows the content)."""
+def test_sign_in_notice_queries(supervisor, django_assert_num_queries):
+    """The look-up of the previous sign-in from this browser, then one aggregate and at most
+    two short lists, whatever the history (tests/auth/test_account_security.py shows the
+    content)."""
     from casemgmt.models import AuditAction
-    from casemgmt.services import account_security, audit
+    from casemgmt.selectors import account_changes
+    from casemgmt.services import audit
 
     def history(n):
         for _ in range(n):
-            audit.record(actor=None, action=AuditAction.AUTH_SIGNED_IN, target=supervisor)
+            audit.record(
+                actor=None,
+                action=AuditAction.AUTH_SIGNED_IN,
+                target=supervisor,
+                metadata={"user_agent": "Here/1"},
+            )
             audit.record(actor=None, action=AuditAction.AUTH_SIGN_IN_FAILED, target=supervisor)
+            audit.record(actor=None, action=AuditAction.AUTH_UNLOCKED, target=supervisor)
 
     for size in (1, 20):
         history(size)
         with django_assert_num_queries(1):
-            since = account_security.last_signed_in_at(supervisor)
+            since = account_changes.last_signed_in_at(supervisor, "Here/1")
         history(1)
-        with django_assert_num_queries(1):
-            assert len(account_security.changes_since(supervisor, since)) == 2
+        with django_assert_num_queries(2):  # the counts, the changes (no other browser)
+            found = account_changes.changes_since(supervisor, since, "Here/1")
+        assert (found.failed, len(found.changes)) == (2, 2)
