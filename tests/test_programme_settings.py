@@ -147,3 +147,22 @@ def test_emergency_access_lasts_as_the_programme_says(make_case, programme, supe
     )
     lasts = grant.expires_at - grant.granted_at
     assert datetime.timedelta(minutes=59) < lasts <= datetime.timedelta(hours=1, seconds=5)
+
+
+def test_the_assessment_form_offers_the_programmes_instrument(
+    client, caseworker, make_case, programme
+):
+    """Before: the form took the first active instrument by name, whatever the programme."""
+    from casemgmt.models import Domain
+
+    case = make_case("counselling")
+    # Sorts first by name: the old look-up would have chosen it.
+    first = Instrument.objects.create(name="AAA another programme's", version=1)
+    Domain.objects.create(instrument=first, key="elsewhere", name="Elsewhere", track="risk")
+    client.force_login(caseworker)
+    url = reverse("assessment_new", args=[case.reference])
+    response = client.get(url)
+    assert response.context["form"].instrument == programme.instruments.get()
+    assert "Elsewhere" not in response.content.decode()
+    programme.instruments.clear()
+    assert client.get(url).status_code == 404, "a programme that names none offers no form"
