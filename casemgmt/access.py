@@ -127,6 +127,7 @@ CASELOAD_PARAM_CLASSES: dict[str, InfoClass | dict[str, InfoClass]] = {
     "status": C.CASE,
     "facility": C.LOCATION,
     "overdue": C.CASE,  # the review due date
+    "contact_overdue": RECORD_CLASSES["check_in"],  # the next contact due, from check-ins
     "sort": {
         "-opened": C.CASE,
         "reference": C.CASE,

@@ -1,48 +1,94 @@
-"""When a case's next reassessment is due (P10: periodic individual reassessment).
+"""When a case's next reassessment and next contact are due (P10: periodic individual
+reassessment; P11: monitoring after release).
 
-Defaults from DOMAIN.md: every 6 months in custody, every 3 months in the
-community, no more than 30 days old before release; a new case needs its
-initial assessment within 30 days.
+The intervals are the programme's (P1): ``Stage.reassessment_days`` while a case is in a
+stage, ``Programme.initial_assessment_days`` for a new case's first assessment. The
+defaults come from DOMAIN.md (every 6 months in custody, every 3 months in the community)
+through the default programme (``default_programme.REASSESSMENT_DAYS``).
 """
 
 import datetime
 
-from casemgmt.models.programmes import StageKind
-
-INITIAL_ASSESSMENT_DAYS = 30
-REVIEW_INTERVAL_DAYS = {
-    StageKind.INTAKE: 30,
-    StageKind.ASSESSMENT: 183,
-    StageKind.CUSTODY: 183,
-    StageKind.COUNSELLING: 183,
-    StageKind.RELEASE_PREPARATION: 30,
-    StageKind.COMMUNITY: 91,
-    StageKind.SUSPENDED: 30,
-}
+from django.utils.translation import gettext as _
 
 
 def next_review_due(
-    *,
-    stage_kind: str,
-    is_terminal: bool,
-    last_assessed_on: datetime.date | None,
-    today: datetime.date,
+    *, stage, initial_days: int, last_assessed_on: datetime.date | None, today: datetime.date
 ) -> datetime.date | None:
     """The date the next assessment is due, or None for a closed case."""
-    if is_terminal:
+    if stage.is_terminal:
         return None
-    interval = REVIEW_INTERVAL_DAYS.get(stage_kind, 183)
     if last_assessed_on is None:
-        return today + datetime.timedelta(days=INITIAL_ASSESSMENT_DAYS)
-    return last_assessed_on + datetime.timedelta(days=interval)
+        return today + datetime.timedelta(days=initial_days)
+    return last_assessed_on + datetime.timedelta(days=stage.reassessment_days)
 
 
 def for_case(case, *, today: datetime.date, stage=None) -> datetime.date | None:
     stage = stage or case.current_stage
+    if stage.is_terminal:
+        return None
     last = case.assessments.order_by("-assessed_on").values_list("assessed_on", flat=True).first()
-    return next_review_due(
-        stage_kind=stage.kind, is_terminal=stage.is_terminal, last_assessed_on=last, today=today
-    )
+    if last is not None:
+        return last + datetime.timedelta(days=stage.reassessment_days)
+    from casemgmt.models import Programme
+
+    initial = Programme.objects.values_list("initial_assessment_days", flat=True)
+    return today + datetime.timedelta(days=initial.get(pk=case.programme_id))
+
+
+def contact_due_for(case, *, stage) -> datetime.date | None:
+    """The next contact due while the case is released (a community stage), else None.
+    The inbox and the daily check select on the stored copy, ``Case.next_contact_due``."""
+    from casemgmt.models import StageKind
+
+    if stage.is_terminal or stage.kind != StageKind.COMMUNITY:
+        return None
+    return next_check_in_due(case)
+
+
+def assessment_gates(programme) -> list[dict]:
+    """Each ``assessment_recent`` gate of the programme beside the reassessment interval
+    of the stage its move leaves (the admin shows them side by side)."""
+    from casemgmt.models import TransitionGate
+
+    rows = []
+    gates = TransitionGate.objects.filter(
+        transition__programme=programme, gate="assessment_recent"
+    ).select_related("transition__from_stage", "transition__to_stage")
+    for row in gates:
+        max_age = (row.params or {}).get("max_age_days")
+        stage = row.transition.from_stage
+        rows.append(
+            {
+                "move": row.transition,
+                "max_age_days": max_age,
+                "stage": stage,
+                "interval": stage.reassessment_days,
+                "conflict": isinstance(max_age, int) and stage.reassessment_days > max_age,
+            }
+        )
+    return rows
+
+
+def gate_conflicts(programme) -> list[str]:
+    """A gate that asks for a fresher assessment than the interval of the stage its move
+    leaves: a case reassessed on time would be refused the move. A warning, not an
+    error: a programme may mean it (reassess just before release)."""
+    return [
+        _(
+            "The move “%(move)s” needs an assessment at most %(max)d days old, but cases "
+            "in “%(stage)s” are reassessed every %(days)d days: reassess before requesting "
+            "it, or shorten the stage's interval."
+        )
+        % {
+            "move": str(row["move"]),
+            "max": row["max_age_days"],
+            "stage": row["stage"].name,
+            "days": row["interval"],
+        }
+        for row in assessment_gates(programme)
+        if row["conflict"]
+    ]
 
 
 def next_check_in_due(case, *, plan=None) -> datetime.date | None:
@@ -65,6 +111,7 @@ def replay_review_due(
     *,
     opened_on: datetime.date,
     start,
+    initial_days: int,
     moves: list[tuple[datetime.datetime, object]],
     assessments: list[tuple[datetime.datetime, datetime.date]],
     escalations: list[datetime.datetime],
@@ -80,7 +127,7 @@ def replay_review_due(
     history += [(at, 3, "escalation", None) for at in escalations]
     stage, last = start, None
     due = next_review_due(
-        stage_kind=start.kind, is_terminal=start.is_terminal, last_assessed_on=None, today=opened_on
+        stage=start, initial_days=initial_days, last_assessed_on=None, today=opened_on
     )
     for at, _order, what, value in sorted(history, key=lambda h: (h[0], h[1])):
         today = timezone.localdate(at)
@@ -92,6 +139,6 @@ def replay_review_due(
         else:
             last = max(last, value) if last else value
         due = next_review_due(
-            stage_kind=stage.kind, is_terminal=stage.is_terminal, last_assessed_on=last, today=today
+            stage=stage, initial_days=initial_days, last_assessed_on=last, today=today
         )
     return due

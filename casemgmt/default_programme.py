@@ -22,6 +22,28 @@ PROGRAMME = {
     "uses_undertaking": True,
 }
 
+# The programme's cadences (P1), set by ``apply_settings`` (migration 0021) since the
+# fields are younger than ``install``'s migration. DOMAIN.md: reassess every 6 months in
+# custody, every 3 months in the community, monthly around a release decision.
+SETTINGS = {
+    "initial_assessment_days": 30,
+    "missed_contact_grace_days": 3,
+    "emergency_access_hours": 4,
+}
+# Stage key -> reassessment interval in days (terminal stages have none in effect).
+REASSESSMENT_DAYS = {
+    "referral": 30,
+    "intake": 183,
+    "case_conference": 183,
+    "prison_rehabilitation": 183,
+    "counselling": 183,
+    "release_preparation": 30,
+    "released": 91,
+    "suspended": 30,
+}
+# A release review older than this no longer satisfies the release gate.
+RELEASE_REVIEW_MAX_AGE_DAYS = 60
+
 # (key, name, order, kind, is_start, is_terminal)
 STAGES = [
     ("referral", "Referral & screening", 1, "intake", True, False),
@@ -133,6 +155,7 @@ TRANSITIONS = [
                 {
                     "review_kind": "release_review",
                     "required_agency_kinds": ["prison", "probation", "police", "counselling"],
+                    "max_age_days": RELEASE_REVIEW_MAX_AGE_DAYS,
                 },
             ),
             ("release_decision_recorded", {}),
@@ -284,3 +307,28 @@ def install(apps, schema_editor=None) -> None:
             requires_approval=True,
             allowed_roles=[CW, SV],
         )
+
+
+def apply_settings(apps, schema_editor=None) -> None:
+    """Set the default programme's cadences, instrument and release review age (a data
+    migration: later edits in the admin are the administrators')."""
+    Programme = apps.get_model("casemgmt", "Programme")
+    Instrument = apps.get_model("casemgmt", "Instrument")
+    TransitionGate = apps.get_model("casemgmt", "TransitionGate")
+    programme = Programme.objects.filter(code=PROGRAMME["code"]).first()
+    if programme is None:
+        return
+    Programme.objects.filter(pk=programme.pk).update(**SETTINGS)
+    for key, days in REASSESSMENT_DAYS.items():
+        programme.stages.filter(key=key).update(reassessment_days=days)
+    programme.instruments.add(*Instrument.objects.filter(is_active=True))
+    release = TransitionGate.objects.filter(
+        transition__programme=programme,
+        transition__from_stage__key="release_preparation",
+        transition__to_stage__key="released",
+        gate="multi_agency_review",
+    )
+    for row in release:
+        if "max_age_days" not in row.params:
+            row.params = {**row.params, "max_age_days": RELEASE_REVIEW_MAX_AGE_DAYS}
+            row.save(update_fields=["params"])

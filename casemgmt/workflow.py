@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemgmt import access, cadence, gates
+from casemgmt import access, gates
 from casemgmt.errors import GatesNotMet, NotPermitted, StaleCase, TransitionNotAllowed
 from casemgmt.models import (
     AuditAction,
@@ -32,7 +32,7 @@ from casemgmt.models import (
     User,
 )
 from casemgmt.services import audit
-from casemgmt.services.cases import lock_case, save_case_fields
+from casemgmt.services.cases import case_refresh_review_due, lock_case, save_case_fields
 
 
 @dataclass
@@ -123,7 +123,6 @@ def _apply(case: Case, to_stage: Stage, now: datetime.datetime) -> dict:
     values = {
         "current_stage": to_stage,
         "stage_entered_at": now,
-        "next_review_due": cadence.for_case(case, today=timezone.localdate(now), stage=to_stage),
     }
     if to_stage.kind == StageKind.SUSPENDED:
         values["status"] = CaseStatus.SUSPENDED
@@ -134,6 +133,7 @@ def _apply(case: Case, to_stage: Stage, now: datetime.datetime) -> dict:
         values["status"] = CaseStatus.ACTIVE
         values["closed_on"] = None
     save_case_fields(case, **values)
+    case_refresh_review_due(case, today=timezone.localdate(now))
     return audit.diff(before, audit.snapshot(case, ["current_stage", "status", "closed_on"]))
 
 

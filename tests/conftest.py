@@ -133,6 +133,7 @@ def ensure_shipped_configuration() -> None:
 
         default_programme.install(apps)
         default_instrument.install(apps)
+        default_programme.apply_settings(apps)
         sync_role_groups(apps)
 
 

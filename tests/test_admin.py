@@ -103,6 +103,12 @@ def test_programme_needs_exactly_one_start_stage(admin_client):
         "legal_framework": "Act",
         "exclusion_rule": "",
         "is_active": "on",
+        # The programme's settings, as the add page fills them in (issue 13).
+        "initial_assessment_days": "30",
+        "missed_contact_grace_days": "3",
+        "emergency_access_hours": "4",
+        "stages-0-reassessment_days": "30",
+        "stages-1-reassessment_days": "183",
         "stages-TOTAL_FORMS": "2",
         "stages-INITIAL_FORMS": "0",
         "stages-MIN_NUM_FORMS": "0",

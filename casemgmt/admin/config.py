@@ -8,7 +8,8 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from casemgmt import gates
+from casemgmt import cadence, gates
+from casemgmt.admin.programme_settings import ProgrammeSettingsMixin
 from casemgmt.admin.step_up import StepUpAdminMixin
 from casemgmt.models import (
     Agency,
@@ -108,7 +109,7 @@ class StageInline(admin.TabularInline):
     model = Stage
     formset = StageInlineFormSet
     extra = 0
-    fields = ["order", "key", "name", "kind", "is_start", "is_terminal"]
+    fields = ["order", "key", "name", "kind", "is_start", "is_terminal", "reassessment_days"]
     ordering = ["order"]
 
     def has_delete_permission(self, request, obj=None):
@@ -116,12 +117,13 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(StepUpAdminMixin, AuditedConfigAdmin):
+class ProgrammeAdmin(StepUpAdminMixin, ProgrammeSettingsMixin, AuditedConfigAdmin):
     list_display = ["name", "code", "is_active", "configuration_valid"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
+    filter_horizontal = ["instruments"]
     inlines = [StageInline]
-    readonly_fields = ["configuration_problems"]
+    readonly_fields = ["configuration_problems", "assessment_cadence"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("stages")
@@ -132,6 +134,7 @@ class ProgrammeAdmin(StepUpAdminMixin, AuditedConfigAdmin):
     @admin.display(description=_("configuration problems"))
     def configuration_problems(self, programme):
         errors = programme.configuration_errors() if programme.pk else []
+        errors += programme.cadence_warnings() if programme.pk else []
         if not errors:
             return _("None")
         return format_html(
@@ -141,6 +144,14 @@ class ProgrammeAdmin(StepUpAdminMixin, AuditedConfigAdmin):
     @admin.display(description=_("configuration valid"), boolean=True)
     def configuration_valid(self, programme):
         return not programme.configuration_errors()
+
+    @admin.display(description=_("assessment age each move needs"))
+    def assessment_cadence(self, programme):
+        """Each "recent assessment" gate beside the interval of the stage it leaves."""
+        return render_to_string(
+            "admin/casemgmt/programme/assessment_cadence.html",
+            {"rows": cadence.assessment_gates(programme) if programme.pk else []},
+        )
 
 
 class TransitionGateForm(forms.ModelForm):
@@ -178,7 +189,7 @@ class TransitionForm(forms.ModelForm):
 
 
 @admin.register(Transition)
-class TransitionAdmin(AuditedConfigAdmin):
+class TransitionAdmin(ProgrammeSettingsMixin, AuditedConfigAdmin):
     form = TransitionForm
     list_display = ["__str__", "programme", "requires_approval", "is_reopen"]
     list_filter = ["programme", "requires_approval"]

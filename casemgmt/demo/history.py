@@ -8,7 +8,8 @@ from django.utils import timezone
 from casemgmt import access
 from casemgmt.demo.data import ASSESSED_STAGES, NOTE_AUTHORS, NOTE_TEXTS, RELEASED_STAGES
 from casemgmt.demo.staff import Crew, demo_agency, demo_users
-from casemgmt.models import Case, CheckInOutcome, Instrument, Item, StageKind, User
+from casemgmt.models import Case, CheckInOutcome, Item, StageKind, User
+from casemgmt.selectors.assessments import instrument_for
 from casemgmt.services import assessments, interventions, monitoring, notes, referrals
 
 CONCERN_LEVELS = ["low", "moderate", "high"]
@@ -69,7 +70,7 @@ def _rating(item: Item, step: int) -> str:
 def _add_structured_assessments(
     case: Case, *, crew: Crew, steps: int, start: datetime.datetime
 ) -> None:
-    instrument = Instrument.objects.filter(is_active=True).order_by("-version").first()
+    instrument = instrument_for(case)
     items = list(Item.objects.filter(domain__instrument=instrument).select_related("domain"))
     for step in range(steps):
         assessed_on = timezone.localdate(start) + datetime.timedelta(days=60 + step * 90)

@@ -137,13 +137,20 @@ def _review_due(case: Case, moves: list) -> list[str]:
     due = cadence.replay_review_due(
         opened_on=case.opened_on,
         start=case.programme.start_stage,
+        initial_days=case.programme.initial_assessment_days,
         moves=[(m.applied_at, m.to_stage) for m in moves],
         assessments=list(case.assessments.values_list("recorded_at", "assessed_on")),
         escalations=list(Escalation.objects.filter(case=case).values_list("raised_at", flat=True)),
     )
+    problems = []
     if case.next_review_due != due:
-        return [f"{case.reference}: review due {case.next_review_due}, history says {due}"]
-    return []
+        problems.append(f"{case.reference}: review due {case.next_review_due}, history says {due}")
+    contact = cadence.contact_due_for(case, stage=case.current_stage)
+    if case.next_contact_due != contact:
+        problems.append(
+            f"{case.reference}: contact due {case.next_contact_due}, records say {contact}"
+        )
+    return problems
 
 
 def _team(case_ids) -> list[str]:

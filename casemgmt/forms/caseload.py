@@ -36,6 +36,7 @@ class CaseloadFilterForm(CrispyForm):
         label=_("Facility"), queryset=Facility.objects.all(), required=False
     )
     overdue = forms.BooleanField(label=_("Review overdue"), required=False)
+    contact_overdue = forms.BooleanField(label=_("Check-in overdue"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -84,5 +85,6 @@ class CaseloadFilterForm(CrispyForm):
             status=data.get("status") or "",
             facility=data["facility"].pk if data.get("facility") else None,
             overdue=bool(data.get("overdue")),
+            contact_overdue=bool(data.get("contact_overdue")),
             sort=data.get("sort") or "-opened",
         )

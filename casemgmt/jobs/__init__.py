@@ -8,7 +8,7 @@ defers the periodic ones itself. Importing this package registers every job
 (``settings.PROCRASTINATE_IMPORT_PATHS`` names it for the worker).
 """
 
-from casemgmt.jobs import accounts, monitoring, sharing  # noqa: F401 - registers the jobs
+from casemgmt.jobs import accounts, monitoring, programmes, sharing  # noqa: F401 - registers the jobs
 from casemgmt.jobs.queue import defer
 
 __all__ = ["defer"]

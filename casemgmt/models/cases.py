@@ -97,6 +97,9 @@ class Case(models.Model):
         related_name="cases",
     )
     next_review_due = models.DateField(_("next review due"), null=True, blank=True)
+    # The next check-in after release (None outside a community stage): stored so the
+    # inbox and the daily check select overdue contacts in SQL.
+    next_contact_due = models.DateField(_("next contact due"), null=True, blank=True)
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     is_restricted = models.BooleanField(
@@ -114,7 +117,7 @@ class Case(models.Model):
     # Derived dates recomputed whenever their inputs change (services.cases.
     # case_refresh_review_due): no form edits them, so a change must not make
     # another user's open form stale.
-    UNVERSIONED_FIELDS = frozenset({"next_review_due"})
+    UNVERSIONED_FIELDS = frozenset({"next_review_due", "next_contact_due"})
 
     class Meta:
         ordering = ["-opened_on", "-id"]
@@ -134,6 +137,7 @@ class Case(models.Model):
             models.Index(fields=["assigned_caseworker", "status"], name="case_worker_status_idx"),
             models.Index(fields=["facility", "status"], name="case_facility_status_idx"),
             models.Index(fields=["status", "next_review_due"], name="case_status_due_idx"),
+            models.Index(fields=["status", "next_contact_due"], name="case_status_contact_idx"),
             # The caseload's default order (newest first) walks this index.
             models.Index(fields=["-opened_on", "-id"], name="case_opened_idx"),
             # The caseload's "review due" order (no date last): see selectors.caseload.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,33 @@ class Programme(models.Model):
     )
     juvenile_requires_trained_caseworker = models.BooleanField(
         _("juveniles need a juvenile-trained caseworker"), default=True
+    )
+    # Cadences the programme sets for itself (P1); defaults are DOMAIN.md's.
+    initial_assessment_days = models.PositiveSmallIntegerField(
+        _("initial assessment due within (days)"),
+        default=30,
+        help_text=_("A new case's first assessment is due this many days after it opens."),
+    )
+    missed_contact_grace_days = models.PositiveSmallIntegerField(
+        _("missed contact grace (days)"),
+        default=3,
+        help_text=_(
+            "Days after a check-in falls due before the daily check raises a missed-contact "
+            "escalation."
+        ),
+    )
+    emergency_access_hours = models.PositiveSmallIntegerField(
+        _("emergency access lasts (hours)"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+        help_text=_("How long break-the-glass access to one of its cases stays open."),
+    )
+    instruments = models.ManyToManyField(
+        "casemgmt.Instrument",
+        verbose_name=_("assessment instruments"),
+        blank=True,
+        related_name="programmes",
+        help_text=_("Assessments of its cases use the latest active version of these instruments."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     supervisors = models.ManyToManyField(
@@ -64,6 +92,13 @@ class Programme(models.Model):
             errors.append(_("A programme needs exactly one start stage (it has %d).") % len(starts))
         return errors
 
+    def cadence_warnings(self) -> list[str]:
+        """Settings that work against each other but may be meant (so they warn, not
+        refuse): see ``cadence.gate_conflicts``."""
+        from casemgmt.cadence import gate_conflicts
+
+        return gate_conflicts(self)
+
 
 class StageKind(models.TextChoices):
     INTAKE = "intake", _("Intake")
@@ -92,6 +127,14 @@ class Stage(models.Model):
     is_start = models.BooleanField(_("start stage"), default=False)
     is_terminal = models.BooleanField(_("terminal"), default=False)
     description = models.TextField(_("description"), blank=True)
+    reassessment_days = models.PositiveSmallIntegerField(
+        _("reassess every (days)"),
+        default=183,
+        help_text=_(
+            "While a case is in this stage, its next assessment is due this many days after "
+            "the last one."
+        ),
+    )
 
     class Meta:
         ordering = ["programme", "order"]

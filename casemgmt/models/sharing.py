@@ -42,6 +42,7 @@ class CaseAccessGrant(models.Model):
         return f"{self.case} · {self.user}"
 
 
+# A fallback only: the service sets the programme's duration (emergency_access_hours).
 BREAK_GLASS_HOURS = 4
 
 

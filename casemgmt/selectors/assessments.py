@@ -7,9 +7,16 @@ from casemgmt.models import Assessment, Case, Instrument
 from casemgmt.selectors.scope import in_scope_or_404, refuse
 
 
-def current_instrument() -> Instrument | None:
-    """The instrument new assessments use: the latest version of the first active one."""
-    return Instrument.objects.filter(is_active=True).order_by("name", "-version").first()
+def instrument_for(case: Case) -> Instrument | None:
+    """The instrument a new assessment of ``case`` uses: the latest active version of an
+    instrument its programme names (``Programme.instruments``; a new version of a named
+    instrument is used without naming it again). None when the programme names none."""
+    named = Instrument.objects.filter(programmes=case.programme_id).values("name")
+    return (
+        Instrument.objects.filter(is_active=True, name__in=named)
+        .order_by("name", "-version")
+        .first()
+    )
 
 
 def case_assessment_or_404(user, case: Case, pk) -> Assessment:

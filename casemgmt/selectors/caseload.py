@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casemgmt import access
-from casemgmt.models import Case, CaseStatus
+from casemgmt.models import Case, CaseStatus, StageKind
 from casemgmt.models.people import normalise_cnic
 
 PAGE_SIZE = 25
@@ -48,6 +48,7 @@ class CaseloadFilters:
     status: str = ""
     facility: int | None = None
     overdue: bool = False
+    contact_overdue: bool = False
     sort: str = "-opened"
 
 
@@ -171,6 +172,13 @@ def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
         qs = qs.filter(
             next_review_due__lt=timezone.localdate(),
             status__in=[CaseStatus.ACTIVE, CaseStatus.SUSPENDED],
+        )
+    if filters.contact_overdue:
+        # The inbox's "check-ins overdue" list in full (selectors.inbox.overdue_contacts).
+        qs = qs.filter(
+            next_contact_due__lt=timezone.localdate(),
+            status__in=[CaseStatus.ACTIVE, CaseStatus.SUSPENDED],
+            current_stage__kind=StageKind.COMMUNITY,
         )
     return qs
 

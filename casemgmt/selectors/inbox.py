@@ -19,23 +19,30 @@ from casemgmt.selectors.referrals import incoming_referrals
 LIMIT = 50
 
 
-def _overdue_check_ins(cases, today):
-    """Released cases whose next contact is past due (plans and check-ins prefetched)."""
-    from casemgmt.cadence import next_check_in_due
+class Shown(list):
+    """The first ``LIMIT`` rows of a list and how many there are in all, so the inbox
+    says "N more" instead of stopping silently. The count is a query of its own only
+    when the list is full."""
+
+    def __init__(self, queryset):
+        super().__init__(queryset[:LIMIT])
+        self.total = queryset.count() if len(self) == LIMIT else len(self)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self)
+
+
+def overdue_contacts(cases, today):
+    """Released cases whose next contact is past due, latest-due last (SQL on the stored
+    ``Case.next_contact_due``; see ``services.cases.case_refresh_review_due``)."""
     from casemgmt.models import StageKind
 
-    released = (
-        cases.filter(current_stage__kind=StageKind.COMMUNITY)
+    return (
+        cases.filter(current_stage__kind=StageKind.COMMUNITY, next_contact_due__lt=today)
         .select_related("person")
-        .prefetch_related("monitoring_plans", "check_ins")[:200]
+        .order_by("next_contact_due", "pk")
     )
-    late = []
-    for case in released:
-        due = next_check_in_due(case)
-        if due and due < today:
-            case.check_in_due = due
-            late.append(case)
-    return sorted(late, key=lambda c: c.check_in_due)[:LIMIT]
 
 
 def inbox_for(user) -> dict:
@@ -46,19 +53,19 @@ def inbox_for(user) -> dict:
     writable = access.can_read(user, access.InfoClass.RISK)
     return {
         # Only writers answer referrals; restricted cases need the allow-list (as on the page).
-        "referrals": list(
+        "referrals": Shown(
             incoming_referrals(user)
             .filter(status=ReferralStatus.SENT)
             .select_related("case", "from_agency", "sent_by")
-            .order_by("sent_at")[:LIMIT]
+            .order_by("sent_at")
         ),
-        "approvals": list(pending_moves_for(user)[:LIMIT]) if access.can_approve(user) else [],
-        "overdue_reviews": list(
+        "approvals": Shown(pending_moves_for(user)) if access.can_approve(user) else [],
+        "overdue_reviews": Shown(
             my_cases.filter(next_review_due__lt=today)
             .select_related("person", "current_stage")
-            .order_by("next_review_due")[:LIMIT]
+            .order_by("next_review_due", "pk")
         ),
-        "escalations": list(
+        "escalations": Shown(
             Escalation.objects.filter(case__in=my_cases, status__in=OPEN_ESCALATION_STATUSES)
             .exclude(
                 trigger__in=[
@@ -68,11 +75,11 @@ def inbox_for(user) -> dict:
                 ]
             )
             .select_related("case", "case__person")
-            .order_by("raised_at")[:LIMIT]
+            .order_by("raised_at")
         )
         if writable
         else [],
-        "actions": list(
+        "actions": Shown(
             ReviewAction.objects.filter(
                 owner=user,
                 done_at__isnull=True,
@@ -81,13 +88,13 @@ def inbox_for(user) -> dict:
                 else Case.objects.none(),
             )
             .select_related("review", "review__case")
-            .order_by("due_on")[:LIMIT]
+            .order_by("due_on")
         ),
-        "notifications": list(user.notifications.filter(read_at__isnull=True)[:LIMIT]),
-        "held_registrations": list(held_registrations_to_review(user)[:LIMIT])
+        "notifications": Shown(user.notifications.filter(read_at__isnull=True)),
+        "held_registrations": Shown(held_registrations_to_review(user))
         if user.role == Role.SUPERVISOR
         else [],
-        "overdue_check_ins": _overdue_check_ins(my_cases, today)
+        "overdue_check_ins": Shown(overdue_contacts(my_cases, today))
         if access.can_read(user, access.InfoClass.INTERVENTION)
         else [],
         "today": today,

@@ -113,7 +113,10 @@ def case_open(
         with transaction.atomic():
             case = Case.objects.create(
                 next_review_due=cadence.next_review_due(
-                    stage_kind=start.kind, is_terminal=False, last_assessed_on=None, today=opened_on
+                    stage=start,
+                    initial_days=programme.initial_assessment_days,
+                    last_assessed_on=None,
+                    today=opened_on,
                 ),
                 reference=reference,
                 person=person,
@@ -175,19 +178,31 @@ def cases_move_to_person(locked: list[Case], person: Person) -> None:
         case.person, case.version = person, case.version + 1
 
 
-def case_refresh_review_due(case: Case, *, due_now: bool = False) -> None:
-    """Recompute when the next reassessment is due: from the latest assessment, or at
-    once (after an escalation). ``next_review_due`` is derived, so it does not bump the
-    case's version (see ``Case.UNVERSIONED_FIELDS``)."""
-    today = timezone.localdate()
-    if due_now:
-        due = today
+def case_refresh_review_due(
+    case: Case,
+    *,
+    due_now: bool = False,
+    today: datetime.date | None = None,
+    review_due: datetime.date | None | bool = False,
+) -> None:
+    """Recompute the case's due dates: the next reassessment (from the latest assessment,
+    or at once after an escalation) and the next contact after release (from the latest
+    monitoring plan and check-in). Every service that changes an input calls this one
+    helper. The dates are derived, so they do not bump the case's version (see
+    ``Case.UNVERSIONED_FIELDS``). ``today`` is the day of the change (a move's);
+    ``review_due``, when given, is the review due date the caller derived from the whole
+    history (``services.programme_settings`` after a settings change)."""
+    today = today or timezone.localdate()
+    # The stage as stored now: the caller's copy may predate a move.
+    stage = Stage.objects.get(cases=case.pk)
+    if review_due is not False:
+        due = review_due
     else:
-        # The stage as stored now: the caller's copy may predate a move.
-        stage = Stage.objects.get(cases=case.pk)
-        due = cadence.for_case(case, today=today, stage=stage)
-    Case.objects.filter(pk=case.pk).update(next_review_due=due)
-    case.next_review_due = due
+        due = today if due_now else cadence.for_case(case, today=today, stage=stage)
+    # A bare instance: the caller's copy may hold plans or check-ins prefetched earlier.
+    contact_due = cadence.contact_due_for(Case(pk=case.pk), stage=stage)
+    Case.objects.filter(pk=case.pk).update(next_review_due=due, next_contact_due=contact_due)
+    case.next_review_due, case.next_contact_due = due, contact_due
 
 
 @transaction.atomic

@@ -6,11 +6,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casemgmt import access, rules
-from casemgmt.cadence import next_check_in_due
 from casemgmt.models import (
     Agency,
     AuditAction,
@@ -19,15 +19,15 @@ from casemgmt.models import (
     CheckIn,
     CheckInOutcome,
     MonitoringPlan,
+    Programme,
     StageKind,
     User,
 )
 from casemgmt.models.monitoring import TIER_DEFAULTS
 from casemgmt.services import audit
 from casemgmt.services.case_records import create_case_record
+from casemgmt.services.cases import case_refresh_review_due
 from casemgmt.services.escalations import escalation_raise
-
-GRACE_DAYS = 3
 
 
 @transaction.atomic
@@ -58,6 +58,7 @@ def check_in_record(
         case=case,
         changes=audit.created(check_in, ["held_on", "kind", "outcome"]),
     )
+    case_refresh_review_due(case)
     if outcome == CheckInOutcome.CONCERN:
         escalation_raise(
             case=case,
@@ -69,18 +70,28 @@ def check_in_record(
     return check_in
 
 
+def missed_contacts(*, today: datetime.date):
+    """Released cases whose next contact is past due and past their programme's grace
+    (``Programme.missed_contact_grace_days``), selected in SQL on ``next_contact_due``."""
+    graces = Programme.objects.values_list("pk", "missed_contact_grace_days")
+    late = Q()
+    for programme_id, grace in graces:
+        cutoff = today - datetime.timedelta(days=grace)
+        late |= Q(programme_id=programme_id, next_contact_due__lt=cutoff)
+    if not late:
+        return Case.objects.none()
+    return Case.objects.filter(
+        late, status=CaseStatus.ACTIVE, current_stage__kind=StageKind.COMMUNITY
+    ).order_by("next_contact_due", "pk")
+
+
 def monitoring_check_overdue(*, today: datetime.date | None = None) -> dict[str, int]:
     """Raise one escalation per missed contact (past its grace period) and count
     overdue reassessments. Idempotent: running it twice raises nothing new."""
     today = today or timezone.localdate()
     raised = 0
-    released = Case.objects.filter(
-        status=CaseStatus.ACTIVE, current_stage__kind=StageKind.COMMUNITY
-    ).prefetch_related("monitoring_plans", "check_ins")
-    for case in released:
-        due = next_check_in_due(case)
-        if due is None or today <= due + datetime.timedelta(days=GRACE_DAYS):
-            continue
+    for case in missed_contacts(today=today).iterator(chunk_size=500):
+        due = case.next_contact_due
         escalation = escalation_raise(
             case=case,
             by=None,
@@ -117,7 +128,7 @@ def monitoring_plan_record(
     tier_contact, tier_review = TIER_DEFAULTS.get(
         case.concern_level or "high", TIER_DEFAULTS["high"]
     )
-    return create_case_record(
+    plan = create_case_record(
         MonitoringPlan,
         by=by,
         case=case,
@@ -132,3 +143,5 @@ def monitoring_plan_record(
         work_arrangements=work_arrangements.strip(),
         conditions=conditions.strip(),
     )
+    case_refresh_review_due(case)
+    return plan

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -133,7 +135,14 @@ def break_glass_open(*, by: User, reference: str, reason: str) -> BreakGlassGran
 
 @transaction.atomic
 def _break_glass_grant(*, by: User, case: Case, reason: str) -> BreakGlassGrant:
-    grant = BreakGlassGrant.objects.create(case=case, user=by, reason=reason)
+    # The programme says how long emergency access lasts (Programme.emergency_access_hours).
+    hours = case.programme.emergency_access_hours
+    grant = BreakGlassGrant.objects.create(
+        case=case,
+        user=by,
+        reason=reason,
+        expires_at=timezone.now() + datetime.timedelta(hours=hours),
+    )
     audit.record(
         actor=by,
         action=AuditAction.ACCESS_BREAK_GLASS,

@@ -11,7 +11,7 @@ from casemgmt import access
 from casemgmt.forms.assessments import InstrumentAssessmentForm
 from casemgmt.forms.evidence import SessionForm
 from casemgmt.models import Case
-from casemgmt.selectors.assessments import case_assessment_or_404, current_instrument
+from casemgmt.selectors.assessments import case_assessment_or_404, instrument_for
 from casemgmt.selectors.cases import visible_case_or_404
 from casemgmt.selectors.facilities import facilities_with_occupancy
 from casemgmt.selectors.interventions import case_intervention_or_404
@@ -24,7 +24,7 @@ def assessment_new(request, reference):
     case = visible_case_or_404(request.user, reference)
     if not (access.can_write_case(request.user, case) and access.can_read(request.user, "risk")):
         refuse(Case, case.reference)
-    instrument = current_instrument()
+    instrument = instrument_for(case)
     if instrument is None:
         raise Http404
     clinical = access.can_read(request.user, access.InfoClass.CLINICAL)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from casemgmt import factories, workflow
+from casemgmt import cadence, factories, workflow
 from casemgmt.errors import GatesNotMet
 from casemgmt.models import CheckIn, Escalation, MonitoringPlan
 from casemgmt.models.monitoring import TIER_DEFAULTS
@@ -24,10 +24,10 @@ class TestMonitoring:
         assert TIER_DEFAULTS["moderate"] == ("fortnightly", "quarterly")
         assert TIER_DEFAULTS["low"] == ("monthly", "six_monthly")
         plan = MonitoringPlan.objects.get(case=released)
-        assert monitoring.next_check_in_due(released) == plan.starts_on + datetime.timedelta(days=7)
+        assert cadence.next_check_in_due(released) == plan.starts_on + datetime.timedelta(days=7)
         for frequency, days in [("fortnightly", 14), ("monthly", 30)]:
             plan.contact_frequency = frequency
-            assert monitoring.next_check_in_due(
+            assert cadence.next_check_in_due(
                 released, plan=plan
             ) == plan.starts_on + datetime.timedelta(days=days)
 
@@ -67,7 +67,7 @@ class TestMonitoring:
         monitoring.check_in_record(
             case=released, by=caseworker, held_on=TODAY, kind="phone", outcome="met"
         )
-        assert monitoring.next_check_in_due(released) == TODAY + datetime.timedelta(days=7)
+        assert cadence.next_check_in_due(released) == TODAY + datetime.timedelta(days=7)
         assert monitoring.monitoring_check_overdue()["escalations_raised"] == 0
 
     def test_check_in_on_a_case_not_yet_released_is_refused(self, case_in_custody, caseworker):

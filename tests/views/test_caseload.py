@@ -113,7 +113,8 @@ def test_htmx_request_gets_only_the_results(client, caseworker, make_case):
 @pytest.fixture
 def caseload_world(programme, stages):
     """Two cases on a team of one agency of every kind; one caseworker per kind, and the
-    auditor. Case A is in a facility, overdue, in "referral"; case B in none, in "released"."""
+    auditor. Case A is in a facility, overdue, in "referral"; case B in none, in "released",
+    its check-in overdue."""
     from casemgmt.models import AgencyKind
 
     agencies = {kind: factories.AgencyFactory(kind=kind) for kind in AgencyKind.values}
@@ -132,6 +133,7 @@ def caseload_world(programme, stages):
         programme=programme,
         current_stage=stages["released"],
         lead_agency=agencies[AgencyKind.PRISON],
+        next_contact_due=datetime.date.today() - datetime.timedelta(days=4),
         person=factories.PersonFactory(full_name="Bashir Khan", cnic="15602-2000002-2"),
         team=team,
     )
@@ -166,6 +168,7 @@ def test_every_caseload_parameter_is_refused_or_ignored_without_its_class(client
         "status": {"": "closed"},
         "facility": {"": str(w["facility"].pk)},
         "overdue": {"": "on"},
+        "contact_overdue": {"": "on"},
         "sort": {key: key for key, _label in SORT_CHOICES},
     }
     from casemgmt.selectors.caseload import SEARCH_KINDS, SORTS

@@ -139,10 +139,13 @@ def _add_case(writer, setting: Setting, draft: Draft, person_id, concern, assess
         next_review_due=cadence.replay_review_due(
             opened_on=day(draft.opened),
             start=setting.start,
+            initial_days=setting.programme.initial_assessment_days,
             moves=[(at, stage) for stage, at in draft.stages[1:]],
             assessments=assessments,
             escalations=raised,
         ),
+        # Stored only while released, as services.cases.case_refresh_review_due does.
+        next_contact_due=draft.contact_due if stage.kind == "community" else None,
         opened_on=day(draft.opened),
         closed_on=day(entered) if status == CaseStatus.CLOSED else None,
         version=draft.version,

@@ -55,6 +55,8 @@ class Draft:
     version: int = 1
     team: dict[int, datetime.datetime] = field(default_factory=dict)  # agency -> joined at
     juvenile: bool = False
+    # The next contact due under its monitoring plan (cadence.next_check_in_due).
+    contact_due: datetime.date | None = None
 
     @property
     def stage(self) -> Stage:

@@ -63,7 +63,11 @@ def add_release(writer: BulkWriter, setting: Setting, draft: Draft, concern: str
     case_event(
         writer, draft, AuditAction.MONITORING_PLAN_RECORDED, "monitoringplan", plan, prep + DAY
     )
-    raised = _check_ins(writer, setting, draft, released, CONTACT_DAYS[contact], receiving)
+    raised, last_made = _check_ins(
+        writer, setting, draft, released, CONTACT_DAYS[contact], receiving
+    )
+    # As cadence.next_check_in_due: from the plan's start or the last contact made.
+    draft.contact_due = max(day(released), last_made or day(released)) + DAY * CONTACT_DAYS[contact]
     _reengagement(writer, setting, draft, released)
     return raised
 
@@ -75,7 +79,7 @@ def _window_end(setting: Setting, draft: Draft, released) -> datetime.datetime:
 
 
 def _check_ins(writer, setting: Setting, draft: Draft, released, every: int, receiving) -> list:
-    rng, raised = setting.rng, []
+    rng, raised, last_made = setting.rng, [], None
     end = _window_end(setting, draft, released)
     first = max(released + DAY * every, end - DAY * every * CHECK_INS)
     staff = receiving or draft.lead
@@ -104,8 +108,10 @@ def _check_ins(writer, setting: Setting, draft: Draft, released, every: int, rec
         )
         if outcome == "concern":
             raised.append(_escalation(writer, setting, draft, check_in, held, by.pk, end))
+        if outcome != "missed":
+            last_made = max(last_made or day(held), day(held))
         held += DAY * (every + rng.randint(-2, 2))
-    return raised
+    return raised, last_made
 
 
 def _escalation(writer, setting: Setting, draft: Draft, check_in: int, at, by: int, end):

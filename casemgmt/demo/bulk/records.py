@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 
-from casemgmt import cadence, scoring
+from casemgmt import scoring
 from casemgmt.demo.bulk.cases import DAY, Draft, day
 from casemgmt.demo.bulk.events import case_event
 from casemgmt.demo.bulk.setting import Setting
@@ -177,7 +177,7 @@ def _latest(setting: Setting, draft: Draft) -> tuple[str, datetime.datetime]:
     rng = setting.rng
     if stage.is_terminal:
         return ("final", entered - DAY * rng.randint(5, 40))
-    interval = cadence.REVIEW_INTERVAL_DAYS.get(stage.kind, 183)
+    interval = stage.reassessment_days
     kind = {"release_preparation": "pre_release", "community": "post_release"}
     return (
         kind.get(stage.kind, "review"),

@@ -92,7 +92,11 @@ def build_setting(*, seed: int) -> Setting:
     paths = all_paths(start, transitions)
     finals = [s for s in programme.stages.all() if s.pk in paths]
     staff = _staff()
-    instrument = Instrument.objects.filter(is_active=True).order_by("-version").first()
+    # The programme's own instrument, as the assessment page chooses it.
+    named = programme.instruments.values("name")
+    instrument = (
+        Instrument.objects.filter(is_active=True, name__in=named).order_by("-version").first()
+    )
     leads = staff.get(AgencyKind.PRISON, []) + staff.get(AgencyKind.PROBATION, [])
     return Setting(
         # Seeded: the same command gives the same cases.
