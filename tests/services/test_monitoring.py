@@ -88,11 +88,15 @@ class TestMonitoring:
             held_on=TODAY,
             decision="Close",
             recommended_stage=stages["completed"],
-            positions=[(factories.AgencyFactory(kind="probation"), "agree", "")],
+            positions=[(agency, "agree", "")],
         )
         with pytest.raises(GatesNotMet, match="open escalation"):
             workflow.request_transition(
-                case=released, to_stage="completed", by=caseworker, reason="Term ended"
+                case=released,
+                to_stage="completed",
+                by=caseworker,
+                reason="Term ended",
+                reason_kind="term_ended",
             )
 
 
