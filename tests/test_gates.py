@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from casemgmt import factories, gates
 from casemgmt.models import (
-    CaseTeamMember,
     AgencyKind,
     AssessmentKind,
+    CaseTeamMember,
     EligibilityDecision,
     EscalationTrigger,
     LegalAuthorityKind,

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from casemgmt import factories, workflow
+from casemgmt import workflow
 from casemgmt.errors import GatesNotMet
 from casemgmt.models import CheckIn, Escalation, MonitoringPlan
 from casemgmt.models.monitoring import TIER_DEFAULTS

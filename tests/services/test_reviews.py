@@ -111,9 +111,7 @@ def test_positions_of_agencies_no_longer_on_the_team_are_ignored(setting, casewo
             position=position, by=factories.CaseworkerFactory(agency=position.agency)
         )
     assert _gate(case, release).met
-    CaseTeamMember.objects.filter(case=case, agency=police).update(
-        left_on=timezone.localdate()
-    )
+    CaseTeamMember.objects.filter(case=case, agency=police).update(left_on=timezone.localdate())
     result = _gate(case, release)
     assert not result.met
     assert "no police agency present" in result.reason
