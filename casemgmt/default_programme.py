@@ -60,6 +60,27 @@ STAGES = [
 
 CUSTODIAL_AUTHORITY = ["court_order", "detention_order", "statutory_listing"]
 
+# The ``move_reason`` gate of each side move: its reasons, and which need an authority
+# dated on or after the case entered its stage (for a recall: after the release).
+RECALL_REASON = {
+    "reasons": ["recalled", "rearrested", "absconded"],
+    "authority_for": ["recalled", "rearrested"],
+    "authority_kinds": ["recall_order", "arrest_warrant"],
+}
+CUSTODY_SUSPENSION_REASON = {
+    "reasons": ["court_proceedings", "medical", "absconded"],
+    "authority_for": ["court_proceedings"],
+    "authority_kinds": ["court_order", "detention_order"],
+}
+EXIT_REASON = {
+    "reasons": ["withdrawn", "transferred", "deceased"],
+    "authority_for": ["transferred"],
+    "authority_kinds": ["transfer_order", "court_order"],
+}
+COMPLETION_REASON = {"reasons": ["term_ended", "plan_completed"]}
+# When consent is withdrawn the case proposes the move into this stage.
+CONSENT_WITHDRAWAL_STAGE = "exited"
+
 # (from, to, name, requires_approval, roles, [(gate, params)])
 TRANSITIONS = [
     (
@@ -177,21 +198,17 @@ TRANSITIONS = [
                 {"review_kind": "closure_review", "required_agency_kinds": ["probation"]},
             ),
             ("no_open_escalation", {}),
+            ("move_reason", COMPLETION_REASON),
         ],
     ),
-    # Recall or re-arrest: only under recorded legal authority.
+    # Recall or re-arrest: only under a recall authority dated after the release (P8).
     (
         "released",
         "suspended",
         "Suspend (recall, re-arrest, absconded)",
         True,
         [CW, SV],
-        [
-            (
-                "legal_authority_recorded",
-                {"kinds": ["recall_order", "court_order", "detention_order"]},
-            )
-        ],
+        [("move_reason", RECALL_REASON)],
     ),
     (
         "prison_rehabilitation",
@@ -199,7 +216,7 @@ TRANSITIONS = [
         "Suspend",
         True,
         [CW, SV],
-        [],
+        [("move_reason", CUSTODY_SUSPENSION_REASON)],
     ),
     (
         "counselling",
@@ -207,7 +224,7 @@ TRANSITIONS = [
         "Suspend",
         True,
         [CW, SV],
-        [],
+        [("move_reason", CUSTODY_SUSPENSION_REASON)],
     ),
     (
         "release_preparation",
@@ -215,7 +232,7 @@ TRANSITIONS = [
         "Suspend",
         True,
         [CW, SV],
-        [],
+        [("move_reason", CUSTODY_SUSPENSION_REASON)],
     ),
     (
         "suspended",
@@ -299,7 +316,7 @@ def install(apps, schema_editor=None) -> None:
                 transition=transition, gate=gate, params=params, order=order
             )
     for from_key in EXIT_FROM:
-        Transition.objects.create(
+        transition = Transition.objects.create(
             programme=programme,
             from_stage=stages[from_key],
             to_stage=stages["exited"],
@@ -307,6 +324,45 @@ def install(apps, schema_editor=None) -> None:
             requires_approval=True,
             allowed_roles=[CW, SV],
         )
+        TransitionGate.objects.create(transition=transition, gate="move_reason", params=EXIT_REASON)
+    if hasattr(programme, "consent_withdrawal_stage"):  # migration 0004 predates the field
+        programme.consent_withdrawal_stage = stages[CONSENT_WITHDRAWAL_STAGE]
+        programme.save(update_fields=["consent_withdrawal_stage"])
+
+
+def install_side_move_reasons(apps, schema_editor=None) -> None:
+    """Bring an installed default programme to the side-move gates above (a data migration):
+    each side move's ``move_reason`` gate, the recall's authority in place of the old
+    "any court order" gate, and the consent-withdrawal stage."""
+    Programme = apps.get_model("casemgmt", "Programme")
+    Transition = apps.get_model("casemgmt", "Transition")
+    TransitionGate = apps.get_model("casemgmt", "TransitionGate")
+    programme = Programme.objects.filter(code=PROGRAMME["code"]).first()
+    if programme is None:
+        return
+    wanted = {
+        (f, t): p
+        for f, t, *_r, gate_list in TRANSITIONS
+        for g, p in gate_list
+        if g == "move_reason"
+    }
+    wanted |= {(f, "exited"): EXIT_REASON for f in EXIT_FROM}
+    for transition in Transition.objects.filter(programme=programme).select_related(
+        "from_stage", "to_stage"
+    ):
+        params = wanted.get((transition.from_stage.key, transition.to_stage.key))
+        if params is None:
+            continue
+        if (transition.from_stage.key, transition.to_stage.key) == ("released", "suspended"):
+            # The original court order no longer authorises a recall.
+            transition.gates.filter(gate="legal_authority_recorded").delete()
+        TransitionGate.objects.update_or_create(
+            transition=transition, gate="move_reason", defaults={"params": params, "order": 90}
+        )
+    exited = programme.stages.filter(key=CONSENT_WITHDRAWAL_STAGE).first()
+    if programme.consent_withdrawal_stage_id is None and exited is not None:
+        programme.consent_withdrawal_stage = exited
+        programme.save(update_fields=["consent_withdrawal_stage"])
 
 
 def apply_settings(apps, schema_editor=None) -> None:

@@ -118,6 +118,23 @@ def review_action_done(user, action) -> Refusal:
     return None
 
 
+def review_position_confirm(user, position) -> Refusal:
+    """Only the agency itself confirms what the chair recorded on its behalf (P3)."""
+    if position.agency_id != user.agency_id:
+        return NotPermitted(_("Only staff of the agency whose position it is can confirm it."))
+    if not position.on_behalf:
+        return ValidationError(_("This position was recorded by the agency itself."))
+    if position.confirmed_at:
+        return ValidationError(_("This position is already confirmed."))
+    return None
+
+
+def consent_withdraw(user, consent) -> Refusal:
+    if consent.withdrawn_on is not None:
+        return ValidationError(_("This consent has already been withdrawn."))
+    return None
+
+
 def review_action_reassign(user, action, owner) -> Refusal:
     """A supervisor hands an open action on (its owner left, or was disabled)."""
     if not _is_supervisor(user):

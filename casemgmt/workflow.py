@@ -31,7 +31,7 @@ from casemgmt.models import (
     TransitionStatus,
     User,
 )
-from casemgmt.services import audit
+from casemgmt.services import audit, side_moves
 from casemgmt.services.cases import case_refresh_review_due, lock_case, save_case_fields
 
 
@@ -170,9 +170,10 @@ def _requestable_transition(case: Case, to_stage: Stage | str, by: User) -> Tran
     return transition
 
 
-def _new_move(case: Case, transition: Transition, by: User, reason: str, results, now):
+def _new_move(case: Case, transition: Transition, by: User, reason: str, results, now, **extra):
     """The (unsaved) record of a requested move, with the gates' results it was made on."""
     return StageTransition(
+        **extra,
         case=case,
         transition=transition,
         from_stage=case.current_stage,
@@ -196,25 +197,30 @@ def request_transition(
     reason: str,
     expected_version: int | None = None,
     now: datetime.datetime | None = None,
+    reason_kind: str = "",
+    record_reengagement: bool = False,
 ) -> StageTransition:
     """Ask to move ``case`` to ``to_stage`` (a stage, or its key in the case's programme).
 
-    Refuses (raising, with nothing written) when the move does not exist from
-    the current stage, the user may not request it, a move is already pending,
-    the form was stale, or any gate is unmet (every unmet reason listed).
-    Applies the move at once unless the transition needs supervisor approval.
+    Refuses (raising, with nothing written) when the move does not exist from the current
+    stage, the user may not request it, a move is already pending, the form was stale, or
+    any gate is unmet (every unmet reason listed). Applies the move at once unless the
+    transition needs approval. ``reason_kind`` feeds the ``move_reason`` gate (P8).
     """
     now = now or timezone.now()
     if not reason or not reason.strip():
         raise ValidationError({"reason": _("Give a reason for this move.")})
+    event_kind = side_moves.reengagement_kind(reason_kind, record_reengagement)
     case = _lock_case(case, expected_version)
     access.ensure_can_write_case(by, case)
     transition = _requestable_transition(case, to_stage, by)
-    results = gates.evaluate(case, transition, now=now, readable=access.info_classes(by))
+    readable = access.info_classes(by)
+    results = gates.evaluate(case, transition, now=now, readable=readable, move_reason=reason_kind)
     if not all(r.met for r in results):
         raise GatesNotMet(results)
     from_stage, to_stage = case.current_stage, transition.to_stage
-    move = _new_move(case, transition, by, reason, results, now)
+    extra = {"reason_kind": reason_kind, "reengagement_kind": event_kind}
+    move = _new_move(case, transition, by, reason, results, now, **extra)
     if transition.requires_approval:
         # Bumping the version makes other open forms on this case stale.
         save_case_fields(case)
@@ -231,6 +237,7 @@ def request_transition(
         changes = _apply(case, to_stage, now)
         move.applied_at = now
         move.save()
+        side_moves.record_reengagement(move, by)
         audit.record(
             actor=by,
             action=AuditAction.CASE_TRANSITION_APPLIED,
@@ -245,6 +252,9 @@ def request_transition(
             },
         )
     return move
+
+
+_DECIDED = ["status", "decided_by", "decided_at", "decision_reason"]
 
 
 def _ensure_can_decide(by: User, case: Case) -> None:
@@ -305,7 +315,8 @@ def approve_transition(
     transition = _transitions_from(case.current_stage).filter(to_stage=move.to_stage).first()
     if transition is None:
         raise TransitionNotAllowed(_("The programme no longer allows this move."))
-    results = gates.evaluate(case, transition, now=now, readable=access.info_classes(by))
+    readable, reason_kind = access.info_classes(by), move.reason_kind
+    results = gates.evaluate(case, transition, now=now, readable=readable, move_reason=reason_kind)
     if not all(r.met for r in results):
         raise GatesNotMet(results)
     changes = _apply(case, move.to_stage, now)
@@ -315,16 +326,8 @@ def approve_transition(
     move.applied_at = now
     move.decision_reason = reason.strip()
     move.gate_results = [r.as_dict() for r in results]
-    move.save(
-        update_fields=[
-            "status",
-            "decided_by",
-            "decided_at",
-            "applied_at",
-            "decision_reason",
-            "gate_results",
-        ]
-    )
+    move.save(update_fields=[*_DECIDED, "applied_at", "gate_results"])
+    side_moves.record_reengagement(move, move.requested_by)
     audit.record(
         actor=by,
         action=AuditAction.CASE_TRANSITION_APPROVED,
@@ -360,7 +363,7 @@ def reject_transition(
     move.decided_by = by
     move.decided_at = timezone.now()
     move.decision_reason = reason.strip()
-    move.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    move.save(update_fields=_DECIDED)
     audit.record(
         actor=by,
         action=AuditAction.CASE_TRANSITION_REJECTED,

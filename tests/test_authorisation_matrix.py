@@ -207,7 +207,7 @@ def world(db, programme, stages):
         programme=programme, current_stage=stages["intake"], lead_agency=prison
     )
     move = workflow.request_transition(
-        case=move_case, to_stage=stages["exited"], by=team, reason="x"
+        case=move_case, reason_kind="withdrawn", to_stage=stages["exited"], by=team, reason="x"
     )
     notification = Notification.objects.create(user=supervisor, case=case, message="m")
     from casemgmt.models import Instrument, Item

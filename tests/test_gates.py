@@ -9,6 +9,7 @@ from casemgmt import factories, gates
 from casemgmt.models import (
     AgencyKind,
     AssessmentKind,
+    CaseTeamMember,
     EligibilityDecision,
     EscalationTrigger,
     LegalAuthorityKind,
@@ -268,6 +269,8 @@ def test_multi_agency_review_quorum(make_case, stages, caseworker, agency):
     )
     prison = factories.AgencyFactory(kind=AgencyKind.PRISON)
     police = factories.AgencyFactory(kind=AgencyKind.POLICE)
+    for other in (prison, police):
+        CaseTeamMember.objects.create(case=case, agency=other, role="support")
     evidence.review_record(
         case=case,
         by=caseworker,
@@ -275,7 +278,7 @@ def test_multi_agency_review_quorum(make_case, stages, caseworker, agency):
         held_on=TODAY(),
         decision="Release recommended by majority.",
         recommended_stage=stages["released"],
-        positions=[(prison, Position.AGREE, ""), (agency, Position.AGREE, "")],
+        positions=[(prison, Position.AGREE, "", "P. Warden"), (agency, Position.AGREE, "")],
     )
     result = run("multi_agency_review", case, release, params)
     assert not result.met
@@ -288,10 +291,11 @@ def test_multi_agency_review_quorum(make_case, stages, caseworker, agency):
         decision="Police dissent.",
         recommended_stage=stages["released"],
         positions=[
-            (prison, Position.AGREE, ""),
-            (police, Position.DISAGREE, "Recent contact with the group reported."),
+            (prison, Position.AGREE, "", "P. Warden"),
+            (police, Position.DISAGREE, "Recent contact with the group reported.", "Insp. K"),
         ],
     )
+    _confirm_all(case)
     result = run("multi_agency_review", case, release, params)
     assert not result.met
     assert "the police agency did not agree" in result.reason
@@ -302,11 +306,26 @@ def test_multi_agency_review_quorum(make_case, stages, caseworker, agency):
         held_on=TODAY(),
         decision="Release recommended unanimously.",
         recommended_stage=stages["released"],
-        positions=[(prison, Position.AGREE, ""), (police, Position.AGREE, "")],
+        positions=[(prison, Position.AGREE, "", "P. Warden"), (police, Position.AGREE, "", "K")],
     )
+    result = run("multi_agency_review", case, release, params)
+    assert not result.met
+    assert "position was recorded on its behalf and awaits its confirmation" in result.reason
+    _confirm_all(case)
     result = run("multi_agency_review", case, release, params)
     assert result.met
     assert "(2 agencies present)" in result.reason
+
+
+def _confirm_all(case):
+    """Each agency's own staff confirm the positions the chair recorded for it."""
+    from casemgmt.models import ReviewPosition
+    from casemgmt.services import reviews
+
+    for position in ReviewPosition.objects.filter(review__case=case, confirmed_at__isnull=True):
+        if position.on_behalf:
+            user = factories.CaseworkerFactory(agency=position.agency)
+            reviews.review_position_confirm(position=position, by=user)
 
 
 def test_review_recommending_another_stage_does_not_count(make_case, stages, caseworker, agency):

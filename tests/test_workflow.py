@@ -160,7 +160,11 @@ class TestApproval:
     def pending(self, make_case, caseworker, stages):
         case = make_case("intake")
         move = workflow.request_transition(
-            case=case, to_stage=stages["exited"], by=caseworker, reason="Transferred."
+            case=case,
+            reason_kind="withdrawn",
+            to_stage=stages["exited"],
+            by=caseworker,
+            reason="Transferred.",
         )
         return move
 
@@ -175,7 +179,11 @@ class TestApproval:
     def test_second_request_while_pending_is_refused(self, pending, caseworker, stages):
         with pytest.raises(TransitionNotAllowed, match="already waiting for approval"):
             workflow.request_transition(
-                case=pending.case, to_stage=stages["exited"], by=caseworker, reason="x"
+                case=pending.case,
+                reason_kind="withdrawn",
+                to_stage=stages["exited"],
+                by=caseworker,
+                reason="x",
             )
 
     def test_supervisor_approves_and_the_case_moves(self, pending, supervisor, stages):
@@ -200,7 +208,7 @@ class TestApproval:
     def test_supervisor_cannot_approve_own_request(self, make_case, supervisor, stages):
         case = make_case("intake")
         move = workflow.request_transition(
-            case=case, to_stage=stages["exited"], by=supervisor, reason="x"
+            case=case, reason_kind="withdrawn", to_stage=stages["exited"], by=supervisor, reason="x"
         )
         with pytest.raises(NotPermitted, match="requested yourself"):
             workflow.approve_transition(stage_transition=move, by=supervisor)
@@ -266,9 +274,14 @@ class TestEligibilityRevocation:
         forward = moves["case_conference"]
         assert not forward.all_met
         assert any("revoked" in r.reason for r in forward.unmet)
-        assert moves["exited"].all_met
+        # The exit asks only for its reason, chosen on the form.
+        assert [r.gate for r in moves["exited"].unmet] == ["move_reason"]
         workflow.request_transition(
-            case=screened_case, to_stage=stages["exited"], by=caseworker, reason="Ineligible."
+            case=screened_case,
+            reason_kind="withdrawn",
+            to_stage=stages["exited"],
+            by=caseworker,
+            reason="Ineligible.",
         )
 
 
@@ -334,7 +347,11 @@ def test_a_supervisor_without_legal_and_risk_cannot_decide_moves(prison_school_t
         given_on=TODAY(),
     )
     move = workflow.request_transition(
-        case=case, to_stage=stages["exited"], by=prison_school_team["officer"], reason="x"
+        case=case,
+        reason_kind="withdrawn",
+        to_stage=stages["exited"],
+        by=prison_school_team["officer"],
+        reason="x",
     )
     with pytest.raises(NotPermitted):
         workflow.approve_transition(stage_transition=move, by=prison_school_team["head_teacher"])

@@ -32,6 +32,7 @@ def test_conflicting_moves_at_the_same_time(programme, stages):
                 by=user,
                 reason=f"{user.username} moves to {to_key}",
                 expected_version=version,
+                reason_kind={"suspended": "medical", "exited": "withdrawn"}[to_key],
             )
         except DomainError as exc:
             outcomes[user.username] = exc

@@ -178,16 +178,62 @@ def _review_positions(lead: Agency, kinds: list[str]) -> list[tuple[Agency, str,
 
 
 def _multi_agency_review(step: Step, params: dict, transition) -> None:
+    """The chair records every agency's position; each agency's own staff confirm it (P3)."""
+    from casemgmt.services import reviews
+
     kinds = params.get("required_agency_kinds") or []
-    evidence.review_record(
+    on_team = set(step.case.team.filter(left_on__isnull=True).values_list("agency", flat=True))
+    positions = []
+    for agency, position, dissent in _review_positions(step.case.lead_agency, kinds):
+        if agency.pk not in on_team and agency.kind in kinds:
+            # A required agency joins the team to take its position (P3).
+            case_services.team_member_add(
+                case=step.case, by=step.crew.writer, agency=agency, role=TeamRole.SUPPORT
+            )
+        elif agency.pk not in on_team:
+            continue
+        positions.append((agency, position, dissent))
+    chair = step.crew.writer
+    review = reviews.review_record(
         case=step.case,
-        by=step.crew.writer,
+        by=chair,
         kind=params["review_kind"],
         held_on=step.days_before(1),
         decision=f"Recommend: {transition.to_stage.name}.",
         minutes="Agencies reviewed progress, conduct and the plan; positions recorded.",
         recommended_stage=transition.to_stage,
-        positions=_review_positions(step.case.lead_agency, kinds),
+        positions=[(a, p, d, f"Representative of {a.name}") for a, p, d in positions],
+    )
+    for position in review.positions.select_related("agency"):
+        if not position.on_behalf:
+            continue
+        staff = User.objects.filter(
+            agency=position.agency, is_active=True, role__in=["caseworker", "supervisor"]
+        ).first()
+        if staff is not None:
+            reviews.review_position_confirm(position=position, by=staff)
+
+
+def demo_move_reason(transition) -> str:
+    """The reason the demo gives a move that asks for one: the programme's first."""
+    for configured in transition.gates.all():
+        if configured.gate == "move_reason":
+            return configured.params["reasons"][0]
+    return ""
+
+
+def _move_reason(step: Step, params: dict, transition) -> None:
+    reason = params["reasons"][0]
+    if reason not in params.get("authority_for", []):
+        return
+    kind = (params.get("authority_kinds") or ["recall_order"])[0]
+    evidence.legal_authority_record(
+        case=step.case,
+        by=step.crew.writer,
+        kind=kind,
+        reference=f"{kind.upper()}-{step.case.pk:04d}/{step.day.year}",
+        issued_on=step.day,
+        issuing_body="Anti-Terrorism Court",
     )
 
 
@@ -258,6 +304,7 @@ HANDLERS: dict[str, GateHandler] = {
     "receiving_agency_accepted": _receiving_agency_accepted,
     "undertaking_recorded": _undertaking_recorded,
     "monitoring_plan_exists": _monitoring_plan_exists,
+    "move_reason": _move_reason,
 }
 
 # Gates that pass on the state the demo builds anyway; there is nothing to record for them.

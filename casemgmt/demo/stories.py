@@ -14,7 +14,7 @@ from django.utils import timezone
 from casemgmt import workflow
 from casemgmt.demo import history
 from casemgmt.demo.data import DEMO_PEOPLE, PATHS, RELEASED_STAGES, DemoPerson, Story
-from casemgmt.demo.satisfier import satisfy
+from casemgmt.demo.satisfier import demo_move_reason, satisfy
 from casemgmt.demo.staff import Crew, crew_for, demo_agency
 from casemgmt.factories import FacilityFactory, default_programme
 from casemgmt.models import (
@@ -111,10 +111,11 @@ def _tell(
             trigger="missed_contact",
             description="Missed two weekly visits.",
         )
-    if row.final_stage in RELEASED_STAGES:
+    police = demo_agency("Police Swat")
+    if row.final_stage in RELEASED_STAGES and not case.team.filter(agency=police).exists():
         # Police join for monitoring in the community (no consent needed: statutory).
         case_services.team_member_add(
-            case=case, by=crew.writer, agency=demo_agency("Police Swat"), role=TeamRole.SUPPORT
+            case=case, by=crew.writer, agency=police, role=TeamRole.SUPPORT
         )
     history.add_notes_and_referrals(case, crew=crew, final_stage=row.final_stage)
     history.add_assessments_interventions_monitoring(
@@ -210,6 +211,9 @@ def _drive(
             by=crew.writer,
             reason=f"Ready for {stages[key].name}.",
             now=when,
+            reason_kind=(reason_kind := demo_move_reason(transition)),
+            # The demo's recall also records its re-engagement event (Outcomes).
+            record_reengagement=reason_kind in ("recalled", "rearrested"),
         )
         if move.status == TransitionStatus.PENDING and not (index == last and leave_last_pending):
             workflow.approve_transition(

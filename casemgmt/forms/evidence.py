@@ -25,6 +25,7 @@ from casemgmt.models import (
     Stage,
     TeamRole,
     UndertakingKind,
+    WithdrawalMethod,
 )
 from casemgmt.models.people import validate_not_future
 
@@ -66,6 +67,14 @@ class ConsentForm(CrispyForm):
         required=False,
         help_text=_("Required for a person under 18."),
     )
+
+
+class WithdrawConsentForm(CrispyForm):
+    withdrawn_on = forms.DateField(label=_("Withdrawn on"), validators=[validate_not_future])
+    withdrawal_method = forms.ChoiceField(
+        label=_("How the withdrawal was given"), choices=WithdrawalMethod.choices
+    )
+    withdrawal_note = _text(_("Note (what the person said, who received it)"), required=False)
 
 
 class RenunciationForm(CrispyForm):
@@ -200,11 +209,10 @@ class ReviewForm(CrispyForm):
         self.fields["recommended_stage"].queryset = Stage.objects.filter(
             programme_id=case.programme_id
         )
-        team_ids = list(case.team.filter(left_on__isnull=True).values_list("agency_id", flat=True))
-        agencies = sorted(
-            Agency.objects.filter(is_active=True), key=lambda a: (a.pk not in team_ids, a.name)
+        # Only agencies on the team take positions (P3); others may be listed as attendees.
+        self.agencies = agencies = list(
+            Agency.objects.filter(pk__in=list(team_ids), is_active=True).order_by("name")
         )
-        self.agencies = agencies
         choices = [(NOT_PRESENT, _("Not present")), *Position.choices]
         for agency in agencies:
             self.fields[f"position_{agency.pk}"] = forms.ChoiceField(
@@ -215,10 +223,18 @@ class ReviewForm(CrispyForm):
                 required=False,
                 max_length=1000,
             )
+            self.fields[f"attended_by_{agency.pk}"] = forms.CharField(
+                label=_("Attended for %s") % (agency.short_name or agency.name),
+                required=False,
+                max_length=200,
+            )
 
     def position_rows(self):
-        """(agency, position field, dissent field) for the template's table."""
-        return [(a, self[f"position_{a.pk}"], self[f"dissent_{a.pk}"]) for a in self.agencies]
+        """(agency, position, dissent, attended by) fields for the template's table."""
+        return [
+            (a, self[f"position_{a.pk}"], self[f"dissent_{a.pk}"], self[f"attended_by_{a.pk}"])
+            for a in self.agencies
+        ]
 
     def attendee_rows(self):
         return [
@@ -245,7 +261,7 @@ class ReviewForm(CrispyForm):
                     f"dissent_{agency.pk}",
                     _("%s disagrees: record the reason for its dissent.") % agency.name,
                 )
-            positions.append((agency, position, dissent))
+            positions.append((agency, position, dissent, data.get(f"attended_by_{agency.pk}", "")))
         attendees = []
         for i in range(self.ATTENDEE_ROWS):
             name = (data.get(f"attendee_name_{i}") or "").strip()

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.forms.base import VersionedForm
-from casemgmt.models import Programme, Stage
+from casemgmt.models import MoveReason, Programme, Stage
 
 
 class StageMoveForm(VersionedForm):
@@ -13,6 +13,16 @@ class StageMoveForm(VersionedForm):
         label=_("Reason for this move"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
+    )
+
+    reason_kind = forms.ChoiceField(
+        label=_("Why (for a recall, suspension, exit or completion)"),
+        choices=[("", "—"), *MoveReason.choices],
+        required=False,
+    )
+    record_reengagement = forms.BooleanField(
+        label=_("Also record this recall or re-arrest as a re-engagement event"),
+        required=False,
     )
 
     def __init__(self, *args, programme: Programme, **kwargs):

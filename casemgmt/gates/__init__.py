@@ -31,7 +31,7 @@ from casemgmt.gates.registry import (
 
 # isort: off
 # Importing the area modules registers their gates; this order is the admin's list of gates.
-from casemgmt.gates import legal, assessment, release, monitoring
+from casemgmt.gates import legal, assessment, release, monitoring, side_moves
 # isort: on
 
 __all__ = [
@@ -54,5 +54,6 @@ __all__ = [
     "preview",
     "release",
     "result_of",
+    "side_moves",
     "validate_params",
 ]

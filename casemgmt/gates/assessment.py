@@ -152,6 +152,11 @@ NONE_AGREED = message("review.none_agreed", gettext_noop("no agency present agre
 AGENCY_ABSENT = message(
     "review.agency_absent", gettext_noop("no %s agency present"), kind=label(AgencyKind, lower=True)
 )
+AGENCY_UNCONFIRMED = message(
+    "review.agency_unconfirmed",
+    gettext_noop("the %s agency's position was recorded on its behalf and awaits its confirmation"),
+    kind=label(AgencyKind, lower=True),
+)
 AGENCY_DISAGREED = message(
     "review.agency_disagreed",
     gettext_noop("the %s agency did not agree"),
@@ -171,6 +176,14 @@ RECOMMENDS = message(
     date=DATE,
     n=NUM,
 )
+
+
+def _quorum_positions(case, review):
+    """The positions quorum counts: agencies on the case team now, each speaking for itself
+    (recorded by its own staff or confirmed by them); and those on the team awaiting that."""
+    on_team = {m.agency_id for m in case.team.all() if m.left_on is None}
+    of_team = [p for p in review.positions.all() if p.agency_id in on_team]
+    return [p for p in of_team if p.is_agency_own], [p for p in of_team if not p.is_agency_own]
 
 
 @gate(
@@ -198,12 +211,14 @@ def multi_agency_review(ctx: GateContext, params: dict):
     if max_age is not None and (ctx.today - review.held_on).days > max_age:
         return False, REVIEW_TOO_OLD(review=kind, date=review.held_on, max=max_age)
     problems = []
-    positions = list(review.positions.all())
+    positions, unconfirmed = _quorum_positions(ctx.case, review)
     if not any(p.position == Position.AGREE for p in positions):
         problems.append(NONE_AGREED())
     for required in params.get("required_agency_kinds", []):
         of_kind = [p for p in positions if p.agency.kind == required]
-        if not of_kind:
+        if not of_kind and any(p.agency.kind == required for p in unconfirmed):
+            problems.append(AGENCY_UNCONFIRMED(kind=required))
+        elif not of_kind:
             problems.append(AGENCY_ABSENT(kind=required))
         elif any(p.position != Position.AGREE for p in of_kind):
             problems.append(AGENCY_DISAGREED(kind=required))

@@ -64,6 +64,8 @@ class GateContext:
     now: datetime.datetime = field(default_factory=timezone.now)
     # The classes the reader of the reasons may read; None: every class (no reader).
     readable: frozenset | None = None
+    # The reason kind chosen on the move form; None when only previewing the moves.
+    move_reason: str | None = None
 
     def can_read(self, info_class: str) -> bool:
         return self.readable is None or info_class in self.readable
@@ -173,13 +175,22 @@ def gates_to_run(transition) -> list[tuple[str, dict]]:
 
 
 def evaluate(
-    case, transition, *, now: datetime.datetime | None = None, readable: frozenset | None = None
+    case,
+    transition,
+    *,
+    now: datetime.datetime | None = None,
+    readable: frozenset | None = None,
+    move_reason: str | None = None,
 ) -> list[GateResult]:
     """Run every gate of ``transition`` against ``case``, plus the implicit ones. Whether a
     gate is met never depends on the reader; its reason names only what ``readable`` (the
     reader's classes) covers."""
     ctx = GateContext(
-        case=case, transition=transition, now=now or timezone.now(), readable=readable
+        case=case,
+        transition=transition,
+        now=now or timezone.now(),
+        readable=readable,
+        move_reason=move_reason,
     )
     return [result_of(key, ctx, params) for key, params in gates_to_run(transition)]
 

@@ -37,6 +37,7 @@ from casemgmt.models.evidence import (
     ReviewPosition,
     Undertaking,
     UndertakingKind,
+    WithdrawalMethod,
 )
 from casemgmt.models.interventions import (
     Attendance,
@@ -93,9 +94,11 @@ from casemgmt.models.sharing import (
     SharingStatus,
 )
 from casemgmt.models.users import User
-from casemgmt.models.workflow import StageTransition, TransitionStatus
+from casemgmt.models.workflow import MoveReason, StageTransition, TransitionStatus
 
 __all__ = [
+    "MoveReason",
+    "WithdrawalMethod",
     "Attendance",
     "CheckIn",
     "CheckInKind",

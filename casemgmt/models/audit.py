@@ -104,11 +104,13 @@ class AuditAction(models.TextChoices):
     EVIDENCE_ELIGIBILITY_DECIDED = "evidence.eligibility_decided", _("Eligibility decided")
     EVIDENCE_ELIGIBILITY_REVOKED = "evidence.eligibility_revoked", _("Eligibility revoked")
     EVIDENCE_CONSENT_RECORDED = "evidence.consent_recorded", _("Consent recorded")
+    EVIDENCE_CONSENT_WITHDRAWN = "evidence.consent_withdrawn", _("Consent withdrawn")
     EVIDENCE_RENUNCIATION_RECORDED = "evidence.renunciation_recorded", _("Renunciation recorded")
     EVIDENCE_RENUNCIATION_VERIFIED = "evidence.renunciation_verified", _("Renunciation verified")
     EVIDENCE_REVIEW_RECORDED = "evidence.review_recorded", _("Review recorded")
     EVIDENCE_UNDERTAKING_RECORDED = "evidence.undertaking_recorded", _("Undertaking recorded")
     REVIEW_ACTION_DONE = "review.action_done", _("Review action done")
+    REVIEW_POSITION_CONFIRMED = "review.position_confirmed", _("Review position confirmed")
     REVIEW_ACTION_REASSIGNED = "review.action_reassigned", _("Review action reassigned")
     # Assessments, interventions, notes, outcomes
     ASSESSMENT_RECORDED = "assessment.recorded", _("Assessment recorded")

@@ -25,6 +25,8 @@ class LegalAuthorityKind(models.TextChoices):
     DETENTION_ORDER = "detention_order", _("Detention order")
     RELEASE_ORDER = "release_order", _("Release order")
     RECALL_ORDER = "recall_order", _("Recall order")
+    ARREST_WARRANT = "arrest_warrant", _("Arrest warrant")
+    TRANSFER_ORDER = "transfer_order", _("Transfer order")
     STATUTORY_LISTING = "statutory_listing", _("Statutory listing")
     VOLUNTARY_REFERRAL = "voluntary_referral", _("Voluntary referral")
 
@@ -88,6 +90,13 @@ class Eligibility(RecordedModel):
         return self.revoked_at is not None
 
 
+class WithdrawalMethod(models.TextChoices):
+    IN_WRITING = "in_writing", _("In writing")
+    ORALLY = "orally", _("Orally, to staff")
+    GUARDIAN = "guardian", _("By the guardian")
+    REPRESENTATIVE = "representative", _("Through a lawyer or representative")
+
+
 class Consent(RecordedModel):
     """Participation terms and privacy notice signed by the person (and guardian)."""
 
@@ -100,6 +109,13 @@ class Consent(RecordedModel):
         _("guardian"), max_length=200, blank=True, help_text=_("Required for a person under 18.")
     )
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_method = models.CharField(
+        _("how the withdrawal was given"),
+        max_length=16,
+        choices=WithdrawalMethod.choices,
+        blank=True,
+    )
+    withdrawal_note = models.TextField(_("withdrawal note"), blank=True)
 
     class Meta:
         ordering = ["-signed_on", "-id"]
@@ -206,6 +222,29 @@ class ReviewPosition(models.Model):
     )
     position = models.CharField(_("position"), max_length=10, choices=Position.choices)
     dissent = models.TextField(_("reason for dissent"), blank=True)
+    # Who typed it and for which agency they worked then: another agency's position is
+    # "on behalf of" and counts towards quorum only once that agency confirms it (P3).
+    recorded_by = models.ForeignKey(
+        "casemgmt.User",
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by_agency = models.ForeignKey(
+        "casemgmt.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    attended_by = models.CharField(_("attended by"), max_length=200, blank=True)
+    confirmed_by = models.ForeignKey(
+        "casemgmt.User",
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["review", "id"]
@@ -217,6 +256,16 @@ class ReviewPosition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency}: {self.get_position_display()}"
+
+    @property
+    def on_behalf(self) -> bool:
+        """Typed by someone of another agency (the chair), not by the agency itself."""
+        return self.recorded_by_agency_id != self.agency_id
+
+    @property
+    def is_agency_own(self) -> bool:
+        """The agency's own position: recorded by its staff, or confirmed by them after."""
+        return not self.on_behalf or self.confirmed_at is not None
 
 
 class UndertakingKind(models.TextChoices):

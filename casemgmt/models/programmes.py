@@ -61,6 +61,18 @@ class Programme(models.Model):
         related_name="programmes",
         help_text=_("Assessments of its cases use the latest active version of these instruments."),
     )
+    consent_withdrawal_stage = models.ForeignKey(
+        "casemgmt.Stage",
+        verbose_name=_("stage proposed when consent is withdrawn"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "When a participant withdraws consent, the case proposes the programme's move "
+            "into this stage (e.g. Exited or Suspended); a user still requests it."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     supervisors = models.ManyToManyField(
         "casemgmt.User",

@@ -10,6 +10,21 @@ class TransitionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class MoveReason(models.TextChoices):
+    """Why a case leaves its course: the ``move_reason`` gate says which a move allows."""
+
+    RECALLED = "recalled", _("Recalled")
+    REARRESTED = "rearrested", _("Re-arrested")
+    ABSCONDED = "absconded", _("Absconded")
+    COURT_PROCEEDINGS = "court_proceedings", _("Court proceedings")
+    MEDICAL = "medical", _("Medical or hospital transfer")
+    WITHDRAWN = "withdrawn", _("Withdrawn (consent or participation)")
+    TRANSFERRED = "transferred", _("Transferred")
+    DECEASED = "deceased", _("Deceased")
+    TERM_ENDED = "term_ended", _("Legal term ended")
+    PLAN_COMPLETED = "plan_completed", _("Plan completed")
+
+
 class StageTransition(models.Model):
     """One requested stage move, with the gate results seen when it was asked for."""
 
@@ -30,6 +45,11 @@ class StageTransition(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     reason = models.TextField(_("reason"))
+    reason_kind = models.CharField(
+        _("reason kind"), max_length=20, choices=MoveReason.choices, blank=True
+    )
+    # A recall or re-arrest also records this re-engagement event when the move applies.
+    reengagement_kind = models.CharField(_("re-engagement event"), max_length=24, blank=True)
     gate_results = models.JSONField(_("gate results"), default=list)
     status = models.CharField(_("status"), max_length=12, choices=TransitionStatus.choices)
     decided_by = models.ForeignKey(

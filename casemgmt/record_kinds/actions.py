@@ -124,6 +124,25 @@ _ACTIONS: list[RecordAction] = [
         case_lookup="review__case",
         part="actions",
     ),
+    RecordAction(
+        key="confirm_review_position",
+        kind="review",
+        label=gettext_lazy("Confirm our agency's position"),
+        service="casemgmt.services.reviews.review_position_confirm",
+        object_arg="position",
+        rule="casemgmt.rules.review_position_confirm",
+        case_lookup="review__case",
+        part="positions",
+    ),
+    RecordAction(
+        key="withdraw_consent",
+        kind="consent",
+        label=gettext_lazy("Record withdrawal of consent"),
+        form=f"{_FORMS}.WithdrawConsentForm",
+        service="casemgmt.services.consents.consent_withdraw",
+        object_arg="consent",
+        rule="casemgmt.rules.consent_withdraw",
+    ),
 ]
 
 

@@ -210,7 +210,7 @@ _KINDS: list[RecordKind] = [
         info_class=C.INTERVENTION,
         label=gettext_lazy("Multi-agency review"),
         form="casemgmt.forms.evidence.ReviewForm",
-        service="casemgmt.services.evidence.review_record",
+        service="casemgmt.services.reviews.review_record",
         service_fields=(
             "kind",
             "held_on",

@@ -9,6 +9,7 @@ from casemgmt.models import (
     Escalation,
     ReferralStatus,
     ReviewAction,
+    ReviewPosition,
 )
 from casemgmt.models.monitoring import OPEN_ESCALATION_STATUSES
 from casemgmt.roles import Role
@@ -42,6 +43,22 @@ def overdue_contacts(cases, today):
         cases.filter(current_stage__kind=StageKind.COMMUNITY, next_contact_due__lt=today)
         .select_related("person")
         .order_by("next_contact_due", "pk")
+    )
+
+
+def _positions_to_confirm(user, cases) -> list:
+    """Review positions the chair recorded on behalf of the user's agency, awaiting it (P3)."""
+    if user.role not in access.WRITER_ROLES:
+        return []
+    return Shown(
+        ReviewPosition.objects.filter(
+            agency_id=user.agency_id,
+            confirmed_at__isnull=True,
+            review__case__in=cases.filter(access.scope_filter(user)),
+        )
+        .exclude(recorded_by_agency_id=user.agency_id)
+        .select_related("review", "review__case")
+        .order_by("review__held_on", "pk")
     )
 
 
@@ -90,6 +107,7 @@ def inbox_for(user) -> dict:
             .select_related("review", "review__case")
             .order_by("due_on")
         ),
+        "positions_to_confirm": _positions_to_confirm(user, my_cases),
         "notifications": Shown(user.notifications.filter(read_at__isnull=True)),
         "held_registrations": Shown(held_registrations_to_review(user))
         if user.role == Role.SUPERVISOR
@@ -106,6 +124,7 @@ _LIST_CLASSES = {
     "referrals": access.RECORD_CLASSES["referral"],
     "escalations": access.RECORD_CLASSES["escalation"],
     "actions": access.RECORD_CLASSES["review"],
+    "positions_to_confirm": access.RECORD_CLASSES["review"],
     "overdue_check_ins": access.RECORD_CLASSES["check_in"],
 }
 
@@ -117,6 +136,7 @@ def inbox_cases(inbox: dict) -> set[int]:
     ids |= {c.pk for c in inbox["overdue_reviews"]} | {c.pk for c in inbox["overdue_check_ins"]}
     ids |= {e.case_id for e in inbox["escalations"]}
     ids |= {a.review.case_id for a in inbox["actions"]}
+    ids |= {p.review.case_id for p in inbox["positions_to_confirm"]}
     ids |= {n.case_id for n in inbox["notifications"] if n.case_id}
     return ids
 

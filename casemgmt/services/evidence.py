@@ -11,24 +11,19 @@ from django.utils.translation import gettext as _
 
 from casemgmt import access, rules
 from casemgmt.models import (
-    Agency,
     AuditAction,
     Case,
     Consent,
     Eligibility,
     LegalAuthority,
-    MultiAgencyReview,
-    Position,
     Renunciation,
     ReviewAction,
-    ReviewAttendee,
-    ReviewPosition,
-    Stage,
     Undertaking,
     User,
 )
 from casemgmt.services import audit
 from casemgmt.services.case_records import create_case_record as _create
+from casemgmt.services.reviews import review_record  # noqa: F401  (its callers' old home)
 
 
 @transaction.atomic
@@ -184,109 +179,6 @@ def renunciation_verify(*, renunciation: Renunciation, by: User) -> Renunciation
         },
     )
     return renunciation
-
-
-def _review_errors(case, recommended_stage, positions, attendees, actions) -> dict:
-    """What is wrong with a review's stage, positions, attendees and actions, by field."""
-    errors = {}
-    if recommended_stage is not None and recommended_stage.programme_id != case.programme_id:
-        errors["recommended_stage"] = _("This stage belongs to another programme.")
-    if not positions:
-        errors["positions"] = _("Record at least one agency present and its position.")
-    seen = set()
-    for agency, position, dissent in positions:
-        if agency.pk in seen:
-            errors["positions"] = _("%s is listed twice.") % agency.name
-        seen.add(agency.pk)
-        if position not in Position.values:
-            errors["positions"] = _("Unknown position “%s”.") % position
-        elif position == Position.DISAGREE and not dissent.strip():
-            errors["positions"] = (
-                _("%s disagrees: record the reason for its dissent.") % agency.name
-            )
-    for description, owner, due_on in actions:
-        if not description.strip() or owner is None or due_on is None:
-            errors["actions"] = _("Each action needs a description, an owner and a due date.")
-    for name, agency in attendees:
-        if not name.strip() or agency is None:
-            errors["attendees"] = _("Each attendee needs a name and an agency.")
-    return errors
-
-
-def _save_review_parts(review, positions, attendees, actions) -> None:
-    ReviewPosition.objects.bulk_create(
-        ReviewPosition(review=review, agency=agency, position=position, dissent=dissent.strip())
-        for agency, position, dissent in positions
-    )
-    ReviewAttendee.objects.bulk_create(
-        ReviewAttendee(review=review, name=name.strip(), agency=agency)
-        for name, agency in attendees
-    )
-    ReviewAction.objects.bulk_create(
-        ReviewAction(review=review, description=d.strip(), owner=owner, due_on=due)
-        for d, owner, due in actions
-    )
-
-
-@transaction.atomic
-def review_record(
-    *,
-    case: Case,
-    by: User,
-    kind: str,
-    held_on: datetime.date,
-    decision: str,
-    positions: list[tuple[Agency, str, str]],
-    minutes: str = "",
-    recommended_stage: Stage | None = None,
-    agenda: str = "",
-    attendees: list[tuple[str, Agency]] = (),
-    actions: list[tuple[str, User, datetime.date]] = (),
-) -> MultiAgencyReview:
-    """Record a multi-agency review with each present agency's position.
-
-    ``positions`` is a list of (agency, position, dissent); a disagreement
-    must give its reason, and the dissent is kept. ``attendees`` are
-    (name, agency) and ``actions`` (description, owner, due date).
-    """
-    access.ensure_can_write_case(by, case)
-    errors = _review_errors(case, recommended_stage, positions, attendees, actions)
-    review = MultiAgencyReview(
-        case=case,
-        recorded_by=by,
-        kind=kind,
-        held_on=held_on,
-        agenda=agenda.strip(),
-        decision=decision.strip(),
-        minutes=minutes.strip(),
-        recommended_stage=recommended_stage,
-    )
-    try:
-        review.full_clean()
-    except ValidationError as exc:
-        errors = {**exc.message_dict, **errors}
-    if errors:
-        raise ValidationError(errors)
-    review.save()
-    _save_review_parts(review, positions, attendees, actions)
-    audit.record(
-        actor=by,
-        action=AuditAction.EVIDENCE_REVIEW_RECORDED,
-        target=review,
-        case=case,
-        changes=audit.created(review, ["kind", "held_on", "decision", "recommended_stage"]),
-        metadata={
-            "positions": [
-                {"agency": a.pk, "position": p, "dissent": d.strip()} for a, p, d in positions
-            ],
-            "attendees": [{"name": n, "agency": a.pk} for n, a in attendees],
-            "actions": [
-                {"description": d, "owner": o.pk, "due_on": due.isoformat()}
-                for d, o, due in actions
-            ],
-        },
-    )
-    return review
 
 
 @transaction.atomic

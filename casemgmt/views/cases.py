@@ -20,6 +20,7 @@ from casemgmt.selectors.cases import (
     section_view,
     visible_case_or_404,
 )
+from casemgmt.selectors.consents import withdrawal_proposal
 from casemgmt.selectors.scope import refuse
 from casemgmt.selectors.timeline import case_timeline
 from casemgmt.services import audit
@@ -47,6 +48,10 @@ def case_detail_view(request, reference):
         **header,
         "can_decide": header["pending_move"] is not None
         and perms.can_decide(header["pending_move"]),
+        # A withdrawn consent proposes the programme's move, to those who may move the case.
+        "withdrawal_move": withdrawal_proposal(case)
+        if perms.can_move and header["pending_move"] is None
+        else None,
     }
     audit.record_read(actor=request.user, target=case, case=case, classes=perms.classes)
     return render(request, "casemgmt/case_detail.html", context)

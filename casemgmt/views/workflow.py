@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from casemgmt import access, workflow
 from casemgmt.errors import GatesNotMet, StaleCase
 from casemgmt.forms.workflow import DecisionForm, StageMoveForm
-from casemgmt.models import AuditAction, Case, TransitionStatus
+from casemgmt.models import AuditAction, Case, MoveReason, TransitionStatus
 from casemgmt.selectors.cases import pending_moves_for, visible_case_or_404
 from casemgmt.selectors.scope import refuse, refuse_page
 from casemgmt.selectors.workflow import visible_move_or_404
@@ -44,6 +44,8 @@ def _request_move(request, case, data):
         by=request.user,
         reason=data["reason"],
         expected_version=data["version"],
+        reason_kind=data.get("reason_kind") or "",
+        record_reengagement=bool(data.get("record_reengagement")),
     )
     if move.status == TransitionStatus.PENDING:
         messages.success(
@@ -53,6 +55,10 @@ def _request_move(request, case, data):
     else:
         messages.success(request, _("The case moved to “%s”.") % to_stage.name)
     return redirect("case_detail", reference=case.reference)
+
+
+def _asks_reason(move) -> bool:
+    return any(r.gate == "move_reason" for r in move.results)
 
 
 def _move_page(request, case, form, failed_stage, error):
@@ -78,6 +84,9 @@ def _move_page(request, case, form, failed_stage, error):
             "can_write": access.can_write_case(request.user, case),
             "can_approve": access.can_approve(request.user),
             "decision_form": DecisionForm(initial={"version": case.version}),
+            "reason_kinds": MoveReason.choices,
+            # Moves whose programme asks why (the move_reason gate) get the reason's select.
+            "asks_reason": {m.transition.pk for m in moves if _asks_reason(m)},
         },
     )
 

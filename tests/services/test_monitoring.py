@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from casemgmt import cadence, factories, workflow
+from casemgmt import cadence, workflow
 from casemgmt.errors import GatesNotMet
 from casemgmt.models import CheckIn, Escalation, MonitoringPlan
 from casemgmt.models.monitoring import TIER_DEFAULTS
@@ -88,11 +88,15 @@ class TestMonitoring:
             held_on=TODAY,
             decision="Close",
             recommended_stage=stages["completed"],
-            positions=[(factories.AgencyFactory(kind="probation"), "agree", "")],
+            positions=[(agency, "agree", "")],
         )
         with pytest.raises(GatesNotMet, match="open escalation"):
             workflow.request_transition(
-                case=released, to_stage="completed", by=caseworker, reason="Term ended"
+                case=released,
+                to_stage="completed",
+                by=caseworker,
+                reason="Term ended",
+                reason_kind="term_ended",
             )
 
 

@@ -28,7 +28,14 @@ from casemgmt.services import (
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-ANSWERS = {"reason": "Stated reason", "resolution": "Handled", "outcome": "Delivered"}
+ANSWERS = {
+    "reason": "Stated reason",
+    "resolution": "Handled",
+    "outcome": "Delivered",
+    "withdrawn_on": TODAY,
+    "withdrawal_method": "in_writing",
+    "withdrawal_note": "",
+}
 
 
 class Rollback(Exception):
@@ -73,8 +80,17 @@ def world(make_case, agency, caseworker, other_caseworker, supervisor, auditor):
         kind="case_conference",
         held_on=TODAY,
         decision="Agreed",
-        positions=[(agency, "agree", "")],
+        # The probation position is recorded on its behalf: its officer may confirm it.
+        positions=[(agency, "agree", ""), (probation, "agree", "", "Probation officer")],
         actions=[("Find a mentor", caseworker, TODAY + datetime.timedelta(days=7))],
+    )
+    evidence.consent_record(
+        case=case,
+        by=caseworker,
+        terms_version="T1",
+        privacy_notice_version="P1",
+        signed_on=TODAY,
+        witness_name="W",
     )
     for _n in range(2):
         started = interventions.intervention_start(

@@ -376,7 +376,9 @@ class TestReadsAreRecorded:
         from casemgmt import workflow
 
         case = make_case("intake")
-        workflow.request_transition(case=case, to_stage=stages["exited"], by=caseworker, reason="x")
+        workflow.request_transition(
+            case=case, reason_kind="withdrawn", to_stage=stages["exited"], by=caseworker, reason="x"
+        )
         client.force_login(supervisor)
         assert client.get(reverse("approvals")).status_code == 200
         event = AuditEvent.objects.get(action="read.approvals")

@@ -48,7 +48,9 @@ def world(programme, stages):
         actions=[("Call the family", gone, TODAY + datetime.timedelta(days=7))],
     )
     moving = case(prison, None, stage="intake")
-    move = workflow.request_transition(case=moving, to_stage=stages["exited"], by=gone, reason="x")
+    move = workflow.request_transition(
+        case=moving, reason_kind="withdrawn", to_stage=stages["exited"], by=gone, reason="x"
+    )
     User.objects.filter(pk__in=[gone.pk, police_gone.pk]).update(is_active=False)
     return {
         "ours": ours,

@@ -140,8 +140,9 @@ def _pinned(client, url, expected, django_assert_num_queries):
     return response
 
 
-# role → queries of the case page; each role shows different sections.
-CASE_PAGE = {"caseworker": 51, "supervisor": 52, "auditor": 38}
+# role → queries of the case page; each role shows different sections. Those who may move
+# the case pay one more: whether a withdrawn consent proposes a move.
+CASE_PAGE = {"caseworker": 52, "supervisor": 53, "auditor": 38}
 
 
 @pytest.mark.parametrize("role", sorted(CASE_PAGE))
@@ -229,7 +230,11 @@ def waiting(make_case, caseworker, supervisor, agency, stages):
         for _ in range(n):
             pending = make_case("intake")
             workflow.request_transition(
-                case=pending, to_stage=stages["exited"], by=caseworker, reason="x"
+                case=pending,
+                reason_kind="withdrawn",
+                to_stage=stages["exited"],
+                by=caseworker,
+                reason="x",
             )
             make_case(next_review_due=TODAY - datetime.timedelta(days=3))
             late = make_case("released")
@@ -272,9 +277,10 @@ def waiting(make_case, caseworker, supervisor, agency, stages):
 
 
 # + the read event. Overdue check-ins are one query on Case.next_contact_due (no longer
-# the cases plus their prefetched plans and check-ins): two fewer than before issue 13.
-# A list of more than inbox.LIMIT rows adds its count (tests/views/test_overdue_work.py).
-INBOX = {"caseworker": 12, "supervisor": 16}
+# the cases plus their prefetched plans and check-ins); one list is the review positions
+# awaiting the user's agency. A list of more than inbox.LIMIT rows adds its count
+# (tests/views/test_overdue_work.py).
+INBOX = {"caseworker": 13, "supervisor": 17}
 
 
 @pytest.mark.parametrize("role", sorted(INBOX))
@@ -298,7 +304,9 @@ def test_approvals_page(client, supervisor, agency, stages, django_assert_num_qu
     def add_pending(n):
         for _ in range(n):
             case = factories.CaseFactory(current_stage=stages["intake"], lead_agency=agency)
-            workflow.request_transition(case=case, to_stage=stages["exited"], by=worker, reason="x")
+            workflow.request_transition(
+                case=case, reason_kind="withdrawn", to_stage=stages["exited"], by=worker, reason="x"
+            )
 
     add_pending(1)
     _pinned(client, reverse("approvals"), 9, django_assert_num_queries)

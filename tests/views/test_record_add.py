@@ -203,6 +203,7 @@ def test_other_agency_and_auditor_cannot_add(client, auditor, make_case, kind):
 def test_review_with_positions_and_dissent(client, caseworker, make_case, agency, stages):
     case = make_case("release_preparation")
     police = factories.AgencyFactory(kind="police")
+    CaseTeamMember.objects.create(case=case, agency=police, role="support")
     client.force_login(caseworker)
     url = reverse("record_add", args=[case.reference, "review"])
     base = {
@@ -227,6 +228,21 @@ def test_review_with_positions_and_dissent(client, caseworker, make_case, agency
                 f"position_{agency.pk}": "agree",
                 f"position_{police.pk}": "disagree",
                 f"dissent_{police.pk}": "Recent contact with the group",
+            },
+        ),
+    )
+    # The police's position, typed by another agency's caseworker, names who attended.
+    assert "name who attended for it" in response.content.decode()
+    response = client.post(
+        url,
+        _prefixed(
+            "review",
+            {
+                **base,
+                f"position_{agency.pk}": "agree",
+                f"position_{police.pk}": "disagree",
+                f"dissent_{police.pk}": "Recent contact with the group",
+                f"attended_by_{police.pk}": "Inspector Khan",
             },
         ),
     )

@@ -138,7 +138,12 @@ def test_pending_move_is_shown_and_a_supervisor_decides(
     client.force_login(caseworker)
     client.post(
         reverse("stage_move", args=[case.reference]),
-        {"version": case.version, "to_stage": stages["exited"].pk, "reason": "Transferred"},
+        {
+            "version": case.version,
+            "to_stage": stages["exited"].pk,
+            "reason": "Transferred",
+            "reason_kind": "withdrawn",
+        },
     )
     move = StageTransition.objects.get()
     assert move.status == "pending"
@@ -177,7 +182,7 @@ def test_decision_on_a_move_of_another_agency_is_404(client, supervisor, stages)
     other_case = factories.CaseFactory(current_stage=stages["intake"])
     worker = factories.CaseworkerFactory(agency=other_case.lead_agency)
     move = workflow.request_transition(
-        case=other_case, to_stage=stages["exited"], by=worker, reason="x"
+        case=other_case, reason_kind="withdrawn", to_stage=stages["exited"], by=worker, reason="x"
     )
     client.force_login(supervisor)
     response = client.post(reverse("decide_move", args=[move.pk, "approve"]), {"version": 2})

@@ -14,7 +14,7 @@ def test_deciding_a_move_on_a_case_out_of_scope_is_not_found_and_recorded(
 ):
     case = make_case("intake")
     move = workflow.request_transition(
-        case=case, to_stage=stages["exited"], by=caseworker, reason="x"
+        case=case, reason_kind="withdrawn", to_stage=stages["exited"], by=caseworker, reason="x"
     )
     outsider = factories.SupervisorFactory(agency=factories.AgencyFactory())
     client.force_login(outsider)
@@ -45,7 +45,11 @@ def pending_on_prison_case(programme, stages):
     CaseTeamMember.objects.create(case=case, agency=education, role="support")
     officer = factories.CaseworkerFactory(agency=prison)
     move = workflow.request_transition(
-        case=case, to_stage=stages["exited"], by=officer, reason="Police report SECRET-417"
+        case=case,
+        reason_kind="withdrawn",
+        to_stage=stages["exited"],
+        by=officer,
+        reason="Police report SECRET-417",
     )
     assert move.status == TransitionStatus.PENDING
     return {
