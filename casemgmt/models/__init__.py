@@ -38,6 +38,7 @@ from casemgmt.models.evidence import (
     Undertaking,
     UndertakingKind,
 )
+from casemgmt.models.guardians import GUARDIAN_FIELDS, GuardianConsentHow
 from casemgmt.models.interventions import (
     Attendance,
     Intervention,
@@ -127,6 +128,8 @@ __all__ = [
     "ReviewAttendee",
     "SharingBasis",
     "SharingConsent",
+    "GUARDIAN_FIELDS",
+    "GuardianConsentHow",
     "SharingPurpose",
     "SharingStatus",
     "SIDE_STAGE_KINDS",

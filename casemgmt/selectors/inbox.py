@@ -49,7 +49,7 @@ def inbox_for(user) -> dict:
         "referrals": list(
             incoming_referrals(user)
             .filter(status=ReferralStatus.SENT)
-            .select_related("case", "from_agency", "sent_by")
+            .select_related("case", "case__person", "from_agency", "sent_by")
             .order_by("sent_at")[:LIMIT]
         ),
         "approvals": list(pending_moves_for(user)[:LIMIT]) if access.can_approve(user) else [],
@@ -80,7 +80,7 @@ def inbox_for(user) -> dict:
                 if user.role in access.WRITER_ROLES
                 else Case.objects.none(),
             )
-            .select_related("review", "review__case")
+            .select_related("review", "review__case", "review__case__person")
             .order_by("due_on")[:LIMIT]
         ),
         "notifications": list(user.notifications.filter(read_at__isnull=True)[:LIMIT]),
