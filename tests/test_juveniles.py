@@ -300,3 +300,33 @@ class TestReferralLeavingTheTeam:
         client.force_login(factories.CaseworkerFactory(agency=police))
         body = client.get(reverse("referral_respond", args=[referral.pk])).content.decode()
         assert case.person.full_name in body
+
+
+class TestQueryCounts:
+    """The rule is in the SQL: the marker and the filter cost no query per row."""
+
+    def test_caseload_of_juvenile_cases(self, client, programme, stages, django_assert_num_queries):
+        prison = factories.AgencyFactory(kind=AgencyKind.PRISON)
+        trained = factories.CaseworkerFactory(agency=prison, juvenile_trained=True)
+        untrained = factories.CaseworkerFactory(agency=prison)
+
+        def add(n):
+            for _ in range(n):
+                factories.CaseFactory(
+                    programme=programme,
+                    current_stage=stages["intake"],
+                    lead_agency=prison,
+                    person=factories.PersonFactory(date_of_birth=born_years_ago(15)),
+                )
+                factories.CaseFactory(
+                    programme=programme, current_stage=stages["intake"], lead_agency=prison
+                )
+
+        url = reverse("caseload")
+        for size in (3, 20):
+            add(size - (3 if size == 20 else 0))
+            for user, shown in [(trained, 2 * size), (untrained, size)]:
+                client.force_login(user)
+                with django_assert_num_queries(10):
+                    page = client.get(url).context["page"]
+                assert page.count == shown
