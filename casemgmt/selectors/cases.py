@@ -183,6 +183,7 @@ def pending_moves_for(user) -> QuerySet:
     oldest first."""
     return (
         StageTransition.objects.filter(
+            access.record_rows_filter("stage_move", user),
             status=TransitionStatus.PENDING,
             case__in=Case.objects.filter(access.working_cases_filter(user)),
         )

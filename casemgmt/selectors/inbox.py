@@ -11,6 +11,7 @@ from casemgmt.models import (
     ReviewAction,
 )
 from casemgmt.models.monitoring import OPEN_ESCALATION_STATUSES
+from casemgmt.record_kinds import RECORD_KINDS
 from casemgmt.roles import Role
 from casemgmt.selectors.cases import pending_moves_for
 from casemgmt.selectors.people import held_registrations_to_review
@@ -60,6 +61,7 @@ def inbox_for(user) -> dict:
         ),
         "escalations": list(
             Escalation.objects.filter(case__in=my_cases, status__in=OPEN_ESCALATION_STATUSES)
+            .filter(access.juvenile_record_filter(RECORD_KINDS["escalation"], user))
             .exclude(
                 trigger__in=[
                     t
@@ -74,6 +76,7 @@ def inbox_for(user) -> dict:
         else [],
         "actions": list(
             ReviewAction.objects.filter(
+                access.juvenile_record_filter(RECORD_KINDS["review"], user, "review__"),
                 owner=user,
                 done_at__isnull=True,
                 review__case__in=Case.objects.visible_to(user).filter(access.scope_filter(user))
