@@ -80,24 +80,17 @@ def sharing_record(
     the fields of ``GUARDIAN_FIELDS``)."""
     access.ensure_can_write_case(by, case)
     guardian = _guardian_values(guardian)
-    errors = {}
+    errors = _sharing_errors(
+        case,
+        basis=basis,
+        agency_kinds=agency_kinds,
+        purpose=purpose,
+        given_on=given_on,
+        expires_on=expires_on,
+        legal_authority=legal_authority,
+    )
     if basis == SharingBasis.CONSENT:
         errors.update(guardian_errors(case.person, given_on, **guardian))
-    if basis not in SharingBasis.values:
-        errors["basis"] = _("Choose the basis for sharing.")
-    if not agency_kinds or any(k not in AgencyKind.values for k in agency_kinds):
-        errors["agency_kinds"] = _("Choose at least one kind of agency.")
-    if purpose not in SharingPurpose.values:
-        errors["purpose"] = _("Choose the purpose.")
-    if given_on > timezone.localdate():
-        errors["given_on"] = _("This date cannot be in the future.")
-    if expires_on and expires_on < given_on:
-        errors["expires_on"] = _("The expiry date must be after the date given.")
-    if basis == SharingBasis.LEGAL_AUTHORITY:
-        if legal_authority is None:
-            errors["legal_authority"] = _("Cite the legal authority that allows sharing.")
-        elif legal_authority.case_id != case.pk:
-            errors["legal_authority"] = _("This legal authority belongs to another case.")
     if errors:
         raise ValidationError(errors)
     entry = SharingConsent.objects.create(
@@ -116,20 +109,49 @@ def sharing_record(
         action=AuditAction.SHARING_RECORDED,
         target=entry,
         case=case,
-        changes=audit.created(
-            entry,
-            [
-                "basis",
-                "agency_kinds",
-                "purpose",
-                "given_on",
-                "expires_on",
-                "legal_authority",
-                *GUARDIAN_FIELDS,
-            ],
-        ),
+        changes=audit.created(entry, SHARING_AUDITED_FIELDS),
     )
     return entry
+
+
+SHARING_AUDITED_FIELDS = [
+    "basis",
+    "agency_kinds",
+    "purpose",
+    "given_on",
+    "expires_on",
+    "legal_authority",
+    *GUARDIAN_FIELDS,
+]
+
+
+def _sharing_errors(
+    case: Case,
+    *,
+    basis: str,
+    agency_kinds: list[str],
+    purpose: str,
+    given_on: datetime.date,
+    expires_on: datetime.date | None,
+    legal_authority: LegalAuthority | None,
+) -> dict[str, str]:
+    errors = {}
+    if basis not in SharingBasis.values:
+        errors["basis"] = _("Choose the basis for sharing.")
+    if not agency_kinds or any(k not in AgencyKind.values for k in agency_kinds):
+        errors["agency_kinds"] = _("Choose at least one kind of agency.")
+    if purpose not in SharingPurpose.values:
+        errors["purpose"] = _("Choose the purpose.")
+    if given_on > timezone.localdate():
+        errors["given_on"] = _("This date cannot be in the future.")
+    if expires_on and expires_on < given_on:
+        errors["expires_on"] = _("The expiry date must be after the date given.")
+    if basis == SharingBasis.LEGAL_AUTHORITY:
+        if legal_authority is None:
+            errors["legal_authority"] = _("Cite the legal authority that allows sharing.")
+        elif legal_authority.case_id != case.pk:
+            errors["legal_authority"] = _("This legal authority belongs to another case.")
+    return errors
 
 
 def _guardian_values(given: dict) -> dict:
