@@ -2,6 +2,8 @@
 information classes they may read. Every view, form, export and admin page asks here.
 
 - Cases are scoped at the source: ``Case.objects.visible_to(user)``.
+- Juveniles are a track of their own (``casemgmt/juvenile_access.py``): every case
+  and record filter below includes its rule.
 - Information is split into classes (DOMAIN.md, "Who may see what"); each field,
   record kind and note category is declared in exactly one class below, and each
   agency kind (and the auditor role) is granted a set of classes.
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from casemgmt.errors import NotPermitted
 from casemgmt.info_classes import InfoClass
+from casemgmt.juvenile_access import juvenile_case_filter, juvenile_record_filter
 from casemgmt.models.agencies import AgencyKind
 from casemgmt.record_kinds import RECORD_KINDS
 from casemgmt.roles import Role
@@ -30,6 +33,7 @@ PERSON_FIELD_CLASSES: dict[str, InfoClass] = {
     "reference": C.CASE,
     "full_name": C.CASE,
     "date_of_birth": C.CASE,
+    "adult_on": C.CASE,  # derived from the date of birth
     "sex": C.CASE,
     "languages": C.CASE,
     "created_at": C.CASE,
@@ -211,7 +215,10 @@ def visible_cases_filter(user) -> Q:
         base = scope_filter(user)
     else:
         return Q(pk__in=[])
-    return (base & (Q(is_restricted=False) | Q(_allow_listed(user)))) | Q(_glass(user))
+    # Emergency access does not open a juvenile case to untrained staff either.
+    return ((base & (Q(is_restricted=False) | Q(_allow_listed(user)))) | Q(_glass(user))) & (
+        juvenile_case_filter(user)
+    )
 
 
 def working_cases_filter(user) -> Q:
@@ -219,7 +226,8 @@ def working_cases_filter(user) -> Q:
     Emergency access never counts: it is read-only."""
     if not _is_writer(user):
         return Q(pk__in=[])
-    return scope_filter(user) & (Q(is_restricted=False) | Q(_allow_listed(user)))
+    restriction = Q(is_restricted=False) | Q(_allow_listed(user))
+    return scope_filter(user) & restriction & juvenile_case_filter(user)
 
 
 def registration_review_filter(user) -> Q:
@@ -233,13 +241,18 @@ def registration_review_filter(user) -> Q:
         programme_id=OuterRef("programme_id"), user_id=user.pk
     )
     leads = Q(lead_agency_id=user.agency_id) if user.agency_id else Q(pk__in=[])
-    return (Q(Exists(supervises)) | leads) & (Q(is_restricted=False) | Q(_allow_listed(user)))
+    restriction = Q(is_restricted=False) | Q(_allow_listed(user))
+    return (Q(Exists(supervises)) | leads) & restriction & juvenile_case_filter(user)
 
 
 def _in_scope(user, case) -> bool:
     from casemgmt.models import Case
 
-    return Case.objects.filter(pk=case.pk).filter(scope_filter(user)).exists()
+    return (
+        Case.objects.filter(pk=case.pk)
+        .filter(scope_filter(user), juvenile_case_filter(user))
+        .exists()
+    )
 
 
 def _restriction_ok(user, case) -> bool:
@@ -336,7 +349,7 @@ def has_break_glass(user, case) -> bool:
 
 
 def note_visibility_filter(user, case) -> Q:
-    """Notes whose visibility rule lets ``user`` know they exist."""
+    """Notes whose visibility rule (and the juvenile rule) lets ``user`` know they exist."""
     from casemgmt.models import NoteVisibility
 
     q = Q(visibility=NoteVisibility.CASE_TEAM)
@@ -348,7 +361,7 @@ def note_visibility_filter(user, case) -> Q:
         # Oversight sees that every note exists (who, when, with what visibility); the
         # body still follows the author's visibility and the class rules.
         q = Q()
-    return q
+    return q & juvenile_record_filter(RECORD_KINDS["note"], user)
 
 
 def note_visibility_includes(user, note) -> bool:
@@ -367,13 +380,14 @@ def note_visibility_includes(user, note) -> bool:
 def record_rows_filter(kind_key: str, user) -> Q:
     """Rows of a readable kind that ``user`` may still not know about: notes by their
     visibility (latest versions only), escalations whose trigger is of a class the
-    user cannot read."""
+    user cannot read, and rows dated while the person was a juvenile."""
     if kind_key == "note":
         return note_visibility_filter(user, None) & Q(superseded_by__isnull=True)
+    juvenile = juvenile_record_filter(RECORD_KINDS[kind_key], user)
     if kind_key == "escalation":
         hidden = [t for t, c in ESCALATION_TRIGGER_CLASSES.items() if not can_read(user, c)]
-        return ~Q(trigger__in=hidden)
-    return Q()
+        return ~Q(trigger__in=hidden) & juvenile
+    return juvenile
 
 
 def can_read_note_content(user, note) -> bool:

@@ -20,6 +20,7 @@ class DemoUser(NamedTuple):
     last_name: str
     role: str
     agency: str  # the agency's short name
+    juvenile_trained: bool = False
 
 
 class Story(StrEnum):
@@ -30,7 +31,7 @@ class Story(StrEnum):
     PENDING_APPROVAL = "pending"
     # An open escalation on a restricted case that only its allow-list may open.
     RESTRICTED_ESCALATION = "escalation"
-    # A minor: the juvenile safeguards gate applies.
+    # A minor: the juvenile track (trained staff and the programme's supervisors only).
     JUVENILE = "juvenile"
 
 
@@ -73,6 +74,8 @@ DEMO_USERS = [
     U("psychiatrist", "Hina", "Javed", Role.CASEWORKER, "DHO Swat"),
     U("elders.liaison", "Gul", "Zaman", Role.CASEWORKER, "Elders Liaison"),
     U("prison.supervisor", "Asad", "Mehmood", Role.SUPERVISOR, "CP Peshawar"),
+    # The one juvenile-trained caseworker: the juvenile cases are hers.
+    U("youth.worker", "Sana", "Gul", Role.CASEWORKER, "Probation Swat", juvenile_trained=True),
 ]
 
 # The people of the hand-written cases, at every stage of the default programme.
@@ -117,6 +120,16 @@ DEMO_PEOPLE = [
     P("Tahir Mehmood", "17301-1000018-5", "1994-03-25", "Peshawar", 2, "exited", PS),
     P("Javed Akhtar", "15602-1000019-7", "1987-12-30", "Swat", 0, "suspended", CP),
     P("Rashid Minhas", "15602-1000020-9", "2010-04-10", "Swat", 5, "intake", PS, Story.JUVENILE),
+    P(
+        "Usman Ghani",
+        "15602-1000021-1",
+        "2009-09-01",
+        "Swat",
+        2,
+        "case_conference",
+        PS,
+        Story.JUVENILE,
+    ),
 ]
 
 # The path through the default programme to each final stage.

@@ -96,15 +96,26 @@ def _eligible(step: Step, params: dict, transition) -> None:
 
 
 def _consent_signed(step: Step, params: dict, transition) -> None:
+    signed_on = step.days_before(2)
     evidence.consent_record(
         case=step.case,
         by=step.crew.writer,
         terms_version="Participation terms 2026.1",
         privacy_notice_version="Privacy notice 2026.1",
-        signed_on=step.days_before(2),
+        signed_on=signed_on,
         witness_name="Jail welfare officer",
-        guardian_name="Father, Gul Khan" if step.case.person.is_juvenile else "",
+        **(guardian_consent(signed_on) if step.case.person.is_juvenile_on(signed_on) else {}),
     )
+
+
+def guardian_consent(on: datetime.date) -> dict:
+    """A demo minor's father consents with them, in person."""
+    return {
+        "guardian_name": "Gul Khan",
+        "guardian_relationship": "Father",
+        "guardian_consented_on": on,
+        "guardian_consent_how": "signed",
+    }
 
 
 def _initial_assessment_reviewed(step: Step, params: dict, transition) -> None:

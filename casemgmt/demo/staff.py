@@ -34,6 +34,7 @@ def seed_agencies_and_users() -> list[DemoLogin]:
                 role=row.role,
                 agency=agency,
                 password=DEMO_PASSWORD,
+                juvenile_trained=row.juvenile_trained,
             )
         logins.append(DemoLogin(row.username, Role(row.role).label, agency.name))
     return logins
@@ -59,9 +60,15 @@ class Crew:
     receiver: User
 
 
-def crew_for(lead: Agency) -> Crew:
-    """The crew of a case led by ``lead``: prison staff for a prison case, else probation."""
+def crew_for(lead: Agency, *, juvenile: bool = False) -> Crew:
+    """The crew of a case led by ``lead``: prison staff for a prison case, else probation;
+    a juvenile's case is the trained youth worker's, with the programme's supervisor."""
     users = demo_users()
+    if juvenile:
+        worker, lead_supervisor = users["youth.worker"], users["supervisor"]
+        return Crew(
+            writer=worker, second=lead_supervisor, approver=lead_supervisor, receiver=worker
+        )
     if lead.kind == AgencyKind.PRISON:
         writer, approver = users["prison.officer"], users["prison.supervisor"]
     else:

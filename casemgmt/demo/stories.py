@@ -3,7 +3,8 @@ every stage of the default programme has cases with genuine evidence, moves and 
 
 The stories the README and guides point at: Hazrat Bilal released into the community with
 check-ins; Saif ur Rehman's move to release preparation waiting for approval; Khan Zeb, a restricted
-case with an open escalation; Rashid Minhas, a juvenile.
+case with an open escalation; Rashid Minhas and Usman Ghani, juveniles whose cases only the
+trained youth worker and the programme's supervisor open.
 """
 
 import datetime
@@ -14,7 +15,7 @@ from django.utils import timezone
 from casemgmt import workflow
 from casemgmt.demo import history
 from casemgmt.demo.data import DEMO_PEOPLE, PATHS, RELEASED_STAGES, DemoPerson, Story
-from casemgmt.demo.satisfier import demo_move_reason, satisfy
+from casemgmt.demo.satisfier import demo_move_reason, guardian_consent, satisfy
 from casemgmt.demo.staff import Crew, crew_for, demo_agency
 from casemgmt.factories import FacilityFactory, default_programme
 from casemgmt.models import (
@@ -71,6 +72,8 @@ def seed_story_cases() -> int:
         agency=demo_agency("CP Peshawar"),
         capacity=60,
     )
+    # First: the programme's supervisor opens and approves the juvenile cases.
+    programme.supervisors.add(User.objects.get(username="supervisor"))
     for row in DEMO_PEOPLE:
         _tell(
             row,
@@ -78,7 +81,6 @@ def seed_story_cases() -> int:
             category=categories[row.category % len(categories)],
             facility=facility,
         )
-    programme.supervisors.add(User.objects.get(username="supervisor"))
     # Released cases whose contacts lapsed show up as escalations, as the daily job would.
     monitoring_check_overdue()
     return len(DEMO_PEOPLE)
@@ -89,7 +91,7 @@ def _tell(
 ) -> None:
     """One demo case from registration to its final stage, its history and its story."""
     lead = demo_agency(row.lead)
-    crew = crew_for(lead)
+    crew = crew_for(lead, juvenile=row.story == Story.JUVENILE)
     path = PATHS[row.final_stage]
     start = timezone.now() - datetime.timedelta(days=STEP_DAYS * len(path) + 5)
     case = _open_case(
@@ -167,7 +169,8 @@ def _open_case(
 
 def _build_team(case: Case, *, crew: Crew, lead: Agency, given_on: datetime.date) -> None:
     """Counselling joins, and probation supports a case it does not lead."""
-    # The person's consent to share with support agencies comes before they join.
+    # The person's consent to share with support agencies comes before they join; a
+    # minor's counts only with their guardian's.
     sharing.sharing_record(
         case=case,
         by=crew.writer,
@@ -175,6 +178,7 @@ def _build_team(case: Case, *, crew: Crew, lead: Agency, given_on: datetime.date
         agency_kinds=SHARING_AGENCY_KINDS,
         purpose="rehabilitation",
         given_on=given_on,
+        **(guardian_consent(given_on) if case.person.is_juvenile_on(given_on) else {}),
     )
     case_services.team_member_add(
         case=case, by=crew.writer, agency=demo_agency("Sabaoon"), role=TeamRole.COUNSELLING

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.forms.base import CrispyForm
+from casemgmt.forms.guardians import GuardianConsentForm
 from casemgmt.models import (
     Agency,
     AgencyKind,
@@ -55,7 +56,16 @@ class CompleteReferralForm(CrispyForm):
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class SharingForm(CrispyForm):
+class SharingForm(GuardianConsentForm):
+    field_order = [
+        "basis",
+        "agency_kinds",
+        "purpose",
+        "given_on",
+        "expires_on",
+        "legal_authority",
+    ]
+
     basis = forms.ChoiceField(label=_("Basis"), choices=SharingBasis.choices)
     agency_kinds = forms.MultipleChoiceField(
         label=_("Share with these kinds of agency"),

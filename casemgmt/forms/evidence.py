@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.forms.base import CrispyForm, DateInput, VersionedForm
+from casemgmt.forms.guardians import GuardianConsentForm
 from casemgmt.models import (
     Agency,
     AssessmentKind,
@@ -56,17 +57,13 @@ class RevokeEligibilityForm(CrispyForm):
     reason = _text(_("Why is eligibility revoked?"))
 
 
-class ConsentForm(CrispyForm):
+class ConsentForm(GuardianConsentForm):
+    field_order = ["terms_version", "privacy_notice_version", "signed_on", "witness_name"]
+
     terms_version = forms.CharField(label=_("Participation terms version"), max_length=40)
     privacy_notice_version = forms.CharField(label=_("Privacy notice version"), max_length=40)
     signed_on = forms.DateField(label=_("Signed on"), validators=[validate_not_future])
     witness_name = forms.CharField(label=_("Witness"), max_length=200)
-    guardian_name = forms.CharField(
-        label=_("Guardian"),
-        max_length=200,
-        required=False,
-        help_text=_("Required for a person under 18."),
-    )
 
 
 class WithdrawConsentForm(CrispyForm):

@@ -142,10 +142,13 @@ def consent_signed(ctx: GateContext, params: dict):
         return False, NOT_SIGNED()
     consent = valid[0]
     programme = ctx.case.programme
+    # Under 18 now, or when signing: the guardian's consent, complete, is part of it.
+    person = ctx.case.person
+    juvenile = person.is_juvenile or person.is_juvenile_on(consent.signed_on)
     if (
-        ctx.case.person.is_juvenile
+        juvenile
         and programme.juvenile_requires_guardian_consent
-        and not consent.guardian_name
+        and not consent.has_guardian_consent
     ):
         return False, NO_GUARDIAN()
     return True, SIGNED(

@@ -39,6 +39,7 @@ from casemgmt.models.evidence import (
     UndertakingKind,
     WithdrawalMethod,
 )
+from casemgmt.models.guardians import GUARDIAN_FIELDS, GuardianConsentHow
 from casemgmt.models.interventions import (
     Attendance,
     Intervention,
@@ -130,6 +131,8 @@ __all__ = [
     "ReviewAttendee",
     "SharingBasis",
     "SharingConsent",
+    "GUARDIAN_FIELDS",
+    "GuardianConsentHow",
     "SharingPurpose",
     "SharingStatus",
     "SIDE_STAGE_KINDS",

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.models.guardians import GuardianConsentFields
 from casemgmt.models.people import validate_not_future
 
 
@@ -97,7 +98,7 @@ class WithdrawalMethod(models.TextChoices):
     REPRESENTATIVE = "representative", _("Through a lawyer or representative")
 
 
-class Consent(RecordedModel):
+class Consent(GuardianConsentFields, RecordedModel):
     """Participation terms and privacy notice signed by the person (and guardian)."""
 
     case = models.ForeignKey("casemgmt.Case", on_delete=models.CASCADE, related_name="consents")
@@ -105,9 +106,6 @@ class Consent(RecordedModel):
     privacy_notice_version = models.CharField(_("privacy notice version"), max_length=40)
     signed_on = models.DateField(_("signed on"), validators=[validate_not_future])
     witness_name = models.CharField(_("witness"), max_length=200)
-    guardian_name = models.CharField(
-        _("guardian"), max_length=200, blank=True, help_text=_("Required for a person under 18.")
-    )
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawal_method = models.CharField(
         _("how the withdrawal was given"),

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt import juveniles
+
 CNIC_PATTERN = r"^\d{5}-\d{7}-\d$"
 cnic_validator = RegexValidator(
     CNIC_PATTERN,
@@ -112,6 +114,9 @@ class Person(models.Model):
     created_by = models.ForeignKey(
         "casemgmt.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Derived from the date of birth on every save: the access policy compares record
+    # dates with it in SQL (casemgmt/juveniles.py).
+    adult_on = models.DateField(_("18th birthday"), null=True, editable=False, db_index=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -130,14 +135,24 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.full_name}"
 
+    def save(self, *args, **kwargs):
+        born = self._meta.get_field("date_of_birth").to_python(self.date_of_birth)
+        self.adult_on = juveniles.adult_from(born)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "date_of_birth" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "adult_on"}
+        super().save(*args, **kwargs)
+
     def age_on(self, day: datetime.date) -> int:
-        dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return juveniles.age_on(self, day)
+
+    def is_juvenile_on(self, day: datetime.date) -> bool:
+        return juveniles.is_juvenile_on(self, day)
 
     @property
     def is_juvenile(self) -> bool:
-        """Under 18 today: the more protected track."""
-        return self.age_on(timezone.localdate()) < 18
+        """Under 18 today: the case is on the juvenile track (records keep their own date)."""
+        return self.is_juvenile_on(timezone.localdate())
 
     @property
     def masked_cnic(self) -> str:

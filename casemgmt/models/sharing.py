@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.models.guardians import GuardianConsentFields
+
 
 class CaseAccessGrant(models.Model):
     """A user on a restricted case's allow-list."""
@@ -91,7 +93,7 @@ class SharingStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-class SharingConsent(models.Model):
+class SharingConsent(GuardianConsentFields, models.Model):
     """What the person agreed to share, with which kinds of agency, for what, until when."""
 
     case = models.ForeignKey(

@@ -58,6 +58,7 @@ _KINDS: list[RecordKind] = [
         empty=gettext_lazy("No intervention yet."),
         select_related=("provider",),
         prefetch_related=("sessions",),
+        dated_by="recorded_at",
         no_timeline=("An intervention's sessions are its timeline entries (kind `session`)."),
     ),
     RecordKind(
@@ -270,6 +271,7 @@ _KINDS: list[RecordKind] = [
         section="sharing",
         empty=gettext_lazy("No consent to share recorded."),
         select_related=("legal_authority", "recorded_by"),
+        dated_by="recorded_at",
         no_timeline="Sharing is shown in its own section; its changes are in the audit trail.",
     ),
     RecordKind(
@@ -338,6 +340,8 @@ _KINDS: list[RecordKind] = [
         select_related=("agency", "accepted_by"),
         order_by=("left_on", "joined_on", "id"),
         list_template="casemgmt/records/team_member_list.html",
+        # Which agencies are on the team says nothing about the person: it decides access.
+        juvenile_rule=False,
         no_timeline="Team changes are in the audit trail; the case header shows the team.",
     ),
 ]

@@ -57,6 +57,18 @@ class RecordKind:
     timeline: TimelineSource | None = None
     # Said when a kind has no timeline source, so that is a decision, not an omission.
     no_timeline: str = ""
+    # The date that puts a row on the juvenile track (the person under 18 then); by
+    # default when it was made, as the timeline dates it.
+    dated_by: str = ""
+    juvenile_rule: bool = True
+
+    @property
+    def date_field(self) -> str:
+        return self.dated_by or self.timeline.at
+
+    @property
+    def case_path(self) -> str:
+        return self.timeline.case_path if self.timeline else "case"
 
     @cached_property
     def model_class(self):

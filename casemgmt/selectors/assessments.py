@@ -23,7 +23,9 @@ def case_assessment_or_404(user, case: Case, pk) -> Assessment:
     """An assessment of ``case``; "not found" also for users who may not read risk."""
     if not access.can_read(user, access.InfoClass.RISK):
         refuse(Assessment, pk)
-    assessments = Assessment.objects.filter(case=case).select_related(
-        "instrument", "assessor", "second_reviewed_by"
+    assessments = (
+        Assessment.objects.filter(case=case)
+        .filter(access.record_rows_filter("assessment", user))
+        .select_related("instrument", "assessor", "second_reviewed_by")
     )
     return in_scope_or_404(assessments, pk)

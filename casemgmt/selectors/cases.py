@@ -49,7 +49,11 @@ def visible_case_or_404(user, reference: str) -> Case:
 def case_record_or_404(user, case: Case, action: RecordAction, pk: int):
     """The record an action works on, on this case; "not found" is recorded like any refusal."""
     model = action.object_model
-    return in_scope_or_404(model.objects.filter(**{action.case_lookup: case}), pk)
+    rows = model.objects.filter(**{action.case_lookup: case})
+    # A part (a review's action) is dated by its record: "review__case" → "review__".
+    prefix = action.case_lookup.removesuffix("case")
+    rows = rows.filter(access.juvenile_record_filter(action.record_kind, user, prefix))
+    return in_scope_or_404(rows, pk)
 
 
 def visible_people(user) -> QuerySet:
@@ -179,6 +183,7 @@ def pending_moves_for(user) -> QuerySet:
     oldest first."""
     return (
         StageTransition.objects.filter(
+            access.record_rows_filter("stage_move", user),
             status=TransitionStatus.PENDING,
             case__in=Case.objects.filter(access.working_cases_filter(user)),
         )

@@ -12,6 +12,7 @@ from casemgmt.models import (
     ReviewPosition,
 )
 from casemgmt.models.monitoring import OPEN_ESCALATION_STATUSES
+from casemgmt.record_kinds import RECORD_KINDS
 from casemgmt.roles import Role
 from casemgmt.selectors.cases import pending_moves_for
 from casemgmt.selectors.people import held_registrations_to_review
@@ -73,7 +74,7 @@ def inbox_for(user) -> dict:
         "referrals": Shown(
             incoming_referrals(user)
             .filter(status=ReferralStatus.SENT)
-            .select_related("case", "from_agency", "sent_by")
+            .select_related("case", "case__person", "from_agency", "sent_by")
             .order_by("sent_at")
         ),
         "approvals": Shown(pending_moves_for(user)) if access.can_approve(user) else [],
@@ -84,6 +85,7 @@ def inbox_for(user) -> dict:
         ),
         "escalations": Shown(
             Escalation.objects.filter(case__in=my_cases, status__in=OPEN_ESCALATION_STATUSES)
+            .filter(access.juvenile_record_filter(RECORD_KINDS["escalation"], user))
             .exclude(
                 trigger__in=[
                     t
@@ -98,13 +100,14 @@ def inbox_for(user) -> dict:
         else [],
         "actions": Shown(
             ReviewAction.objects.filter(
+                access.juvenile_record_filter(RECORD_KINDS["review"], user, "review__"),
                 owner=user,
                 done_at__isnull=True,
                 review__case__in=Case.objects.visible_to(user).filter(access.scope_filter(user))
                 if user.role in access.WRITER_ROLES
                 else Case.objects.none(),
             )
-            .select_related("review", "review__case")
+            .select_related("review", "review__case", "review__case__person")
             .order_by("due_on")
         ),
         "positions_to_confirm": _positions_to_confirm(user, my_cases),

@@ -40,5 +40,18 @@ def incoming_referral_or_404(user, pk) -> Referral:
     if user.role not in access.WRITER_ROLES or user.agency_id is None:
         refuse(Referral, pk)
     return in_scope_or_404(
-        incoming_referrals(user).select_related("case", "from_agency", "to_agency", "sent_by"), pk
+        incoming_referrals(user).select_related(
+            "case", "case__person", "from_agency", "to_agency", "sent_by"
+        ),
+        pk,
     )
+
+
+def referral_subject(user, referral: Referral) -> dict:
+    """Who the referral is about, as the receiving side reads it before joining the team:
+    the name (case class) of an adult; of a juvenile only the marker, since a juvenile's
+    identity and location never leave the team."""
+    person = referral.case.person
+    if person.is_juvenile and not access.agency_on_team(referral.case, referral.to_agency_id):
+        return {"juvenile": True}
+    return {"juvenile": person.is_juvenile, "name": person.full_name}

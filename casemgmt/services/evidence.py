@@ -23,6 +23,7 @@ from casemgmt.models import (
 )
 from casemgmt.services import audit
 from casemgmt.services.case_records import create_case_record as _create
+from casemgmt.services.guardians import guardian_errors
 from casemgmt.services.reviews import review_record  # noqa: F401  (its callers' old home)
 
 
@@ -114,13 +115,22 @@ def consent_record(
     signed_on: datetime.date,
     witness_name: str,
     guardian_name: str = "",
+    guardian_relationship: str = "",
+    guardian_consented_on: datetime.date | None = None,
+    guardian_consent_how: str = "",
 ) -> Consent:
-    """Record the signed participation terms and privacy notice."""
-    needs_guardian = case.person.is_juvenile and case.programme.juvenile_requires_guardian_consent
-    if needs_guardian and not guardian_name.strip():
-        raise ValidationError(
-            {"guardian_name": _("The person is under 18: name the guardian who consented.")}
-        )
+    """Record the signed participation terms and privacy notice; a person under 18 on
+    the day they sign needs their guardian's consent too."""
+    guardian = {
+        "guardian_name": guardian_name.strip(),
+        "guardian_relationship": guardian_relationship.strip(),
+        "guardian_consented_on": guardian_consented_on,
+        "guardian_consent_how": guardian_consent_how,
+    }
+    if case.programme.juvenile_requires_guardian_consent:
+        errors = guardian_errors(case.person, signed_on, **guardian)
+        if errors:
+            raise ValidationError(errors)
     return _create(
         Consent,
         by=by,
@@ -131,7 +141,7 @@ def consent_record(
         privacy_notice_version=privacy_notice_version.strip(),
         signed_on=signed_on,
         witness_name=witness_name.strip(),
-        guardian_name=guardian_name.strip(),
+        **guardian,
     )
 
 

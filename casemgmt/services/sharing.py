@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from casemgmt import access
 from casemgmt.errors import InvalidStatusChange
 from casemgmt.models import (
+    GUARDIAN_FIELDS,
     AgencyKind,
     AuditAction,
     Case,
@@ -29,6 +30,7 @@ from casemgmt.models import (
 )
 from casemgmt.services import audit
 from casemgmt.services.cases import lock_case
+from casemgmt.services.guardians import consent_counts, guardian_errors
 from casemgmt.services.lifecycle import change_status
 
 
@@ -38,9 +40,15 @@ def sharing_covers(case: Case, agency_kind: str, *, today: datetime.date | None 
         return True
     today = today or timezone.localdate()
     return any(
-        agency_kind in entry.agency_kinds and entry.is_active(today)
+        agency_kind in entry.agency_kinds and entry.is_active(today) and _counts(entry, case)
         for entry in case.sharing_consents.all()
     )
+
+
+def _counts(entry: SharingConsent, case: Case) -> bool:
+    """A legal authority always counts; a consent given while the person was under 18
+    counts only with their guardian's."""
+    return entry.basis == SharingBasis.LEGAL_AUTHORITY or consent_counts(entry, case.person)
 
 
 def ensure_sharing_covers(case: Case, agency) -> None:
@@ -65,9 +73,68 @@ def sharing_record(
     given_on: datetime.date,
     expires_on: datetime.date | None = None,
     legal_authority: LegalAuthority | None = None,
+    **guardian,
 ) -> SharingConsent:
-    """Record consent (or a legal authority) to share the case with kinds of agency."""
+    """Record consent (or a legal authority) to share the case with kinds of agency; a
+    person under 18 on ``given_on`` consents together with their guardian (``guardian``:
+    the fields of ``GUARDIAN_FIELDS``)."""
     access.ensure_can_write_case(by, case)
+    guardian = _guardian_values(guardian)
+    errors = _sharing_errors(
+        case,
+        basis=basis,
+        agency_kinds=agency_kinds,
+        purpose=purpose,
+        given_on=given_on,
+        expires_on=expires_on,
+        legal_authority=legal_authority,
+    )
+    if basis == SharingBasis.CONSENT:
+        errors.update(guardian_errors(case.person, given_on, **guardian))
+    if errors:
+        raise ValidationError(errors)
+    entry = SharingConsent.objects.create(
+        case=case,
+        basis=basis,
+        agency_kinds=sorted(set(agency_kinds)),
+        purpose=purpose,
+        given_on=given_on,
+        expires_on=expires_on,
+        legal_authority=legal_authority if basis == SharingBasis.LEGAL_AUTHORITY else None,
+        recorded_by=by,
+        **guardian,
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.SHARING_RECORDED,
+        target=entry,
+        case=case,
+        changes=audit.created(entry, SHARING_AUDITED_FIELDS),
+    )
+    return entry
+
+
+SHARING_AUDITED_FIELDS = [
+    "basis",
+    "agency_kinds",
+    "purpose",
+    "given_on",
+    "expires_on",
+    "legal_authority",
+    *GUARDIAN_FIELDS,
+]
+
+
+def _sharing_errors(
+    case: Case,
+    *,
+    basis: str,
+    agency_kinds: list[str],
+    purpose: str,
+    given_on: datetime.date,
+    expires_on: datetime.date | None,
+    legal_authority: LegalAuthority | None,
+) -> dict[str, str]:
     errors = {}
     if basis not in SharingBasis.values:
         errors["basis"] = _("Choose the basis for sharing.")
@@ -84,28 +151,18 @@ def sharing_record(
             errors["legal_authority"] = _("Cite the legal authority that allows sharing.")
         elif legal_authority.case_id != case.pk:
             errors["legal_authority"] = _("This legal authority belongs to another case.")
-    if errors:
-        raise ValidationError(errors)
-    entry = SharingConsent.objects.create(
-        case=case,
-        basis=basis,
-        agency_kinds=sorted(set(agency_kinds)),
-        purpose=purpose,
-        given_on=given_on,
-        expires_on=expires_on,
-        legal_authority=legal_authority if basis == SharingBasis.LEGAL_AUTHORITY else None,
-        recorded_by=by,
-    )
-    audit.record(
-        actor=by,
-        action=AuditAction.SHARING_RECORDED,
-        target=entry,
-        case=case,
-        changes=audit.created(
-            entry, ["basis", "agency_kinds", "purpose", "given_on", "expires_on", "legal_authority"]
-        ),
-    )
-    return entry
+    return errors
+
+
+def _guardian_values(given: dict) -> dict:
+    unknown = set(given) - set(GUARDIAN_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected arguments: {sorted(unknown)}")
+    values = {name: given.get(name) or "" for name in GUARDIAN_FIELDS}
+    values["guardian_name"] = values["guardian_name"].strip()
+    values["guardian_relationship"] = values["guardian_relationship"].strip()
+    values["guardian_consented_on"] = given.get("guardian_consented_on")
+    return values
 
 
 def _move_unless_moved_on(obj, **change) -> bool:

@@ -21,7 +21,7 @@ from casemgmt.selectors.cases import visible_case_or_404, visible_notes
 from casemgmt.selectors.inbox import inbox_cases, inbox_classes, inbox_for
 from casemgmt.selectors.notes import note_versions_or_404
 from casemgmt.selectors.notifications import own_notification_or_404
-from casemgmt.selectors.referrals import incoming_referral_or_404
+from casemgmt.selectors.referrals import incoming_referral_or_404, referral_subject
 from casemgmt.selectors.restriction import access_grant_or_404
 from casemgmt.selectors.scope import refuse, refuse_page
 from casemgmt.services import audit, notes, notifications, referrals, restriction
@@ -106,6 +106,7 @@ def referral_respond(request, pk):
                 messages.success(request, _("Referral declined."))
                 return redirect("inbox")
             form.add_error(None, _("Choose to accept or decline."))
+    subject = referral_subject(request.user, referral)
     audit.record_read(
         actor=request.user,
         target=referral,
@@ -115,7 +116,12 @@ def referral_respond(request, pk):
     return render(
         request,
         "casemgmt/referral_respond.html",
-        {"referral": referral, "form": form, "open": referral.status == ReferralStatus.SENT},
+        {
+            "referral": referral,
+            "subject": subject,
+            "form": form,
+            "open": referral.status == ReferralStatus.SENT,
+        },
     )
 
 

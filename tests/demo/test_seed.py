@@ -51,7 +51,7 @@ def _case(name: str) -> Case:
 @pytest.mark.django_db
 def test_the_hand_written_stories():
     call_command("seed_demo", "--cases", "0", stdout=io.StringIO())
-    assert Case.objects.count() == len(DEMO_PEOPLE) == 20
+    assert Case.objects.count() == len(DEMO_PEOPLE) == 21
 
     # Released with check-ins (one missed), an accepted vocational referral.
     bilal = _case("Hazrat Bilal")
@@ -77,3 +77,12 @@ def test_the_hand_written_stories():
     categories = set(Note.objects.values_list("category", flat=True))
     assert {"custody_conduct", "counselling", "family", "security_concern"} <= categories
     assert Referral.objects.filter(to_agency__short_name="DHO Swat", status="sent").exists()
+
+    # Two juvenile cases: the trained youth worker and the programme's supervisor open
+    # them; the untrained caseworker of the same agency does not.
+    juveniles = [c for c in Case.objects.select_related("person") if c.person.is_juvenile]
+    assert sorted(c.person.full_name for c in juveniles) == ["Rashid Minhas", "Usman Ghani"]
+    users = {u.username: u for u in User.objects.all()}
+    for name, sees in [("youth.worker", True), ("supervisor", True), ("caseworker", False)]:
+        visible = Case.objects.visible_to(users[name])
+        assert all(visible.filter(pk=c.pk).exists() == sees for c in juveniles), name

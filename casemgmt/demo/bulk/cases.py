@@ -13,6 +13,7 @@ from casemgmt.demo.bulk.events import case_event, event
 from casemgmt.demo.bulk.setting import Setting, Staff
 from casemgmt.demo.bulk.writer import BulkWriter
 from casemgmt.demo.data import DISTRICTS, FEMALE_FIRST_NAMES, FIRST_NAMES, LAST_NAMES
+from casemgmt.juveniles import adult_from
 from casemgmt.models import (
     AuditAction,
     CaseTeamMember,
@@ -80,6 +81,7 @@ def add_person(writer: BulkWriter, setting: Setting, reference: str, opened, *, 
         reference=reference,
         full_name=f"{first} {rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
         date_of_birth=born,
+        adult_on=adult_from(born),
         sex="female" if woman else "male",
         district=rng.choice(DISTRICTS),
         province="Khyber Pakhtunkhwa",

@@ -117,7 +117,7 @@ def add_conference(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
             privacy_notice_version="2026-01",
             signed_on=day(intake),
             witness_name="Duty officer",
-            guardian_name="Father" if draft.juvenile else "",
+            **_guardian(draft, day(intake)),
             recorded_by_id=draft.writer_id,
             recorded_at=intake,
         )
@@ -131,6 +131,7 @@ def add_conference(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
         agency_kinds=SHARED_KINDS,
         purpose="rehabilitation",
         given_on=day(conference),
+        **_guardian(draft, day(conference)),
         recorded_by_id=draft.writer_id,
         recorded_at=conference,
         status="active",
@@ -139,6 +140,18 @@ def add_conference(writer: BulkWriter, setting: Setting, draft: Draft) -> None:
     counselling = setting.first("counselling")
     if counselling is not None:
         join_team(writer, draft, counselling.agency.pk, TeamRole.COUNSELLING, conference + HOUR)
+
+
+def _guardian(draft: Draft, on) -> dict:
+    """A minor consents together with a parent (the bulk cohort's juveniles are 14-15)."""
+    if not draft.juvenile:
+        return {}
+    return {
+        "guardian_name": "Father",
+        "guardian_relationship": "Father",
+        "guardian_consented_on": on,
+        "guardian_consent_how": "signed",
+    }
 
 
 def join_team(writer: BulkWriter, draft: Draft, agency_id: int, role: str, at, **extra) -> None:

@@ -1,0 +1,60 @@
+"""The juvenile track's rule in the access policy (``casemgmt/access.py`` applies it).
+
+A case whose person is under 18 today opens only for juvenile-trained staff of the
+agencies on the team and for the programme's supervisors; auditors keep their read-only
+oversight. From the 18th birthday the case joins the adult track, but each record
+dated before it stays under this rule. Both are SQL conditions on the stored
+``Person.adult_on``, so lists and counts are filtered in the database.
+"""
+
+from __future__ import annotations
+
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from casemgmt.roles import Role
+
+
+def exempt(user) -> bool:
+    """Auditors (read-only oversight) and juvenile-trained staff are not held back."""
+    return user.role == Role.AUDITOR or bool(getattr(user, "juvenile_trained", False))
+
+
+def _supervises(user, programme_path: str) -> Q:
+    from casemgmt.models import Programme
+
+    if user.role != Role.SUPERVISOR:
+        return Q(pk__in=[])
+    return Q(
+        Exists(
+            Programme.supervisors.through.objects.filter(
+                programme_id=OuterRef(programme_path), user_id=user.pk
+            )
+        )
+    )
+
+
+def juvenile_case_filter(user, prefix: str = "") -> Q:
+    """Cases (reached through ``prefix``) ``user`` may open under the juvenile rule."""
+    if exempt(user):
+        return Q()
+    adult = Q(**{f"{prefix}person__adult_on__lte": timezone.localdate()}) | Q(
+        **{f"{prefix}person__adult_on__isnull": True}
+    )
+    return adult | _supervises(user, f"{prefix}programme_id")
+
+
+def juvenile_record_filter(kind, user, prefix: str = "") -> Q:
+    """Rows of ``kind`` (reached through ``prefix``, e.g. from a part of a review) that
+    ``user`` may know about: those dated before the person's 18th birthday only for
+    juvenile-trained staff and the programme's supervisors."""
+    if exempt(user) or not kind.juvenile_rule:
+        return Q()
+    case = prefix + kind.case_path
+    field = prefix + kind.date_field
+    is_datetime = isinstance(kind.model_class._meta.get_field(kind.date_field), DateTimeField)
+    lookup = f"{field}__date__gte" if is_datetime else f"{field}__gte"
+    adult = Q(**{lookup: F(f"{case}__person__adult_on")}) | Q(
+        **{f"{case}__person__adult_on__isnull": True}
+    )
+    return adult | _supervises(user, f"{case}__programme_id")

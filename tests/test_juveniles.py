@@ -1,0 +1,332 @@
+"""The juvenile track, from the attacker's side: a person under 18 on a record's date is
+seen only by juvenile-trained staff on the team and the programme's supervisors (and by
+auditors, read-only); guardian consent; nothing identifying leaves the team."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from casemgmt import access, factories, juveniles
+from casemgmt.models import AgencyKind, AuditEvent, Note, Renunciation, SharingConsent
+from casemgmt.selectors.timeline import case_timeline
+from casemgmt.services import evidence, referrals, sharing
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def born_years_ago(years: int, days: int = 0) -> datetime.date:
+    return TODAY.replace(year=TODAY.year - years) - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def track(programme, stages):
+    """A prison leads a 16-year-old's case; its staff: one trained, one not."""
+    prison = factories.AgencyFactory(kind=AgencyKind.PRISON)
+    trained = factories.CaseworkerFactory(agency=prison, juvenile_trained=True)
+    untrained = factories.CaseworkerFactory(agency=prison)
+    person = factories.PersonFactory(
+        date_of_birth=born_years_ago(16), district="Swat", cnic="15602-7654321-1"
+    )
+    case = factories.CaseFactory(
+        programme=programme,
+        current_stage=stages["counselling"],
+        lead_agency=prison,
+        person=person,
+        assigned_caseworker=trained,
+    )
+    lead = factories.SupervisorFactory(agency=factories.AgencyFactory())
+    programme.supervisors.add(lead)
+    return {
+        "case": case,
+        "prison": prison,
+        "trained": trained,
+        "untrained": untrained,
+        "programme_supervisor": lead,
+        "agency_supervisor": factories.SupervisorFactory(agency=prison),
+    }
+
+
+def note(case, by, body: str, *, on: datetime.date) -> Note:
+    """A note written on ``on`` (notes are append-only: created with its date)."""
+    at = timezone.make_aware(datetime.datetime.combine(on, datetime.time(12)))
+    return Note.objects.create(
+        case=case,
+        author=by,
+        agency_id=by.agency_id,
+        category="general",
+        visibility="case_team",
+        body=body,
+        created_at=at,
+    )
+
+
+def denied(target_type: str, target_id) -> bool:
+    return AuditEvent.objects.filter(
+        action="access.denied", target_type=target_type, target_id=str(target_id)
+    ).exists()
+
+
+class TestAge:
+    def test_age_is_computed_on_each_date_not_today(self):
+        person = factories.PersonFactory(date_of_birth=datetime.date(2010, 6, 15))
+        assert juveniles.age_on(person, datetime.date(2028, 6, 14)) == 17
+        assert juveniles.age_on(person, datetime.date(2028, 6, 15)) == 18
+        assert person.adult_on == datetime.date(2028, 6, 15)
+        assert person.is_juvenile_on(datetime.date(2028, 6, 14))
+
+    def test_born_on_29_february_joins_the_adult_track_on_1_march(self):
+        assert juveniles.adult_from(datetime.date(2008, 2, 29)) == datetime.date(2026, 3, 1)
+
+    def test_correcting_the_date_of_birth_moves_the_18th_birthday(self):
+        person = factories.PersonFactory(date_of_birth=datetime.date(1990, 1, 1))
+        person.date_of_birth = datetime.date(2012, 1, 1)
+        person.save(update_fields=["date_of_birth"])
+        person.refresh_from_db()
+        assert person.adult_on == datetime.date(2030, 1, 1)
+
+
+class TestJuvenileCase:
+    def test_untrained_caseworker_of_a_team_agency_gets_404_recorded(self, client, track):
+        case, untrained = track["case"], track["untrained"]
+        client.force_login(untrained)
+        for url in [
+            reverse("case_detail", args=[case.reference]),
+            reverse("note_list", args=[case.reference]),
+            reverse("stage_move", args=[case.reference]),
+            reverse("person_detail", args=[case.person.reference]),
+        ]:
+            assert client.get(url).status_code == 404, url
+        assert denied("casemgmt.case", case.reference)
+        assert not access.can_write_case(untrained, case)
+
+    def test_nor_in_their_caseload_counts_or_search(self, client, track):
+        case, untrained = track["case"], track["untrained"]
+        client.force_login(untrained)
+        for q in ["", case.reference, case.person.full_name, case.person.reference]:
+            page = client.get(reverse("caseload"), {"q": q}).context["page"]
+            assert case not in page.cases and page.count == 0, q
+        inbox = client.get(reverse("inbox"))
+        assert inbox.status_code == 200 and case.reference not in inbox.content.decode()
+
+    def test_agency_supervisor_who_is_not_the_programmes_is_refused(self, client, track):
+        client.force_login(track["agency_supervisor"])
+        assert client.get(reverse("case_detail", args=[track["case"].reference])).status_code == 404
+
+    def test_trained_caseworker_and_programme_supervisor_see_it_with_the_marker(
+        self, client, track
+    ):
+        case = track["case"]
+        for user in [track["trained"], track["programme_supervisor"]]:
+            client.force_login(user)
+            body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+            assert case.person.full_name in body and "Juvenile (under 18)" in body
+            listed = client.get(reverse("caseload"))
+            assert case in listed.context["page"].cases
+            assert "Juvenile (under 18)" in listed.content.decode()
+            assert access.can_write_case(user, case)
+
+    def test_auditor_reads_it_read_only(self, client, track, auditor):
+        case = track["case"]
+        client.force_login(auditor)
+        body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+        assert case.reference in body and "Move this case" not in body
+        assert not access.can_write_case(auditor, case)
+
+    def test_emergency_access_does_not_open_it_to_untrained_staff(self, track):
+        from casemgmt.models import BreakGlassGrant, Case
+
+        outsider = factories.CaseworkerFactory(agency=factories.AgencyFactory())
+        BreakGlassGrant.objects.create(case=track["case"], user=outsider, reason="Emergency")
+        assert not Case.objects.visible_to(outsider).filter(pk=track["case"].pk).exists()
+
+
+class TestAtEighteen:
+    @pytest.fixture
+    def turned_18(self, track):
+        """The person turned 18 ten days ago; one note from before, one from after."""
+        case = track["case"]
+        case.person.date_of_birth = born_years_ago(18, days=10)
+        case.person.save()
+        before = note(case, track["trained"], "BEFORE 18", on=TODAY - datetime.timedelta(days=20))
+        after = note(case, track["trained"], "AFTER 18", on=TODAY - datetime.timedelta(days=2))
+        renounced = evidence.renunciation_record(
+            case=case,
+            by=track["trained"],
+            kind="violence",
+            declared_on=TODAY - datetime.timedelta(days=30),
+            witness_name="W",
+        )
+        Renunciation.objects.filter(pk=renounced.pk).update(
+            recorded_at=timezone.now() - datetime.timedelta(days=30)
+        )
+        return {**track, "before": before, "after": after, "renounced": renounced}
+
+    def test_untrained_sees_the_case_and_later_records_but_not_earlier_ones(
+        self, client, turned_18
+    ):
+        case, untrained = turned_18["case"], turned_18["untrained"]
+        client.force_login(untrained)
+        body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+        assert "AFTER 18" in body and "BEFORE 18" not in body
+        assert "Juvenile (under 18)" not in body
+        notes_page = client.get(reverse("note_list", args=[case.reference])).content.decode()
+        assert "AFTER 18" in notes_page and "BEFORE 18" not in notes_page
+        history = reverse("note_history", args=[case.reference, turned_18["before"].pk])
+        assert client.get(history).status_code == 404
+        assert denied("casemgmt.note", turned_18["before"].pk)
+        kinds = {(e.kind, e.obj_id) for e in case_timeline(case, untrained)}
+        assert ("note", turned_18["after"].pk) in kinds
+        assert ("note", turned_18["before"].pk) not in kinds
+        assert ("renunciation", turned_18["renounced"].pk) not in kinds
+        action = reverse(
+            "record_action",
+            args=[case.reference, "verify_renunciation", turned_18["renounced"].pk],
+        )
+        assert client.post(action).status_code == 404
+        assert denied("casemgmt.renunciation", turned_18["renounced"].pk)
+
+    def test_trained_and_programme_supervisor_still_see_the_earlier_records(
+        self, client, turned_18
+    ):
+        case = turned_18["case"]
+        for user in [turned_18["trained"], turned_18["programme_supervisor"]]:
+            client.force_login(user)
+            body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+            assert "AFTER 18" in body and "BEFORE 18" in body
+
+
+class TestGuardianConsent:
+    def test_participation_consent_of_a_juvenile_needs_the_whole_guardian_record(self, track):
+        case, trained = track["case"], track["trained"]
+        with pytest.raises(ValidationError) as refused:
+            evidence.consent_record(
+                case=case,
+                by=trained,
+                terms_version="1",
+                privacy_notice_version="1",
+                signed_on=TODAY,
+                witness_name="W",
+                guardian_name="Father",
+            )
+        assert {"guardian_relationship", "guardian_consented_on", "guardian_consent_how"} <= set(
+            refused.value.message_dict
+        )
+        consent = evidence.consent_record(
+            case=case,
+            by=trained,
+            terms_version="1",
+            privacy_notice_version="1",
+            signed_on=TODAY,
+            witness_name="W",
+            guardian_name="Father",
+            guardian_relationship="father",
+            guardian_consented_on=TODAY,
+            guardian_consent_how="signed",
+        )
+        assert consent.has_guardian_consent
+
+    def test_sharing_consent_without_the_guardian_does_not_count(self, track):
+        case, trained = track["case"], track["trained"]
+        health = factories.AgencyFactory(kind=AgencyKind.HEALTH)
+        # An entry from before the rule (or written around the service): no guardian.
+        SharingConsent.objects.create(
+            case=case,
+            basis="consent",
+            agency_kinds=["health"],
+            purpose="health",
+            given_on=TODAY,
+            recorded_by=trained,
+        )
+        assert not sharing.sharing_covers(case, "health")
+        with pytest.raises(ValidationError):
+            referrals.referral_send(
+                case=case, by=trained, to_agency=health, service="health", reason="r"
+            )
+        with pytest.raises(ValidationError) as refused:
+            sharing.sharing_record(
+                case=case,
+                by=trained,
+                basis="consent",
+                agency_kinds=["health"],
+                purpose="health",
+                given_on=TODAY,
+            )
+        assert "guardian_name" in refused.value.message_dict
+        sharing.sharing_record(
+            case=case,
+            by=trained,
+            basis="consent",
+            agency_kinds=["health"],
+            purpose="health",
+            given_on=TODAY,
+            guardian_name="Mother",
+            guardian_relationship="mother",
+            guardian_consented_on=TODAY,
+            guardian_consent_how="thumbprint",
+        )
+        case = type(case).objects.get(pk=case.pk)
+        assert sharing.sharing_covers(case, "health")
+
+
+class TestReferralLeavingTheTeam:
+    def test_referral_to_an_agency_off_the_team_carries_no_identity_or_location(
+        self, client, track
+    ):
+        case, trained = track["case"], track["trained"]
+        police = factories.AgencyFactory(kind=AgencyKind.POLICE)
+        referral = referrals.referral_send(
+            case=case, by=trained, to_agency=police, service="monitoring", reason="r"
+        )
+        client.force_login(factories.CaseworkerFactory(agency=police, juvenile_trained=True))
+        body = client.get(reverse("referral_respond", args=[referral.pk])).content.decode()
+        person = case.person
+        for secret in [person.full_name, person.district, person.cnic, person.reference]:
+            assert secret not in body, secret
+        assert "Juvenile (under 18)" in body
+        inbox = client.get(reverse("inbox")).content.decode()
+        assert person.full_name not in inbox and "Juvenile (under 18)" in inbox
+
+    def test_an_adults_referral_names_the_person(self, client, prison_school_team):
+        case, officer = prison_school_team["case"], prison_school_team["officer"]
+        police = factories.AgencyFactory(kind=AgencyKind.POLICE)
+        referral = referrals.referral_send(
+            case=case, by=officer, to_agency=police, service="monitoring", reason="r"
+        )
+        client.force_login(factories.CaseworkerFactory(agency=police))
+        body = client.get(reverse("referral_respond", args=[referral.pk])).content.decode()
+        assert case.person.full_name in body
+
+
+class TestQueryCounts:
+    """The rule is in the SQL: the marker and the filter cost no query per row."""
+
+    def test_caseload_of_juvenile_cases(self, client, programme, stages, django_assert_num_queries):
+        prison = factories.AgencyFactory(kind=AgencyKind.PRISON)
+        trained = factories.CaseworkerFactory(agency=prison, juvenile_trained=True)
+        untrained = factories.CaseworkerFactory(agency=prison)
+
+        def add(n):
+            for _ in range(n):
+                factories.CaseFactory(
+                    programme=programme,
+                    current_stage=stages["intake"],
+                    lead_agency=prison,
+                    person=factories.PersonFactory(date_of_birth=born_years_ago(15)),
+                )
+                factories.CaseFactory(
+                    programme=programme, current_stage=stages["intake"], lead_agency=prison
+                )
+
+        url = reverse("caseload")
+        for size in (3, 20):
+            add(size - (3 if size == 20 else 0))
+            for user, shown in [(trained, 2 * size), (untrained, size)]:
+                client.force_login(user)
+                with django_assert_num_queries(10):
+                    page = client.get(url).context["page"]
+                assert page.count == shown
