@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from casemgmt import access, rules, scoring
 from casemgmt.errors import NotPermitted
@@ -37,7 +37,7 @@ from casemgmt.services.cases import case_refresh_review_due
 RatingInput = tuple[str, str, str, str]
 
 
-CLINICAL_ONLY = _lazy(
+CLINICAL_ONLY = gettext_lazy(
     "Clinical domains (trauma and mental health) are rated only by health or counselling "
     "staff, as their part of the assessment."
 )
