@@ -180,9 +180,7 @@ def record_assessment(
         assessed_on=assessed_on,
         overall_concern=overall_concern,
         rationale=rationale,
-        ratings={
-            i.pk: (rating, "", "", "") for i in items if clinical or not i.domain.is_clinical
-        },
+        ratings={i.pk: (rating, "", "", "") for i in items if clinical or not i.domain.is_clinical},
     )
     if assessment.clinical_pending and clinical_by is not None:
         assessments.assessment_record_clinical(
