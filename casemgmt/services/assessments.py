@@ -165,10 +165,7 @@ def assessment_record(
         disengagement_score=track_scores["disengagement"],
         deradicalisation_score=track_scores["deradicalisation"],
         unrated_domains=unrated,
-        clinical_part=_clinical_part(has_clinical, clinical),
-        clinical_unrated=clinical_unrated and clinical,
-        clinical_by=by if has_clinical and clinical else None,
-        clinical_at=timezone.now() if has_clinical and clinical else None,
+        **_clinical_fields(has_clinical, clinical, clinical_unrated, by),
     )
     ItemRating.objects.bulk_create(
         _rating_row(assessment, item, ratings.get(item.pk)) for item in items.values()
@@ -198,10 +195,18 @@ AUDITED_FIELDS = [
 ]
 
 
-def _clinical_part(has_clinical: bool, clinical: bool) -> str:
+def _clinical_fields(has_clinical: bool, clinical: bool, unrated: bool, by: User) -> dict:
+    """The clinical part: none, recorded now (a rater with the clinical class), or pending."""
     if not has_clinical:
-        return ClinicalPart.NONE
-    return ClinicalPart.RECORDED if clinical else ClinicalPart.PENDING
+        return {"clinical_part": ClinicalPart.NONE}
+    if not clinical:
+        return {"clinical_part": ClinicalPart.PENDING}
+    return {
+        "clinical_part": ClinicalPart.RECORDED,
+        "clinical_unrated": unrated,
+        "clinical_by": by,
+        "clinical_at": timezone.now(),
+    }
 
 
 @transaction.atomic
