@@ -7,13 +7,14 @@ against. Installed by a data migration; administrators version it in the admin.
 
 NAME = "Individual Reintegration Assessment"
 
-# (key, name, track, mandatory, [(item key, prompt, protective)])
+# (key, name, track, mandatory, [(item key, prompt, protective)]). Every domain is
+# mandatory: the baseline covers all domains (DOMAIN.md, stage 2).
 DOMAINS = [
     (
         "disengagement",
         "Behavioural disengagement",
         "disengagement",
-        False,
+        True,
         [
             ("group_contact", "Contact with members of the former group or its networks.", False),
             ("violence", "Involvement in, or preparation for, violence.", False),
@@ -25,7 +26,7 @@ DOMAINS = [
         "ideology",
         "Ideological commitment",
         "deradicalisation",
-        False,
+        True,
         [
             ("justification", "Justifies violence against others for a cause.", False),
             ("us_them", "Sees society in rigid 'us and them' terms.", False),
@@ -36,7 +37,7 @@ DOMAINS = [
         "trauma",
         "Trauma and mental health",
         "needs",
-        False,
+        True,
         [
             (
                 "trauma_symptoms",
@@ -51,7 +52,7 @@ DOMAINS = [
         "capability",
         "Combat experience and capability",
         "none",
-        False,
+        True,
         [
             ("training", "Weapons or explosives training and experience.", False),
             ("leadership", "Held a leadership or operational role.", False),
@@ -61,7 +62,7 @@ DOMAINS = [
         "social_ties",
         "Family and social ties",
         "needs",
-        False,
+        True,
         [
             ("family_support", "Family support for a life away from violence.", True),
             ("prosocial_peers", "Friends and community outside the former group.", True),
@@ -72,7 +73,7 @@ DOMAINS = [
         "employability",
         "Education and employability",
         "needs",
-        False,
+        True,
         [
             ("education", "Education level sufficient for work or further study.", True),
             ("skills", "Vocational skills in demand locally.", True),

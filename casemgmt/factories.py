@@ -140,3 +140,53 @@ class FacilityFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Rehabilitation Centre {n}")
     agency = factory.SubFactory(AgencyFactory, kind=AgencyKind.PRISON)
     capacity = 120
+
+
+def counsellor_on_team(case: Case) -> User:
+    """A counselling caseworker whose agency is on ``case``'s team (clinical class)."""
+    agency = AgencyFactory(kind=AgencyKind.COUNSELLING, name="Counselling provider")
+    CaseTeamMember.objects.get_or_create(
+        case=case, agency=agency, defaults={"role": TeamRole.SUPPORT}
+    )
+    return CaseworkerFactory(agency=agency)
+
+
+def record_assessment(
+    *,
+    case: Case,
+    by: User,
+    kind: str,
+    assessed_on,
+    overall_concern: str = "low",
+    rationale: str = "r",
+    rating: str = "low",
+    clinical_by: User | None = None,
+):
+    """A structured assessment through the one writer, every item ``by`` may rate rated
+    ``rating``; the clinical part by ``clinical_by`` when ``by`` may not rate it."""
+    from casemgmt import access
+    from casemgmt.models import Item
+    from casemgmt.selectors.assessments import instrument_for
+    from casemgmt.services import assessments
+
+    instrument = instrument_for(case)
+    items = list(Item.objects.filter(domain__instrument=instrument).select_related("domain"))
+    clinical = access.can_read(by, access.InfoClass.CLINICAL)
+    assessment = assessments.assessment_record(
+        case=case,
+        by=by,
+        instrument=instrument,
+        kind=kind,
+        assessed_on=assessed_on,
+        overall_concern=overall_concern,
+        rationale=rationale,
+        ratings={i.pk: (rating, "", "", "") for i in items if clinical or not i.domain.is_clinical},
+    )
+    if assessment.clinical_pending and clinical_by is not None:
+        assessments.assessment_record_clinical(
+            assessment=assessment,
+            by=clinical_by,
+            ratings={i.pk: (rating, "", "", "") for i in items if i.domain.is_clinical},
+        )
+        assessment.refresh_from_db()
+    return assessment

@@ -63,10 +63,24 @@ def eligibility_revoke(user, eligibility) -> Refusal:
 
 
 def assessment_second_review(user, assessment) -> Refusal:
+    if not assessment.structured:
+        return ValidationError(
+            _("An unstructured assessment (before instruments) is not reviewed: record a new one.")
+        )
     if assessment.assessor_id == user.pk:
         return NotPermitted(_("The second reviewer must be someone other than the assessor."))
     if assessment.is_second_reviewed:
         return ValidationError(_("This assessment has already been second-reviewed."))
+    return None
+
+
+def assessment_clinical_part(user, assessment) -> Refusal:
+    """The clinical part is recorded once, on an assessment that waits for it. (Who may
+    record it, health or counselling staff, is the access policy's class check.)"""
+    if assessment.clinical_part == "none":
+        return ValidationError(_("This assessment's instrument has no clinical domains."))
+    if assessment.clinical_part != "pending":
+        return ValidationError(_("The clinical part of this assessment is already recorded."))
     return None
 
 

@@ -5,7 +5,9 @@ risk item; for a protective item the scale is reversed (a strong protective
 factor, rated high, contributes 0). Unknown items contribute nothing: they are
 left out of both the sum and the maximum, never counted as a silent zero. The
 score is the sum as a percentage of the maximum for the rated items (0-100),
-or None when no item of the track was rated.
+or None when no item of the track was rated. Clinical domains never count: a
+score is shown to everyone who may read the assessment, so it must not let a
+reader without the clinical class infer a clinical rating.
 """
 
 from __future__ import annotations
@@ -47,6 +49,22 @@ def scores(rated_items: Iterable[tuple[str, str, bool]]) -> dict[str, int | None
         if track in by_track:
             by_track[track].append((rating, protective))
     return {track: track_score(items) for track, items in by_track.items()}
+
+
+def completeness(rated: Iterable[tuple[str, bool, bool, str]]) -> tuple[list[str], bool]:
+    """``rated`` are (domain name, mandatory, clinical, rating) for every item. Returns
+    the mandatory non-clinical domains with an item left unknown (in order), and whether
+    a mandatory clinical domain has one."""
+    unrated: list[str] = []
+    clinical_unrated = False
+    for name, mandatory, clinical, rating in rated:
+        if not mandatory or rating in VALUES:
+            continue
+        if clinical:
+            clinical_unrated = True
+        elif name not in unrated:
+            unrated.append(name)
+    return unrated, clinical_unrated
 
 
 def attendance_rate(sessions) -> int | None:

@@ -56,6 +56,11 @@ urlpatterns = [
         name="assessment_detail",
     ),
     path(
+        "cases/<str:reference>/assessments/<int:pk>/clinical/",
+        assessments.assessment_clinical,
+        name="assessment_clinical",
+    ),
+    path(
         "cases/<str:reference>/interventions/<int:pk>/",
         assessments.intervention_detail,
         name="intervention_detail",

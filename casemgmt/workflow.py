@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from casemgmt import access, gates
 from casemgmt.errors import GatesNotMet, NotPermitted, StaleCase, TransitionNotAllowed
 from casemgmt.models import (
+    Assessment,
     AuditAction,
     Case,
     CaseStatus,
@@ -62,7 +63,7 @@ def _with_evidence(case_qs):
         "renunciations__verified_by",
         Prefetch("reviews__positions", queryset=ReviewPosition.objects.select_related("agency")),
         "undertakings",
-        "assessments",
+        Prefetch("assessments", queryset=Assessment.objects.select_related("instrument")),
         "monitoring_plans",
         "escalations",
         "team__agency",

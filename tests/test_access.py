@@ -6,10 +6,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from casemgmt import access
+from casemgmt import access, factories
 from casemgmt.models import AgencyKind, AuditEvent, CaseTeamMember, NoteCategory, Person
 from casemgmt.selectors.timeline import case_timeline
-from casemgmt.services import assessments, escalations, evidence, interventions, monitoring, notes
+from casemgmt.services import escalations, evidence, interventions, monitoring, notes
 from tests.conftest import get_as
 
 pytestmark = pytest.mark.django_db
@@ -223,7 +223,7 @@ def test_every_field_and_note_category_has_exactly_one_class():
 
 def test_actions_on_records_follow_the_information_class(client, prison_school_team):
     case = prison_school_team["case"]
-    assessment = assessments.assessment_record_overall(
+    assessment = factories.record_assessment(
         case=case,
         by=prison_school_team["officer"],
         kind="review",

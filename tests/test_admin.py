@@ -164,7 +164,8 @@ def test_a_used_instrument_cannot_be_edited(admin_client, make_case, caseworker)
         overall_concern="low",
         rationale="r",
         ratings={
-            i.pk: ("unknown", "", "", "") for i in Item.objects.filter(domain__is_mandatory=True)
+            i.pk: ("unknown", "", "", "")
+            for i in Item.objects.filter(domain__is_mandatory=True, domain__is_clinical=False)
         },
     )
     response = admin_client.get(url)

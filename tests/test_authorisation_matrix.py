@@ -168,6 +168,11 @@ MATRIX = {
         lambda w: {"reference": w["case"].reference, "pk": w["assessment"].pk},
         _row([OK, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
     ),
+    # Only health and counselling staff record the clinical part: none of these users.
+    "assessment_clinical": (
+        lambda w: {"reference": w["case"].reference, "pk": w["assessment"].pk},
+        _row([GONE, GONE, GONE, GONE, LOGIN], [GONE, GONE, GONE, GONE, LOGIN]),
+    ),
     "intervention_detail": (
         lambda w: {"reference": w["case"].reference, "pk": w["intervention"].pk},
         _row([OK, GONE, OK, OK, LOGIN], [OK, GONE, OK, GONE, LOGIN]),
@@ -223,7 +228,8 @@ def world(db, programme, stages):
         overall_concern="low",
         rationale="r",
         ratings={
-            i.pk: ("unknown", "", "", "") for i in Item.objects.filter(domain__is_mandatory=True)
+            i.pk: ("unknown", "", "", "")
+            for i in Item.objects.filter(domain__is_mandatory=True, domain__is_clinical=False)
         },
     )
     intervention = interventions.intervention_start(

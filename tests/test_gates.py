@@ -174,13 +174,14 @@ def test_initial_assessment_reviewed(case, to_intake, caseworker, other_casework
         run("initial_assessment_reviewed", case, to_intake).reason
         == "No initial assessment recorded."
     )
-    assessment = assessments.assessment_record_overall(
+    assessment = factories.record_assessment(
         case=case,
         by=caseworker,
         kind=AssessmentKind.INITIAL,
         assessed_on=TODAY(),
         overall_concern="moderate",
         rationale="Baseline.",
+        clinical_by=factories.counsellor_on_team(case),
     )
     result = run("initial_assessment_reviewed", case, to_intake)
     assert not result.met
@@ -193,13 +194,14 @@ def test_assessment_recent(case, to_intake, caseworker):
     params = {"max_age_days": 30}
     result = run("assessment_recent", case, to_intake, params)
     assert result.reason == "No assessment recorded; this move needs one no older than 30 days."
-    assessments.assessment_record_overall(
+    factories.record_assessment(
         case=case,
         by=caseworker,
         kind=AssessmentKind.REVIEW,
         assessed_on=TODAY() - datetime.timedelta(days=45),
         overall_concern="low",
         rationale="Six-monthly review.",
+        clinical_by=factories.counsellor_on_team(case),
     )
     result = run("assessment_recent", case, to_intake, params)
     assert not result.met
@@ -207,13 +209,14 @@ def test_assessment_recent(case, to_intake, caseworker):
         result.reason
         == "Latest assessment is 45 days old; this move needs one no older than 30 days."
     )
-    assessments.assessment_record_overall(
+    factories.record_assessment(
         case=case,
         by=caseworker,
         kind=AssessmentKind.PRE_RELEASE,
         assessed_on=TODAY() - datetime.timedelta(days=3),
         overall_concern="low",
         rationale="Pre-release.",
+        clinical_by=factories.counsellor_on_team(case),
     )
     assert run("assessment_recent", case, to_intake, params).met
     # Restricted to a kind that is stale: unmet again.

@@ -31,7 +31,9 @@ def assess(case, by, on):
         rationale="r",
         ratings={
             i.pk: ("unknown", "", "", "")
-            for i in Item.objects.filter(domain__instrument=instrument, domain__is_mandatory=True)
+            for i in Item.objects.filter(
+                domain__instrument=instrument, domain__is_mandatory=True, domain__is_clinical=False
+            )
         },
     )
 

@@ -17,7 +17,7 @@ from casemgmt.models import (
     StageTransition,
     TransitionStatus,
 )
-from casemgmt.services import assessments, escalations, evidence, people, sharing
+from casemgmt.services import escalations, evidence, people, sharing
 
 TODAY = datetime.date.today
 # Queries of workflow.available_moves for a screened case, whatever its evidence.
@@ -229,13 +229,14 @@ class TestApproval:
         self, make_case, caseworker, other_caseworker, supervisor, stages
     ):
         case = make_case("counselling")
-        assessments.assessment_record_overall(
+        factories.record_assessment(
             case=case,
             by=caseworker,
             kind="review",
             assessed_on=TODAY(),
             overall_concern="low",
             rationale="r",
+            clinical_by=factories.counsellor_on_team(case),
         )
         move = workflow.request_transition(
             case=case, to_stage=stages["release_preparation"], by=caseworker, reason="Ready."

@@ -67,7 +67,7 @@ DEMO_USERS = [
     U("auditor", "Sadia", "Malik", Role.AUDITOR, "Legal Aid"),
     U("admin", "Bilal", "Ahmed", Role.ADMINISTRATOR, "Probation Swat"),
     U("prison.officer", "Tariq", "Shah", Role.CASEWORKER, "CP Peshawar"),
-    U("counsellor", "Nadia", "Hussain", Role.CASEWORKER, "Sabaoon"),
+    U("counsellor", "Nadia", "Hussain", Role.CASEWORKER, "Sabaoon", juvenile_trained=True),
     U("police.liaison", "Kamran", "Afridi", Role.CASEWORKER, "Police Swat"),
     U("welfare.officer", "Rubina", "Bibi", Role.CASEWORKER, "SWD Mardan"),
     U("tevta.instructor", "Farhan", "Qureshi", Role.CASEWORKER, "TEVTA"),

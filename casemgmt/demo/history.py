@@ -6,11 +6,11 @@ import datetime
 from django.utils import timezone
 
 from casemgmt import access
+from casemgmt.demo import assessing
 from casemgmt.demo.data import ASSESSED_STAGES, NOTE_AUTHORS, NOTE_TEXTS, RELEASED_STAGES
 from casemgmt.demo.staff import Crew, demo_agency, demo_users
 from casemgmt.models import Case, CheckInOutcome, Item, StageKind, User
-from casemgmt.selectors.assessments import instrument_for
-from casemgmt.services import assessments, interventions, monitoring, notes, referrals
+from casemgmt.services import interventions, monitoring, notes, referrals
 
 CONCERN_LEVELS = ["low", "moderate", "high"]
 
@@ -70,29 +70,16 @@ def _rating(item: Item, step: int) -> str:
 def _add_structured_assessments(
     case: Case, *, crew: Crew, steps: int, start: datetime.datetime
 ) -> None:
-    instrument = instrument_for(case)
-    items = list(Item.objects.filter(domain__instrument=instrument).select_related("domain"))
     for step in range(steps):
         assessed_on = timezone.localdate(start) + datetime.timedelta(days=60 + step * 90)
-        ratings = {
-            item.pk: (
-                _rating(item, step),
-                "Observed in custody and sessions.",
-                "",
-                "Caseworker; counsellor",
-            )
-            for item in items
-            if not item.domain.is_clinical
-        }
-        assessments.assessment_record(
+        assessing.record(
             case=case,
-            by=crew.writer,
-            instrument=instrument,
+            crew=crew,
             kind="review",
             assessed_on=min(assessed_on, timezone.localdate()),
             overall_concern=["high", "moderate", "low", "low"][step],
             rationale="Periodic structured review.",
-            ratings=ratings,
+            rate=lambda item, step=step: _rating(item, step),
         )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from casemgmt.demo import assessing
 from casemgmt.demo.staff import Crew, demo_agency
 from casemgmt.models import Agency, AgencyKind, Case, CaseTeamMember, TeamRole, User
 from casemgmt.services import assessments, evidence, monitoring, people
@@ -119,13 +120,14 @@ def guardian_consent(on: datetime.date) -> dict:
 
 
 def _initial_assessment_reviewed(step: Step, params: dict, transition) -> None:
-    assessment = assessments.assessment_record_overall(
+    assessment = assessing.record(
         case=step.case,
-        by=step.crew.writer,
+        crew=step.crew,
         kind="initial",
         assessed_on=step.days_before(5),
         overall_concern=_RNG.choice(["low", "moderate", "high"]),
         rationale="Baseline across all domains; family ties strong, some ideological commitment.",
+        level=_RNG.choice([0, 1, 2]),
     )
     assessments.assessment_second_review(assessment=assessment, by=step.crew.second)
 
@@ -146,14 +148,17 @@ def _juvenile_safeguards(step: Step, params: dict, transition) -> None:
 
 def _assessment_recent(step: Step, params: dict, transition) -> None:
     max_age = params["max_age_days"]
-    assessments.assessment_record_overall(
+    assessment = assessing.record(
         case=step.case,
-        by=step.crew.writer,
+        crew=step.crew,
         kind="pre_release" if max_age <= 30 else "review",
         assessed_on=step.days_before(min(7, max_age)),
         overall_concern=_RNG.choice(["low", "moderate"]),
         rationale="Periodic reassessment: steady engagement with education and counselling.",
+        level=_RNG.choice([0, 1]),
     )
+    if params.get("second_reviewed"):
+        assessments.assessment_second_review(assessment=assessment, by=step.crew.second)
 
 
 def _verified_renunciation(step: Step, kind: str) -> None:

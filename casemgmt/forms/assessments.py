@@ -13,16 +13,26 @@ class InstrumentAssessmentForm(CrispyForm):
     assessed_on = forms.DateField(label=_("Assessed on"), validators=[validate_not_future])
     overall_concern = forms.ChoiceField(label=_("Overall judgement"), choices=ConcernLevel.choices)
     rationale = forms.CharField(
-        label=_("Rationale for the overall judgement"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Rationale for the overall judgement"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Read by everyone on the team who may read assessments: keep clinical detail "
+            "for the clinical domains."
+        ),
     )
 
-    def __init__(self, *args, instrument=None, clinical=False, **kwargs):
+    def __init__(self, *args, instrument=None, clinical=False, only_clinical=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         self.domains = []
+        if only_clinical:  # the clinical part of an existing assessment: no judgement fields
+            for name in ("kind", "assessed_on", "overall_concern", "rationale"):
+                del self.fields[name]
         for domain in instrument.domains.prefetch_related("items"):
             if domain.is_clinical and not clinical:
-                continue  # left unknown: only health and counselling staff rate it
+                continue  # outstanding: only health and counselling staff rate it
+            if only_clinical and not domain.is_clinical:
+                continue
             rows = []
             for item in domain.items.all():
                 self.fields[f"rating_{item.pk}"] = forms.ChoiceField(

@@ -8,11 +8,9 @@ from casemgmt.forms.base import CrispyForm, DateInput, VersionedForm
 from casemgmt.forms.guardians import GuardianConsentForm
 from casemgmt.models import (
     Agency,
-    AssessmentKind,
     Attendance,
     CheckInKind,
     CheckInOutcome,
-    ConcernLevel,
     ContactFrequency,
     EligibilityDecision,
     EscalationTrigger,
@@ -91,13 +89,6 @@ class UndertakingForm(CrispyForm):
     document_reference = forms.CharField(
         label=_("Document reference"), max_length=120, required=False
     )
-
-
-class AssessmentForm(CrispyForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=AssessmentKind.choices)
-    assessed_on = forms.DateField(label=_("Assessed on"), validators=[validate_not_future])
-    overall_concern = forms.ChoiceField(label=_("Overall judgement"), choices=ConcernLevel.choices)
-    rationale = _text(_("Rationale"))
 
 
 class MonitoringPlanForm(CrispyForm):

@@ -11,8 +11,44 @@ from casemgmt.models import (
     RenunciationKind,
     ReviewKind,
 )
+from casemgmt.selectors.assessments import is_programme_instrument
+
+# Only structured assessments of the programme's instrument count; free-text rows from
+# before instruments are shown on the case but never satisfy a gate.
+# Whether a move may go ahead while the clinical part (rated by health or counselling
+# staff) is still outstanding; default no.
+CLINICAL_PENDING = Param("allow_clinical_pending", "bool")
 
 NO_INITIAL = message("initial_assessment.missing", gettext_noop("No initial assessment recorded."))
+UNSTRUCTURED = message(
+    "assessment.unstructured",
+    gettext_noop(
+        "The assessment of %s is unstructured (before instruments) and does not count: "
+        "record it with the programme's instrument."
+    ),
+    date=DATE,
+)
+INCOMPLETE = message(
+    "initial_assessment.incomplete",
+    gettext_noop(
+        "Baseline of %(date)s incomplete: mandatory domains with an item left unknown: %(domains)s."
+    ),
+    date=DATE,
+    domains=lambda names: ", ".join(names),
+)
+CLINICAL_OUTSTANDING = message(
+    "assessment.clinical_pending",
+    gettext_noop(
+        "The clinical part of the assessment of %s is still outstanding "
+        "(health or counselling staff)."
+    ),
+    date=DATE,
+)
+CLINICAL_INCOMPLETE = message(
+    "initial_assessment.clinical_incomplete",
+    gettext_noop("The clinical part of the baseline of %s leaves a mandatory domain unrated."),
+    date=DATE,
+)
 NOT_REVIEWED = message(
     "initial_assessment.not_reviewed",
     gettext_noop("Initial assessment of %s not yet checked by a second reviewer."),
@@ -25,19 +61,54 @@ REVIEWED = message(
 )
 
 
+def _counted(ctx: GateContext, kinds) -> tuple[list, list]:
+    """(structured assessments of the programme's instrument, unstructured ones) of
+    ``kinds`` (all kinds when empty), newest first."""
+    rows = sorted(
+        (a for a in ctx.case.assessments.all() if not kinds or a.kind in kinds),
+        key=lambda a: (a.assessed_on, a.pk),
+        reverse=True,
+    )
+    counted = [a for a in rows if a.structured and is_programme_instrument(a.instrument, ctx.case)]
+    return counted, [a for a in rows if not a.structured]
+
+
+def _clinical_problem(a, params: dict):
+    if a.clinical_pending and not params.get("allow_clinical_pending"):
+        return CLINICAL_OUTSTANDING(date=a.assessed_on)
+    return None
+
+
+def _baseline_problem(a, params: dict):
+    """Why the initial assessment ``a`` is not yet a complete, reviewed baseline."""
+    if a.unrated_domains:
+        return INCOMPLETE(date=a.assessed_on, domains=a.unrated_domains)
+    if problem := _clinical_problem(a, params):
+        return problem
+    if a.clinical_unrated and not a.clinical_pending:
+        return CLINICAL_INCOMPLETE(date=a.assessed_on)
+    if not a.is_second_reviewed:
+        return NOT_REVIEWED(date=a.assessed_on)
+    return None
+
+
 @gate(
     "initial_assessment_reviewed",
     gettext_lazy("Initial assessment completed and second-reviewed"),
     reads="assessment",
+    params=(CLINICAL_PENDING,),
 )
 def initial_assessment_reviewed(ctx: GateContext, params: dict):
-    initial = [a for a in ctx.case.assessments.all() if a.kind == AssessmentKind.INITIAL]
+    initial, unstructured = _counted(ctx, [AssessmentKind.INITIAL])
     if not initial:
-        return False, NO_INITIAL()
-    reviewed = [a for a in initial if a.is_second_reviewed]
-    if not reviewed:
-        return False, NOT_REVIEWED(date=initial[0].assessed_on)
-    return True, REVIEWED(date=reviewed[0].assessed_on)
+        return False, UNSTRUCTURED(
+            date=unstructured[0].assessed_on
+        ) if unstructured else NO_INITIAL()
+    problems = [(a, _baseline_problem(a, params)) for a in initial]
+    complete = [a for a, problem in problems if problem is None]
+    if complete:
+        return True, REVIEWED(date=complete[0].assessed_on)
+    return False, problems[0][1]
 
 
 NO_ASSESSMENT = message(
@@ -53,12 +124,23 @@ TOO_OLD = message(
     age=NUM,
     max=NUM,
 )
+LATEST_NOT_REVIEWED = message(
+    "assessment.not_reviewed",
+    gettext_noop("The assessment of %s is not yet checked by a second reviewer."),
+    date=DATE,
+)
 RECENT = message(
     "assessment.recent",
     gettext_noop("Assessed %(age)d days ago (on %(date)s)."),
     age=NUM,
     date=DATE,
 )
+
+
+def _reassessment_problem(a, params: dict):
+    if params.get("second_reviewed") and not a.is_second_reviewed:
+        return LATEST_NOT_REVIEWED(date=a.assessed_on)
+    return _clinical_problem(a, params)
 
 
 @gate(
@@ -68,19 +150,25 @@ RECENT = message(
     params=(
         Param("max_age_days", "int", required=True),
         Param("kinds", "choices", choices=tuple(AssessmentKind.values)),
+        Param("second_reviewed", "bool"),  # only second-reviewed assessments count
+        CLINICAL_PENDING,
     ),
 )
 def assessment_recent(ctx: GateContext, params: dict):
     max_age = params["max_age_days"]
-    kinds = params.get("kinds")
-    candidates = [a for a in ctx.case.assessments.all() if not kinds or a.kind in kinds]
-    if not candidates:
+    counted, unstructured = _counted(ctx, params.get("kinds"))
+    recent_unstructured = [a for a in unstructured if (ctx.today - a.assessed_on).days <= max_age]
+    if not counted:
+        if recent_unstructured:
+            return False, UNSTRUCTURED(date=recent_unstructured[0].assessed_on)
         return False, NO_ASSESSMENT(max=max_age)
-    latest = max(candidates, key=lambda a: a.assessed_on)
-    age = (ctx.today - latest.assessed_on).days
-    if age > max_age:
-        return False, TOO_OLD(age=age, max=max_age)
-    return True, RECENT(age=age, date=latest.assessed_on)
+    recent = [a for a in counted if (ctx.today - a.assessed_on).days <= max_age]
+    for a in recent:
+        if _reassessment_problem(a, params) is None:
+            return True, RECENT(age=(ctx.today - a.assessed_on).days, date=a.assessed_on)
+    if recent:
+        return False, _reassessment_problem(recent[0], params)
+    return False, TOO_OLD(age=(ctx.today - counted[0].assessed_on).days, max=max_age)
 
 
 # --- renunciation ---

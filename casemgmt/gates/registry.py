@@ -41,7 +41,7 @@ class GateResult:
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str  # "int", "choice" or "choices"
+    kind: str  # "int", "bool", "choice" or "choices"
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
@@ -138,7 +138,10 @@ def validate_params(key: str, params: dict) -> dict:
 
 def _validate_value(param: Param, value) -> None:
     name = param.name
-    if param.kind == "int":
+    if param.kind == "bool":
+        if not isinstance(value, bool):
+            raise GateConfigError(_("“%s” must be true or false.") % name)
+    elif param.kind == "int":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise GateConfigError(_("“%s” must be a whole number of zero or more.") % name)
     elif param.kind == "choices":

@@ -4,6 +4,7 @@ from casemgmt.models.agencies import Agency, AgencyKind
 from casemgmt.models.assessments import (
     Assessment,
     AssessmentKind,
+    ClinicalPart,
     Domain,
     DomainSummary,
     Instrument,
@@ -140,6 +141,7 @@ __all__ = [
     "AgencyKind",
     "Assessment",
     "AssessmentKind",
+    "ClinicalPart",
     "AuditAction",
     "AuditEvent",
     "Case",

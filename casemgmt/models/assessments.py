@@ -17,6 +17,14 @@ class AssessmentKind(models.TextChoices):
     FINAL = "final", _("Final")
 
 
+class ClinicalPart(models.TextChoices):
+    """The clinical domains of an assessment, rated by health or counselling staff."""
+
+    NONE = "none", _("No clinical domains")
+    PENDING = "pending", _("Clinical part outstanding")
+    RECORDED = "recorded", _("Clinical part recorded")
+
+
 class Assessment(models.Model):
     case = models.ForeignKey("casemgmt.Case", on_delete=models.CASCADE, related_name="assessments")
     instrument = models.ForeignKey(
@@ -49,7 +57,27 @@ class Assessment(models.Model):
     )
     second_reviewed_at = models.DateTimeField(_("second reviewed at"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    # Computed when the ratings are saved; the two tracks are never combined.
+    # False for the free-text rows recorded before instruments: shown, never counted by gates.
+    structured = models.BooleanField(_("structured"), default=True)
+    # Names of mandatory non-clinical domains with an item left unknown (frozen with the
+    # instrument, which is never edited once used).
+    unrated_domains = models.JSONField(_("mandatory domains not rated"), default=list, blank=True)
+    clinical_part = models.CharField(
+        _("clinical part"), max_length=10, choices=ClinicalPart.choices, default=ClinicalPart.NONE
+    )
+    # True when a mandatory clinical domain has an item left unknown; never shown in detail.
+    clinical_unrated = models.BooleanField(default=False)
+    clinical_by = models.ForeignKey(
+        "casemgmt.User",
+        verbose_name=_("clinical part by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    clinical_at = models.DateTimeField(_("clinical part recorded at"), null=True, blank=True)
+    # Computed when the ratings are saved, from non-clinical domains only (so anyone who may
+    # read the assessment may read them); the two tracks are never combined.
     disengagement_score = models.PositiveSmallIntegerField(
         _("disengagement concern (0-100)"), null=True, blank=True
     )
@@ -62,6 +90,12 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         indexes = [models.Index(fields=["case", "assessed_on"], name="assessment_case_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(structured=False) | models.Q(instrument__isnull=False),
+                name="assessment_structured_has_instrument",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.assessed_on}"
@@ -69,6 +103,10 @@ class Assessment(models.Model):
     @property
     def is_second_reviewed(self) -> bool:
         return self.second_reviewed_at is not None
+
+    @property
+    def clinical_pending(self) -> bool:
+        return self.clinical_part == ClinicalPart.PENDING
 
 
 class Track(models.TextChoices):
@@ -118,7 +156,12 @@ class Domain(models.Model):
     track = models.CharField(_("outcome track"), max_length=20, choices=Track.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_mandatory = models.BooleanField(
-        _("mandatory"), default=False, help_text=_("Every item must be rated (unknown allowed).")
+        _("mandatory"),
+        default=False,
+        help_text=_(
+            "A baseline is complete only when every item of this domain is rated "
+            "low, moderate or high (not unknown)."
+        ),
     )
     is_clinical = models.BooleanField(
         _("clinical"),

@@ -115,6 +115,10 @@ class AuditAction(models.TextChoices):
     # Assessments, interventions, notes, outcomes
     ASSESSMENT_RECORDED = "assessment.recorded", _("Assessment recorded")
     ASSESSMENT_SECOND_REVIEWED = "assessment.second_reviewed", _("Assessment second-reviewed")
+    ASSESSMENT_CLINICAL_RECORDED = (
+        "assessment.clinical_recorded",
+        _("Clinical part of an assessment recorded"),
+    )
     INTERVENTION_STARTED = "intervention.started", _("Intervention started")
     INTERVENTION_ACTIVATED = "intervention.activated", _("Intervention under way")
     INTERVENTION_COMPLETED = "intervention.completed", _("Intervention completed")

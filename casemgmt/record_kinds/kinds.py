@@ -173,8 +173,8 @@ _KINDS: list[RecordKind] = [
         model="casemgmt.Assessment",
         info_class=C.RISK,
         label=gettext_lazy("Assessment"),
-        form="casemgmt.forms.evidence.AssessmentForm",
-        service="casemgmt.services.assessments.assessment_record_overall",
+        # Recorded only through the instrument's form (views.assessments.assessment_new),
+        # never from the generic "Add" form: one writer, services.assessments.assessment_record.
         section="assessments",
         empty=gettext_lazy("No assessment recorded yet."),
         select_related=("assessor", "second_reviewed_by"),

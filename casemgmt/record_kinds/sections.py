@@ -31,7 +31,11 @@ SECTIONS: list[Section] = [
         title=gettext_lazy("Legal status and eligibility"),
     ),
     Section(key="consent", title=gettext_lazy("Consent")),
-    Section(key="assessments", title=gettext_lazy("Assessments")),
+    Section(
+        key="assessments",
+        title=gettext_lazy("Assessments"),
+        footer_template="casemgmt/sections/assessments.html",
+    ),
     Section(
         key="renunciation",
         title=gettext_lazy("Renunciation"),

@@ -19,6 +19,19 @@ def instrument_for(case: Case) -> Instrument | None:
     )
 
 
+def is_programme_instrument(instrument: Instrument | None, case: Case) -> bool:
+    """Whether an assessment made with ``instrument`` counts for ``case``'s programme: any
+    version of an instrument the programme names. The one place this is decided; the names
+    are read once per case object (the gates ask for each assessment and each move)."""
+    if instrument is None:
+        return False
+    names = getattr(case, "_programme_instrument_names", None)
+    if names is None:
+        named = Instrument.objects.filter(programmes=case.programme_id)
+        names = case._programme_instrument_names = set(named.values_list("name", flat=True))
+    return instrument.name in names
+
+
 def case_assessment_or_404(user, case: Case, pk) -> Assessment:
     """An assessment of ``case``; "not found" also for users who may not read risk."""
     if not access.can_read(user, access.InfoClass.RISK):
@@ -26,6 +39,6 @@ def case_assessment_or_404(user, case: Case, pk) -> Assessment:
     assessments = (
         Assessment.objects.filter(case=case)
         .filter(access.record_rows_filter("assessment", user))
-        .select_related("instrument", "assessor", "second_reviewed_by")
+        .select_related("instrument", "assessor", "second_reviewed_by", "clinical_by")
     )
     return in_scope_or_404(assessments, pk)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from casemgmt import access
+from casemgmt import access, rules
 from casemgmt.forms.assessments import InstrumentAssessmentForm
 from casemgmt.forms.evidence import SessionForm
 from casemgmt.models import Case
@@ -76,12 +76,46 @@ def assessment_detail(request, reference, pk):
             "case": case,
             "assessment": assessment,
             "ratings": ratings,
-            "summaries": assessment.domain_summaries.select_related("domain"),
+            "summaries": [
+                s
+                for s in assessment.domain_summaries.select_related("domain")
+                if clinical or not s.domain.is_clinical
+            ],
             "clinical": clinical,
             "can_review": access.can_write_case(request.user, case)
-            and assessment.assessor_id != request.user.pk
-            and not assessment.is_second_reviewed,
+            and rules.assessment_second_review(request.user, assessment) is None,
+            "can_add_clinical": clinical
+            and access.can_write_case(request.user, case)
+            and assessment.clinical_pending,
         },
+    )
+
+
+@login_required
+def assessment_clinical(request, reference, pk):
+    """Health or counselling staff rate the clinical domains of an assessment."""
+    case = visible_case_or_404(request.user, reference)
+    assessment = case_assessment_or_404(request.user, case, pk)
+    clinical = access.can_read(request.user, access.InfoClass.CLINICAL)
+    if not (clinical and access.can_write_case(request.user, case) and assessment.structured):
+        refuse(Case, case.reference)
+    form = InstrumentAssessmentForm(
+        request.POST or None, instrument=assessment.instrument, clinical=True, only_clinical=True
+    )
+    if request.method == "POST" and form.is_valid():
+        with form.service_errors():
+            assessments.assessment_record_clinical(
+                assessment=assessment,
+                by=request.user,
+                ratings=form.ratings(),
+                summaries=form.summaries(),
+            )
+            messages.success(request, _("Clinical part recorded."))
+            return redirect("assessment_detail", reference=case.reference, pk=assessment.pk)
+    return render(
+        request,
+        "casemgmt/assessment_clinical_form.html",
+        {"case": case, "form": form, "assessment": assessment},
     )
 
 

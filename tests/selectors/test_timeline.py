@@ -2,9 +2,9 @@ import datetime
 
 import pytest
 
-from casemgmt import workflow
+from casemgmt import factories, workflow
 from casemgmt.selectors.timeline import case_timeline
-from casemgmt.services import assessments, escalations, evidence, notes, people
+from casemgmt.services import escalations, evidence, notes, people
 
 TODAY = datetime.date.today()
 
@@ -22,7 +22,7 @@ def _add_records(case, caseworker, n):
         escalations.escalation_raise(
             case=case, by=caseworker, trigger="threat", description=f"d{i}"
         )
-        assessments.assessment_record_overall(
+        factories.record_assessment(
             case=case,
             by=caseworker,
             kind="review",

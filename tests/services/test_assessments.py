@@ -27,7 +27,11 @@ def _items(instrument, domain_key):
 
 
 def _mandatory(instrument):
-    return {i.pk: ("unknown", "", "", "") for i in _items(instrument, "protective")}
+    """Every item a caseworker without the clinical class rates, left unknown."""
+    items = Item.objects.filter(
+        domain__instrument=instrument, domain__is_mandatory=True, domain__is_clinical=False
+    )
+    return {i.pk: ("unknown", "", "", "") for i in items}
 
 
 class TestScores:

@@ -88,7 +88,7 @@ CALLS = {
         terms="t",
         signed_on=TODAY,
     ),
-    "assessment": lambda w: assessments.assessment_record_overall(
+    "assessment": lambda w: factories.record_assessment(
         case=w["case"],
         by=w["cw"],
         kind="review",
@@ -144,7 +144,7 @@ def test_follow_up_calls_each_write_one_row(world):
     esc = escalations.escalation_raise(
         case=w["case"], by=w["cw"], trigger="threat", description="d"
     )
-    a = assessments.assessment_record_overall(
+    a = factories.record_assessment(
         case=w["case"],
         by=w["cw"],
         kind="review",

@@ -22,7 +22,8 @@ def _assessment(case, by):
         overall_concern="low",
         rationale="r",
         ratings={
-            i.pk: ("unknown", "", "", "") for i in Item.objects.filter(domain__is_mandatory=True)
+            i.pk: ("unknown", "", "", "")
+            for i in Item.objects.filter(domain__is_mandatory=True, domain__is_clinical=False)
         },
     )
 

@@ -18,7 +18,6 @@ from casemgmt.models import AgencyKind, Intervention, TeamRole
 from casemgmt.permissions import case_permissions
 from casemgmt.record_kinds import RECORD_ACTIONS
 from casemgmt.services import (
-    assessments,
     escalations,
     evidence,
     interventions,
@@ -53,7 +52,7 @@ def world(make_case, agency, caseworker, other_caseworker, supervisor, auditor):
     evidence.eligibility_record(
         case=case, by=caseworker, decision="eligible", rationale="r", decided_on=TODAY
     )
-    assessments.assessment_record_overall(
+    factories.record_assessment(
         case=case,
         by=caseworker,
         kind="initial",

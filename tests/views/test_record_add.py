@@ -9,7 +9,6 @@ from django.urls import reverse
 from casemgmt import factories
 from casemgmt.models import (
     AgencyKind,
-    Assessment,
     AuditEvent,
     CaseTeamMember,
     CheckIn,
@@ -78,15 +77,6 @@ VALID = {
             "signed_on": TODAY,
         },
     ),
-    "assessment": (
-        Assessment,
-        {
-            "kind": "initial",
-            "assessed_on": TODAY,
-            "overall_concern": "moderate",
-            "rationale": "Baseline",
-        },
-    ),
     "escalation": (Escalation, {"trigger": "threat", "description": "Threat reported"}),
 }
 
@@ -104,8 +94,6 @@ INVALID = [
     ("renunciation", "kind", "everything", "Select a valid choice."),
     ("renunciation", "declared_on", "", "This field is required."),
     ("undertaking", "terms", "", "This field is required."),
-    ("assessment", "overall_concern", "extreme", "Select a valid choice."),
-    ("assessment", "assessed_on", FUTURE, "This date cannot be in the future."),
     ("escalation", "trigger", "rumour", "Select a valid choice."),
     ("escalation", "description", "", "This field is required."),
 ]

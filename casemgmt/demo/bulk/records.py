@@ -205,13 +205,26 @@ def add_assessments(writer: BulkWriter, setting: Setting, draft: Draft) -> list[
         concern = setting.rng.choice(["low", "moderate", "moderate", "high"])
         reviewed = kind == "initial" and draft.supervisor_id is not None
         assessment_id = writer.new_id(Assessment)
-        ratings = _ratings(writer, setting, assessment_id)
-        track = scoring.scores(ratings)
+        ratings = _ratings(writer, setting, assessment_id, baseline=kind == "initial")
+        track = scoring.scores(
+            (item.domain.track, rating, item.is_protective)
+            for item, rating in ratings
+            if not item.domain.is_clinical
+        )
+        unrated, _clinical = scoring.completeness(
+            (i.domain.name, i.domain.is_mandatory, i.domain.is_clinical, r) for i, r in ratings
+        )
+        has_clinical = any(item.domain.is_clinical for item, _r in ratings)
         writer.add(
             Assessment,
             id=assessment_id,
             case_id=draft.case_id,
             instrument_id=setting.instrument.pk if setting.instrument else None,
+            structured=setting.instrument is not None,
+            # The lead agency's writer has no clinical class: the clinical part waits for
+            # health or counselling staff (the stories show it recorded).
+            unrated_domains=unrated,
+            clinical_part="pending" if has_clinical else "none",
             kind=kind,
             assessed_on=day(at),
             assessor_id=draft.writer_id,
@@ -239,13 +252,19 @@ def add_assessments(writer: BulkWriter, setting: Setting, draft: Draft) -> list[
     return done
 
 
-def _ratings(writer: BulkWriter, setting: Setting, assessment_id: int) -> list[tuple]:
+def _ratings(writer: BulkWriter, setting: Setting, assessment_id: int, *, baseline: bool):
+    """(item, rating) for every item: clinical ones unknown (outstanding), and on a
+    baseline every other item rated, as the baseline gate requires."""
     rated = []
     scale, weights = list(RATING_WEIGHTS), list(RATING_WEIGHTS.values())
     for item in setting.items:
         rating = setting.rng.choices(scale, weights=weights)[0]
+        if item.domain.is_clinical:
+            rating = "unknown"
+        elif baseline and rating == "unknown":
+            rating = "moderate"
         writer.add(ItemRating, assessment_id=assessment_id, item_id=item.pk, rating=rating)
-        rated.append((item.domain.track, rating, item.is_protective))
+        rated.append((item, rating))
     return rated
 
 
