@@ -36,6 +36,13 @@ STAGES = [
     ("suspended", "Suspended", 10, "suspended", False, False),
 ]
 
+# Where the person is held (Stage.custody): entering a custodial stage opens a placement,
+# entering a "not held" one ends it. The other stages keep whatever placement there is:
+# counselling and release preparation happen in custody or after community counselling,
+# and a case referred from prison keeps the facility it was registered with.
+CUSTODIAL_STAGES = ("prison_rehabilitation",)
+NOT_HELD_STAGES = ("released", "completed", "exited", "suspended")
+
 CUSTODIAL_AUTHORITY = ["court_order", "detention_order", "statutory_listing"]
 
 # (from, to, name, requires_approval, roles, [(gate, params)])
@@ -284,3 +291,13 @@ def install(apps, schema_editor=None) -> None:
             requires_approval=True,
             allowed_roles=[CW, SV],
         )
+    if any(f.name == "custody" for f in Stage._meta.get_fields()):
+        # Installed after the migration that adds the field (tests' re-install).
+        mark_custodial_stages(apps)
+
+
+def mark_custodial_stages(apps, schema_editor=None) -> None:
+    """The default programme holds people in a facility in its prison stages."""
+    stages = apps.get_model("casemgmt", "Stage").objects.filter(programme__code=PROGRAMME["code"])
+    stages.filter(key__in=CUSTODIAL_STAGES).update(custody="held")
+    stages.filter(key__in=NOT_HELD_STAGES).update(custody="not_held")

@@ -1,6 +1,7 @@
 """factory-boy factories: used by the tests and by ``seed_demo``."""
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from casemgmt.models import (
@@ -12,6 +13,7 @@ from casemgmt.models import (
     Facility,
     GroupCategory,
     Person,
+    Placement,
     Programme,
     Sex,
     StageKind,
@@ -130,6 +132,19 @@ class CaseFactory(DjangoModelFactory):
         )
         for agency, role in extracted or []:
             CaseTeamMember.objects.get_or_create(case=self, agency=agency, defaults={"role": role})
+
+    @factory.post_generation
+    def placement(self, create, extracted, **kwargs):
+        """A case made with a facility is placed there, as the services would have done."""
+        if create and self.facility_id and self.status != CaseStatus.CLOSED:
+            Placement.objects.get_or_create(
+                case=self,
+                ended_on=None,
+                defaults={
+                    "facility_id": self.facility_id,
+                    "started_on": timezone.localdate(self.stage_entered_at),
+                },
+            )
 
 
 class FacilityFactory(DjangoModelFactory):

@@ -44,6 +44,12 @@ def check_in_add(user, case) -> Refusal:
     return None
 
 
+def placement_transfer(user, case) -> Refusal:
+    if not case.facility_id:
+        return ValidationError(_("This person is not placed in a facility: nothing to transfer."))
+    return None
+
+
 def renunciation_verify(user, renunciation) -> Refusal:
     if renunciation.is_verified:
         return ValidationError(_("This renunciation has already been verified."))

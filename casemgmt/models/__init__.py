@@ -42,6 +42,7 @@ from casemgmt.models.interventions import (
     Attendance,
     Intervention,
     InterventionKind,
+    InterventionOutcome,
     InterventionStatus,
     Session,
 )
@@ -74,10 +75,12 @@ from casemgmt.models.people import (
     PersonMerge,
     Sex,
 )
+from casemgmt.models.placements import Placement
 from casemgmt.models.programmes import (
     SIDE_STAGE_KINDS,
     Programme,
     Stage,
+    StageCustody,
     StageKind,
     Transition,
     TransitionGate,
@@ -105,6 +108,7 @@ __all__ = [
     "Instrument",
     "Intervention",
     "InterventionKind",
+    "InterventionOutcome",
     "InterventionStatus",
     "Item",
     "ItemRating",
@@ -156,6 +160,7 @@ __all__ = [
     "MonitoringPlan",
     "MultiAgencyReview",
     "Person",
+    "Placement",
     "PersonMerge",
     "Position",
     "Programme",
@@ -168,6 +173,7 @@ __all__ = [
     "ReviewPosition",
     "Sex",
     "Stage",
+    "StageCustody",
     "StageKind",
     "StageTransition",
     "TeamRole",

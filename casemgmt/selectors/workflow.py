@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casemgmt.models import Case, StageTransition
+from casemgmt.models import Case, StageTransition, TransitionStatus
 from casemgmt.selectors.scope import in_scope_or_404
 
 
@@ -12,3 +12,12 @@ def visible_move_or_404(user, pk) -> StageTransition:
         "case", "to_stage", "from_stage"
     )
     return in_scope_or_404(moves, pk)
+
+
+def pending_move(case: Case) -> StageTransition | None:
+    """The case's move waiting for approval, if any (the engine re-exports it)."""
+    return (
+        StageTransition.objects.filter(case=case, status=TransitionStatus.PENDING)
+        .select_related("from_stage", "to_stage", "requested_by")
+        .first()
+    )

@@ -108,7 +108,11 @@ CALLS = {
         case=w["case"], by=w["cw"], trigger="threat", description="d"
     ),
     "request_move": lambda w: workflow.request_transition(
-        case=w["case"], to_stage=w["stages"]["prison_rehabilitation"], by=w["cw"], reason="Back"
+        case=w["case"],
+        to_stage=w["stages"]["prison_rehabilitation"],
+        by=w["cw"],
+        reason="Back",
+        facility=factories.FacilityFactory(),
     ),
 }
 
