@@ -77,9 +77,7 @@ class AuditAction(models.TextChoices):
     PERSON_REGISTRATION_REJECTED = "person.registration_rejected", _("Held registration rejected")
     # Cases
     CASE_OPENED = "case.opened", _("Case opened")
-    PLACEMENT_OPENED = "placement.opened", _("Placed in a facility")
     PLACEMENT_TRANSFERRED = "placement.transferred", _("Transferred to another facility")
-    PLACEMENT_ENDED = "placement.ended", _("Placement ended")
     CASE_IMPORTED = "case.imported", _("Case imported")
     CASE_ASSIGNED = "case.assigned", _("Caseworker assigned")
     CASE_PERSON_CHANGED = "case.person_changed", _("Case moved to another person record")

@@ -95,14 +95,14 @@ def placement_open_at_registration(
     """A case opened with a facility (registered in custody) starts with its placement;
     registration warns about capacity afterwards rather than refusing."""
     over = bool(capacity_warning(facility))
-    placement = _begin(case, facility, by=by, on=on, reason=_("Registered"), over=over)
-    _audit(by, AuditAction.PLACEMENT_OPENED, placement, facility=[None, facility.pk])
-    return placement
+    # The case.opened audit row carries the facility.
+    return _begin(case, facility, by=by, on=on, reason=_("Registered"), over=over)
 
 
 def placement_follow_move(*, case: Case, move: StageTransition, on: datetime.date) -> dict:
     """What an applied stage move does to the (locked) case's placement; returns the case
-    fields to save with the move. Called inside the move's transaction."""
+    fields to save with the move. Called inside the move's transaction; the move's audit
+    row records the facility's change."""
     to_stage, facility, reason = move.to_stage, move.facility, move.reason
     by = move.decided_by or move.requested_by
     current = current_placement(case)
@@ -110,7 +110,6 @@ def placement_follow_move(*, case: Case, move: StageTransition, on: datetime.dat
         if current is None:
             return {}
         _end(current, by=by, on=on, reason=reason)
-        _audit(by, AuditAction.PLACEMENT_ENDED, current, facility=[current.facility_id, None])
         return {"facility": None}
     if facility is None or (current is not None and current.facility_id == facility.pk):
         if to_stage.custody == StageCustody.HELD and current is None:
@@ -126,21 +125,8 @@ def placement_follow_move(*, case: Case, move: StageTransition, on: datetime.dat
     if current is not None:
         _end(current, by=by, on=on, reason=reason)
     over = move.over_capacity_confirmed
-    placement = _begin(case, facility, by=by, on=on, reason=reason, over=over)
-    old = current.facility_id if current else None
-    _audit(by, AuditAction.PLACEMENT_OPENED, placement, facility=[old, facility.pk])
+    _begin(case, facility, by=by, on=on, reason=reason, over=over)
     return {"facility": facility}
-
-
-def _audit(by, action, placement: Placement, **changes) -> None:
-    audit.record(
-        actor=by,
-        action=action,
-        target=placement,
-        case=placement.case,
-        changes=changes,
-        metadata={"started_on": placement.started_on.isoformat()},
-    )
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ def world(make_case, caseworker, other_caseworker, supervisor, agency, stages):
         "agency": agency,
         "monitoring": monitoring,
         "stages": stages,
+        "facility": factories.FacilityFactory(),
     }
 
 
@@ -112,7 +113,7 @@ CALLS = {
         to_stage=w["stages"]["prison_rehabilitation"],
         by=w["cw"],
         reason="Back",
-        facility=factories.FacilityFactory(),
+        facility=w["facility"],
     ),
 }
 
