@@ -147,6 +147,19 @@ def intervention_change(user, intervention) -> Refusal:
 
 
 def intervention_activate(user, intervention) -> Refusal:
+    if intervention.status == "paused":
+        # A paused intervention resumes (its own action and audit row); it is not started.
+        return InvalidStatusChange(intervention, intervention.status, "active")
+    return intervention_change(user, intervention) or _status_refusal(intervention, "active")
+
+
+def intervention_pause(user, intervention) -> Refusal:
+    return intervention_change(user, intervention) or _status_refusal(intervention, "paused")
+
+
+def intervention_resume(user, intervention) -> Refusal:
+    if intervention.status != "paused":
+        return ValidationError(_("Only a paused intervention resumes."))
     return intervention_change(user, intervention) or _status_refusal(intervention, "active")
 
 
