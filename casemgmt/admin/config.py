@@ -108,7 +108,7 @@ class StageInline(admin.TabularInline):
     model = Stage
     formset = StageInlineFormSet
     extra = 0
-    fields = ["order", "key", "name", "kind", "is_start", "is_terminal"]
+    fields = ["order", "key", "name", "kind", "is_start", "is_terminal", "custody"]
     ordering = ["order"]
 
     def has_delete_permission(self, request, obj=None):
