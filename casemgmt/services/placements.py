@@ -34,8 +34,8 @@ def ensure_reads_location(by: User) -> None:
     if not access.can_read(by, InfoClass.LOCATION):
         raise NotPermitted(
             _(
-                "Placing a person in a facility is for staff who may see where people are held "
-                "(prison, probation or police)."
+                "Placing a person in a facility is for staff whose agency may see where people "
+                "are held."
             )
         )
 
