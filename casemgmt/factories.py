@@ -16,6 +16,7 @@ from casemgmt.models import (
     Placement,
     Programme,
     Sex,
+    StageCustody,
     StageKind,
     TeamRole,
     User,
@@ -135,8 +136,10 @@ class CaseFactory(DjangoModelFactory):
 
     @factory.post_generation
     def placement(self, create, extracted, **kwargs):
-        """A case made with a facility is placed there, as the services would have done."""
-        if create and self.facility_id and self.status != CaseStatus.CLOSED:
+        """A case made with a facility is placed there, as the services would have done
+        (not in a stage where the person is not held: release ended that placement)."""
+        held = self.current_stage.custody != StageCustody.NOT_HELD
+        if create and self.facility_id and held and self.status != CaseStatus.CLOSED:
             Placement.objects.get_or_create(
                 case=self,
                 ended_on=None,

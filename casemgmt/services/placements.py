@@ -43,7 +43,9 @@ def ensure_reads_location(by: User) -> None:
 def check_facility(facility: Facility | None, *, confirm_over_capacity: bool) -> bool:
     """Refuse an inactive facility, and a full one unless the user confirmed; say whether
     the placement goes over capacity."""
-    if facility is None or not Facility.objects.filter(pk=facility.pk, is_active=True).exists():
+    # Locked, so two placements at once cannot both take the last place unconfirmed.
+    active = Facility.objects.select_for_update().filter(is_active=True)
+    if facility is None or active.filter(pk=facility.pk).values_list("pk").first() is None:
         raise ValidationError({"facility": _("Choose an active facility.")})
     warning = capacity_warning(facility)
     if warning and not confirm_over_capacity:
