@@ -58,6 +58,13 @@ STAGES = [
     ("suspended", "Suspended", 10, "suspended", False, False),
 ]
 
+# Where the person is held (Stage.custody): entering a custodial stage opens a placement,
+# entering a "not held" one ends it. The other stages keep whatever placement there is:
+# counselling and release preparation happen in custody or after community counselling,
+# and a case referred from prison keeps the facility it was registered with.
+CUSTODIAL_STAGES = ("prison_rehabilitation",)
+NOT_HELD_STAGES = ("released", "completed", "exited", "suspended")
+
 CUSTODIAL_AUTHORITY = ["court_order", "detention_order", "statutory_listing"]
 
 # The ``move_reason`` gate of each side move: its reasons, and which need an authority
@@ -328,6 +335,9 @@ def install(apps, schema_editor=None) -> None:
     if hasattr(programme, "consent_withdrawal_stage"):  # migration 0004 predates the field
         programme.consent_withdrawal_stage = stages[CONSENT_WITHDRAWAL_STAGE]
         programme.save(update_fields=["consent_withdrawal_stage"])
+    if any(f.name == "custody" for f in Stage._meta.get_fields()):
+        # Installed after the migration that adds the field (tests' re-install).
+        mark_custodial_stages(apps)
 
 
 def install_side_move_reasons(apps, schema_editor=None) -> None:
@@ -388,3 +398,10 @@ def apply_settings(apps, schema_editor=None) -> None:
         if "max_age_days" not in row.params:
             row.params = {**row.params, "max_age_days": RELEASE_REVIEW_MAX_AGE_DAYS}
             row.save(update_fields=["params"])
+
+
+def mark_custodial_stages(apps, schema_editor=None) -> None:
+    """The default programme holds people in a facility in its prison stages."""
+    stages = apps.get_model("casemgmt", "Stage").objects.filter(programme__code=PROGRAMME["code"])
+    stages.filter(key__in=CUSTODIAL_STAGES).update(custody="held")
+    stages.filter(key__in=NOT_HELD_STAGES).update(custody="not_held")

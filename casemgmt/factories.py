@@ -1,6 +1,7 @@
 """factory-boy factories: used by the tests and by ``seed_demo``."""
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from casemgmt.models import (
@@ -12,8 +13,10 @@ from casemgmt.models import (
     Facility,
     GroupCategory,
     Person,
+    Placement,
     Programme,
     Sex,
+    StageCustody,
     StageKind,
     TeamRole,
     User,
@@ -130,6 +133,21 @@ class CaseFactory(DjangoModelFactory):
         )
         for agency, role in extracted or []:
             CaseTeamMember.objects.get_or_create(case=self, agency=agency, defaults={"role": role})
+
+    @factory.post_generation
+    def placement(self, create, extracted, **kwargs):
+        """A case made with a facility is placed there, as the services would have done
+        (not in a stage where the person is not held: release ended that placement)."""
+        held = self.current_stage.custody != StageCustody.NOT_HELD
+        if create and self.facility_id and held and self.status != CaseStatus.CLOSED:
+            Placement.objects.get_or_create(
+                case=self,
+                ended_on=None,
+                defaults={
+                    "facility_id": self.facility_id,
+                    "started_on": timezone.localdate(self.stage_entered_at),
+                },
+            )
 
 
 class FacilityFactory(DjangoModelFactory):

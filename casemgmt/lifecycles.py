@@ -8,7 +8,7 @@ not declared here. A status with no moves out of it is final.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import models
 
@@ -38,6 +38,12 @@ class Lifecycle:
     statuses: type[models.TextChoices]
     moves: Mapping[str, frozenset[str]]
     actions: Mapping[str, AuditAction]
+    # A move whose audit action is not that of its new status (e.g. paused → active is
+    # "resumed", not "activated").
+    move_actions: Mapping[tuple[str, str], AuditAction] = field(default_factory=dict)
+
+    def action_for(self, old: str, new: str) -> AuditAction:
+        return self.move_actions.get((old, new), self.actions[new])
 
     def allows(self, old: str, new: str) -> bool:
         return new in self.moves.get(old, frozenset())
@@ -47,13 +53,18 @@ class Lifecycle:
 
 
 def _lifecycle(
-    model, statuses, moves: Mapping[str, tuple[str, ...]], actions: Mapping[str, AuditAction]
+    model,
+    statuses,
+    moves: Mapping[str, tuple[str, ...]],
+    actions: Mapping[str, AuditAction],
+    move_actions: Mapping[tuple[str, str], AuditAction] | None = None,
 ) -> Lifecycle:
     return Lifecycle(
         model=model,
         statuses=statuses,
         moves={old: frozenset(new) for old, new in moves.items()},
         actions=actions,
+        move_actions=dict(move_actions or {}),
     )
 
 
@@ -100,7 +111,17 @@ INTERVENTION = _lifecycle(
     InterventionStatus,
     {
         InterventionStatus.PLANNED: (InterventionStatus.ACTIVE, InterventionStatus.STOPPED),
-        InterventionStatus.ACTIVE: (InterventionStatus.COMPLETED, InterventionStatus.STOPPED),
+        InterventionStatus.ACTIVE: (
+            InterventionStatus.PAUSED,
+            InterventionStatus.COMPLETED,
+            InterventionStatus.STOPPED,
+        ),
+        # A paused intervention resumes, or ends without resuming.
+        InterventionStatus.PAUSED: (
+            InterventionStatus.ACTIVE,
+            InterventionStatus.COMPLETED,
+            InterventionStatus.STOPPED,
+        ),
         InterventionStatus.COMPLETED: (),
         InterventionStatus.STOPPED: (),
     },
@@ -108,7 +129,9 @@ INTERVENTION = _lifecycle(
         InterventionStatus.ACTIVE: AuditAction.INTERVENTION_ACTIVATED,
         InterventionStatus.COMPLETED: AuditAction.INTERVENTION_COMPLETED,
         InterventionStatus.STOPPED: AuditAction.INTERVENTION_STOPPED,
+        InterventionStatus.PAUSED: AuditAction.INTERVENTION_PAUSED,
     },
+    {(InterventionStatus.PAUSED, InterventionStatus.ACTIVE): AuditAction.INTERVENTION_RESUMED},
 )
 
 SHARING = _lifecycle(

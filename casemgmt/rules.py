@@ -44,6 +44,12 @@ def check_in_add(user, case) -> Refusal:
     return None
 
 
+def placement_transfer(user, case) -> Refusal:
+    if not case.facility_id:
+        return ValidationError(_("This person is not placed in a facility: nothing to transfer."))
+    return None
+
+
 def renunciation_verify(user, renunciation) -> Refusal:
     if renunciation.is_verified:
         return ValidationError(_("This renunciation has already been verified."))
@@ -172,6 +178,19 @@ def intervention_change(user, intervention) -> Refusal:
 
 
 def intervention_activate(user, intervention) -> Refusal:
+    if intervention.status == "paused":
+        # A paused intervention resumes (its own action and audit row); it is not started.
+        return InvalidStatusChange(intervention, intervention.status, "active")
+    return intervention_change(user, intervention) or _status_refusal(intervention, "active")
+
+
+def intervention_pause(user, intervention) -> Refusal:
+    return intervention_change(user, intervention) or _status_refusal(intervention, "paused")
+
+
+def intervention_resume(user, intervention) -> Refusal:
+    if intervention.status != "paused":
+        return ValidationError(_("Only a paused intervention resumes."))
     return intervention_change(user, intervention) or _status_refusal(intervention, "active")
 
 

@@ -24,6 +24,7 @@ from casemgmt.models import (
     AuditAction,
     Case,
     CaseStatus,
+    Facility,
     ReviewPosition,
     Stage,
     StageKind,
@@ -32,7 +33,8 @@ from casemgmt.models import (
     TransitionStatus,
     User,
 )
-from casemgmt.services import audit, side_moves
+from casemgmt.selectors.workflow import pending_move
+from casemgmt.services import audit, placements, side_moves
 from casemgmt.services.cases import case_refresh_review_due, lock_case, save_case_fields
 
 
@@ -105,23 +107,18 @@ def _why_user_may_not_request(transition: Transition, user: User, may_move: bool
     return ""
 
 
-def pending_move(case: Case) -> StageTransition | None:
-    return (
-        StageTransition.objects.filter(case=case, status=TransitionStatus.PENDING)
-        .select_related("from_stage", "to_stage", "requested_by")
-        .first()
-    )
-
-
 def _lock_case(case: Case, expected_version: int | None) -> Case:
     lock_case(case, expected_version)
     return _with_evidence(Case.objects.filter(pk=case.pk)).get()
 
 
-def _apply(case: Case, to_stage: Stage, now: datetime.datetime) -> dict:
-    """Move the locked case into ``to_stage`` (compare-and-swap); return the changes."""
-    before = audit.snapshot(case, ["current_stage", "status", "closed_on"])
+def _apply(case: Case, to_stage: Stage, now: datetime.datetime, move: StageTransition) -> dict:
+    """Move the locked case into ``to_stage`` (compare-and-swap), opening or ending its
+    placement with the move; return the changes."""
+    fields = ["current_stage", "status", "closed_on", "facility"]
+    before = audit.snapshot(case, fields)
     values = {
+        **placements.placement_follow_move(case=case, move=move, on=timezone.localdate(now)),
         "current_stage": to_stage,
         "stage_entered_at": now,
     }
@@ -135,7 +132,7 @@ def _apply(case: Case, to_stage: Stage, now: datetime.datetime) -> dict:
         values["closed_on"] = None
     save_case_fields(case, **values)
     case_refresh_review_due(case, today=timezone.localdate(now))
-    return audit.diff(before, audit.snapshot(case, ["current_stage", "status", "closed_on"]))
+    return audit.diff(before, audit.snapshot(case, fields))
 
 
 def _requestable_transition(case: Case, to_stage: Stage | str, by: User) -> Transition:
@@ -200,8 +197,11 @@ def request_transition(
     now: datetime.datetime | None = None,
     reason_kind: str = "",
     record_reengagement: bool = False,
+    facility: Facility | None = None,
+    confirm: bool = False,
 ) -> StageTransition:
-    """Ask to move ``case`` to ``to_stage`` (a stage, or its key in the case's programme).
+    """Ask to move ``case`` to ``to_stage`` (a stage, or its key in the case's programme);
+    into a custodial stage, with the ``facility`` (``confirm``: even when it is full).
 
     Refuses (raising, with nothing written) when the move does not exist from the current
     stage, the user may not request it, a move is already pending, the form was stale, or
@@ -222,6 +222,7 @@ def request_transition(
     from_stage, to_stage = case.current_stage, transition.to_stage
     extra = {"reason_kind": reason_kind, "reengagement_kind": event_kind}
     move = _new_move(case, transition, by, reason, results, now, **extra)
+    placements.placement_for_move(case=case, move=move, facility=facility, confirm=confirm)
     if transition.requires_approval:
         # Bumping the version makes other open forms on this case stale.
         save_case_fields(case)
@@ -235,7 +236,7 @@ def request_transition(
             metadata={"from": from_stage.key, "to": to_stage.key, "reason": move.reason},
         )
     else:
-        changes = _apply(case, to_stage, now)
+        changes = _apply(case, to_stage, now, move)
         move.applied_at = now
         move.save()
         side_moves.record_reengagement(move, by)
@@ -320,9 +321,9 @@ def approve_transition(
     results = gates.evaluate(case, transition, now=now, readable=readable, move_reason=reason_kind)
     if not all(r.met for r in results):
         raise GatesNotMet(results)
-    changes = _apply(case, move.to_stage, now)
-    move.status = TransitionStatus.APPLIED
     move.decided_by = by
+    changes = _apply(case, move.to_stage, now, move)
+    move.status = TransitionStatus.APPLIED
     move.decided_at = now
     move.applied_at = now
     move.decision_reason = reason.strip()

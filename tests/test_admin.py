@@ -117,10 +117,12 @@ def test_programme_needs_exactly_one_start_stage(admin_client):
         "stages-0-key": "a",
         "stages-0-name": "A",
         "stages-0-kind": "intake",
+        "stages-0-custody": "kept",
         "stages-1-order": "2",
         "stages-1-key": "b",
         "stages-1-name": "B",
         "stages-1-kind": "completed",
+        "stages-1-custody": "not_held",
         "stages-1-is_terminal": "on",
     }
     response = admin_client.post(reverse("admin:casemgmt_programme_add"), data)

@@ -38,7 +38,10 @@ def test_role_group_has_exactly_the_declared_permissions(role):
 # permissions it gives. Changing ``ROLE_PERMISSIONS`` (directly or through what they are
 # derived from) needs a new migration calling ``sync_role_groups``: pin it here, so
 # databases migrated before the change are brought in step too.
-SYNCED_BY_MIGRATION = {"0011_default_instrument": "8bfb3bd563903399"}
+SYNCED_BY_MIGRATION = {
+    "0011_default_instrument": "8bfb3bd563903399",
+    "0029_placements_data": "505c5d6205a863e9",
+}
 
 
 def _fingerprint() -> str:

@@ -109,7 +109,16 @@ class StageInline(admin.TabularInline):
     model = Stage
     formset = StageInlineFormSet
     extra = 0
-    fields = ["order", "key", "name", "kind", "is_start", "is_terminal", "reassessment_days"]
+    fields = [
+        "order",
+        "key",
+        "name",
+        "kind",
+        "is_start",
+        "is_terminal",
+        "reassessment_days",
+        "custody",
+    ]
     ordering = ["order"]
 
     def has_delete_permission(self, request, obj=None):

@@ -10,7 +10,7 @@ are not in the admin").
 from django.contrib import admin
 
 from casemgmt.admin.read_only import ReadOnlyAdmin
-from casemgmt.models import AuditEvent, Case, Note, Person, StageTransition
+from casemgmt.models import AuditEvent, Case, Note, Person, Placement, StageTransition
 
 
 class ClosedRecordAdmin(ReadOnlyAdmin):
@@ -24,5 +24,5 @@ class ClosedRecordAdmin(ReadOnlyAdmin):
         return False
 
 
-for model in (Person, Case, StageTransition, Note, AuditEvent):
+for model in (Person, Case, StageTransition, Note, AuditEvent, Placement):
     admin.site.register(model, ClosedRecordAdmin)

@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 
 from casemgmt import access
-from casemgmt.demo import assessing
+from casemgmt.demo import assessing, courses
 from casemgmt.demo.data import ASSESSED_STAGES, NOTE_AUTHORS, NOTE_TEXTS, RELEASED_STAGES
 from casemgmt.demo.staff import Crew, demo_agency, demo_users
 from casemgmt.models import Case, CheckInOutcome, Item, StageKind, User
@@ -54,6 +54,7 @@ def add_assessments_interventions_monitoring(
     steps = 4 if final_stage in RELEASED_STAGES else 2
     _add_structured_assessments(case, crew=crew, steps=steps, start=start)
     _add_counselling(case, start=start)
+    courses.add_courses(case, crew=crew, final_stage=final_stage, start=start)
     case.refresh_from_db()
     if case.current_stage.kind == StageKind.COMMUNITY:
         _add_check_ins(case, receiver=crew.receiver)

@@ -47,6 +47,7 @@ VERSIONED_ACTIONS = {
     AuditAction.CASE_RESTRICTED,
     AuditAction.CASE_UNRESTRICTED,
     AuditAction.CASE_PERSON_CHANGED,
+    AuditAction.PLACEMENT_TRANSFERRED,
 }
 # Records whose every row has an audit event naming it.
 AUDITED_RECORDS = [

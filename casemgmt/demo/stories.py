@@ -22,6 +22,7 @@ from casemgmt.models import (
     Agency,
     Assessment,
     Case,
+    CaseStatus,
     Consent,
     Eligibility,
     Facility,
@@ -30,15 +31,17 @@ from casemgmt.models import (
     MonitoringPlan,
     MultiAgencyReview,
     Person,
+    Placement,
     Programme,
     Renunciation,
+    StageCustody,
     TeamRole,
     TransitionStatus,
     Undertaking,
     User,
 )
 from casemgmt.services import cases as case_services
-from casemgmt.services import escalations, people, restriction, sharing
+from casemgmt.services import escalations, people, placements, restriction, sharing
 from casemgmt.services.monitoring import monitoring_check_overdue
 
 # Days between two moves of a demo case.
@@ -81,6 +84,8 @@ def seed_story_cases() -> int:
             category=categories[row.category % len(categories)],
             facility=facility,
         )
+    _transfer_one(facility)
+    programme.supervisors.add(User.objects.get(username="supervisor"))
     # Released cases whose contacts lapsed show up as escalations, as the daily job would.
     monitoring_check_overdue()
     return len(DEMO_PEOPLE)
@@ -218,11 +223,47 @@ def _drive(
             reason_kind=(reason_kind := demo_move_reason(transition)),
             # The demo's recall also records its re-engagement event (Outcomes).
             record_reengagement=reason_kind in ("recalled", "rearrested"),
+            facility=_facility_for(case, stages[key]),
         )
         if move.status == TransitionStatus.PENDING and not (index == last and leave_last_pending):
             workflow.approve_transition(
                 stage_transition=move, by=crew.approver, reason="Agreed at review.", now=when
             )
+
+
+def _facility_for(case: Case, stage) -> Facility | None:
+    """Entering prison places the person: in the lead prison's block if the case opened
+    there (it is kept), else in the district jail."""
+    if stage.custody != StageCustody.HELD or case.facility_id:
+        return None
+    return FacilityFactory(
+        name="District Jail Swat, Education Wing", agency=demo_agency("CP Peshawar"), capacity=25
+    )
+
+
+def _transfer_one(facility: Facility) -> None:
+    """One person moves between facilities, so the history shows a transfer."""
+    placement = (
+        Placement.objects.current()
+        .filter(facility=facility, case__status=CaseStatus.ACTIVE)
+        .select_related("case")
+        .order_by("case_id")
+        .first()
+    )
+    if placement is None:
+        return
+    to = FacilityFactory(
+        name="District Jail Swat, Education Wing", agency=facility.agency, capacity=25
+    )
+    if to == placement.facility:
+        return
+    placements.placement_transfer(
+        case=placement.case,
+        by=crew_for(facility.agency).writer,
+        facility=to,
+        moved_on=max(placement.started_on, timezone.localdate() - datetime.timedelta(days=7)),
+        reason="Closer to his family for visits; a place in the education wing.",
+    )
 
 
 def _backdate(case: Case, *, since: datetime.datetime, to: datetime.datetime) -> None:

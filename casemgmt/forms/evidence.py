@@ -15,6 +15,7 @@ from casemgmt.models import (
     EligibilityDecision,
     EscalationTrigger,
     InterventionKind,
+    InterventionOutcome,
     LegalAuthorityKind,
     Position,
     ReengagementKind,
@@ -313,12 +314,43 @@ class SessionForm(CrispyForm):
     attendance = forms.ChoiceField(label=_("Attendance"), choices=Attendance.choices)
     facilitator = forms.CharField(label=_("Facilitator"), max_length=200)
     progress_note = _text(_("Progress note"), required=False)
+    topic = forms.CharField(
+        label=_("Topic of the dialogue"),
+        max_length=200,
+        required=False,
+        help_text=_("For alternative-narrative dialogue: what the session discussed."),
+    )
+
+    def __init__(self, *args, intervention=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if intervention is None or intervention.kind != InterventionKind.NARRATIVE:
+            # Only dialogue sessions have a topic.
+            del self.fields["topic"]
+        else:
+            self.fields["progress_note"].label = _("Facilitator's progress note")
 
 
 class StopInterventionForm(CrispyForm):
     reason = forms.CharField(
         label=_("Why is the intervention stopped?"), widget=forms.Textarea(attrs={"rows": 2})
     )
+    outcome = forms.ChoiceField(
+        label=_("Outcome so far"),
+        choices=[("", "—"), *InterventionOutcome.choices],
+        required=False,
+    )
+    outcome_note = _text(_("Outcome note"), required=False)
+
+
+class PauseInterventionForm(CrispyForm):
+    reason = forms.CharField(
+        label=_("Why is the intervention paused?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CompleteInterventionForm(CrispyForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=InterventionOutcome.choices)
+    outcome_note = _text(_("Outcome note"), required=False)
 
 
 class CheckInForm(CrispyForm):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.forms.base import VersionedForm
-from casemgmt.models import MoveReason, Programme, Stage
+from casemgmt.models import Facility, MoveReason, Programme, Stage
 
 
 class StageMoveForm(VersionedForm):
@@ -14,6 +14,15 @@ class StageMoveForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+    # Into a custodial stage: where the person is held (the service checks it is active
+    # and has room, so an inactive one gets its own message).
+    facility = forms.ModelChoiceField(
+        label=_("Facility"),
+        queryset=Facility.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("That facility does not exist.")},
+    )
+    confirm_over_capacity = forms.BooleanField(label=_("Place over capacity"), required=False)
 
     reason_kind = forms.ChoiceField(
         label=_("Why (for a recall, suspension, exit or completion)"),

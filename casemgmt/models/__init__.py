@@ -45,6 +45,7 @@ from casemgmt.models.interventions import (
     Attendance,
     Intervention,
     InterventionKind,
+    InterventionOutcome,
     InterventionStatus,
     Session,
 )
@@ -77,10 +78,12 @@ from casemgmt.models.people import (
     PersonMerge,
     Sex,
 )
+from casemgmt.models.placements import Placement
 from casemgmt.models.programmes import (
     SIDE_STAGE_KINDS,
     Programme,
     Stage,
+    StageCustody,
     StageKind,
     Transition,
     TransitionGate,
@@ -110,6 +113,7 @@ __all__ = [
     "Instrument",
     "Intervention",
     "InterventionKind",
+    "InterventionOutcome",
     "InterventionStatus",
     "Item",
     "ItemRating",
@@ -164,6 +168,7 @@ __all__ = [
     "MonitoringPlan",
     "MultiAgencyReview",
     "Person",
+    "Placement",
     "PersonMerge",
     "Position",
     "Programme",
@@ -176,6 +181,7 @@ __all__ = [
     "ReviewPosition",
     "Sex",
     "Stage",
+    "StageCustody",
     "StageKind",
     "StageTransition",
     "TeamRole",

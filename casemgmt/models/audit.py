@@ -77,6 +77,7 @@ class AuditAction(models.TextChoices):
     PERSON_REGISTRATION_REJECTED = "person.registration_rejected", _("Held registration rejected")
     # Cases
     CASE_OPENED = "case.opened", _("Case opened")
+    PLACEMENT_TRANSFERRED = "placement.transferred", _("Transferred to another facility")
     CASE_IMPORTED = "case.imported", _("Case imported")
     CASE_ASSIGNED = "case.assigned", _("Caseworker assigned")
     CASE_PERSON_CHANGED = "case.person_changed", _("Case moved to another person record")
@@ -123,6 +124,8 @@ class AuditAction(models.TextChoices):
     INTERVENTION_ACTIVATED = "intervention.activated", _("Intervention under way")
     INTERVENTION_COMPLETED = "intervention.completed", _("Intervention completed")
     INTERVENTION_STOPPED = "intervention.stopped", _("Intervention stopped")
+    INTERVENTION_PAUSED = "intervention.paused", _("Intervention paused")
+    INTERVENTION_RESUMED = "intervention.resumed", _("Intervention resumed")
     INTERVENTION_SESSION_RECORDED = "intervention.session_recorded", _("Session recorded")
     NOTE_ADDED = "note.added", _("Note added")
     NOTE_CORRECTED = "note.corrected", _("Note corrected")

@@ -23,9 +23,16 @@ class InterventionKind(models.TextChoices):
 CLINICAL_INTERVENTION_KINDS = frozenset({InterventionKind.COUNSELLING, InterventionKind.HEALTH})
 
 
+class InterventionOutcome(models.TextChoices):
+    GOALS_MET = "met", _("Goals met")
+    PARTLY_MET = "partly", _("Goals partly met")
+    NOT_MET = "not_met", _("Goals not met")
+
+
 class InterventionStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
     COMPLETED = "completed", _("Completed")
     STOPPED = "stopped", _("Stopped")
 
@@ -43,6 +50,12 @@ class Intervention(models.Model):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     # Why it was stopped early (clinical for clinical kinds, like the goals).
     stop_reason = models.TextField(_("why it was stopped"), blank=True)
+    # Why it is paused (the last pause, kept after it resumes), and how it ended.
+    pause_reason = models.TextField(_("why it was paused"), blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=InterventionOutcome.choices, blank=True
+    )
+    outcome_note = models.TextField(_("outcome note"), blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -97,6 +110,8 @@ class Session(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
     attendance = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices)
     facilitator = models.CharField(_("facilitator"), max_length=200)
+    # Alternative-narrative dialogue (P9): what the session discussed.
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
     progress_note = models.TextField(_("progress note"), blank=True)
     recorded_by = models.ForeignKey("casemgmt.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)

@@ -124,6 +124,12 @@ class StageKind(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
 
 
+class StageCustody(models.TextChoices):
+    HELD = "held", _("Custodial: held in a facility")
+    KEPT = "kept", _("Keeps the current placement, if any")
+    NOT_HELD = "not_held", _("Not held: entering it ends the placement")
+
+
 # Side stages: a move into them is never "forward".
 SIDE_STAGE_KINDS = frozenset({StageKind.EXITED, StageKind.SUSPENDED})
 
@@ -138,6 +144,17 @@ class Stage(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=StageKind.choices)
     is_start = models.BooleanField(_("start stage"), default=False)
     is_terminal = models.BooleanField(_("terminal"), default=False)
+    custody = models.CharField(
+        _("custody"),
+        max_length=10,
+        choices=StageCustody.choices,
+        default=StageCustody.KEPT,
+        help_text=_(
+            "Whether the person is held in a facility in this stage: entering a custodial "
+            "stage asks for the facility and opens a placement; entering a stage where the "
+            "person is not held ends it."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     reassessment_days = models.PositiveSmallIntegerField(
         _("reassess every (days)"),

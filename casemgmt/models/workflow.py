@@ -51,6 +51,17 @@ class StageTransition(models.Model):
     # A recall or re-arrest also records this re-engagement event when the move applies.
     reengagement_kind = models.CharField(_("re-engagement event"), max_length=24, blank=True)
     gate_results = models.JSONField(_("gate results"), default=list)
+    # A move into a custodial stage: the facility it places the person in (applied with
+    # the move, so a pending move keeps it until a supervisor approves).
+    facility = models.ForeignKey(
+        "casemgmt.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    over_capacity_confirmed = models.BooleanField(default=False)
     status = models.CharField(_("status"), max_length=12, choices=TransitionStatus.choices)
     decided_by = models.ForeignKey(
         "casemgmt.User",

@@ -76,6 +76,25 @@ _KINDS: list[RecordKind] = [
         ),
     ),
     RecordKind(
+        key="placement",
+        model="casemgmt.Placement",
+        # Where a person is held is location information (DOMAIN.md: the most protected).
+        info_class=C.LOCATION,
+        label=gettext_lazy("Transfer to another facility"),
+        form="casemgmt.forms.placements.PlacementTransferForm",
+        service="casemgmt.services.placements.placement_transfer",
+        add_rule="casemgmt.rules.placement_transfer",
+        section="placements",
+        empty=gettext_lazy("Not placed in a facility."),
+        select_related=("facility", "started_by", "ended_by"),
+        timeline=TimelineSource(
+            at="recorded_at",
+            actor="started_by",
+            text1="facility__name",
+            text=lambda code, t1, t2: _("Placed in %s") % t1,
+        ),
+    ),
+    RecordKind(
         key="check_in",
         model="casemgmt.CheckIn",
         info_class=C.INTERVENTION,

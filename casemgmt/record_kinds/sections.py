@@ -21,6 +21,11 @@ SECTIONS: list[Section] = [
     ),
     Section(key="interventions", title=gettext_lazy("Interventions")),
     Section(
+        key="placements",
+        title=gettext_lazy("Placements"),
+        intro=gettext_lazy("Where the person has been held, newest first."),
+    ),
+    Section(
         key="monitoring",
         title=gettext_lazy("Check-ins after release"),
         template="casemgmt/sections/monitoring.html",

@@ -1,24 +1,21 @@
-"""Facility occupancy: active cases in custody stages placed in each facility (P10)."""
+"""Facility occupancy: the open placements in each facility (P10)."""
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from casemgmt.models import CaseStatus, Facility, StageKind
+from casemgmt.models import Facility
 
-IN_CUSTODY = Q(
-    cases__status=CaseStatus.ACTIVE,
-    cases__current_stage__kind__in=[StageKind.CUSTODY, StageKind.RELEASE_PREPARATION],
-)
+CURRENT = Q(placements__ended_on__isnull=True)
 
 
 def facilities_with_occupancy():
     return Facility.objects.select_related("agency").annotate(
-        occupancy=Count("cases", filter=IN_CUSTODY)
+        occupancy=Count("placements", filter=CURRENT)
     )
 
 
 def occupancy(facility: Facility) -> int:
-    return facilities_with_occupancy().get(pk=facility.pk).occupancy
+    return facility.placements.filter(ended_on__isnull=True).count()
 
 
 def capacity_warning(facility: Facility | None, *, adding: int = 1) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from casemgmt import access
-from casemgmt.models import Case, StageTransition
+from casemgmt.models import Case, StageTransition, TransitionStatus
 from casemgmt.selectors.scope import in_scope_or_404
 
 
@@ -13,3 +13,12 @@ def visible_move_or_404(user, pk) -> StageTransition:
         access.record_rows_filter("stage_move", user), case__in=Case.objects.visible_to(user)
     ).select_related("case", "to_stage", "from_stage")
     return in_scope_or_404(moves, pk)
+
+
+def pending_move(case: Case) -> StageTransition | None:
+    """The case's move waiting for approval, if any (the engine re-exports it)."""
+    return (
+        StageTransition.objects.filter(case=case, status=TransitionStatus.PENDING)
+        .select_related("from_stage", "to_stage", "requested_by")
+        .first()
+    )

@@ -135,6 +135,10 @@ def case_open(
     CaseTeamMember.objects.create(
         case=case, agency=lead_agency, role=TeamRole.LEAD, joined_on=opened_on
     )
+    if facility is not None:
+        from casemgmt.services.placements import placement_open_at_registration
+
+        placement_open_at_registration(case=case, facility=facility, by=by, on=opened_on)
     audit.record(
         actor=by,
         action=AuditAction.CASE_OPENED,

@@ -12,9 +12,12 @@ from casemgmt import access, rules
 from casemgmt.lifecycles import INTERVENTION
 from casemgmt.models import (
     Agency,
+    Attendance,
     AuditAction,
     Case,
     Intervention,
+    InterventionKind,
+    InterventionOutcome,
     InterventionStatus,
     Session,
     User,
@@ -69,8 +72,10 @@ def session_record(
     attendance: str,
     facilitator: str,
     progress_note: str = "",
+    topic: str = "",
 ) -> Session:
-    """Record one session; it must fall within the intervention's dates."""
+    """Record one session; it must fall within the intervention's dates. A dialogue
+    (alternative-narrative) session that took place names its topic (P9)."""
     access.ensure_can_write_case(by, intervention.case)
     # Locked, so a session cannot slip in while someone closes the intervention.
     intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
@@ -79,6 +84,10 @@ def session_record(
             _("This intervention is %s: it takes no more sessions.")
             % intervention.get_status_display().lower()
         )
+    if intervention.status == InterventionStatus.PAUSED:
+        raise ValidationError(
+            _("This intervention is paused: resume it before recording sessions.")
+        )
     errors = {}
     if held_on < intervention.starts_on:
         errors["held_on"] = _("The session cannot be before the intervention started (%s).") % (
@@ -86,6 +95,9 @@ def session_record(
         )
     elif intervention.ends_on and held_on > intervention.ends_on:
         errors["held_on"] = _("The session cannot be after the intervention ended.")
+    dialogue = intervention.kind == InterventionKind.NARRATIVE
+    if dialogue and attendance == Attendance.ATTENDED and not topic.strip():
+        errors["topic"] = _("Name the topic this dialogue session discussed.")
     if errors:
         raise ValidationError(errors)
     session = Session(
@@ -95,6 +107,7 @@ def session_record(
         attendance=attendance,
         facilitator=facilitator.strip(),
         progress_note=progress_note.strip(),
+        topic=topic.strip() if dialogue else "",
         recorded_by=by,
     )
     session.full_clean()
@@ -106,26 +119,66 @@ def session_record(
         case=intervention.case,
         # The progress note may be clinical: the trail keeps the facts, not the note.
         changes=audit.created(
-            session, ["held_on", "duration_minutes", "attendance", "facilitator"]
+            session, ["held_on", "duration_minutes", "attendance", "facilitator", "topic"]
         ),
     )
     return session
 
 
+def _ending_fields(status: str, reason: str, outcome: str, outcome_note: str) -> dict:
+    """The fields a move sets, or the error of the one it lacks: pausing and stopping say
+    why, completing says how it went (the outcome)."""
+    reason, outcome_note = reason.strip(), outcome_note.strip()
+    if outcome and outcome not in InterventionOutcome.values:
+        raise ValidationError({"outcome": _("Choose one of the listed outcomes.")})
+    if status == InterventionStatus.PAUSED:
+        if not reason:
+            raise ValidationError({"reason": _("Say why the intervention is paused.")})
+        return {"pause_reason": reason}
+    if status == InterventionStatus.STOPPED:
+        if not reason:
+            raise ValidationError({"reason": _("Say why the intervention is stopped.")})
+        return {"stop_reason": reason, "outcome": outcome, "outcome_note": outcome_note}
+    if status == InterventionStatus.COMPLETED:
+        if not outcome:
+            raise ValidationError({"outcome": _("Say how the intervention went (its outcome).")})
+        return {"outcome": outcome, "outcome_note": outcome_note}
+    return {}
+
+
 @transaction.atomic
 def intervention_change_status(
-    *, intervention: Intervention, by: User, status: str, reason: str = ""
+    *,
+    intervention: Intervention,
+    by: User,
+    status: str,
+    reason: str = "",
+    outcome: str = "",
+    outcome_note: str = "",
 ) -> Intervention:
-    """Move an intervention along its lifecycle (planned → active → completed, or stopped
-    early). Stopping needs a reason; it is kept on the audit row."""
+    """Move an intervention along its lifecycle (planned → active, paused and resumed,
+    then completed with its outcome, or stopped early with the reason). The reason and
+    outcome are kept on the row and the audit row."""
     access.ensure_can_write_case(by, intervention.case)
-    stopping = status == InterventionStatus.STOPPED
-    if stopping and not reason.strip():
-        raise ValidationError({"reason": _("Say why the intervention is stopped.")})
+    fields = _ending_fields(status, reason, outcome, outcome_note)
+    # Starting is from "planned" only: a paused intervention resumes (its own service).
+    rule = rules.intervention_activate if status == "active" else rules.intervention_change
     return change_status(
         intervention,
         to=status,
         by=by,
-        fields={"stop_reason": reason.strip()} if stopping else None,
-        check=lambda row: rules.enforce(rules.intervention_change(by, row)),
+        fields=fields or None,
+        check=lambda row: rules.enforce(rule(by, row)),
+    )
+
+
+@transaction.atomic
+def intervention_resume(*, intervention: Intervention, by: User) -> Intervention:
+    """A paused intervention carries on (audited as resumed); its pause reason is kept."""
+    access.ensure_can_write_case(by, intervention.case)
+    return change_status(
+        intervention,
+        to=InterventionStatus.ACTIVE,
+        by=by,
+        check=lambda row: rules.enforce(rules.intervention_resume(by, row)),
     )

@@ -52,7 +52,7 @@ def change_status(
     consequences = effects(locked) if effects is not None else {}
     audit.record(
         actor=by,
-        action=lifecycle.actions[to],
+        action=lifecycle.action_for(old, to),
         target=locked,
         case=getattr(locked, "case", None),  # configuration (a role grant) has no case
         changes={"status": [old, to], **audit.diff(before, audit.snapshot(locked, list(fields)))},

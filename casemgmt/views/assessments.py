@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from casemgmt import access, rules
 from casemgmt.forms.assessments import InstrumentAssessmentForm
 from casemgmt.forms.evidence import SessionForm
-from casemgmt.models import Case
+from casemgmt.models import Case, InterventionKind
 from casemgmt.selectors.assessments import case_assessment_or_404, instrument_for
 from casemgmt.selectors.cases import visible_case_or_404
 from casemgmt.selectors.facilities import facilities_with_occupancy
@@ -125,7 +125,7 @@ def intervention_detail(request, reference, pk):
     case = visible_case_or_404(request.user, reference)
     intervention = case_intervention_or_404(request.user, case, pk)
     can_write = access.can_write_case(request.user, case)
-    form = SessionForm(request.POST or None)
+    form = SessionForm(request.POST or None, intervention=intervention)
     if request.method == "POST":
         if not can_write:
             refuse(Case, case.reference)
@@ -156,6 +156,7 @@ def intervention_detail(request, reference, pk):
             "sessions": sessions,
             "rate": intervention.attendance_rate,
             "notes_visible": notes_visible,
+            "dialogue": intervention.kind == InterventionKind.NARRATIVE,
             "form": form,
             "can_write": can_write,
         },

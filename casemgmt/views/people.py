@@ -44,7 +44,8 @@ def _person_page(request, reference, **kwargs) -> str:
 
 def _case_opened(request, case, message: str):
     messages.success(request, message)
-    warning = capacity_warning(case.facility)
+    # The placement is open already: warn when it went over capacity.
+    warning = capacity_warning(case.facility, adding=0)
     if warning:
         messages.warning(request, warning)
     return redirect("case_detail", reference=case.reference)

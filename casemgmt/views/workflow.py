@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST, require_safe
 from casemgmt import access, workflow
 from casemgmt.errors import GatesNotMet, StaleCase
 from casemgmt.forms.workflow import DecisionForm, StageMoveForm
-from casemgmt.models import AuditAction, Case, MoveReason, TransitionStatus
+from casemgmt.models import AuditAction, Case, MoveReason, StageCustody, TransitionStatus
 from casemgmt.selectors.cases import pending_moves_for, visible_case_or_404
+from casemgmt.selectors.facilities import facilities_with_occupancy
 from casemgmt.selectors.scope import refuse, refuse_page
 from casemgmt.selectors.workflow import visible_move_or_404
 from casemgmt.services import audit
@@ -46,6 +47,8 @@ def _request_move(request, case, data):
         expected_version=data["version"],
         reason_kind=data.get("reason_kind") or "",
         record_reengagement=bool(data.get("record_reengagement")),
+        facility=data.get("facility"),
+        confirm=data.get("confirm_over_capacity", False),
     )
     if move.status == TransitionStatus.PENDING:
         messages.success(
@@ -87,8 +90,19 @@ def _move_page(request, case, form, failed_stage, error):
             "reason_kinds": MoveReason.choices,
             # Moves whose programme asks why (the move_reason gate) get the reason's select.
             "asks_reason": {m.transition.pk for m in moves if _asks_reason(m)},
+            "facilities": _facilities_for(request.user, moves),
         },
     )
+
+
+def _facilities_for(user, moves):
+    """The facilities to choose from, when a move places the person and the user may see
+    where people are held (location); otherwise None and no query."""
+    if not access.can_read(user, access.InfoClass.LOCATION):
+        return None
+    if not any(m.transition.to_stage.custody == StageCustody.HELD for m in moves):
+        return None
+    return list(facilities_with_occupancy().filter(is_active=True))
 
 
 @login_required

@@ -86,3 +86,14 @@ def test_the_hand_written_stories():
     for name, sees in [("youth.worker", True), ("supervisor", True), ("caseworker", False)]:
         visible = Case.objects.visible_to(users[name])
         assert all(visible.filter(pk=c.pk).exists() == sees for c in juveniles), name
+    # Placements: people in prison are placed, one was transferred, released people are not.
+    from casemgmt.models import AuditEvent, Intervention, Placement, Session
+
+    assert AuditEvent.objects.filter(action="placement.transferred").count() == 1
+    assert Placement.objects.current().exists()
+    assert not Placement.objects.current().filter(case__current_stage__key="released").exists()
+    # Courses beyond counselling: education, vocational training and dialogue with topics.
+    kinds = set(Intervention.objects.values_list("kind", flat=True))
+    assert {"counselling", "education", "vocational", "narrative"} <= kinds
+    assert Intervention.objects.filter(status="completed").exclude(outcome="").exists()
+    assert Session.objects.filter(intervention__kind="narrative").exclude(topic="").exists()

@@ -28,6 +28,7 @@ def world(make_case, caseworker, other_caseworker, supervisor, agency, stages):
         "agency": agency,
         "monitoring": monitoring,
         "stages": stages,
+        "facility": factories.FacilityFactory(),
     }
 
 
@@ -108,7 +109,11 @@ CALLS = {
         case=w["case"], by=w["cw"], trigger="threat", description="d"
     ),
     "request_move": lambda w: workflow.request_transition(
-        case=w["case"], to_stage=w["stages"]["prison_rehabilitation"], by=w["cw"], reason="Back"
+        case=w["case"],
+        to_stage=w["stages"]["prison_rehabilitation"],
+        by=w["cw"],
+        reason="Back",
+        facility=w["facility"],
     ),
 }
 

@@ -81,7 +81,7 @@ class TestInterventionLifecycle:
         intervention = build_in_status(Intervention, InterventionStatus.PLANNED, status_world)
         for status in (InterventionStatus.ACTIVE, InterventionStatus.COMPLETED):
             intervention = interventions.intervention_change_status(
-                intervention=intervention, by=status_world["cw"], status=status
+                intervention=intervention, by=status_world["cw"], status=status, outcome="met"
             )
         assert intervention.status == InterventionStatus.COMPLETED
         assert [e.changes["status"] for e in AuditEvent.objects.order_by("id")] == [
@@ -157,7 +157,7 @@ class TestWhoChangesAnIntervention:
     def test_the_provider_can_and_then_no_session_is_taken(self, running, caseworker):
         intervention, _teacher = running
         interventions.intervention_change_status(
-            intervention=intervention, by=caseworker, status="completed"
+            intervention=intervention, by=caseworker, status="completed", outcome="met"
         )
         with pytest.raises(ValidationError, match="takes no more sessions"):
             interventions.session_record(

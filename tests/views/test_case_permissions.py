@@ -27,10 +27,12 @@ from casemgmt.services import (
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
+# "met" is an intervention outcome; a referral's outcome is free text and takes it too.
 ANSWERS = {
     "reason": "Stated reason",
     "resolution": "Handled",
-    "outcome": "Delivered",
+    "outcome": "met",
+    "outcome_note": "Went well",
     "withdrawn_on": TODAY,
     "withdrawal_method": "in_writing",
     "withdrawal_note": "",
@@ -91,7 +93,7 @@ def world(make_case, agency, caseworker, other_caseworker, supervisor, auditor):
         signed_on=TODAY,
         witness_name="W",
     )
-    for _n in range(2):
+    for _n in range(3):
         started = interventions.intervention_start(
             case=case,
             by=caseworker,
@@ -100,8 +102,9 @@ def world(make_case, agency, caseworker, other_caseworker, supervisor, auditor):
             goals="Literacy",
             starts_on=TODAY,
         )
-    # One active intervention, one still planned (a status no form sets today).
+    # One active intervention, one still planned (a status no form sets today), one paused.
     Intervention.objects.filter(pk=started.pk).update(status="planned")
+    Intervention.objects.filter(pk=started.pk - 1).update(status="paused", pause_reason="Ill")
     users = {
         "recorder": caseworker,
         "colleague": other_caseworker,

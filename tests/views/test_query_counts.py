@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from casemgmt import factories, workflow
-from casemgmt.models import AgencyKind, Programme, StageTransition
+from casemgmt.models import AgencyKind, Placement, Programme, StageTransition
 from casemgmt.selectors.timeline import case_timeline
 from casemgmt.services import (
     cases,
@@ -129,6 +129,17 @@ def _add_one_of_each(case, by, verifier, agency, i):
     )
     monitoring.check_in_record(case=case, by=by, held_on=TODAY, kind="phone", outcome="met")
     outcomes.reengagement_record(case=case, by=by, kind="arrest", occurred_on=TODAY)
+    # Placement history (the case is released, so each placement has ended).
+    Placement.objects.create(
+        case=case,
+        facility=factories.FacilityFactory(),
+        started_on=TODAY - datetime.timedelta(days=20),
+        ended_on=TODAY - datetime.timedelta(days=10),
+        started_by=by,
+        ended_by=by,
+        start_reason="Admitted",
+        end_reason="Released",
+    )
 
 
 def _pinned(client, url, expected, django_assert_num_queries):
@@ -142,8 +153,9 @@ def _pinned(client, url, expected, django_assert_num_queries):
 # role → queries of the case page; each role shows different sections. Those who may move
 # the case pay one more: whether a withdrawn consent proposes a move. The fixture's
 # assessments are structured (the only kind now), so the progress section reads the
-# latest ratings: one query more than with the free-text rows, whatever the size.
-CASE_PAGE = {"caseworker": 53, "supervisor": 54, "auditor": 39}
+# latest ratings: one query more than with the free-text rows, whatever the size. The
+# placements section adds one query (its rows) for those who read location.
+CASE_PAGE = {"caseworker": 54, "supervisor": 55, "auditor": 39}
 
 
 @pytest.mark.parametrize("role", sorted(CASE_PAGE))
@@ -339,10 +351,11 @@ def test_stage_move_page(client, caseworker, make_case, django_assert_num_querie
                 positions=[(caseworker.agency, "agree", "")],
             )
 
+    # 27: the facilities to choose from for the move back into prison.
     add(1)
-    _pinned(client, url, 26, django_assert_num_queries)
+    _pinned(client, url, 27, django_assert_num_queries)
     add(24)
-    _pinned(client, url, 26, django_assert_num_queries)
+    _pinned(client, url, 27, django_assert_num_queries)
 
 
 def test_stage_move_page_of_a_full_case(client, full_case, caseworker, django_assert_num_queries):

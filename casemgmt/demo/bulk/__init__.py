@@ -39,7 +39,7 @@ from casemgmt.demo.bulk.records import (
 )
 from casemgmt.demo.bulk.setting import Setting, build_setting
 from casemgmt.demo.bulk.writer import BulkWriter
-from casemgmt.models import Case, CaseStatus
+from casemgmt.models import Case, CaseStatus, Placement
 from casemgmt.services.references import CASE_PREFIX, PERSON_PREFIX, allocate_references
 
 CHUNK = 2_000
@@ -151,6 +151,17 @@ def _add_case(writer, setting: Setting, draft: Draft, person_id, concern, assess
         version=draft.version,
         created_at=draft.opened,
     )
+    if in_prison:
+        # Entering prison opened the placement (occupancy counts open placements).
+        writer.add(
+            Placement,
+            case_id=draft.case_id,
+            facility_id=setting.facility.pk,
+            started_on=day(entered),
+            started_by_id=draft.writer_id,
+            start_reason="Admitted",
+            recorded_at=entered,
+        )
 
 
 def _status(stage) -> str:
