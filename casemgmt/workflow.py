@@ -1,10 +1,7 @@
-"""The stage engine: the one entry point for moving a case.
-
-``request_transition`` checks role and gates and either moves the case or
-leaves the move pending; ``approve_transition`` / ``reject_transition``
-decide pending moves. Every call locks the case row and compare-and-swaps its
-version, so two people acting at once cannot both succeed.
-"""
+"""The stage engine, the one entry point for moving a case: ``request_transition`` checks
+role and gates and either moves the case or leaves the move pending; ``approve_transition``
+/ ``reject_transition`` decide pending moves. Every call locks the case row and
+compare-and-swaps its version, so two people acting at once cannot both succeed."""
 
 from __future__ import annotations
 

@@ -124,7 +124,7 @@ def ensure_shipped_configuration() -> None:
     table, including what the data migrations ship; put it back when it is missing."""
     from django.apps import apps
 
-    from casemgmt import default_programme
+    from casemgmt import default_programme, default_programme_upgrades
     from casemgmt.models import Programme
     from casemgmt.roles import sync_role_groups
 
@@ -133,7 +133,7 @@ def ensure_shipped_configuration() -> None:
 
         default_programme.install(apps)
         default_instrument.install(apps)
-        default_programme.apply_settings(apps)
+        default_programme_upgrades.apply_settings(apps)
         sync_role_groups(apps)
 
 

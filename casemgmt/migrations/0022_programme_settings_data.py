@@ -4,7 +4,7 @@ due (what ``services.cases.case_refresh_review_due`` keeps current from now on).
 
 from django.db import migrations
 
-from casemgmt import cadence, default_programme
+from casemgmt import cadence, default_programme_upgrades
 
 # The intervals the code used before they became data (cadence.REVIEW_INTERVAL_DAYS).
 BY_KIND = {
@@ -23,7 +23,7 @@ def forwards(apps, schema_editor):
     Case = apps.get_model("casemgmt", "Case")
     for kind, days in BY_KIND.items():
         Stage.objects.filter(kind=kind).update(reassessment_days=days)
-    default_programme.apply_settings(apps)
+    default_programme_upgrades.apply_settings(apps)
     released = (
         Case.objects.filter(status="active", current_stage__kind="community")
         .prefetch_related("monitoring_plans", "check_ins")

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from casemgmt import default_programme
+from casemgmt import default_programme_upgrades
 
 
 def positions_recorded_by_the_reviews_recorder(apps, schema_editor):
@@ -21,6 +21,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(positions_recorded_by_the_reviews_recorder, migrations.RunPython.noop),
         migrations.RunPython(
-            default_programme.install_side_move_reasons, migrations.RunPython.noop
+            default_programme_upgrades.install_side_move_reasons, migrations.RunPython.noop
         ),
     ]

@@ -5,7 +5,7 @@ day it closed, and it no longer has a current facility); role permissions includ
 from django.db import migrations
 from django.utils import timezone
 
-from casemgmt import default_programme
+from casemgmt import default_programme_upgrades
 from casemgmt.roles import sync_role_groups
 
 
@@ -35,7 +35,9 @@ class Migration(migrations.Migration):
     dependencies = [("casemgmt", "0028_placements_interventions_end")]
 
     operations = [
-        migrations.RunPython(default_programme.mark_custodial_stages, migrations.RunPython.noop),
+        migrations.RunPython(
+            default_programme_upgrades.mark_custodial_stages, migrations.RunPython.noop
+        ),
         migrations.RunPython(open_placements, migrations.RunPython.noop),
         # Placement is a new kind of case record: the roles' model permissions include it.
         migrations.RunPython(sync_role_groups, migrations.RunPython.noop),

@@ -34,7 +34,7 @@ from casemgmt.selectors.people import (
     worked_on_person_ids,
 )
 from casemgmt.selectors.scope import refuse_page
-from casemgmt.services import audit, people, registrations
+from casemgmt.services import audit, people, person_merges, registrations
 from casemgmt.views._forms import form_errors_as_messages, service_errors_as_messages
 
 
@@ -179,7 +179,7 @@ def person_merge(request, reference):
             raise ValidationError(
                 _("No person you can see has the reference %s.") % data["duplicate"]
             )
-        people.person_merge(
+        person_merges.person_merge(
             by=request.user, survivor=person, duplicate=duplicate, reason=data["reason"]
         )
         return _("%(dup)s was merged into %(survivor)s.") % {
@@ -198,7 +198,7 @@ def person_unmerge(request, reference, merge_id):
     merge = person_merge_or_404(person, merge_id)
 
     def action(data):
-        people.person_unmerge(by=request.user, merge=merge, reason=data["reason"])
+        person_merges.person_unmerge(by=request.user, merge=merge, reason=data["reason"])
         return _("The merge was reversed.")
 
     form = UnmergeForm(request.POST, prefix=f"unmerge-{merge_id}")

@@ -8,7 +8,7 @@ import pytest
 
 from casemgmt import factories
 from casemgmt.models import Case
-from casemgmt.services import cases, escalations, people, restriction
+from casemgmt.services import cases, escalations, person_merges, restriction
 from tests.services.test_people import register
 
 APP = pathlib.Path(__file__).resolve().parents[2] / "casemgmt"
@@ -66,12 +66,12 @@ def test_merge_and_unmerge_bump_the_moved_cases_versions(
     duplicate = register(caseworker, full_name="Mohd Ali Khan", confirm_not_duplicate=True)
     case = cases.case_open(by=caseworker, person=duplicate, programme=programme, lead_agency=agency)
     before = case.version
-    merge = people.person_merge(
+    merge = person_merges.person_merge(
         by=supervisor, survivor=survivor, duplicate=duplicate, reason="Same"
     )
     case.refresh_from_db()
     assert case.version == before + 1
-    people.person_unmerge(by=supervisor, merge=merge, reason="Different people")
+    person_merges.person_unmerge(by=supervisor, merge=merge, reason="Different people")
     case.refresh_from_db()
     assert case.version == before + 2
 

@@ -12,7 +12,7 @@ from casemgmt.errors import NotPermitted, PossibleDuplicate
 from casemgmt.models import AuditEvent, Case, Person
 from casemgmt.models.people import normalise_cnic
 from casemgmt.names import names_similar
-from casemgmt.services import cases, people
+from casemgmt.services import cases, people, person_merges
 
 DOB = datetime.date(1990, 5, 17)
 
@@ -163,20 +163,22 @@ class TestMerge:
         survivor, _duplicate, _case = pair
         stranger = factories.CaseFactory().person
         with pytest.raises(NotPermitted, match="whose cases you work on"):
-            people.person_merge(by=supervisor, survivor=survivor, duplicate=stranger, reason="Same")
+            person_merges.person_merge(
+                by=supervisor, survivor=survivor, duplicate=stranger, reason="Same"
+            )
         stranger.refresh_from_db()
         assert stranger.merged_into is None
 
     def test_caseworker_cannot_merge(self, pair, caseworker):
         survivor, duplicate, _case = pair
         with pytest.raises(NotPermitted, match="Only a supervisor"):
-            people.person_merge(
+            person_merges.person_merge(
                 by=caseworker, survivor=survivor, duplicate=duplicate, reason="Same"
             )
 
     def test_merge_moves_cases_and_is_reversible(self, pair, supervisor):
         survivor, duplicate, case = pair
-        merge = people.person_merge(
+        merge = person_merges.person_merge(
             by=supervisor, survivor=survivor, duplicate=duplicate, reason="Same CNIC card"
         )
         case.refresh_from_db()
@@ -189,19 +191,21 @@ class TestMerge:
         assert AuditEvent.objects.filter(action="case.person_changed", case=case).count() == 1
         assert AuditEvent.objects.filter(action="case.person_changed", case=case).count() == 1
 
-        people.person_unmerge(by=supervisor, merge=merge, reason="Different fathers' names")
+        person_merges.person_unmerge(by=supervisor, merge=merge, reason="Different fathers' names")
         case.refresh_from_db()
         duplicate.refresh_from_db()
         assert case.person == duplicate
         assert duplicate.merged_into is None
         assert AuditEvent.objects.filter(action="person.unmerged").count() == 1
         with pytest.raises(ValidationError, match="already been reversed"):
-            people.person_unmerge(by=supervisor, merge=merge, reason="again")
+            person_merges.person_unmerge(by=supervisor, merge=merge, reason="again")
 
     def test_merge_needs_a_reason(self, pair, supervisor):
         survivor, duplicate, _ = pair
         with pytest.raises(ValidationError):
-            people.person_merge(by=supervisor, survivor=survivor, duplicate=duplicate, reason=" ")
+            person_merges.person_merge(
+                by=supervisor, survivor=survivor, duplicate=duplicate, reason=" "
+            )
 
     def test_merge_refused_when_both_have_an_open_case_in_one_programme(
         self, pair, supervisor, caseworker, agency, programme
@@ -209,14 +213,16 @@ class TestMerge:
         survivor, duplicate, _ = pair
         cases.case_open(by=caseworker, person=survivor, programme=programme, lead_agency=agency)
         with pytest.raises(ValidationError, match="Both records have an open case"):
-            people.person_merge(
+            person_merges.person_merge(
                 by=supervisor, survivor=survivor, duplicate=duplicate, reason="Same"
             )
         assert Case.objects.filter(person=duplicate).count() == 1
 
     def test_cannot_open_a_case_for_a_merged_record(self, pair, supervisor, caseworker, agency):
         survivor, duplicate, _ = pair
-        people.person_merge(by=supervisor, survivor=survivor, duplicate=duplicate, reason="Same")
+        person_merges.person_merge(
+            by=supervisor, survivor=survivor, duplicate=duplicate, reason="Same"
+        )
         other = factories.default_programme()
         with pytest.raises(ValidationError, match="merged into"):
             cases.case_open(by=caseworker, person=duplicate, programme=other, lead_agency=agency)
@@ -334,7 +340,7 @@ def merged_elsewhere(programme, stages):
     dup = factories.CaseFactory(
         lead_agency=probation, programme=programme, current_stage=stages["exited"]
     )
-    merge = people.person_merge(
+    merge = person_merges.person_merge(
         by=probation_supervisor, survivor=keep.person, duplicate=dup.person, reason="Same"
     )
     prison_supervisor = factories.SupervisorFactory(
@@ -354,7 +360,7 @@ class TestEmergencyAccessChangesNothing:
         w = merged_elsewhere
         before = AuditEvent.objects.count()
         with pytest.raises(NotPermitted, match="whose cases you work on"):
-            people.person_unmerge(by=w["glass"], merge=w["merge"], reason="Not the same")
+            person_merges.person_unmerge(by=w["glass"], merge=w["merge"], reason="Not the same")
         w["merge"].refresh_from_db()
         w["dup"].refresh_from_db()
         assert w["merge"].reversed_at is None
@@ -365,7 +371,7 @@ class TestEmergencyAccessChangesNothing:
         w = merged_elsewhere
         other = factories.CaseFactory(lead_agency=w["glass"].agency).person
         with pytest.raises(NotPermitted):
-            people.person_merge(
+            person_merges.person_merge(
                 by=w["glass"], survivor=other, duplicate=w["keep"].person, reason="Same"
             )
         with pytest.raises(NotPermitted):
@@ -380,13 +386,13 @@ class TestEmergencyAccessChangesNothing:
         """A supervisor on the survivor's case cannot move back a case they do not work on."""
         keep = make_case()
         dup = make_case(person=factories.PersonFactory(), status="closed")
-        merge = people.person_merge(
+        merge = person_merges.person_merge(
             by=supervisor, survivor=keep.person, duplicate=dup.person, reason="Same"
         )
         dup.team.all().delete()
         dup.team.create(agency=factories.AgencyFactory(), role="lead")
         with pytest.raises(NotPermitted):
-            people.person_unmerge(by=supervisor, merge=merge, reason="Brothers")
+            person_merges.person_unmerge(by=supervisor, merge=merge, reason="Brothers")
         merge.refresh_from_db()
         assert merge.reversed_at is None
 

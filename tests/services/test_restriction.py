@@ -10,7 +10,7 @@ from django.utils import timezone
 from casemgmt import factories
 from casemgmt.errors import NotPermitted
 from casemgmt.models import AgencyKind, AuditEvent, BreakGlassGrant, Notification
-from casemgmt.services import people, restriction
+from casemgmt.services import people, person_merges, restriction
 from tests.conftest import get_as
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,9 @@ def test_emergency_access_cannot_change_person_records(prison_school_team):
         people.person_verify_identity(person=case.person, by=stranger, document_reference="fake")
     own = factories.CaseFactory(lead_agency=stranger.agency)
     with pytest.raises(NotPermitted):
-        people.person_merge(by=stranger, survivor=own.person, duplicate=case.person, reason="same")
+        person_merges.person_merge(
+            by=stranger, survivor=own.person, duplicate=case.person, reason="same"
+        )
 
 
 class TestBreakGlassAttempts:

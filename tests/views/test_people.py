@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from casemgmt import factories
 from casemgmt.models import AuditEvent, Case, Person, Programme
-from casemgmt.services import people
+from casemgmt.services import person_merges
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,9 @@ def test_opening_a_case_for_a_merged_record_is_not_found_and_recorded(
     client, supervisor, make_case, assert_refused
 ):
     keep, dup = make_case(), make_case(person=factories.PersonFactory(), status="closed")
-    people.person_merge(by=supervisor, survivor=keep.person, duplicate=dup.person, reason="Same")
+    person_merges.person_merge(
+        by=supervisor, survivor=keep.person, duplicate=dup.person, reason="Same"
+    )
     # A case left on the merged record (written past the services) keeps it visible.
     dup_case = factories.CaseFactory(person=dup.person, lead_agency=keep.lead_agency)
     client.force_login(supervisor)
@@ -39,7 +41,7 @@ def test_unmerging_a_merge_of_another_person_is_not_found_and_recorded(
     client, supervisor, make_case, assert_refused
 ):
     keep, dup = make_case(), make_case(person=factories.PersonFactory(), status="closed")
-    merge = people.person_merge(
+    merge = person_merges.person_merge(
         by=supervisor, survivor=keep.person, duplicate=dup.person, reason="Same"
     )
     elsewhere = make_case(person=factories.PersonFactory())
@@ -90,11 +92,9 @@ def test_a_refused_case_leaves_no_person_behind(client, caseworker, agency, prog
 
 
 def test_unmerge_needs_a_reason(client, supervisor, make_case):
-    from casemgmt.services import people as people_services
-
     keep = make_case()
     dup = make_case("exited").person
-    merge = people_services.person_merge(
+    merge = person_merges.person_merge(
         by=supervisor, survivor=keep.person, duplicate=dup, reason="same"
     )
     client.force_login(supervisor)
@@ -119,7 +119,7 @@ def test_emergency_access_cannot_reverse_a_merge(client, programme, stages, asse
     dup = factories.CaseFactory(
         lead_agency=probation, programme=programme, current_stage=stages["exited"]
     )
-    merge = people.person_merge(
+    merge = person_merges.person_merge(
         by=factories.SupervisorFactory(agency=probation),
         survivor=keep.person,
         duplicate=dup.person,
