@@ -157,7 +157,9 @@ def test_caseworker_registers_records_evidence_and_moves_a_case(page, new_page, 
     exit_move = page.locator(".move-card").filter(
         has_text="Exit (withdrawn, transferred, deceased)"
     )
-    exit_move.locator("textarea").fill("Transferred to Punjab's programme by court order")
+    exit_move.locator("textarea").fill("Withdrew consent in writing after the family moved")
+    # The programme asks why a case exits (the move_reason gate): a withdrawal needs no order.
+    exit_move.locator("select[name=reason_kind]").select_option("withdrawn")
     exit_move.locator("button[type=submit]").click()
     expect(page.locator(".pending-move")).to_contain_text("waits for a supervisor's approval")
 
