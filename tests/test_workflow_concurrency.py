@@ -67,7 +67,10 @@ def test_conflicting_immediate_moves_without_version(programme, stages):
     agency = factories.AgencyFactory()
     users = [factories.CaseworkerFactory(agency=agency) for _ in range(2)]
     case = factories.CaseFactory(
-        programme=programme, current_stage=stages["release_preparation"], lead_agency=agency
+        programme=programme,
+        current_stage=stages["release_preparation"],
+        lead_agency=agency,
+        facility=factories.FacilityFactory(),  # still placed: going back keeps the placement
     )
     barrier = threading.Barrier(2)
     outcomes = []
