@@ -48,6 +48,7 @@ PERSON_FIELD_CLASSES: dict[str, InfoClass] = {
     "district": C.LOCATION,
     "province": C.LOCATION,
     "group_category": C.RISK,
+    "group_context": C.RISK,
 }
 
 # Each kind of case record in exactly one class: declared with the kind.

@@ -41,6 +41,14 @@ REASSESSMENT_DAYS = {
     "released": 91,
     "suspended": 30,
 }
+# The classification bands (concern levels) and the monitoring each implies by default
+# (DOMAIN.md): (code, name, rank, contact frequency, multi-agency review frequency).
+CLASSIFICATION_BANDS = [
+    ("low", "Low concern", 1, "monthly", "six_monthly"),
+    ("moderate", "Moderate concern", 2, "fortnightly", "quarterly"),
+    ("high", "High concern", 3, "weekly", "monthly"),
+]
+
 # A release review older than this no longer satisfies the release gate.
 RELEASE_REVIEW_MAX_AGE_DAYS = 60
 
@@ -340,3 +348,7 @@ def install(apps, schema_editor=None) -> None:
         from casemgmt.default_programme_upgrades import mark_custodial_stages
 
         mark_custodial_stages(apps)
+    if "ClassificationBand" in {m.__name__ for m in apps.get_models()}:
+        from casemgmt.default_programme_upgrades import install_classification_bands
+
+        install_classification_bands(apps)

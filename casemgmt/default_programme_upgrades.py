@@ -3,6 +3,7 @@ function is called by the data migration named beside it (and by the tests when 
 re-install the shipped configuration). Later edits in the admin are the administrators'."""
 
 from casemgmt.default_programme import (
+    CLASSIFICATION_BANDS,
     CONSENT_WITHDRAWAL_STAGE,
     CUSTODIAL_STAGES,
     EXIT_FROM,
@@ -81,3 +82,26 @@ def mark_custodial_stages(apps, schema_editor=None) -> None:
     stages = apps.get_model("casemgmt", "Stage").objects.filter(programme__code=PROGRAMME["code"])
     stages.filter(key__in=CUSTODIAL_STAGES).update(custody="held")
     stages.filter(key__in=NOT_HELD_STAGES).update(custody="not_held")
+
+
+def install_classification_bands(apps, schema_editor=None) -> None:
+    """Give every programme without bands the default ones (a programme cannot classify
+    without them), and carry each case's old concern level over as its classification."""
+    Programme = apps.get_model("casemgmt", "Programme")
+    Band = apps.get_model("casemgmt", "ClassificationBand")
+    Case = apps.get_model("casemgmt", "Case")
+    has_old_field = any(f.name == "concern_level" for f in Case._meta.get_fields())
+    for programme in Programme.objects.exclude(classification_bands__isnull=False):
+        for code, name, rank, contact, review in CLASSIFICATION_BANDS:
+            band = Band.objects.create(
+                programme=programme,
+                code=code,
+                name=name,
+                rank=rank,
+                contact_frequency=contact,
+                review_frequency=review,
+            )
+            if has_old_field:
+                Case.objects.filter(programme=programme, concern_level=code).update(
+                    classification=band
+                )

@@ -44,6 +44,18 @@ def check_in_add(user, case) -> Refusal:
     return None
 
 
+def case_classify(user, case) -> Refusal:
+    """Between reviews, only a supervisor changes a classification (a review sets it)."""
+    if not _is_supervisor(user):
+        return NotPermitted(
+            _(
+                "A case's classification is set at a multi-agency review; between reviews "
+                "only a supervisor changes it."
+            )
+        )
+    return None
+
+
 def placement_transfer(user, case) -> Refusal:
     if not case.facility_id:
         return ValidationError(_("This person is not placed in a facility: nothing to transfer."))

@@ -41,6 +41,7 @@ def test_role_group_has_exactly_the_declared_permissions(role):
 SYNCED_BY_MIGRATION = {
     "0011_default_instrument": "8bfb3bd563903399",
     "0029_placements_data": "505c5d6205a863e9",
+    "0031_classification": "34fd3dd01027fdc3",
 }
 
 

@@ -14,6 +14,7 @@ from casemgmt.admin.step_up import StepUpAdminMixin
 from casemgmt.models import (
     Agency,
     AuditAction,
+    ClassificationBand,
     Domain,
     Facility,
     GroupCategory,
@@ -125,13 +126,27 @@ class StageInline(admin.TabularInline):
         return False
 
 
+class ClassificationBandInline(admin.TabularInline):
+    """The programme's own classification bands; a new monitoring plan defaults to its
+    band's frequencies (plans already made keep theirs). A band in use is retired by
+    unticking "active", never deleted, so the cases' history keeps its name."""
+
+    model = ClassificationBand
+    extra = 0
+    fields = ["rank", "code", "name", "contact_frequency", "review_frequency", "is_active"]
+    ordering = ["rank"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(StepUpAdminMixin, ProgrammeSettingsMixin, AuditedConfigAdmin):
     list_display = ["name", "code", "is_active", "configuration_valid"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
     filter_horizontal = ["instruments"]
-    inlines = [StageInline]
+    inlines = [StageInline, ClassificationBandInline]
     readonly_fields = ["configuration_problems", "assessment_cadence"]
 
     def get_queryset(self, request):
@@ -165,10 +180,26 @@ class ProgrammeAdmin(StepUpAdminMixin, ProgrammeSettingsMixin, AuditedConfigAdmi
 
 class TransitionGateForm(forms.ModelForm):
     gate = forms.ChoiceField(label=_("gate"), choices=gates.gate_choices)
+    categories = forms.ModelMultipleChoiceField(
+        label=_("only for group categories"),
+        queryset=GroupCategory.objects.all(),
+        required=False,
+        help_text=_("Empty: the gate applies to everyone."),
+    )
 
     class Meta:
         model = TransitionGate
         fields = ["order", "gate", "params"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.group_categories:
+            self.initial.setdefault("categories", self.instance.group_categories)
+
+    def save(self, commit=True):
+        chosen = self.cleaned_data.get("categories") or []
+        self.instance.group_categories = sorted(category.pk for category in chosen)
+        return super().save(commit=commit)
 
 
 class TransitionGateInline(admin.TabularInline):

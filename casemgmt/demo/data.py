@@ -44,6 +44,7 @@ class DemoPerson(NamedTuple):
     final_stage: str  # the stage key the case is walked to
     lead: str  # the lead agency's short name
     story: Story = Story.PLAIN
+    sex: str = "male"
 
 
 A = DemoAgency
@@ -78,6 +79,16 @@ DEMO_USERS = [
     U("youth.worker", "Sana", "Gul", Role.CASEWORKER, "Probation Swat", juvenile_trained=True),
 ]
 
+# The context beside each group category (P5), neutral and factual, by category index.
+GROUP_CONTEXTS = [
+    "Recruited at 17 through a cousin; carried supplies, no combat role reported.",
+    "Joined with friends from the madrassa; guard duty for two years, surrendered.",
+    "Followed her husband; cooked and kept house at the camp, left after his death.",
+    "Local recruitment during the conflict; fought for eight months, then fled.",
+    "Drawn in through online contacts; distributed material, no travel abroad.",
+    "Taken as a boy by the group; messenger duties until the army's operation.",
+]
+
 # The people of the hand-written cases, at every stage of the default programme.
 P = DemoPerson
 CP, PS = "CP Peshawar", "Probation Swat"
@@ -87,12 +98,12 @@ DEMO_PEOPLE = [
     P("Gul Rahman", "15602-1000003-5", "1996-11-02", "Swat", 1, "intake", PS),
     P("Zahid Ullah", "17301-1000004-7", "1991-05-30", "Peshawar", 2, "intake", CP),
     P("Noor Muhammad", "16101-1000005-9", "1987-01-15", "Mardan", 0, "case_conference", CP),
-    P("Ihsanullah", "15602-1000006-1", "1993-09-09", "Swat", 3, "case_conference", PS),
+    P("Ihsanullah", "15602-1000006-1", "1993-09-09", "Shangla", 3, "case_conference", PS),
     P("Fazal Hadi", "15602-1000007-3", "1985-03-03", "Swat", 0, "prison_rehabilitation", CP),
     P("Rahim Dad", "17301-1000008-5", "1990-12-12", "Peshawar", 1, "prison_rehabilitation", CP),
     P("Bakht Zada", "15602-1000009-7", "1992-06-18", "Swat", 4, "prison_rehabilitation", CP),
     P("Shah Faisal", "16101-1000010-9", "1995-08-21", "Mardan", 0, "counselling", PS),
-    P("Amjad Iqbal", "15602-1000011-1", "1988-04-27", "Swat", 2, "counselling", CP),
+    P("Shazia Bibi", "15602-1000011-1", "1988-04-27", "Buner", 2, "counselling", CP, sex="female"),
     P("Muhammad Idrees", "15602-1000012-3", "1986-10-05", "Dir", 0, "release_preparation", CP),
     P(
         "Saif ur Rehman",
@@ -115,7 +126,7 @@ DEMO_PEOPLE = [
         CP,
         Story.RESTRICTED_ESCALATION,
     ),
-    P("Wali Muhammad", "16101-1000016-1", "1991-09-19", "Mardan", 0, "released", CP),
+    P("Farzana Gul", "16101-1000016-1", "1991-09-19", "Mardan", 0, "released", CP, sex="female"),
     P("Asfandyar", "15602-1000017-3", "1989-05-05", "Swat", 1, "completed", CP),
     P("Tahir Mehmood", "17301-1000018-5", "1994-03-25", "Peshawar", 2, "exited", PS),
     P("Javed Akhtar", "15602-1000019-7", "1987-12-30", "Swat", 0, "suspended", CP),

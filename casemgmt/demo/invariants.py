@@ -20,12 +20,14 @@ from casemgmt.models import (
     CaseStatus,
     CaseTeamMember,
     CheckIn,
+    ClassificationChange,
     Consent,
     Eligibility,
     Escalation,
     Intervention,
     LegalAuthority,
     MonitoringPlan,
+    MultiAgencyReview,
     Note,
     ReengagementEvent,
     Referral,
@@ -48,10 +50,13 @@ VERSIONED_ACTIONS = {
     AuditAction.CASE_UNRESTRICTED,
     AuditAction.CASE_PERSON_CHANGED,
     AuditAction.PLACEMENT_TRANSFERRED,
+    AuditAction.CASE_CLASSIFIED,
 }
 # Records whose every row has an audit event naming it.
 AUDITED_RECORDS = [
     Assessment,
+    ClassificationChange,
+    MultiAgencyReview,
     CheckIn,
     Consent,
     Eligibility,

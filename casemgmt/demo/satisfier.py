@@ -219,7 +219,9 @@ def _multi_agency_review(step: Step, params: dict, transition) -> None:
         minutes="Agencies reviewed progress, conduct and the plan; positions recorded.",
         recommended_stage=transition.to_stage,
         positions=[(a, p, d, f"Representative of {a.name}") for a, p, d in positions],
+        **_demo_classification(step.case, params["review_kind"]),
     )
+    step.case.refresh_from_db()  # a classification bumps the case's version
     for position in review.positions.select_related("agency"):
         if not position.on_behalf:
             continue
@@ -228,6 +230,33 @@ def _multi_agency_review(step: Step, params: dict, transition) -> None:
         ).first()
         if staff is not None:
             reviews.review_position_confirm(position=position, by=staff)
+
+
+CLASSIFICATION_REASONS = {
+    "low": "Stable family support, no contact with the group since arrest, engaged in education.",
+    "moderate": "Some ideological commitment remains; family support present but strained.",
+    "high": "Combat experience and a continuing tie to a listed commander; few protective factors.",
+}
+
+
+def _demo_classification(case, review_kind: str) -> dict:
+    """The case conference classifies (the band follows the case, so the demo has all
+    three); at the release review every other case steps one band down for its progress."""
+    bands = list(case.programme.classification_bands.filter(is_active=True).order_by("rank"))
+    if not bands:
+        return {}
+    if review_kind == "case_conference" and case.classification_id is None:
+        band = bands[case.pk % len(bands)]
+        reason = CLASSIFICATION_REASONS.get(band.code, "Agreed at the case conference.")
+    elif review_kind == "release_review" and case.classification_id and case.pk % 2 == 0:
+        current = next((b for b in bands if b.pk == case.classification_id), None)
+        if current is None or current == bands[0]:
+            return {}
+        band = bands[bands.index(current) - 1]
+        reason = "Progress in counselling and vocational training; family ready to receive them."
+    else:
+        return {}
+    return {"classification": band, "classification_reason": reason}
 
 
 def demo_move_reason(transition) -> str:

@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from casemgmt import workflow
 from casemgmt.demo import history
-from casemgmt.demo.data import DEMO_PEOPLE, PATHS, RELEASED_STAGES, DemoPerson, Story
+from casemgmt.demo.data import (
+    DEMO_PEOPLE,
+    GROUP_CONTEXTS,
+    PATHS,
+    RELEASED_STAGES,
+    DemoPerson,
+    Story,
+)
 from casemgmt.demo.satisfier import demo_move_reason, guardian_consent, satisfy
 from casemgmt.demo.staff import Crew, crew_for, demo_agency
 from casemgmt.factories import FacilityFactory, default_programme
@@ -151,11 +158,12 @@ def _open_case(
         full_name=row.name,
         cnic=row.cnic,
         date_of_birth=datetime.date.fromisoformat(row.date_of_birth),
-        sex="male",
+        sex=row.sex,
         district=row.district,
         province="Khyber Pakhtunkhwa",
         languages="Pashto, Urdu",
         group_category=category,
+        group_context=GROUP_CONTEXTS[row.category % len(GROUP_CONTEXTS)],
         family_contacts="Father and mother in the home village; elder brother (phone on file).",
         confirm_not_duplicate=True,
     )

@@ -65,6 +65,12 @@ class PersonRegisterForm(OpenCaseForm):
         queryset=GroupCategory.objects.filter(is_active=True),
         required=False,
     )
+    group_context = forms.CharField(
+        label=_("Context of the group involvement"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("How the person came to the group and what they did there, in neutral words."),
+    )
     family_contacts = forms.CharField(
         label=_("Family contacts"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -29,11 +29,14 @@ class GatePreview:
     implicit: bool  # run on every forward move, whatever is configured
     params: tuple[ParamPreview, ...]
     problem: str  # why the configuration is invalid; empty when it is valid
+    # The group categories it is limited to (names); empty: everyone.
+    categories: tuple[str, ...] = ()
 
 
 def preview(transition) -> list[GatePreview]:
     """Every gate ``evaluate`` runs on ``transition``, in order, with its configuration."""
     previews = []
+    limited = _category_limits(transition)
     for position, (key, params) in enumerate(gates_to_run(transition)):
         spec = REGISTRY.get(key)
         try:
@@ -53,9 +56,25 @@ def preview(transition) -> list[GatePreview]:
                     for p in declared
                 ),
                 problem=problem,
+                categories=limited.get(key, ()),
             )
         )
     return previews
+
+
+def _category_limits(transition) -> dict[str, tuple[str, ...]]:
+    """Gate key -> the names of the group categories it is limited to."""
+    from casemgmt.models import GroupCategory
+
+    limits = {g.gate: g.group_categories for g in transition.gates.all() if g.group_categories}
+    if not limits:
+        return {}
+    names = dict(
+        GroupCategory.objects.filter(
+            pk__in={pk for ids in limits.values() for pk in ids}
+        ).values_list("pk", "name")
+    )
+    return {key: tuple(names.get(pk, f"#{pk}") for pk in ids) for key, ids in limits.items()}
 
 
 def _readable(value) -> Any:

@@ -164,8 +164,10 @@ def _validate_value(param: Param, value) -> None:
         )
 
 
-def gates_to_run(transition) -> list[tuple[str, dict]]:
-    """The gates ``evaluate`` runs for ``transition``, in order, with their parameters."""
+def gates_to_run(transition, case=None) -> list[tuple[str, dict]]:
+    """The gates ``evaluate`` runs for ``transition``, in order, with their parameters.
+    With a ``case``, a gate configured for some group categories runs only for people of
+    those categories (P5); without one (the admin's preview) every gate is listed."""
     planned = []
     if transition.is_forward:
         # Revoked eligibility blocks every forward move, whatever is configured.
@@ -173,8 +175,16 @@ def gates_to_run(transition) -> list[tuple[str, dict]]:
     for configured in transition.gates.all():
         if configured.gate == IMPLICIT_FORWARD_GATE and transition.is_forward:
             continue
+        if case is not None and not applies_to(configured, case):
+            continue
         planned.append((configured.gate, configured.params or {}))
     return planned
+
+
+def applies_to(configured, case) -> bool:
+    """Whether a configured gate concerns this case's person (read only when it matters)."""
+    categories = configured.group_categories or []
+    return not categories or case.person.group_category_id in categories
 
 
 def evaluate(
@@ -195,7 +205,7 @@ def evaluate(
         readable=readable,
         move_reason=move_reason,
     )
-    return [result_of(key, ctx, params) for key, params in gates_to_run(transition)]
+    return [result_of(key, ctx, params) for key, params in gates_to_run(transition, case)]
 
 
 def result_of(key: str, ctx: GateContext, params: dict) -> GateResult:

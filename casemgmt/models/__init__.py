@@ -22,6 +22,7 @@ from casemgmt.models.cases import (
     Facility,
     TeamRole,
 )
+from casemgmt.models.classification import ClassificationBand, ClassificationChange
 from casemgmt.models.evidence import (
     Consent,
     Eligibility,
@@ -102,6 +103,8 @@ from casemgmt.models.users import User
 from casemgmt.models.workflow import MoveReason, StageTransition, TransitionStatus
 
 __all__ = [
+    "ClassificationBand",
+    "ClassificationChange",
     "MoveReason",
     "WithdrawalMethod",
     "Attendance",

@@ -80,6 +80,7 @@ class AuditAction(models.TextChoices):
     PLACEMENT_TRANSFERRED = "placement.transferred", _("Transferred to another facility")
     CASE_IMPORTED = "case.imported", _("Case imported")
     CASE_ASSIGNED = "case.assigned", _("Caseworker assigned")
+    CASE_CLASSIFIED = "case.classified", _("Classification set or changed")
     CASE_PERSON_CHANGED = "case.person_changed", _("Case moved to another person record")
     CASE_TEAM_ADDED = "case.team_added", _("Agency added to the team")
     CASE_TEAM_REMOVED = "case.team_removed", _("Agency removed from the team")

@@ -71,8 +71,15 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
     )
-    concern_level = models.CharField(
-        _("concern level"), max_length=12, choices=ConcernLevel.choices, blank=True
+    # Set at the case conference and changed with a reason (services.classification).
+    classification = models.ForeignKey(
+        "casemgmt.ClassificationBand",
+        verbose_name=_("classification"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        db_index=False,  # case_class_status_idx leads with it
     )
     lead_agency = models.ForeignKey(
         "casemgmt.Agency",
@@ -136,6 +143,7 @@ class Case(models.Model):
             models.Index(fields=["lead_agency", "status"], name="case_lead_status_idx"),
             models.Index(fields=["assigned_caseworker", "status"], name="case_worker_status_idx"),
             models.Index(fields=["facility", "status"], name="case_facility_status_idx"),
+            models.Index(fields=["classification", "status"], name="case_class_status_idx"),
             models.Index(fields=["status", "next_review_due"], name="case_status_due_idx"),
             models.Index(fields=["status", "next_contact_due"], name="case_status_contact_idx"),
             # The caseload's default order (newest first) walks this index.

@@ -18,12 +18,6 @@ class ReviewFrequency(models.TextChoices):
     SIX_MONTHLY = "six_monthly", _("Six-monthly")
 
 
-# DOMAIN.md defaults by concern tier: (contact, multi-agency review).
-TIER_DEFAULTS = {
-    "high": (ContactFrequency.WEEKLY, ReviewFrequency.MONTHLY),
-    "moderate": (ContactFrequency.FORTNIGHTLY, ReviewFrequency.QUARTERLY),
-    "low": (ContactFrequency.MONTHLY, ReviewFrequency.SIX_MONTHLY),
-}
 CONTACT_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 30}
 
 

@@ -89,6 +89,15 @@ class Person(models.Model):
         blank=True,
         related_name="people",
     )
+    # P5: the category alone says little; the context says how and why, in neutral words.
+    group_context = models.TextField(
+        _("context of the group involvement"),
+        blank=True,
+        help_text=_(
+            "How the person came to the group and what they did there, in neutral words "
+            "(e.g. recruited at 15 through a relative; cook, not a fighter)."
+        ),
+    )
     family_contacts = models.TextField(_("family contacts"), blank=True)
     identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
     identity_verified_by = models.ForeignKey(

@@ -267,6 +267,14 @@ class TransitionGate(models.Model):
     gate = models.CharField(_("gate"), max_length=60)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # P5: a gate may apply only to people of some group categories (their ids); empty:
+    # to everyone. E.g. an extra review before release for one category.
+    group_categories = models.JSONField(
+        _("only for group categories"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: the gate applies to everyone."),
+    )
 
     class Meta:
         ordering = ["transition", "order", "id"]

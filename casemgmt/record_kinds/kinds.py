@@ -76,6 +76,31 @@ _KINDS: list[RecordKind] = [
         ),
     ),
     RecordKind(
+        key="classification",
+        model="casemgmt.ClassificationChange",
+        # A case's concern level is risk information (DOMAIN.md, "Who may see what").
+        info_class=C.RISK,
+        label=gettext_lazy("Change of classification"),
+        form="casemgmt.forms.classification.ClassificationForm",
+        service="casemgmt.services.classification.case_classify",
+        form_needs_case=True,
+        add_rule="casemgmt.rules.case_classify",
+        section="classification",
+        empty=gettext_lazy("Not classified yet: the case conference sets it."),
+        select_related=("band", "previous_band", "changed_by", "review"),
+        timeline=TimelineSource(
+            at="changed_at",
+            actor="changed_by",
+            text1="band__name",
+            text2="previous_band__name",
+            text=lambda code, t1, t2: (
+                _("Classified as %(band)s (was %(previous)s)") % {"band": t1, "previous": t2}
+                if t2
+                else _("Classified as %s") % t1
+            ),
+        ),
+    ),
+    RecordKind(
         key="placement",
         model="casemgmt.Placement",
         # Where a person is held is location information (DOMAIN.md: the most protected).
@@ -229,7 +254,7 @@ _KINDS: list[RecordKind] = [
         model="casemgmt.MultiAgencyReview",
         info_class=C.INTERVENTION,
         label=gettext_lazy("Multi-agency review"),
-        form="casemgmt.forms.evidence.ReviewForm",
+        form="casemgmt.forms.reviews.ReviewForm",
         service="casemgmt.services.reviews.review_record",
         service_fields=(
             "kind",
@@ -241,8 +266,11 @@ _KINDS: list[RecordKind] = [
             "positions",
             "attendees",
             "actions",
+            "classification",
+            "classification_reason",
         ),
         form_needs_case=True,
+        form_needs_user=True,
         section="reviews",
         list_template="casemgmt/records/review_list.html",
         empty=gettext_lazy("No multi-agency review recorded yet."),

@@ -19,6 +19,17 @@ SECTIONS: list[Section] = [
         extra="casemgmt.selectors.cases.progress_extra",
         info_class=C.RISK,
     ),
+    Section(
+        key="classification",
+        title=gettext_lazy("Classification"),
+        intro=gettext_lazy(
+            "The programme's concern level: set at the case conference, changed at a later "
+            "review or by a supervisor, each time with a reason. Monitoring plans take their "
+            "default contact and review frequency from it."
+        ),
+        template="casemgmt/sections/classification.html",
+        extra="casemgmt.selectors.classification.classification_extra",
+    ),
     Section(key="interventions", title=gettext_lazy("Interventions")),
     Section(
         key="placements",

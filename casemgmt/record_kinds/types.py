@@ -43,6 +43,8 @@ class RecordKind:
     # The cleaned-data keys the service takes (None: all of them).
     service_fields: tuple[str, ...] | None = None
     form_needs_case: bool = False
+    # The form offers fields by the user's information classes.
+    form_needs_user: bool = False
     # A rule in casemgmt.rules, (user, case) -> refusal, that the service enforces too.
     add_rule: str | None = None
     # Listing them on the case page.
@@ -89,8 +91,10 @@ class RecordKind:
     def add_refusal(self, user, case):
         return import_string(self.add_rule)(user, case) if self.add_rule else None
 
-    def make_form(self, case, data=None):
+    def make_form(self, case, data=None, *, user=None):
         kwargs = {"case": case} if self.form_needs_case else {}
+        if self.form_needs_user:
+            kwargs["user"] = user
         return self.form_class(data, prefix=self.key, **kwargs)
 
     def save(self, *, case, by, data: dict):

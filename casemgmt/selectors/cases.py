@@ -39,6 +39,7 @@ def visible_case_or_404(user, reference: str) -> Case:
         "lead_agency",
         "assigned_caseworker",
         "facility",
+        "classification",
     )
     case = qs.filter(reference=reference).first()
     if case is None:
@@ -132,7 +133,9 @@ def section_view(section: Section, case: Case, perms: CasePermissions, forms=Non
             continue
         rows = kind_rows(kind, case, perms.user)
         _attach_actions(perms, kind, rows)
-        form = forms.get(kind.key) or (kind.make_form(case) if perms.can_add(kind.key) else None)
+        form = forms.get(kind.key) or (
+            kind.make_form(case, user=perms.user) if perms.can_add(kind.key) else None
+        )
         blocks.append(Block(kind=kind, rows=rows, form=form))
     extra = import_string(section.extra)(case, perms) if section.extra else {}
     return SectionView(section=section, blocks=blocks, extra=extra)

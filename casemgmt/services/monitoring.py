@@ -23,10 +23,10 @@ from casemgmt.models import (
     StageKind,
     User,
 )
-from casemgmt.models.monitoring import TIER_DEFAULTS
 from casemgmt.services import audit
 from casemgmt.services.case_records import create_case_record
 from casemgmt.services.cases import case_refresh_review_due
+from casemgmt.services.classification import monitoring_defaults
 from casemgmt.services.escalations import escalation_raise
 
 
@@ -121,13 +121,10 @@ def monitoring_plan_record(
     conditions: str = "",
 ) -> MonitoringPlan:
     """Record the plan for monitoring after release. Frequencies left empty follow the
-    case's concern tier (high: weekly contact, monthly review; moderate: fortnightly,
-    quarterly; low: monthly, six-monthly; no tier yet: as high)."""
+    case's classification band (services.classification.monitoring_defaults)."""
     if starts_on > timezone.localdate() + datetime.timedelta(days=366):
         raise ValidationError({"starts_on": _("A monitoring plan starts within the next year.")})
-    tier_contact, tier_review = TIER_DEFAULTS.get(
-        case.concern_level or "high", TIER_DEFAULTS["high"]
-    )
+    tier_contact, tier_review = monitoring_defaults(case)
     plan = create_case_record(
         MonitoringPlan,
         by=by,

@@ -49,6 +49,7 @@ class PersonDetails(TypedDict, total=False):
     province: str
     languages: str
     group_category: GroupCategory | None
+    group_context: str
     family_contacts: str
 
 

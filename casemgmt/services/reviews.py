@@ -20,6 +20,7 @@ from casemgmt.models import (
     Agency,
     AuditAction,
     Case,
+    ClassificationBand,
     MultiAgencyReview,
     Position,
     ReviewAction,
@@ -29,6 +30,7 @@ from casemgmt.models import (
     User,
 )
 from casemgmt.services import audit
+from casemgmt.services import classification as classification_module
 
 # (agency, position, dissent) or (agency, position, dissent, attended by)
 PositionRow = tuple
@@ -122,55 +124,12 @@ def _save_review_parts(review, by, positions, attendees, actions) -> None:
     )
 
 
-@transaction.atomic
-def review_record(
-    *,
-    case: Case,
-    by: User,
-    kind: str,
-    held_on: datetime.date,
-    decision: str,
-    positions: list[PositionRow],
-    minutes: str = "",
-    recommended_stage: Stage | None = None,
-    agenda: str = "",
-    attendees: list[tuple[str, Agency]] = (),
-    actions: list[tuple[str, User, datetime.date]] = (),
-) -> MultiAgencyReview:
-    """Record a multi-agency review with each present agency's position.
-
-    ``positions`` is a list of (agency, position, dissent[, attended by]); a
-    disagreement must give its reason, and the dissent is kept. A position for
-    another agency than ``by``'s is recorded on its behalf and names who attended
-    for it. ``attendees`` are (name, agency) and ``actions`` (description, owner,
-    due date).
-    """
-    access.ensure_can_write_case(by, case)
-    positions = _normalise(positions)
-    errors = _review_errors(case, by, recommended_stage, positions, attendees, actions)
-    review = MultiAgencyReview(
-        case=case,
-        recorded_by=by,
-        kind=kind,
-        held_on=held_on,
-        agenda=agenda.strip(),
-        decision=decision.strip(),
-        minutes=minutes.strip(),
-        recommended_stage=recommended_stage,
-    )
-    try:
-        review.full_clean()
-    except ValidationError as exc:
-        errors = {**exc.message_dict, **errors}
-    if errors:
-        raise ValidationError(errors)
-    review.save()
-    _save_review_parts(review, by, positions, attendees, actions)
+def _audit_review(review, by, positions, attendees, actions) -> None:
     audit.record(
         actor=by,
         action=AuditAction.EVIDENCE_REVIEW_RECORDED,
         target=review,
-        case=case,
+        case=review.case,
         changes=audit.created(review, ["kind", "held_on", "decision", "recommended_stage"]),
         metadata={
             "positions": [
@@ -190,6 +149,71 @@ def review_record(
             ],
         },
     )
+
+
+@transaction.atomic
+def review_record(
+    *,
+    case: Case,
+    by: User,
+    kind: str,
+    held_on: datetime.date,
+    decision: str,
+    positions: list[PositionRow],
+    minutes: str = "",
+    recommended_stage: Stage | None = None,
+    agenda: str = "",
+    attendees: list[tuple[str, Agency]] = (),
+    actions: list[tuple[str, User, datetime.date]] = (),
+    classification: ClassificationBand | None = None,
+    classification_reason: str = "",
+) -> MultiAgencyReview:
+    """Record a multi-agency review with each present agency's position.
+
+    ``positions`` is a list of (agency, position, dissent[, attended by]); a
+    disagreement must give its reason, and the dissent is kept. A position for
+    another agency than ``by``'s is recorded on its behalf and names who attended
+    for it. ``attendees`` are (name, agency) and ``actions`` (description, owner,
+    due date). ``classification`` is the band the review decides, with its reason
+    (only for staff who read risk information).
+    """
+    access.ensure_can_write_case(by, case)
+    positions = _normalise(positions)
+    errors = _review_errors(case, by, recommended_stage, positions, attendees, actions)
+    if classification is not None:
+        classification_module.ensure_reads_risk(by)
+        errors.update(
+            classification_module.classification_errors(
+                case,
+                classification,
+                classification_reason,
+                band_field="classification",
+                reason_field="classification_reason",
+            )
+        )
+    review = MultiAgencyReview(
+        case=case,
+        recorded_by=by,
+        kind=kind,
+        held_on=held_on,
+        agenda=agenda.strip(),
+        decision=decision.strip(),
+        minutes=minutes.strip(),
+        recommended_stage=recommended_stage,
+    )
+    try:
+        review.full_clean()
+    except ValidationError as exc:
+        errors = {**exc.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
+    review.save()
+    _save_review_parts(review, by, positions, attendees, actions)
+    _audit_review(review, by, positions, attendees, actions)
+    if classification is not None:
+        classification_module.case_classify(
+            case=case, by=by, band=classification, reason=classification_reason, review=review
+        )
     return review
 
 

@@ -93,7 +93,7 @@ def record_add(request, reference, kind):
     perms = case_permissions(request.user, case)
     if spec is None or spec.form is None or not perms.can_add_kind(spec.key):
         refuse(Case, case.reference)
-    form = spec.make_form(case, request.POST or None)
+    form = spec.make_form(case, request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         with form.service_errors():
             spec.save(case=case, by=request.user, data=form.cleaned_data)

@@ -15,6 +15,8 @@ APP = pathlib.Path(__file__).resolve().parents[2] / "casemgmt"
 # The one module that writes case rows with .update(): the versioned save and the
 # derived-date refresh live there.
 CASE_WRITER = APP / "services" / "cases.py"
+# Called only by data migrations (historical models, no open forms to make stale).
+MIGRATION_HELPERS = {APP / "default_programme_upgrades.py"}
 
 
 def _direct_case_updates(source: str) -> list[int]:
@@ -34,7 +36,7 @@ def _direct_case_updates(source: str) -> list[int]:
 def test_only_the_case_services_update_case_rows_directly():
     offenders = []
     for path in APP.rglob("*.py"):
-        if "migrations" in path.parts or path == CASE_WRITER:
+        if "migrations" in path.parts or path == CASE_WRITER or path in MIGRATION_HELPERS:
             continue
         offenders += [f"{path.name}:{line}" for line in _direct_case_updates(path.read_text())]
     assert not offenders, f"write cases through services.cases (versioned save): {offenders}"

@@ -9,7 +9,6 @@ from django.core.management import call_command
 from casemgmt import cadence, workflow
 from casemgmt.errors import GatesNotMet
 from casemgmt.models import CheckIn, Escalation, MonitoringPlan
-from casemgmt.models.monitoring import TIER_DEFAULTS
 from casemgmt.services import evidence, monitoring
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +18,7 @@ TODAY = datetime.date.today()
 
 
 class TestMonitoring:
-    def test_next_due_by_concern_tier(self, released):
-        assert TIER_DEFAULTS["high"] == ("weekly", "monthly")
-        assert TIER_DEFAULTS["moderate"] == ("fortnightly", "quarterly")
-        assert TIER_DEFAULTS["low"] == ("monthly", "six_monthly")
+    def test_next_due_follows_the_plan_contact_frequency(self, released):
         plan = MonitoringPlan.objects.get(case=released)
         assert cadence.next_check_in_due(released) == plan.starts_on + datetime.timedelta(days=7)
         for frequency, days in [("fortnightly", 14), ("monthly", 30)]:
@@ -112,18 +108,34 @@ def test_far_future_plan_start_is_refused(prison_school_team):
 
 
 @pytest.mark.parametrize(
-    ("tier", "contact", "review"),
+    ("band", "contact", "review"),
     [
         ("high", "weekly", "monthly"),
         ("moderate", "fortnightly", "quarterly"),
         ("low", "monthly", "six_monthly"),
+        # Not classified yet: monitored as the programme's highest band.
+        (None, "weekly", "monthly"),
     ],
 )
-def test_plan_frequencies_default_by_concern_tier(
-    make_case, caseworker, agency, tier, contact, review
+def test_plan_frequencies_default_by_classification_band(
+    make_case, caseworker, agency, programme, band, contact, review
 ):
-    case = make_case("release_preparation", concern_level=tier)
+    classification = programme.classification_bands.get(code=band) if band else None
+    case = make_case("release_preparation", classification=classification)
     plan = monitoring.monitoring_plan_record(
         case=case, by=caseworker, responsible_agency=agency, residence="Home", starts_on=TODAY
     )
     assert (plan.contact_frequency, plan.review_frequency) == (contact, review)
+
+
+def test_plan_defaults_follow_the_programme_bands_as_edited_in_the_admin(
+    make_case, caseworker, agency, programme
+):
+    high = programme.classification_bands.get(code="high")
+    high.contact_frequency, high.review_frequency = "fortnightly", "quarterly"
+    high.save()
+    case = make_case("release_preparation", classification=high)
+    plan = monitoring.monitoring_plan_record(
+        case=case, by=caseworker, responsible_agency=agency, residence="Home", starts_on=TODAY
+    )
+    assert (plan.contact_frequency, plan.review_frequency) == ("fortnightly", "quarterly")

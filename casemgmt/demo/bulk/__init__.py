@@ -29,6 +29,7 @@ from casemgmt.demo.bulk.cases import (
     open_draft,
     pick_path,
 )
+from casemgmt.demo.bulk.classifying import add_classification
 from casemgmt.demo.bulk.community import add_release
 from casemgmt.demo.bulk.records import (
     add_assessments,
@@ -107,19 +108,19 @@ def build_case(writer: BulkWriter, setting: Setting, person_ref, case_ref, *, fu
     draft.juvenile = juvenile
     add_opening(writer, setting, draft, person_id)
     add_moves(writer, draft, path, move_times(setting, opened, len(path)))
-    concern = rng.choice(["low", "moderate", "moderate", "high"])
-    assessments, raised = [], []
+    assessments, raised, band = [], [], None
     if full_history:
         add_conference(writer, setting, draft)
+        band = add_classification(writer, setting, draft)
         assessments = add_assessments(writer, setting, draft)
         add_counselling(writer, setting, draft)
         add_referrals(writer, setting, draft)
-        raised = add_release(writer, setting, draft, concern)
+        raised = add_release(writer, setting, draft, band)
         add_notes(writer, setting, draft)
-    _add_case(writer, setting, draft, person_id, concern, assessments, raised)
+    _add_case(writer, setting, draft, person_id, band, assessments, raised)
 
 
-def _add_case(writer, setting: Setting, draft: Draft, person_id, concern, assessments, raised):
+def _add_case(writer, setting: Setting, draft: Draft, person_id, band, assessments, raised):
     stage, entered = draft.stages[-1]
     status = _status(stage)
     in_prison = stage.kind == "custody" and draft.lead.agency.kind == "prison"
@@ -132,7 +133,7 @@ def _add_case(writer, setting: Setting, draft: Draft, person_id, concern, assess
         current_stage_id=stage.pk,
         stage_entered_at=entered,
         status=status,
-        concern_level=concern,
+        classification_id=band.pk if band else None,
         lead_agency_id=draft.lead.agency.pk,
         assigned_caseworker_id=draft.writer_id,
         facility_id=setting.facility.pk if in_prison else None,

@@ -191,6 +191,9 @@ def add_opening(writer: BulkWriter, setting: Setting, draft: Draft, person_id: i
 def add_moves(writer: BulkWriter, draft: Draft, path: list[Transition], times) -> None:
     """Each move of the path, applied at once or requested and then approved."""
     for transition, at in zip(path, times, strict=True):
+        # A move is requested only once the previous one was approved (the engine allows
+        # one pending move), however close the drawn times fall.
+        at = max(at, draft.stages[-1][1] + datetime.timedelta(hours=1))
         needs_approval = transition.requires_approval and draft.supervisor_id is not None
         decided = at + datetime.timedelta(hours=30) if needs_approval else at
         move = writer.add(

@@ -1,5 +1,5 @@
 """Life after release for a generated case: the receiving agencies join, a monitoring
-plan by concern tier, the latest contacts under it (a concern raises an escalation,
+plan by classification band, the latest contacts under it (a concern raises an escalation,
 resolved later), and for some a re-engagement event."""
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from casemgmt.models import (
     ReengagementEvent,
     TeamRole,
 )
-from casemgmt.models.monitoring import CONTACT_DAYS, TIER_DEFAULTS
+from casemgmt.models.monitoring import CONTACT_DAYS
 
 CHECK_INS = 6
 HOUR = datetime.timedelta(hours=1)
 
 
-def add_release(writer: BulkWriter, setting: Setting, draft: Draft, concern: str) -> list:
+def add_release(writer: BulkWriter, setting: Setting, draft: Draft, band) -> list:
     """Everything from release on; returns the times escalations were raised."""
     released = draft.entered("released")
     if released is None:
@@ -45,7 +45,11 @@ def add_release(writer: BulkWriter, setting: Setting, draft: Draft, concern: str
     police = setting.first("police")
     if police is not None:
         join_team(writer, draft, police.agency.pk, TeamRole.SUPPORT, prep)
-    contact, review = TIER_DEFAULTS[concern]
+    # As services.classification.monitoring_defaults: the band's, or the highest band's.
+    band = band or (setting.bands[-1] if setting.bands else None)
+    contact, review = (
+        (band.contact_frequency, band.review_frequency) if band else ("weekly", "monthly")
+    )
     plan = writer.add(
         MonitoringPlan,
         case_id=draft.case_id,

@@ -14,6 +14,7 @@ from casemgmt.factories import FacilityFactory, default_programme
 from casemgmt.models import (
     Agency,
     AgencyKind,
+    ClassificationBand,
     Facility,
     GroupCategory,
     Instrument,
@@ -54,6 +55,8 @@ class Setting:
     items: list[Item]
     facility: Facility
     supervisors: list[User] = field(default_factory=list)
+    # The programme's classification bands, least concern first.
+    bands: list[ClassificationBand] = field(default_factory=list)
 
     @property
     def today(self) -> datetime.date:
@@ -119,6 +122,7 @@ def build_setting(*, seed: int) -> Setting:
             capacity=400,
         ),
         supervisors=[u for s in leads for u in s.supervisors],
+        bands=list(programme.classification_bands.filter(is_active=True).order_by("rank")),
     )
 
 
