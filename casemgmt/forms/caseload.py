@@ -37,6 +37,8 @@ class CaseloadFilterForm(CrispyForm):
     )
     overdue = forms.BooleanField(label=_("Review overdue"), required=False)
     contact_overdue = forms.BooleanField(label=_("Check-in overdue"), required=False)
+    juvenile = forms.BooleanField(label=_("Juvenile (under 18)"), required=False)
+    open_escalation = forms.BooleanField(label=_("Open escalation"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -74,9 +76,11 @@ class CaseloadFilterForm(CrispyForm):
         return q
 
     def filters(self) -> CaseloadFilters:
-        """Valid filters, or the defaults when the input was not valid."""
-        if not self.is_valid():
+        """The valid filters; a parameter whose value is not valid (e.g. an unknown facility)
+        falls back to its default, and the form shows its error."""
+        if not self.is_bound:
             return CaseloadFilters()
+        self.is_valid()
         data = self.cleaned_data
         return CaseloadFilters(
             q=data.get("q") or "",
@@ -86,5 +90,7 @@ class CaseloadFilterForm(CrispyForm):
             facility=data["facility"].pk if data.get("facility") else None,
             overdue=bool(data.get("overdue")),
             contact_overdue=bool(data.get("contact_overdue")),
+            juvenile=bool(data.get("juvenile")),
+            open_escalation=bool(data.get("open_escalation")),
             sort=data.get("sort") or "-opened",
         )
