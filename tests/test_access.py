@@ -236,7 +236,6 @@ def test_every_case_field_has_exactly_one_class():
     assert access.CASE_FIELD_CLASSES["facility"] == access.InfoClass.LOCATION
 
 
-
 def test_actions_on_records_follow_the_information_class(client, prison_school_team):
     case = prison_school_team["case"]
     assessment = factories.record_assessment(

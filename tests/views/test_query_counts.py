@@ -220,6 +220,40 @@ def test_caseload_first_page(client, caseworker, make_case, django_assert_num_qu
     _pinned(client, url, 10, django_assert_num_queries)
 
 
+def test_caseload_first_page_with_every_filter(
+    client, caseworker, make_case, django_assert_num_queries
+):
+    """The filters are conditions of the same two queries (rows, capped count); the one
+    more than the unfiltered page is the facility's validation (ModelChoiceField.get)."""
+    from casemgmt.services.escalations import escalation_raise
+
+    facility = factories.FacilityFactory()
+    params = f"?juvenile=on&open_escalation=on&facility={facility.pk}&overdue=&sort=name"
+    caseworker.juvenile_trained = True
+    caseworker.save()
+    client.force_login(caseworker)
+    url = reverse("caseload") + params
+
+    def add(n):
+        for _ in range(n):
+            case = make_case(
+                facility=facility, person=factories.PersonFactory(date_of_birth=_born(16))
+            )
+            escalation_raise(case=case, by=None, trigger="breach", description="x")
+
+    add(2)
+    _pinned(client, url, 11, django_assert_num_queries)
+    add(28)
+    response = _pinned(client, url, 11, django_assert_num_queries)
+    assert response.context["page"].filters.facility == facility.pk
+    assert len(response.context["page"].cases) == 25
+
+
+def _born(years_ago: int) -> datetime.date:
+    today = datetime.date.today()
+    return today.replace(year=today.year - years_ago, day=min(today.day, 28))
+
+
 def test_person_page(client, caseworker, agency, programme, django_assert_num_queries):
     person = factories.PersonFactory()
     factories.CaseFactory(person=person, lead_agency=agency)
