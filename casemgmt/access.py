@@ -5,8 +5,9 @@ information classes they may read. Every view, form, export and admin page asks 
 - Juveniles are a track of their own (``casemgmt/juvenile_access.py``): every case
   and record filter below includes its rule.
 - Information is split into classes (DOMAIN.md, "Who may see what"); each field,
-  record kind and note category is declared in exactly one class below, and each
-  agency kind (and the auditor role) is granted a set of classes.
+  record kind, note category and caseload parameter is declared in exactly one class
+  (``casemgmt/field_classes.py``, re-exported here), and each agency kind (and the
+  auditor role) is granted a set of classes below.
 """
 
 from __future__ import annotations
@@ -16,6 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casemgmt.errors import NotPermitted
+from casemgmt.field_classes import (  # noqa: F401 (re-exported: access.X is the policy's name)
+    CASE_DERIVED_KEYS,
+    CASE_FIELD_CLASSES,
+    CASELOAD_PARAM_CLASSES,
+    ESCALATION_TRIGGER_CLASSES,
+    NOTE_CATEGORY_CLASSES,
+    PERSON_FIELD_CLASSES,
+    RECORD_CLASSES,
+)
 from casemgmt.info_classes import InfoClass
 from casemgmt.juvenile_access import juvenile_case_filter, juvenile_record_filter
 from casemgmt.models.agencies import AgencyKind
@@ -26,51 +36,6 @@ WRITER_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 
 
 C = InfoClass
-
-# Each person field in exactly one class.
-PERSON_FIELD_CLASSES: dict[str, InfoClass] = {
-    "id": C.CASE,
-    "reference": C.CASE,
-    "full_name": C.CASE,
-    "date_of_birth": C.CASE,
-    "adult_on": C.CASE,  # derived from the date of birth
-    "sex": C.CASE,
-    "languages": C.CASE,
-    "created_at": C.CASE,
-    "created_by": C.CASE,
-    "merged_into": C.CASE,
-    "cnic": C.IDENTITY,
-    "aliases": C.IDENTITY,
-    "family_contacts": C.IDENTITY,
-    "identity_verified_at": C.IDENTITY,
-    "identity_verified_by": C.IDENTITY,
-    "identity_document": C.IDENTITY,
-    "district": C.LOCATION,
-    "province": C.LOCATION,
-    "group_category": C.RISK,
-    "group_context": C.RISK,
-}
-
-# Each kind of case record in exactly one class: declared with the kind.
-RECORD_CLASSES: dict[str, InfoClass] = {key: kind.info_class for key, kind in RECORD_KINDS.items()}
-
-# Each note category in exactly one class.
-NOTE_CATEGORY_CLASSES: dict[str, InfoClass] = {
-    "custody_conduct": C.INTERVENTION,
-    "counselling": C.CLINICAL,
-    "family": C.INTERVENTION,
-    "security_concern": C.SECURITY,
-    "health": C.CLINICAL,
-    "education": C.INTERVENTION,
-    "general": C.INTERVENTION,
-}
-
-# Escalation triggers whose content belongs to a narrower class than "risk".
-ESCALATION_TRIGGER_CLASSES: dict[str, InfoClass] = {
-    "security_information": C.SECURITY,
-    "listed_contact": C.SECURITY,
-    "mental_health": C.CLINICAL,
-}
 
 _ALL = frozenset(InfoClass)
 
@@ -121,26 +86,15 @@ def can_read(user, info_class: str) -> bool:
     return info_class in info_classes(user)
 
 
-# Each parameter of the caseload (filter, sort, search) → the class of the field it uses:
-# a filter, sort or search on rows follows the class rules of that field, since the rows
-# it returns (and their count) tell what the field holds. "q" and "sort" depend on what
-# they match or order by. A parameter missing here is refused to everyone.
-CASELOAD_PARAM_CLASSES: dict[str, InfoClass | dict[str, InfoClass]] = {
-    "q": {"reference": C.CASE, "name": C.CASE, "cnic": C.IDENTITY},
-    "programme": C.CASE,
-    "stage": C.CASE,
-    "status": C.CASE,
-    "facility": C.LOCATION,
-    "overdue": C.CASE,  # the review due date
-    "contact_overdue": RECORD_CLASSES["check_in"],  # the next contact due, from check-ins
-    "sort": {
-        "-opened": C.CASE,
-        "reference": C.CASE,
-        "name": C.CASE,
-        "stage": C.CASE,
-        "due": C.CASE,
-    },
-}
+def readable_case_fields(user) -> frozenset[str]:
+    """The names in ``CASE_FIELD_CLASSES`` whose class ``user`` may read."""
+    classes = info_classes(user)
+    return frozenset(name for name, c in CASE_FIELD_CLASSES.items() if c in classes)
+
+
+def can_read_case_field(user, name: str) -> bool:
+    """May ``user`` read this field (or derived key) of the cases they see?"""
+    return can_read(user, CASE_FIELD_CLASSES[name])
 
 
 def caseload_param_class(name: str, kind: str = "") -> InfoClass | None:

@@ -28,6 +28,11 @@ class CasePermissions:
         return access.info_classes(self.user)
 
     @cached_property
+    def case_fields(self) -> frozenset[str]:
+        """The case's fields the user may read (the access policy's CASE_FIELD_CLASSES)."""
+        return access.readable_case_fields(self.user)
+
+    @cached_property
     def can_write(self) -> bool:
         return access.can_write_case(self.user, self.case)
 

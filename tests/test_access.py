@@ -221,6 +221,21 @@ def test_every_field_and_note_category_has_exactly_one_class():
         assert kind in access.AGENCY_KIND_CLASSES
 
 
+def test_every_case_field_has_exactly_one_class():
+    """A new field of Case fails here until its class is declared (field_classes.py); a
+    declared name that is no field fails too, unless it is a documented derived key."""
+    from casemgmt.models import Case
+
+    case_fields = {f.name for f in Case._meta.concrete_fields}
+    declared = set(access.CASE_FIELD_CLASSES)
+    assert case_fields - declared == set(), "declare the class of each new Case field"
+    assert declared - case_fields == set(access.CASE_DERIVED_KEYS), "no such Case field"
+    assert not access.CASE_DERIVED_KEYS & case_fields
+    assert set(access.CASE_FIELD_CLASSES.values()) <= set(access.InfoClass)
+    # Where people are held is location, whoever asks.
+    assert access.CASE_FIELD_CLASSES["facility"] == access.InfoClass.LOCATION
+
+
 def test_actions_on_records_follow_the_information_class(client, prison_school_team):
     case = prison_school_team["case"]
     assessment = factories.record_assessment(

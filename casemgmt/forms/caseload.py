@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt import access
 from casemgmt.forms.base import CrispyForm
-from casemgmt.models import CaseStatus, Facility, Programme, Stage
+from casemgmt.models import CaseStatus, ClassificationBand, Facility, Programme, Stage
 from casemgmt.selectors.caseload import SEARCH_KINDS, CaseloadFilters, search_kind
 
 SORT_CHOICES = [
@@ -35,8 +35,15 @@ class CaseloadFilterForm(CrispyForm):
     facility = forms.ModelChoiceField(
         label=_("Facility"), queryset=Facility.objects.all(), required=False
     )
+    classification = forms.ModelChoiceField(
+        label=_("Classification"),
+        queryset=ClassificationBand.objects.filter(is_active=True).order_by("programme", "rank"),
+        required=False,
+    )
     overdue = forms.BooleanField(label=_("Review overdue"), required=False)
     contact_overdue = forms.BooleanField(label=_("Check-in overdue"), required=False)
+    juvenile = forms.BooleanField(label=_("Juvenile (under 18)"), required=False)
+    open_escalation = forms.BooleanField(label=_("Open escalation"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -74,9 +81,11 @@ class CaseloadFilterForm(CrispyForm):
         return q
 
     def filters(self) -> CaseloadFilters:
-        """Valid filters, or the defaults when the input was not valid."""
-        if not self.is_valid():
+        """The valid filters; a parameter whose value is not valid (e.g. an unknown facility)
+        falls back to its default, and the form shows its error."""
+        if not self.is_bound:
             return CaseloadFilters()
+        self.is_valid()
         data = self.cleaned_data
         return CaseloadFilters(
             q=data.get("q") or "",
@@ -84,7 +93,10 @@ class CaseloadFilterForm(CrispyForm):
             stage=data["stage"].pk if data.get("stage") else None,
             status=data.get("status") or "",
             facility=data["facility"].pk if data.get("facility") else None,
+            classification=data["classification"].pk if data.get("classification") else None,
             overdue=bool(data.get("overdue")),
             contact_overdue=bool(data.get("contact_overdue")),
+            juvenile=bool(data.get("juvenile")),
+            open_escalation=bool(data.get("open_escalation")),
             sort=data.get("sort") or "-opened",
         )

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from casemgmt import access
 from casemgmt.errors import NotPermitted
-from casemgmt.info_classes import InfoClass
 from casemgmt.models import (
     AuditAction,
     Case,
@@ -31,7 +30,7 @@ from casemgmt.services.cases import lock_case, save_case_fields
 
 def ensure_reads_location(by: User) -> None:
     """Choosing a facility shows facilities and their occupancy: location information."""
-    if not access.can_read(by, InfoClass.LOCATION):
+    if not access.can_read_case_field(by, "facility"):
         raise NotPermitted(
             _(
                 "Placing a person in a facility is for staff whose agency may see where people "

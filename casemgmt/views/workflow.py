@@ -98,7 +98,7 @@ def _move_page(request, case, form, failed_stage, error):
 def _facilities_for(user, moves):
     """The facilities to choose from, when a move places the person and the user may see
     where people are held (location); otherwise None and no query."""
-    if not access.can_read(user, access.InfoClass.LOCATION):
+    if not access.can_read_case_field(user, "facility"):
         return None
     if not any(m.transition.to_stage.custody == StageCustody.HELD for m in moves):
         return None

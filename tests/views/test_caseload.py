@@ -114,8 +114,9 @@ def test_htmx_request_gets_only_the_results(client, caseworker, make_case):
 def caseload_world(programme, stages):
     """Two cases on a team of one agency of every kind; one caseworker per kind, and the
     auditor. Case A is in a facility, overdue, in "referral"; case B in none, in "released",
-    its check-in overdue."""
-    from casemgmt.models import AgencyKind
+    its check-in overdue, with an open escalation (a breach: risk)."""
+    from casemgmt.models import AgencyKind, Case
+    from casemgmt.services.escalations import escalation_raise
 
     agencies = {kind: factories.AgencyFactory(kind=kind) for kind in AgencyKind.values}
     team = [(a, "support") for k, a in agencies.items() if k != AgencyKind.PRISON]
@@ -128,6 +129,7 @@ def caseload_world(programme, stages):
         next_review_due=datetime.date.today() - datetime.timedelta(days=2),
         person=factories.PersonFactory(full_name="Amin Gul", cnic="15602-1000001-1"),
         team=team,
+        classification=programme.classification_bands.get(code="high"),
     )
     b = factories.CaseFactory(
         programme=programme,
@@ -137,9 +139,14 @@ def caseload_world(programme, stages):
         person=factories.PersonFactory(full_name="Bashir Khan", cnic="15602-2000002-2"),
         team=team,
     )
+    escalation_raise(case=b, by=None, trigger="breach", description="Missed curfew")
+    # The escalation made B's review due today; keep the dates the samples rely on.
+    Case.objects.filter(pk=b.pk).update(
+        next_review_due=None, next_contact_due=datetime.date.today() - datetime.timedelta(days=4)
+    )
     users = {kind: factories.CaseworkerFactory(agency=ag) for kind, ag in agencies.items()}
     users["auditor"] = factories.AuditorFactory()
-    return {"a": a, "b": b, "facility": facility, "users": users}
+    return {"a": a, "b": b, "facility": facility, "users": users, "agencies": agencies}
 
 
 def _listing(client, user, params):
@@ -169,6 +176,9 @@ def test_every_caseload_parameter_is_refused_or_ignored_without_its_class(client
         "facility": {"": str(w["facility"].pk)},
         "overdue": {"": "on"},
         "contact_overdue": {"": "on"},
+        "juvenile": {"": "on"},
+        "open_escalation": {"": "on"},
+        "classification": {"": str(a.classification_id)},
         "sort": {key: key for key, _label in SORT_CHOICES},
     }
     from casemgmt.selectors.caseload import SEARCH_KINDS, SORTS

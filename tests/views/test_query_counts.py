@@ -214,12 +214,56 @@ def test_notes_list(client, full_case, caseworker, django_assert_num_queries):
 def test_caseload_first_page(client, caseworker, make_case, django_assert_num_queries):
     client.force_login(caseworker)
     url = reverse("caseload")
+    # 11: the filters' choices include the classification bands (one query).
     for _ in range(5):
         make_case()
-    _pinned(client, url, 10, django_assert_num_queries)
+    _pinned(client, url, 11, django_assert_num_queries)
     for _ in range(45):
         make_case()
-    _pinned(client, url, 10, django_assert_num_queries)
+    _pinned(client, url, 11, django_assert_num_queries)
+
+
+def test_caseload_first_page_with_every_filter(
+    client, caseworker, make_case, django_assert_num_queries
+):
+    """The filters are conditions of the same two queries (rows, capped count); the two
+    more than the unfiltered page validate the facility and the band (ModelChoiceField.get)."""
+    from casemgmt.models import ClassificationBand
+    from casemgmt.services.escalations import escalation_raise
+
+    facility = factories.FacilityFactory()
+    band = ClassificationBand.objects.get(programme__code="default", code="high")
+    params = (
+        f"?juvenile=on&open_escalation=on&facility={facility.pk}&classification={band.pk}"
+        "&overdue=&sort=name"
+    )
+    caseworker.juvenile_trained = True
+    caseworker.save()
+    client.force_login(caseworker)
+    url = reverse("caseload") + params
+
+    def add(n):
+        for _ in range(n):
+            case = make_case(
+                facility=facility,
+                classification=band,
+                person=factories.PersonFactory(date_of_birth=_born(16)),
+            )
+            escalation_raise(case=case, by=None, trigger="breach", description="x")
+
+    add(2)
+    _pinned(client, url, 13, django_assert_num_queries)
+    add(28)
+    response = _pinned(client, url, 13, django_assert_num_queries)
+    assert response.context["page"].filters.facility == facility.pk
+    assert response.context["page"].filters.classification == band.pk
+    assert len(response.context["page"].cases) == 25
+    assert len(response.context["page"].cases) == 25
+
+
+def _born(years_ago: int) -> datetime.date:
+    today = datetime.date.today()
+    return today.replace(year=today.year - years_ago, day=min(today.day, 28))
 
 
 def test_person_page(client, caseworker, agency, programme, django_assert_num_queries):

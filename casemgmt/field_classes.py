@@ -1,0 +1,120 @@
+"""Which information class each field, record kind, note category and caseload parameter
+belongs to (DOMAIN.md, "Who may see what"): declared once, here.
+
+The access policy (``casemgmt/access.py``) grants classes to users and re-exports these
+declarations; pages, filters and exports ask them instead of naming a class themselves.
+``tests/test_access.py`` fails when a field of ``Person`` or ``Case`` is missing here, or
+when a name here is neither a field nor a documented derived key.
+"""
+
+from __future__ import annotations
+
+from casemgmt.info_classes import InfoClass
+from casemgmt.record_kinds import RECORD_KINDS
+
+C = InfoClass
+
+# Each person field in exactly one class.
+PERSON_FIELD_CLASSES: dict[str, InfoClass] = {
+    "id": C.CASE,
+    "reference": C.CASE,
+    "full_name": C.CASE,
+    "date_of_birth": C.CASE,
+    "adult_on": C.CASE,  # derived from the date of birth
+    "sex": C.CASE,
+    "languages": C.CASE,
+    "created_at": C.CASE,
+    "created_by": C.CASE,
+    "merged_into": C.CASE,
+    "cnic": C.IDENTITY,
+    "aliases": C.IDENTITY,
+    "family_contacts": C.IDENTITY,
+    "identity_verified_at": C.IDENTITY,
+    "identity_verified_by": C.IDENTITY,
+    "identity_document": C.IDENTITY,
+    "district": C.LOCATION,
+    "province": C.LOCATION,
+    "group_category": C.RISK,
+    "group_context": C.RISK,
+}
+
+# Each kind of case record in exactly one class: declared with the kind.
+RECORD_CLASSES: dict[str, InfoClass] = {key: kind.info_class for key, kind in RECORD_KINDS.items()}
+
+# Keys of CASE_FIELD_CLASSES that are not columns of Case but computed from them.
+CASE_DERIVED_KEYS = frozenset({"juvenile"})
+
+# Each case field in exactly one class.
+CASE_FIELD_CLASSES: dict[str, InfoClass] = {
+    "id": C.CASE,
+    "reference": C.CASE,
+    "person": C.CASE,  # the link; the person's own fields are in PERSON_FIELD_CLASSES
+    "programme": C.CASE,
+    "current_stage": C.CASE,
+    "stage_entered_at": C.CASE,
+    "status": C.CASE,
+    "lead_agency": C.CASE,
+    "assigned_caseworker": C.CASE,
+    "opened_on": C.CASE,
+    "closed_on": C.CASE,
+    "is_restricted": C.CASE,
+    "version": C.CASE,
+    "created_at": C.CASE,
+    # Where the person is held: the most protected with identity (DOMAIN.md).
+    "facility": C.LOCATION,
+    # The programme's concern level (a ClassificationBand): risk information.
+    "classification": C.RISK,
+    # A date from the stage's reassessment interval and the last assessment: it says when,
+    # never what was assessed, so everyone on the case reads it (caseload, case page).
+    "next_review_due": C.CASE,
+    # Computed from the last check-in and the monitoring plan's cadence: it tells what
+    # those records tell (a contact missed), so it follows the check-in's class.
+    "next_contact_due": RECORD_CLASSES["check_in"],
+    # Derived: the person is under 18 today (Person.adult_on, juveniles.py). Whether a
+    # case is on the juvenile track is shown to everyone who may open it (the marker).
+    "juvenile": C.CASE,
+}
+
+# Each note category in exactly one class.
+NOTE_CATEGORY_CLASSES: dict[str, InfoClass] = {
+    "custody_conduct": C.INTERVENTION,
+    "counselling": C.CLINICAL,
+    "family": C.INTERVENTION,
+    "security_concern": C.SECURITY,
+    "health": C.CLINICAL,
+    "education": C.INTERVENTION,
+    "general": C.INTERVENTION,
+}
+
+# Escalation triggers whose content belongs to a narrower class than "risk".
+ESCALATION_TRIGGER_CLASSES: dict[str, InfoClass] = {
+    "security_information": C.SECURITY,
+    "listed_contact": C.SECURITY,
+    "mental_health": C.CLINICAL,
+}
+
+# Each parameter of the caseload (filter, sort, search) → the class of the field it uses:
+# a filter, sort or search on rows follows the class rules of that field, since the rows
+# it returns (and their count) tell what the field holds. "q" and "sort" depend on what
+# they match or order by. A parameter missing here is refused to everyone.
+CASELOAD_PARAM_CLASSES: dict[str, InfoClass | dict[str, InfoClass]] = {
+    "q": {"reference": C.CASE, "name": C.CASE, "cnic": PERSON_FIELD_CLASSES["cnic"]},
+    "programme": CASE_FIELD_CLASSES["programme"],
+    "stage": CASE_FIELD_CLASSES["current_stage"],
+    "status": CASE_FIELD_CLASSES["status"],
+    "facility": CASE_FIELD_CLASSES["facility"],
+    "overdue": CASE_FIELD_CLASSES["next_review_due"],
+    "contact_overdue": CASE_FIELD_CLASSES["next_contact_due"],
+    "juvenile": CASE_FIELD_CLASSES["juvenile"],
+    "classification": CASE_FIELD_CLASSES["classification"],
+    # Cases with an open escalation: what the escalation records tell (and each trigger's
+    # own class on top, in selectors.caseload).
+    "open_escalation": RECORD_CLASSES["escalation"],
+    "sort": {
+        "-opened": CASE_FIELD_CLASSES["opened_on"],
+        "reference": CASE_FIELD_CLASSES["reference"],
+        "name": PERSON_FIELD_CLASSES["full_name"],
+        "stage": CASE_FIELD_CLASSES["current_stage"],
+        "due": CASE_FIELD_CLASSES["next_review_due"],
+    },
+}
