@@ -132,6 +132,7 @@ CASELOAD_PARAM_CLASSES: dict[str, InfoClass | dict[str, InfoClass]] = {
     "facility": C.LOCATION,
     "overdue": C.CASE,  # the review due date
     "contact_overdue": RECORD_CLASSES["check_in"],  # the next contact due, from check-ins
+    "meeting_overdue": RECORD_CLASSES["review"],  # the next multi-agency review due
     "sort": {
         "-opened": C.CASE,
         "reference": C.CASE,

@@ -37,6 +37,7 @@ class CaseloadFilterForm(CrispyForm):
     )
     overdue = forms.BooleanField(label=_("Review overdue"), required=False)
     contact_overdue = forms.BooleanField(label=_("Check-in overdue"), required=False)
+    meeting_overdue = forms.BooleanField(label=_("Multi-agency review overdue"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -86,5 +87,6 @@ class CaseloadFilterForm(CrispyForm):
             facility=data["facility"].pk if data.get("facility") else None,
             overdue=bool(data.get("overdue")),
             contact_overdue=bool(data.get("contact_overdue")),
+            meeting_overdue=bool(data.get("meeting_overdue")),
             sort=data.get("sort") or "-opened",
         )

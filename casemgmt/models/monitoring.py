@@ -25,6 +25,8 @@ TIER_DEFAULTS = {
     "low": (ContactFrequency.MONTHLY, ReviewFrequency.SIX_MONTHLY),
 }
 CONTACT_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 30}
+# Days from the latest multi-agency review (or the plan's start) to the next one.
+REVIEW_DAYS = {"monthly": 30, "quarterly": 90, "six_monthly": 180}
 
 
 class MonitoringPlan(models.Model):

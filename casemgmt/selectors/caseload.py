@@ -49,6 +49,7 @@ class CaseloadFilters:
     facility: int | None = None
     overdue: bool = False
     contact_overdue: bool = False
+    meeting_overdue: bool = False
     sort: str = "-opened"
 
 
@@ -180,6 +181,9 @@ def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
             status__in=[CaseStatus.ACTIVE, CaseStatus.SUSPENDED],
             current_stage__kind=StageKind.COMMUNITY,
         )
+    if filters.meeting_overdue:
+        # The inbox's "multi-agency reviews overdue" list in full (selectors.inbox).
+        qs = qs.filter(next_meeting_due__lt=timezone.localdate(), status=CaseStatus.ACTIVE)
     return qs
 
 

@@ -29,6 +29,7 @@ from casemgmt.models import (
     User,
 )
 from casemgmt.services import audit
+from casemgmt.services.cases import case_refresh_meeting_due
 
 # (agency, position, dissent) or (agency, position, dissent, attended by)
 PositionRow = tuple
@@ -190,6 +191,7 @@ def review_record(
             ],
         },
     )
+    case_refresh_meeting_due(case)
     return review
 
 
