@@ -46,6 +46,33 @@ def contact_due_for(case, *, stage) -> datetime.date | None:
     return next_check_in_due(case)
 
 
+def meeting_due_for(case, *, stage) -> datetime.date | None:
+    """The next multi-agency review due while the case is released (a community stage)
+    under a monitoring plan, else None. Stored as ``Case.next_meeting_due``."""
+    from casemgmt.models import StageKind
+
+    if stage.is_terminal or stage.kind != StageKind.COMMUNITY:
+        return None
+    return next_meeting_due(case)
+
+
+def next_meeting_due(case, *, plan=None) -> datetime.date | None:
+    """When the next multi-agency review is due under the latest monitoring plan (P3,
+    P11): the plan's review interval after the latest review of any kind held since the
+    plan started, or after its start. None without a plan. Reads
+    ``case.monitoring_plans`` and ``case.reviews`` through ``.all()`` (prefetchable)."""
+    from casemgmt.models.monitoring import REVIEW_DAYS
+
+    if plan is None:
+        plans = sorted(case.monitoring_plans.all(), key=lambda p: (p.starts_on, p.pk))
+        plan = plans[-1] if plans else None
+    if plan is None:
+        return None
+    held = [r.held_on for r in case.reviews.all() if r.held_on >= plan.starts_on]
+    start = max([plan.starts_on, *held])
+    return start + datetime.timedelta(days=REVIEW_DAYS[plan.review_frequency])
+
+
 def assessment_gates(programme) -> list[dict]:
     """Each ``assessment_recent`` gate of the programme beside the reassessment interval
     of the stage its move leaves (the admin shows them side by side)."""

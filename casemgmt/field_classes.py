@@ -70,6 +70,9 @@ CASE_FIELD_CLASSES: dict[str, InfoClass] = {
     # Computed from the last check-in and the monitoring plan's cadence: it tells what
     # those records tell (a contact missed), so it follows the check-in's class.
     "next_contact_due": RECORD_CLASSES["check_in"],
+    # From the monitoring plan's review frequency and the latest multi-agency review: it
+    # tells what those reviews tell, so it follows the review's class.
+    "next_meeting_due": RECORD_CLASSES["review"],
     # Derived: the person is under 18 today (Person.adult_on, juveniles.py). Whether a
     # case is on the juvenile track is shown to everyone who may open it (the marker).
     "juvenile": C.CASE,
@@ -105,6 +108,7 @@ CASELOAD_PARAM_CLASSES: dict[str, InfoClass | dict[str, InfoClass]] = {
     "facility": CASE_FIELD_CLASSES["facility"],
     "overdue": CASE_FIELD_CLASSES["next_review_due"],
     "contact_overdue": CASE_FIELD_CLASSES["next_contact_due"],
+    "meeting_overdue": CASE_FIELD_CLASSES["next_meeting_due"],
     "juvenile": CASE_FIELD_CLASSES["juvenile"],
     "classification": CASE_FIELD_CLASSES["classification"],
     # Cases with an open escalation: what the escalation records tell (and each trigger's

@@ -156,6 +156,11 @@ def _review_due(case: Case, moves: list) -> list[str]:
         problems.append(
             f"{case.reference}: contact due {case.next_contact_due}, records say {contact}"
         )
+    meeting = cadence.meeting_due_for(case, stage=case.current_stage)
+    if case.next_meeting_due != meeting:
+        problems.append(
+            f"{case.reference}: review meeting due {case.next_meeting_due}, records say {meeting}"
+        )
     return problems
 
 

@@ -44,6 +44,7 @@ class CaseloadFilterForm(CrispyForm):
     contact_overdue = forms.BooleanField(label=_("Check-in overdue"), required=False)
     juvenile = forms.BooleanField(label=_("Juvenile (under 18)"), required=False)
     open_escalation = forms.BooleanField(label=_("Open escalation"), required=False)
+    meeting_overdue = forms.BooleanField(label=_("Multi-agency review overdue"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -98,5 +99,6 @@ class CaseloadFilterForm(CrispyForm):
             contact_overdue=bool(data.get("contact_overdue")),
             juvenile=bool(data.get("juvenile")),
             open_escalation=bool(data.get("open_escalation")),
+            meeting_overdue=bool(data.get("meeting_overdue")),
             sort=data.get("sort") or "-opened",
         )

@@ -107,6 +107,8 @@ class Case(models.Model):
     # The next check-in after release (None outside a community stage): stored so the
     # inbox and the daily check select overdue contacts in SQL.
     next_contact_due = models.DateField(_("next contact due"), null=True, blank=True)
+    # The next multi-agency review after release, from the plan's review frequency.
+    next_meeting_due = models.DateField(_("next multi-agency review due"), null=True, blank=True)
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     is_restricted = models.BooleanField(
@@ -124,7 +126,7 @@ class Case(models.Model):
     # Derived dates recomputed whenever their inputs change (services.cases.
     # case_refresh_review_due): no form edits them, so a change must not make
     # another user's open form stale.
-    UNVERSIONED_FIELDS = frozenset({"next_review_due", "next_contact_due"})
+    UNVERSIONED_FIELDS = frozenset({"next_review_due", "next_contact_due", "next_meeting_due"})
 
     class Meta:
         ordering = ["-opened_on", "-id"]
@@ -146,6 +148,7 @@ class Case(models.Model):
             models.Index(fields=["classification", "status"], name="case_class_status_idx"),
             models.Index(fields=["status", "next_review_due"], name="case_status_due_idx"),
             models.Index(fields=["status", "next_contact_due"], name="case_status_contact_idx"),
+            models.Index(fields=["status", "next_meeting_due"], name="case_status_meeting_idx"),
             # The caseload's default order (newest first) walks this index.
             models.Index(fields=["-opened_on", "-id"], name="case_opened_idx"),
             # The caseload's "review due" order (no date last): see selectors.caseload.

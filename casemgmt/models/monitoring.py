@@ -19,6 +19,8 @@ class ReviewFrequency(models.TextChoices):
 
 
 CONTACT_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 30}
+# Days from the latest multi-agency review (or the plan's start) to the next one.
+REVIEW_DAYS = {"monthly": 30, "quarterly": 90, "six_monthly": 180}
 
 
 class MonitoringPlan(models.Model):

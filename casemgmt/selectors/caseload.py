@@ -53,6 +53,7 @@ class CaseloadFilters:
     juvenile: bool = False
     classification: int | None = None
     open_escalation: bool = False
+    meeting_overdue: bool = False
     sort: str = "-opened"
 
 
@@ -191,6 +192,9 @@ def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
         qs = qs.filter(person__adult_on__gt=timezone.localdate())
     if filters.open_escalation:
         qs = qs.filter(Exists(open_escalations(user)))
+    if filters.meeting_overdue:
+        # The inbox's "multi-agency reviews overdue" list in full (selectors.inbox).
+        qs = qs.filter(next_meeting_due__lt=timezone.localdate(), status=CaseStatus.ACTIVE)
     return qs
 
 

@@ -152,7 +152,11 @@ def progress_extra(case: Case, perms: CasePermissions) -> dict:
 
 def monitoring_extra(case: Case, perms: CasePermissions) -> dict:
     case = Case.objects.prefetch_related("monitoring_plans", "check_ins").get(pk=case.pk)
-    return {"next_check_in_due": cadence.next_check_in_due(case)}
+    return {
+        "next_check_in_due": cadence.next_check_in_due(case),
+        # Stored (services.cases.case_refresh_review_due): None outside the community stage.
+        "next_meeting_due": case.next_meeting_due,
+    }
 
 
 def team_extra(case: Case, perms: CasePermissions) -> dict:

@@ -47,6 +47,16 @@ def overdue_contacts(cases, today):
     )
 
 
+def overdue_meetings(cases, today):
+    """Released cases whose next multi-agency review is past due, latest-due last (SQL
+    on the stored ``Case.next_meeting_due``, None outside the community stage)."""
+    return (
+        cases.filter(status=CaseStatus.ACTIVE, next_meeting_due__lt=today)
+        .select_related("person")
+        .order_by("next_meeting_due", "pk")
+    )
+
+
 def _positions_to_confirm(user, cases) -> list:
     """Review positions the chair recorded on behalf of the user's agency, awaiting it (P3)."""
     if user.role not in access.WRITER_ROLES:
@@ -118,6 +128,9 @@ def inbox_for(user) -> dict:
         "overdue_check_ins": Shown(overdue_contacts(my_cases, today))
         if access.can_read(user, access.InfoClass.INTERVENTION)
         else [],
+        "overdue_meetings": Shown(overdue_meetings(my_cases, today))
+        if access.may_use_caseload_param(user, "meeting_overdue")
+        else [],
         "today": today,
     }
 
@@ -129,6 +142,7 @@ _LIST_CLASSES = {
     "actions": access.RECORD_CLASSES["review"],
     "positions_to_confirm": access.RECORD_CLASSES["review"],
     "overdue_check_ins": access.RECORD_CLASSES["check_in"],
+    "overdue_meetings": access.RECORD_CLASSES["review"],
 }
 
 
@@ -137,6 +151,7 @@ def inbox_cases(inbox: dict) -> set[int]:
     ids = {r.case_id for r in inbox["referrals"]}
     ids |= {m.case_id for m in inbox["approvals"]}
     ids |= {c.pk for c in inbox["overdue_reviews"]} | {c.pk for c in inbox["overdue_check_ins"]}
+    ids |= {c.pk for c in inbox["overdue_meetings"]}
     ids |= {e.case_id for e in inbox["escalations"]}
     ids |= {a.review.case_id for a in inbox["actions"]}
     ids |= {p.review.case_id for p in inbox["positions_to_confirm"]}

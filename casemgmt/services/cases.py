@@ -190,9 +190,11 @@ def case_refresh_review_due(
     review_due: datetime.date | None | bool = False,
 ) -> None:
     """Recompute the case's due dates: the next reassessment (from the latest assessment,
-    or at once after an escalation) and the next contact after release (from the latest
-    monitoring plan and check-in). Every service that changes an input calls this one
-    helper. The dates are derived, so they do not bump the case's version (see
+    or at once after an escalation), the next contact after release (from the latest
+    monitoring plan and check-in) and the next multi-agency review after release (from
+    the plan's review frequency and the latest review). Every service that changes an
+    input calls this one helper (a review only changes the last: ``case_refresh_meeting_due``).
+    The dates are derived, so they do not bump the case's version (see
     ``Case.UNVERSIONED_FIELDS``). ``today`` is the day of the change (a move's);
     ``review_due``, when given, is the review due date the caller derived from the whole
     history (``services.programme_settings`` after a settings change)."""
@@ -205,8 +207,21 @@ def case_refresh_review_due(
         due = today if due_now else cadence.for_case(case, today=today, stage=stage)
     # A bare instance: the caller's copy may hold plans or check-ins prefetched earlier.
     contact_due = cadence.contact_due_for(Case(pk=case.pk), stage=stage)
-    Case.objects.filter(pk=case.pk).update(next_review_due=due, next_contact_due=contact_due)
+    meeting_due = cadence.meeting_due_for(Case(pk=case.pk), stage=stage)
+    Case.objects.filter(pk=case.pk).update(
+        next_review_due=due, next_contact_due=contact_due, next_meeting_due=meeting_due
+    )
     case.next_review_due, case.next_contact_due = due, contact_due
+    case.next_meeting_due = meeting_due
+
+
+def case_refresh_meeting_due(case: Case) -> None:
+    """Recompute only the next multi-agency review due (after a review is recorded: the
+    reassessment and contact dates do not depend on reviews). Unversioned, as above."""
+    stage = Stage.objects.get(cases=case.pk)
+    meeting_due = cadence.meeting_due_for(Case(pk=case.pk), stage=stage)
+    Case.objects.filter(pk=case.pk).update(next_meeting_due=meeting_due)
+    case.next_meeting_due = meeting_due
 
 
 @transaction.atomic

@@ -87,7 +87,8 @@ def missed_contacts(*, today: datetime.date):
 
 def monitoring_check_overdue(*, today: datetime.date | None = None) -> dict[str, int]:
     """Raise one escalation per missed contact (past its grace period) and count
-    overdue reassessments. Idempotent: running it twice raises nothing new."""
+    overdue reassessments and overdue multi-agency reviews (those are listed in each
+    team member's inbox). Idempotent: running it twice raises nothing new."""
     today = today or timezone.localdate()
     raised = 0
     for case in missed_contacts(today=today).iterator(chunk_size=500):
@@ -103,7 +104,12 @@ def monitoring_check_overdue(*, today: datetime.date | None = None) -> dict[str,
     overdue = Case.objects.filter(
         status__in=[CaseStatus.ACTIVE, CaseStatus.SUSPENDED], next_review_due__lt=today
     ).count()
-    return {"escalations_raised": raised, "reassessments_overdue": overdue}
+    meetings = Case.objects.filter(status=CaseStatus.ACTIVE, next_meeting_due__lt=today).count()
+    return {
+        "escalations_raised": raised,
+        "reassessments_overdue": overdue,
+        "meetings_overdue": meetings,
+    }
 
 
 @transaction.atomic

@@ -47,10 +47,10 @@ def programme_recompute_due_dates(*, programme_id: int) -> int:
         .order_by("pk")
     )
     for case in open_cases.iterator(chunk_size=500):
-        before = (case.next_review_due, case.next_contact_due)
+        before = (case.next_review_due, case.next_contact_due, case.next_meeting_due)
         with transaction.atomic():
             case_refresh_review_due(case, review_due=review_due_under_settings(case))
-        changed += before != (case.next_review_due, case.next_contact_due)
+        changed += before != (case.next_review_due, case.next_contact_due, case.next_meeting_due)
     return changed
 
 

@@ -31,6 +31,7 @@ from casemgmt.models import (
 )
 from casemgmt.services import audit
 from casemgmt.services import classification as classification_module
+from casemgmt.services.cases import case_refresh_meeting_due
 
 # (agency, position, dissent) or (agency, position, dissent, attended by)
 PositionRow = tuple
@@ -214,6 +215,7 @@ def review_record(
         classification_module.case_classify(
             case=case, by=by, band=classification, reason=classification_reason, review=review
         )
+    case_refresh_meeting_due(case)
     return review
 
 

@@ -136,6 +136,7 @@ def caseload_world(programme, stages):
         current_stage=stages["released"],
         lead_agency=agencies[AgencyKind.PRISON],
         next_contact_due=datetime.date.today() - datetime.timedelta(days=4),
+        next_meeting_due=datetime.date.today() - datetime.timedelta(days=5),
         person=factories.PersonFactory(full_name="Bashir Khan", cnic="15602-2000002-2"),
         team=team,
     )
@@ -179,6 +180,7 @@ def test_every_caseload_parameter_is_refused_or_ignored_without_its_class(client
         "juvenile": {"": "on"},
         "open_escalation": {"": "on"},
         "classification": {"": str(a.classification_id)},
+        "meeting_overdue": {"": "on"},
         "sort": {key: key for key, _label in SORT_CHOICES},
     }
     from casemgmt.selectors.caseload import SEARCH_KINDS, SORTS

@@ -66,6 +66,7 @@ def test_the_daily_check_waits_for_the_programmes_grace(released_late, programme
     assert monitoring.monitoring_check_overdue(today=due + datetime.timedelta(days=40)) == {
         "escalations_raised": 0,
         "reassessments_overdue": 0,
+        "meetings_overdue": 1,  # the plan's monthly review (no tier: as high), never held
     }
     assert (
         monitoring.monitoring_check_overdue(today=due + datetime.timedelta(days=41))[
@@ -104,8 +105,10 @@ def test_a_check_in_a_move_and_a_new_plan_keep_the_stored_date_current(
     assert case.next_contact_due is None, "no contact is due outside the community"
 
 
-# Overdue check-ins past the limit add one query (their count); pinned at two sizes.
-INBOX_WITH_A_FULL_LIST = 14  # + the review positions awaiting the agency
+# Overdue check-ins past the limit add one query (their count); so do the multi-agency
+# reviews overdue (the same cases: their monthly review was due 10 days ago). Pinned at
+# two sizes.
+INBOX_WITH_A_FULL_LIST = 16  # + the review positions awaiting the agency
 
 
 @pytest.mark.parametrize("size", [LIMIT + 1, 3 * LIMIT])
@@ -118,3 +121,4 @@ def test_inbox_queries_with_a_full_list(
     with django_assert_num_queries(INBOX_WITH_A_FULL_LIST):
         response = client.get(reverse("inbox"))
     assert response.context["overdue_check_ins"].total == size
+    assert response.context["overdue_meetings"].total == size

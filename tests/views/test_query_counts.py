@@ -307,6 +307,15 @@ def waiting(make_case, caseworker, supervisor, agency, stages):
             escalations.escalation_raise(
                 case=late, by=caseworker, trigger="threat", description="d"
             )
+            # Released 100 days ago under a monthly review, none held since.
+            monitoring.monitoring_plan_record(
+                case=make_case("released"),
+                by=caseworker,
+                responsible_agency=agency,
+                residence="Home",
+                review_frequency="monthly",
+                starts_on=TODAY - datetime.timedelta(days=100),
+            )
             for owner in (caseworker, supervisor):
                 evidence.review_record(
                     case=late,
@@ -337,9 +346,10 @@ def waiting(make_case, caseworker, supervisor, agency, stages):
 
 # + the read event. Overdue check-ins are one query on Case.next_contact_due (no longer
 # the cases plus their prefetched plans and check-ins); one list is the review positions
-# awaiting the user's agency. A list of more than inbox.LIMIT rows adds its count
+# awaiting the user's agency; one list is the multi-agency reviews overdue (on
+# Case.next_meeting_due). A list of more than inbox.LIMIT rows adds its count
 # (tests/views/test_overdue_work.py).
-INBOX = {"caseworker": 13, "supervisor": 17}
+INBOX = {"caseworker": 14, "supervisor": 18}
 
 
 @pytest.mark.parametrize("role", sorted(INBOX))
@@ -351,7 +361,9 @@ def test_inbox(client, waiting, role, request, django_assert_num_queries):
     large = _pinned(client, reverse("inbox"), INBOX[role], django_assert_num_queries)
     # Every list is filled, so a query per row would show in the count.
     lists = ["referrals", "overdue_reviews", "escalations", "actions", "notifications"]
-    lists += ["overdue_check_ins"] + (["approvals"] if role == "supervisor" else [])
+    lists += ["overdue_check_ins", "overdue_meetings"] + (
+        ["approvals"] if role == "supervisor" else []
+    )
     for name in lists:
         assert 0 < len(small.context[name]) < len(large.context[name]), name
 

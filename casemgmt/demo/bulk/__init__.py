@@ -147,6 +147,7 @@ def _add_case(writer, setting: Setting, draft: Draft, person_id, band, assessmen
         ),
         # Stored only while released, as services.cases.case_refresh_review_due does.
         next_contact_due=draft.contact_due if stage.kind == "community" else None,
+        next_meeting_due=draft.meeting_due if stage.kind == "community" else None,
         opened_on=day(draft.opened),
         closed_on=day(entered) if status == CaseStatus.CLOSED else None,
         version=draft.version,

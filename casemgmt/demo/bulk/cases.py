@@ -58,6 +58,7 @@ class Draft:
     juvenile: bool = False
     # The next contact due under its monitoring plan (cadence.next_check_in_due).
     contact_due: datetime.date | None = None
+    meeting_due: datetime.date | None = None
 
     @property
     def stage(self) -> Stage:

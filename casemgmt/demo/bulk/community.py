@@ -19,7 +19,7 @@ from casemgmt.models import (
     ReengagementEvent,
     TeamRole,
 )
-from casemgmt.models.monitoring import CONTACT_DAYS
+from casemgmt.models.monitoring import CONTACT_DAYS, REVIEW_DAYS
 
 CHECK_INS = 6
 HOUR = datetime.timedelta(hours=1)
@@ -72,6 +72,8 @@ def add_release(writer: BulkWriter, setting: Setting, draft: Draft, band) -> lis
     )
     # As cadence.next_check_in_due: from the plan's start or the last contact made.
     draft.contact_due = max(day(released), last_made or day(released)) + DAY * CONTACT_DAYS[contact]
+    # As cadence.next_meeting_due: no review is generated after release, so from the start.
+    draft.meeting_due = day(released) + DAY * REVIEW_DAYS[review]
     _reengagement(writer, setting, draft, released)
     return raised
 
