@@ -121,12 +121,24 @@ def placement_follow_move(*, case: Case, move: StageTransition, on: datetime.dat
                 }
             )
         return {}
-    if not Facility.objects.filter(pk=facility.pk, is_active=True).exists():
+    # Locked and counted again: a move approved later may find the facility filled since.
+    if not Facility.objects.select_for_update().filter(pk=facility.pk, is_active=True).exists():
         raise ValidationError({"facility": _("%s is no longer active.") % facility.name})
+    warning = capacity_warning(facility)
+    if warning and not move.over_capacity_confirmed:
+        raise ValidationError(
+            {
+                "facility": _(
+                    "%(warning)s It filled up after the move was requested: reject the move, "
+                    "so that it is requested again with another facility or with “place over "
+                    "capacity”."
+                )
+                % {"warning": warning}
+            }
+        )
     if current is not None:
         _end(current, by=by, on=on, reason=reason)
-    over = move.over_capacity_confirmed
-    _begin(case, facility, by=by, on=on, reason=reason, over=over)
+    _begin(case, facility, by=by, on=on, reason=reason, over=bool(warning))
     return {"facility": facility}
 
 

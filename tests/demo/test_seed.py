@@ -97,3 +97,29 @@ def test_the_hand_written_stories():
     assert {"counselling", "education", "vocational", "narrative"} <= kinds
     assert Intervention.objects.filter(status="completed").exclude(outcome="").exists()
     assert Session.objects.filter(intervention__kind="narrative").exclude(topic="").exists()
+    # Classification: each conference classifies, every band is used, some change at the
+    # release review; every position counts as the agency's own (typed or confirmed by it).
+    from django.db.models import F
+
+    from casemgmt.models import ClassificationChange, Person, ReviewPosition
+
+    classified = Case.objects.exclude(classification=None)
+    assert set(classified.values_list("classification__code", flat=True)) == {
+        "low",
+        "moderate",
+        "high",
+    }
+    for case in classified:
+        first = ClassificationChange.objects.filter(case=case).order_by("changed_at", "id")[0]
+        assert (first.previous_band, first.review.kind) == (None, "case_conference"), case
+        assert case.classification == case.classification_changes.order_by("-id")[0].band
+    assert ClassificationChange.objects.filter(review__kind="release_review").exists()
+    assert (
+        not ReviewPosition.objects.filter(confirmed_at=None)
+        .exclude(recorded_by_agency=F("agency"))
+        .exists()
+    )
+    # Women as well as men, from several districts, each with the context of their group.
+    assert set(Person.objects.values_list("sex", flat=True)) == {"female", "male"}
+    assert Person.objects.values("district").distinct().count() >= 5
+    assert not Person.objects.filter(group_context="").exists()

@@ -241,6 +241,64 @@ def test_a_pending_move_keeps_its_facility_until_approved(world, caseworker, sup
     assert occupancy(a) == 1
 
 
+def test_approval_counts_the_places_again_when_the_facility_filled_since(
+    world, caseworker, supervisor, custody_programme, agency
+):
+    """B had its last place free when the move was requested; someone else took it before
+    the approval: the approval is refused, names the facility, and changes nothing."""
+    case, b = world["case"], world["b"]
+    Transition.objects.filter(to_stage=world["stages"]["prison"]).update(requires_approval=True)
+    move = _admit(world, caseworker, b)
+    other = factories.CaseFactory(
+        programme=custody_programme["intake"].programme,
+        current_stage=custody_programme["intake"],
+        lead_agency=agency,
+    )
+    other_move = workflow.request_transition(
+        case=other,
+        to_stage=custody_programme["prison"],
+        by=caseworker,
+        reason="Sentenced",
+        facility=b,
+    )
+    workflow.approve_transition(stage_transition=other_move, by=supervisor, reason="ok")
+    assert occupancy(b) == 1
+    case.refresh_from_db()
+    before = (AuditEvent.objects.count(), Placement.objects.count(), case.version)
+    with pytest.raises(ValidationError, match="filled up after the move was requested"):
+        workflow.approve_transition(
+            stage_transition=move, by=supervisor, reason="ok", expected_version=case.version
+        )
+    _nothing_written(case, *before)
+    move.refresh_from_db()
+    assert move.status == "pending"
+    assert occupancy(b) == 1
+
+
+def test_approval_of_a_move_confirmed_over_capacity_goes_ahead(
+    world, caseworker, supervisor, custody_programme, agency
+):
+    case, b = world["case"], world["b"]
+    other = factories.CaseFactory(
+        programme=custody_programme["intake"].programme,
+        current_stage=custody_programme["intake"],
+        lead_agency=agency,
+    )
+    workflow.request_transition(
+        case=other,
+        to_stage=custody_programme["prison"],
+        by=caseworker,
+        reason="Sentenced",
+        facility=b,
+    )
+    Transition.objects.filter(to_stage=world["stages"]["prison"]).update(requires_approval=True)
+    move = _admit(world, caseworker, b, confirm=True)
+    workflow.approve_transition(stage_transition=move, by=supervisor, reason="ok")
+    placement = Placement.objects.current().get(case=case)
+    assert (placement.facility, placement.over_capacity) == (b, True)
+    assert occupancy(b) == 2
+
+
 def test_registration_with_a_facility_opens_a_placement(programme, agency, caseworker):
     from casemgmt.services import cases
 

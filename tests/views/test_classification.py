@@ -55,6 +55,8 @@ def test_the_case_conference_form_requires_the_first_classification(
 ):
     case = make_case("case_conference")
     client.force_login(caseworker)
+    case_page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    assert '<a href="#section-classification">Not classified yet</a>' in case_page
     url = reverse("record_add", args=[case.reference, "review"])
     page = client.get(url).content.decode()
     assert 'name="review-classification"' in page
