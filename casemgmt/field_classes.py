@@ -109,6 +109,8 @@ CASELOAD_PARAM_CLASSES: dict[str, InfoClass | dict[str, InfoClass]] = {
     "overdue": CASE_FIELD_CLASSES["next_review_due"],
     "contact_overdue": CASE_FIELD_CLASSES["next_contact_due"],
     "meeting_overdue": CASE_FIELD_CLASSES["next_meeting_due"],
+    "contact_due_soon": CASE_FIELD_CLASSES["next_contact_due"],
+    "mine": CASE_FIELD_CLASSES["assigned_caseworker"],
     "juvenile": CASE_FIELD_CLASSES["juvenile"],
     "classification": CASE_FIELD_CLASSES["classification"],
     # Cases with an open escalation: what the escalation records tell (and each trigger's

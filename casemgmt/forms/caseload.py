@@ -40,8 +40,10 @@ class CaseloadFilterForm(CrispyForm):
         queryset=ClassificationBand.objects.filter(is_active=True).order_by("programme", "rank"),
         required=False,
     )
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     overdue = forms.BooleanField(label=_("Review overdue"), required=False)
     contact_overdue = forms.BooleanField(label=_("Check-in overdue"), required=False)
+    contact_due_soon = forms.BooleanField(label=_("Check-in due this week"), required=False)
     juvenile = forms.BooleanField(label=_("Juvenile (under 18)"), required=False)
     open_escalation = forms.BooleanField(label=_("Open escalation"), required=False)
     meeting_overdue = forms.BooleanField(label=_("Multi-agency review overdue"), required=False)
@@ -97,6 +99,8 @@ class CaseloadFilterForm(CrispyForm):
             classification=data["classification"].pk if data.get("classification") else None,
             overdue=bool(data.get("overdue")),
             contact_overdue=bool(data.get("contact_overdue")),
+            contact_due_soon=bool(data.get("contact_due_soon")),
+            mine=bool(data.get("mine")),
             juvenile=bool(data.get("juvenile")),
             open_escalation=bool(data.get("open_escalation")),
             meeting_overdue=bool(data.get("meeting_overdue")),

@@ -11,6 +11,7 @@ import datetime
 import json
 import re
 from dataclasses import dataclass, field, fields, replace
+from urllib.parse import urlencode
 
 from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -22,6 +23,8 @@ from casemgmt.models.monitoring import OPEN_ESCALATION_STATUSES
 from casemgmt.models.people import normalise_cnic
 
 PAGE_SIZE = 25
+# "Due this week": the next seven days, today included.
+CONTACT_SOON_DAYS = 7
 COUNT_CAP = 1000
 FAR_FUTURE = datetime.date(9999, 12, 31)
 
@@ -51,6 +54,9 @@ class CaseloadFilters:
     overdue: bool = False
     contact_overdue: bool = False
     juvenile: bool = False
+    # The user's own cases (assigned to them): the home page's "my" counts link here.
+    mine: bool = False
+    contact_due_soon: bool = False
     classification: int | None = None
     open_escalation: bool = False
     meeting_overdue: bool = False
@@ -144,6 +150,19 @@ def param_kind(name: str, value) -> str:
     return ""
 
 
+def caseload_query(filters: CaseloadFilters) -> str:
+    """The caseload's query string for ``filters`` (what its form would submit), so a link
+    from a count opens exactly the list counted."""
+    defaults = CaseloadFilters()
+    params = {}
+    for f in fields(filters):
+        value = getattr(filters, f.name)
+        if value == getattr(defaults, f.name):
+            continue
+        params[f.name] = "on" if value is True else str(value)
+    return urlencode(params)
+
+
 def usable_filters(user, filters: CaseloadFilters) -> CaseloadFilters:
     """``filters`` without every parameter on a field ``user`` may not read (dropped, so
     neither the rows nor their count depend on it)."""
@@ -192,6 +211,17 @@ def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
         qs = qs.filter(person__adult_on__gt=timezone.localdate())
     if filters.open_escalation:
         qs = qs.filter(Exists(open_escalations(user)))
+    if filters.mine:
+        qs = qs.filter(assigned_caseworker_id=user.pk)
+    if filters.contact_due_soon:
+        # Released cases whose next check-in falls in the coming week (today included).
+        today = timezone.localdate()
+        qs = qs.filter(
+            next_contact_due__gte=today,
+            next_contact_due__lte=today + datetime.timedelta(days=CONTACT_SOON_DAYS - 1),
+            status__in=[CaseStatus.ACTIVE, CaseStatus.SUSPENDED],
+            current_stage__kind=StageKind.COMMUNITY,
+        )
     if filters.meeting_overdue:
         # The inbox's "multi-agency reviews overdue" list in full (selectors.inbox).
         qs = qs.filter(next_meeting_due__lt=timezone.localdate(), status=CaseStatus.ACTIVE)

@@ -73,6 +73,42 @@ def _positions_to_confirm(user, cases) -> list:
     )
 
 
+def waiting_referrals(user):
+    """Referrals sent to the user's agency, not yet answered (only writers answer them;
+    restricted cases need the allow-list, as on the page)."""
+    return (
+        incoming_referrals(user)
+        .filter(status=ReferralStatus.SENT)
+        .select_related("case", "case__person", "from_agency", "sent_by")
+        .order_by("sent_at")
+    )
+
+
+def open_actions(user):
+    """Review actions the user owns and has not done, on cases they work on."""
+    return (
+        ReviewAction.objects.filter(
+            access.juvenile_record_filter(RECORD_KINDS["review"], user, "review__"),
+            owner=user,
+            done_at__isnull=True,
+            review__case__in=Case.objects.visible_to(user).filter(access.scope_filter(user))
+            if user.role in access.WRITER_ROLES
+            else Case.objects.none(),
+        )
+        .select_related("review", "review__case", "review__case__person")
+        .order_by("due_on")
+    )
+
+
+def held_registrations(user):
+    """Registrations held because they matched a person this supervisor may see."""
+    from casemgmt.models import HeldRegistration
+
+    if user.role != Role.SUPERVISOR:
+        return HeldRegistration.objects.none()
+    return held_registrations_to_review(user)
+
+
 def inbox_for(user) -> dict:
     today = timezone.localdate()
     my_cases = Case.objects.visible_to(user).filter(
@@ -81,12 +117,7 @@ def inbox_for(user) -> dict:
     writable = access.can_read(user, access.InfoClass.RISK)
     return {
         # Only writers answer referrals; restricted cases need the allow-list (as on the page).
-        "referrals": Shown(
-            incoming_referrals(user)
-            .filter(status=ReferralStatus.SENT)
-            .select_related("case", "case__person", "from_agency", "sent_by")
-            .order_by("sent_at")
-        ),
+        "referrals": Shown(waiting_referrals(user)),
         "approvals": Shown(pending_moves_for(user)) if access.can_approve(user) else [],
         "overdue_reviews": Shown(
             my_cases.filter(next_review_due__lt=today)
@@ -108,18 +139,7 @@ def inbox_for(user) -> dict:
         )
         if writable
         else [],
-        "actions": Shown(
-            ReviewAction.objects.filter(
-                access.juvenile_record_filter(RECORD_KINDS["review"], user, "review__"),
-                owner=user,
-                done_at__isnull=True,
-                review__case__in=Case.objects.visible_to(user).filter(access.scope_filter(user))
-                if user.role in access.WRITER_ROLES
-                else Case.objects.none(),
-            )
-            .select_related("review", "review__case", "review__case__person")
-            .order_by("due_on")
-        ),
+        "actions": Shown(open_actions(user)),
         "positions_to_confirm": _positions_to_confirm(user, my_cases),
         "notifications": Shown(user.notifications.filter(read_at__isnull=True)),
         "held_registrations": Shown(held_registrations_to_review(user))

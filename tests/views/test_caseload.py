@@ -180,6 +180,8 @@ def test_every_caseload_parameter_is_refused_or_ignored_without_its_class(client
         "juvenile": {"": "on"},
         "open_escalation": {"": "on"},
         "classification": {"": str(a.classification_id)},
+        "mine": {"": "on"},
+        "contact_due_soon": {"": "on"},
         "meeting_overdue": {"": "on"},
         "sort": {key: key for key, _label in SORT_CHOICES},
     }
