@@ -56,6 +56,19 @@ def meeting_due_for(case, *, stage) -> datetime.date | None:
     return next_meeting_due(case)
 
 
+def plan_in_force(plans, today: datetime.date | None = None):
+    """The monitoring plan in force: the latest that has started (a plan recorded to start
+    later does not replace it early), or the first to come when none has started yet."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    ordered = sorted(plans, key=lambda p: (p.starts_on, p.pk))
+    started = [p for p in ordered if p.starts_on <= today]
+    if started:
+        return started[-1]
+    return ordered[0] if ordered else None
+
+
 def next_meeting_due(case, *, plan=None) -> datetime.date | None:
     """When the next multi-agency review is due under the latest monitoring plan (P3,
     P11): the plan's review interval after the latest review of any kind held since the
@@ -64,8 +77,7 @@ def next_meeting_due(case, *, plan=None) -> datetime.date | None:
     from casemgmt.models.monitoring import REVIEW_DAYS
 
     if plan is None:
-        plans = sorted(case.monitoring_plans.all(), key=lambda p: (p.starts_on, p.pk))
-        plan = plans[-1] if plans else None
+        plan = plan_in_force(case.monitoring_plans.all())
     if plan is None:
         return None
     held = [r.held_on for r in case.reviews.all() if r.held_on >= plan.starts_on]
@@ -125,8 +137,7 @@ def next_check_in_due(case, *, plan=None) -> datetime.date | None:
     from casemgmt.models.monitoring import CONTACT_DAYS, CheckInOutcome
 
     if plan is None:
-        plans = sorted(case.monitoring_plans.all(), key=lambda p: (p.starts_on, p.pk))
-        plan = plans[-1] if plans else None
+        plan = plan_in_force(case.monitoring_plans.all())
     if plan is None:
         return None
     made = [c.held_on for c in case.check_ins.all() if c.outcome != CheckInOutcome.MISSED]

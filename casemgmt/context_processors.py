@@ -8,8 +8,10 @@ def navigation(request) -> dict:
     """Navigation entries for the signed-in user's role."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    return {"nav_items": nav.items_for(user)}
+        return {"nav_items": [], "nav_main": [], "nav_more": []}
+    items = nav.items_for(user)
+    main, more = nav.split(items)
+    return {"nav_items": items, "nav_main": main, "nav_more": more}
 
 
 def today(request) -> dict:

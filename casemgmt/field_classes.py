@@ -70,9 +70,10 @@ CASE_FIELD_CLASSES: dict[str, InfoClass] = {
     # Computed from the last check-in and the monitoring plan's cadence: it tells what
     # those records tell (a contact missed), so it follows the check-in's class.
     "next_contact_due": RECORD_CLASSES["check_in"],
-    # From the monitoring plan's review frequency and the latest multi-agency review: it
-    # tells what those reviews tell, so it follows the review's class.
-    "next_meeting_due": RECORD_CLASSES["review"],
+    # From the monitoring plan's review frequency and the latest multi-agency review. The
+    # frequency defaults to the classification band's, so the interval from the last
+    # review tells the band: risk, as the classification itself.
+    "next_meeting_due": C.RISK,
     # Derived: the person is under 18 today (Person.adult_on, juveniles.py). Whether a
     # case is on the juvenile track is shown to everyone who may open it (the marker).
     "juvenile": C.CASE,

@@ -34,6 +34,18 @@ NAV_ENTRIES: list[tuple] = [
 ]
 
 
+# Pages used now and then: under "More" on wide screens, so the bar stays on one line.
+LESS_FREQUENT = frozenset({"facilities", "departed_work", "break_glass", "admin"})
+
+
+def split(items: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """(the bar's items, the "More" menu's items)."""
+    return (
+        [item for item in items if item[2] not in LESS_FREQUENT],
+        [item for item in items if item[2] in LESS_FREQUENT],
+    )
+
+
 def _offered(user, who: set | Callable) -> bool:
     if callable(who):
         return who(user)

@@ -79,10 +79,16 @@ def test_the_extra_review_applies_to_the_category_it_names(second_programme, age
     assert not StageTransition.objects.filter(case=case).exists()
 
 
-@pytest.mark.parametrize("category", ["local", None])
-def test_other_categories_and_the_unknown_are_not_held_to_it(
-    second_programme, agency, caseworker, category
-):
+def test_a_person_whose_category_is_unknown_is_held_to_it(second_programme, agency, caseworker):
+    """Found by the attacker-side review: a missing category skipped the gate."""
+    case = _case(second_programme, None, agency, caseworker)
+    assert "multi_agency_review" in {
+        r.gate for r in gates.evaluate(case, second_programme["release"])
+    }
+
+
+@pytest.mark.parametrize("category", ["local"])
+def test_other_categories_are_not_held_to_it(second_programme, agency, caseworker, category):
     case = _case(
         second_programme, second_programme[category] if category else None, agency, caseworker
     )
@@ -133,6 +139,18 @@ def test_the_admin_limits_a_gate_to_categories_and_the_preview_says_so(
     ).content.decode()
     assert "Only for people of these group categories:" in page
     assert "Returned foreign fighter" in page
+    # The audit trail keeps what changed on the inline row, before and after.
+    from casemgmt.models import AuditAction, AuditEvent
+
+    event = AuditEvent.objects.filter(
+        action=AuditAction.CONFIG_CHANGED, target_type="casemgmt.transitiongate"
+    ).latest("id")
+    before, after = event.changes["categories"]
+    assert before == str(second_programme["foreign"].pk)
+    assert set(after.split(", ")) == {
+        str(second_programme["foreign"].pk),
+        str(second_programme["local"].pk),
+    }
 
 
 def test_the_context_note_is_risk_information(client, make_case, caseworker):

@@ -29,6 +29,15 @@ from casemgmt.roles import Role
 from casemgmt.services import audit
 
 
+def _display(value) -> str | None:
+    """A form value as the audit trail keeps it (a list of choices by their keys)."""
+    if value is None:
+        return None
+    if hasattr(value, "__iter__") and not isinstance(value, str | dict):
+        return ", ".join(str(getattr(v, "pk", v)) for v in value)
+    return str(getattr(value, "pk", value))
+
+
 class AuditedConfigAdmin(admin.ModelAdmin):
     """Configuration changes made in the admin go into the audit trail too."""
 
@@ -52,16 +61,23 @@ class AuditedConfigAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
+        forms_by_instance = {id(f.instance): f for f in formset.forms}
         for deleted in formset.deleted_objects:
             audit.record(actor=request.user, action=AuditAction.CONFIG_DELETED, target=deleted)
             deleted.delete()
         for instance in instances:
             is_new = instance.pk is None
             instance.save()
+            form = forms_by_instance.get(id(instance))
             audit.record(
                 actor=request.user,
                 action=AuditAction.CONFIG_CREATED if is_new else AuditAction.CONFIG_CHANGED,
                 target=instance,
+                # Each changed field, before and after (an inline row has no page of its own).
+                changes={
+                    name: [_display(form.initial.get(name)), _display(form.cleaned_data.get(name))]
+                    for name in (form.changed_data if form else [])
+                },
             )
         formset.save_m2m()
 

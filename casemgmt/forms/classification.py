@@ -3,11 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casemgmt.forms.base import CrispyForm
+from casemgmt.forms.base import VersionedForm
 from casemgmt.models import ClassificationBand
 
 
-class ClassificationForm(CrispyForm):
+class ClassificationForm(VersionedForm):
     band = forms.ModelChoiceField(label=_("Classification"), queryset=ClassificationBand.objects)
     reason = forms.CharField(
         label=_("Reason"),

@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt import access
 from casemgmt.forms.base import CrispyForm, VersionedForm
 from casemgmt.forms.guardians import GuardianConsentForm
+from casemgmt.info_classes import InfoClass
 from casemgmt.models import (
     Agency,
     Attendance,
@@ -109,6 +111,15 @@ class MonitoringPlanForm(CrispyForm):
     work_arrangements = _text(_("Work or education"), required=False)
     conditions = _text(_("Conditions"), required=False)
     starts_on = forms.DateField(label=_("Starts on"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not access.can_read(user, InfoClass.RISK):
+            # The default is the classification's, which this user may not read.
+            for name in ("contact_frequency", "review_frequency"):
+                field = self.fields[name]
+                field.required, field.help_text = True, ""
+                field.choices = [c for c in field.choices if c[0]]
 
 
 class EscalationForm(CrispyForm):

@@ -129,7 +129,8 @@ class ReviewForm(CrispyForm):
             return
         band = data.get("classification")
         first = self.case.classification_id is None
-        if band is None and first and data.get("kind") == ReviewKind.CASE_CONFERENCE:
+        offered = self.fields["classification"].queryset.exists()
+        if band is None and first and offered and data.get("kind") == ReviewKind.CASE_CONFERENCE:
             self.add_error(
                 "classification", _("A case conference sets the classification: choose a band.")
             )

@@ -182,9 +182,14 @@ def gates_to_run(transition, case=None) -> list[tuple[str, dict]]:
 
 
 def applies_to(configured, case) -> bool:
-    """Whether a configured gate concerns this case's person (read only when it matters)."""
+    """Whether a configured gate concerns this case's person (read only when it matters).
+    A person whose category is not recorded is held to it too: a missing category must
+    not be a way around the programme's rule."""
     categories = configured.group_categories or []
-    return not categories or case.person.group_category_id in categories
+    if not categories:
+        return True
+    category = case.person.group_category_id
+    return category is None or category in categories
 
 
 def evaluate(

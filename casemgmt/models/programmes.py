@@ -109,7 +109,16 @@ class Programme(models.Model):
         refuse): see ``cadence.gate_conflicts``."""
         from casemgmt.cadence import gate_conflicts
 
-        return gate_conflicts(self)
+        warnings = gate_conflicts(self)
+        if not self.classification_bands.filter(is_active=True).exists():
+            warnings.append(
+                _(
+                    "The programme has no active classification band: its cases cannot be "
+                    "classified, and monitoring plans default to weekly contact and monthly "
+                    "reviews."
+                )
+            )
+        return warnings
 
 
 class StageKind(models.TextChoices):

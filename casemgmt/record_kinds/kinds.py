@@ -346,6 +346,7 @@ _KINDS: list[RecordKind] = [
         info_class=C.LOCATION,
         label=gettext_lazy("Monitoring plan"),
         form="casemgmt.forms.evidence.MonitoringPlanForm",
+        form_needs_user=True,
         service="casemgmt.services.monitoring.monitoring_plan_record",
         section="release",
         heading=gettext_lazy("Monitoring plans"),

@@ -92,9 +92,14 @@ class RecordKind:
         return import_string(self.add_rule)(user, case) if self.add_rule else None
 
     def make_form(self, case, data=None, *, user=None):
+        from casemgmt.forms.base import VersionedForm
+
         kwargs = {"case": case} if self.form_needs_case else {}
         if self.form_needs_user:
             kwargs["user"] = user
+        if issubclass(self.form_class, VersionedForm):
+            # The case version the user saw: the service refuses the form once it is stale.
+            kwargs["initial"] = {"version": case.version}
         return self.form_class(data, prefix=self.key, **kwargs)
 
     def save(self, *, case, by, data: dict):
@@ -102,6 +107,8 @@ class RecordKind:
         values = dict(data)
         if self.service_fields is not None:
             values = {name: values[name] for name in self.service_fields if name in values}
+        if "version" in values:
+            values["expected_version"] = values.pop("version")
         return import_string(self.service)(case=case, by=by, **values)
 
 

@@ -155,7 +155,10 @@ def monitoring_extra(case: Case, perms: CasePermissions) -> dict:
     return {
         "next_check_in_due": cadence.next_check_in_due(case),
         # Stored (services.cases.case_refresh_review_due): None outside the community stage.
-        "next_meeting_due": case.next_meeting_due,
+        # Its interval follows the classification band by default: risk information.
+        "next_meeting_due": case.next_meeting_due
+        if "next_meeting_due" in perms.case_fields
+        else None,
     }
 
 

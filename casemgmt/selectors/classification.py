@@ -3,6 +3,7 @@ current monitoring plan still matches the band."""
 
 from __future__ import annotations
 
+from casemgmt import cadence
 from casemgmt.models import Case, ClassificationChange
 
 
@@ -12,7 +13,7 @@ def plan_proposal(case: Case) -> dict | None:
     band = case.classification
     if band is None:
         return None
-    plan = case.monitoring_plans.order_by("-starts_on", "-id").first()
+    plan = cadence.plan_in_force(case.monitoring_plans.all())
     if plan is None:
         return None
     if (plan.contact_frequency, plan.review_frequency) == (

@@ -162,7 +162,7 @@ _LIST_CLASSES = {
     "actions": access.RECORD_CLASSES["review"],
     "positions_to_confirm": access.RECORD_CLASSES["review"],
     "overdue_check_ins": access.RECORD_CLASSES["check_in"],
-    "overdue_meetings": access.RECORD_CLASSES["review"],
+    "overdue_meetings": access.CASE_FIELD_CLASSES["next_meeting_due"],
 }
 
 

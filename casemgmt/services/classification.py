@@ -75,6 +75,44 @@ def classification_errors(
     return {}
 
 
+# A review classifies only when it is multi-agency: this many agencies present, none
+# disagreeing (one agency alone changes nothing a supervisor did not approve).
+REVIEW_AGENCIES_TO_CLASSIFY = 2
+
+
+def review_classification_errors(case: Case, positions, held_on) -> dict:
+    """Why a review with these positions (agency, position, ...) may not decide the
+    classification: too few agencies, a dissent, or a date before the last decision."""
+    from casemgmt.models import Position
+
+    if len({row[0].pk for row in positions}) < REVIEW_AGENCIES_TO_CLASSIFY:
+        return {
+            "classification": _(
+                "A review decides the classification only when at least %d agencies of the "
+                "team take part; otherwise ask a supervisor."
+            )
+            % REVIEW_AGENCIES_TO_CLASSIFY
+        }
+    dissenting = [row[0].name for row in positions if row[1] == Position.DISAGREE]
+    if dissenting:
+        return {
+            "classification": _(
+                "%s disagrees: a classification needs the agreement of every agency present."
+            )
+            % ", ".join(dissenting)
+        }
+    latest = ClassificationChange.objects.filter(case=case).order_by("-decided_on").first()
+    if latest is not None and held_on < latest.decided_on:
+        return {
+            "classification": _(
+                "The classification was last decided on %s: a review held before that "
+                "cannot change it."
+            )
+            % latest.decided_on.isoformat()
+        }
+    return {}
+
+
 @transaction.atomic
 def case_classify(
     *,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casemgmt import access, rules
+from casemgmt.info_classes import InfoClass
 from casemgmt.models import (
     Agency,
     AuditAction,
@@ -130,6 +131,18 @@ def monitoring_plan_record(
     case's classification band (services.classification.monitoring_defaults)."""
     if starts_on > timezone.localdate() + datetime.timedelta(days=366):
         raise ValidationError({"starts_on": _("A monitoring plan starts within the next year.")})
+    if not access.can_read(by, InfoClass.RISK):
+        # The defaults are the band's: a user who may not read the band chooses both.
+        missing = {
+            name: _("Choose the frequency: the default follows the classification.")
+            for name, value in [
+                ("contact_frequency", contact_frequency),
+                ("review_frequency", review_frequency),
+            ]
+            if not value
+        }
+        if missing:
+            raise ValidationError(missing)
     tier_contact, tier_review = monitoring_defaults(case)
     plan = create_case_record(
         MonitoringPlan,

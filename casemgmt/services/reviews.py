@@ -31,7 +31,7 @@ from casemgmt.models import (
 )
 from casemgmt.services import audit
 from casemgmt.services import classification as classification_module
-from casemgmt.services.cases import case_refresh_meeting_due
+from casemgmt.services.cases import case_refresh_meeting_due, lock_case
 
 # (agency, position, dissent) or (agency, position, dissent, attended by)
 PositionRow = tuple
@@ -179,6 +179,8 @@ def review_record(
     (only for staff who read risk information).
     """
     access.ensure_can_write_case(by, case)
+    # Locked: the review's due dates and classification are computed from a stable case.
+    case = lock_case(case, None)
     positions = _normalise(positions)
     errors = _review_errors(case, by, recommended_stage, positions, attendees, actions)
     if classification is not None:
@@ -191,6 +193,7 @@ def review_record(
                 band_field="classification",
                 reason_field="classification_reason",
             )
+            or classification_module.review_classification_errors(case, positions, held_on)
         )
     review = MultiAgencyReview(
         case=case,

@@ -13,6 +13,7 @@ from casemgmt.forms.workflow import DecisionForm
 from casemgmt.models import Case
 from casemgmt.permissions import case_permissions
 from casemgmt.record_kinds import RECORD_ACTIONS, RECORD_KINDS, SECTIONS_BY_KEY
+from casemgmt.selectors.case_summary import case_summary
 from casemgmt.selectors.cases import (
     case_header,
     case_record_or_404,
@@ -44,6 +45,7 @@ def case_detail_view(request, reference):
         "case_perms": perms,
         "sections": case_sections(case, perms),
         "timeline": case_timeline(case, request.user),
+        "summary": case_summary(case, perms),
         "decision_form": DecisionForm(initial={"version": case.version}),
         **header,
         "can_decide": header["pending_move"] is not None

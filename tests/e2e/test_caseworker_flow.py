@@ -184,6 +184,7 @@ def test_caseworker_registers_records_evidence_and_moves_a_case(page, new_page, 
 
 def test_the_same_flow_in_urdu(page, live_server, team):
     sign_in(page, live_server, "ayesha")
+    page.click("#account-menu")  # the language is in the user menu
     page.select_option("#language-select", "ur")
     page.click("#language-select + button")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")

@@ -37,17 +37,28 @@ def bands(programme):
 
 @pytest.fixture
 def conference_case(make_case):
-    return make_case("case_conference")
+    case = make_case("case_conference")
+    police = factories.AgencyFactory(kind=AgencyKind.POLICE, name="Police")
+    CaseTeamMember.objects.create(case=case, agency=police, role="support")
+    return case
 
 
-def _conference(case, by, band, reason="Combat experience; weak family ties."):
+def _positions(case, by, position=Position.AGREE):
+    """The recorder's agency and every other team agency (on its behalf), all agreeing."""
+    rows = [(by.agency, Position.AGREE, "")]
+    for member in case.team.exclude(agency=by.agency).select_related("agency"):
+        rows.append((member.agency, position, "Reason" if position == "disagree" else "", "Rep"))
+    return rows
+
+
+def _conference(case, by, band, reason="Combat experience; weak family ties.", **kwargs):
     return reviews.review_record(
         case=case,
         by=by,
-        kind=ReviewKind.CASE_CONFERENCE,
-        held_on=TODAY - datetime.timedelta(days=2),
+        kind=kwargs.pop("kind", ReviewKind.CASE_CONFERENCE),
+        held_on=kwargs.pop("held_on", TODAY - datetime.timedelta(days=2)),
         decision="Plan agreed.",
-        positions=[(by.agency, Position.AGREE, "")],
+        positions=kwargs.pop("positions", None) or _positions(case, by),
         classification=band,
         classification_reason=reason,
     )
@@ -102,18 +113,63 @@ def test_a_supervisor_changes_it_between_reviews_and_the_history_keeps_both(
 
 def test_a_later_review_changes_it(conference_case, caseworker, bands):
     _conference(conference_case, caseworker, bands["high"])
-    reviews.review_record(
-        case=conference_case,
-        by=caseworker,
+    _conference(
+        conference_case,
+        caseworker,
+        bands["low"],
+        "A year without concern.",
         kind=ReviewKind.MONITORING_REVIEW,
         held_on=TODAY,
-        decision="Progress noted.",
-        positions=[(caseworker.agency, Position.AGREE, "")],
-        classification=bands["low"],
-        classification_reason="A year without concern.",
     )
     conference_case.refresh_from_db()
     assert conference_case.classification == bands["low"]
+
+
+def test_one_agency_alone_cannot_reclassify_at_a_review(conference_case, caseworker, bands):
+    """Found by the attacker-side review: a caseworker's one-agency "review" changed the
+    band a supervisor alone may change between reviews."""
+    _conference(conference_case, caseworker, bands["high"])
+    with pytest.raises(ValidationError) as refused:
+        _conference(
+            conference_case,
+            caseworker,
+            bands["low"],
+            "Alone.",
+            kind=ReviewKind.MONITORING_REVIEW,
+            held_on=TODAY,
+            positions=[(caseworker.agency, Position.AGREE, "")],
+        )
+    assert "at least 2 agencies" in str(refused.value)
+    conference_case.refresh_from_db()
+    assert conference_case.classification == bands["high"]
+    assert MultiAgencyReview.objects.count() == 1
+
+
+def test_a_dissenting_agency_blocks_the_classification(conference_case, caseworker, bands):
+    with pytest.raises(ValidationError) as refused:
+        _conference(
+            conference_case,
+            caseworker,
+            bands["low"],
+            positions=_positions(conference_case, caseworker, Position.DISAGREE),
+        )
+    assert "needs the agreement of every agency present" in str(refused.value)
+    assert not ClassificationChange.objects.exists()
+
+
+def test_a_review_dated_before_the_last_decision_cannot_change_it(
+    conference_case, caseworker, bands
+):
+    _conference(conference_case, caseworker, bands["high"])
+    with pytest.raises(ValidationError) as refused:
+        _conference(
+            conference_case,
+            caseworker,
+            bands["low"],
+            kind=ReviewKind.MONITORING_REVIEW,
+            held_on=TODAY - datetime.timedelta(days=400),
+        )
+    assert "a review held before that cannot change it" in str(refused.value)
 
 
 def test_a_caseworker_cannot_change_it_outside_a_review(conference_case, caseworker, bands):
@@ -178,6 +234,7 @@ def test_staff_without_the_risk_class_cannot_classify_even_at_a_review(conferenc
     school = factories.AgencyFactory(kind=AgencyKind.EDUCATION, name="School")
     CaseTeamMember.objects.create(case=conference_case, agency=school, role="support")
     teacher = factories.CaseworkerFactory(agency=school)
+    assert len(_positions(conference_case, teacher)) >= 2
     with pytest.raises(NotPermitted):
         _conference(conference_case, teacher, bands["low"])
     assert not MultiAgencyReview.objects.exists()
@@ -195,8 +252,12 @@ def test_the_timeline_shows_the_change_only_to_readers_of_risk(conference_case, 
     assert not any("High concern" in text for text in theirs)
 
 
-def test_a_new_band_after_the_plan_proposes_a_new_plan(make_case, caseworker, supervisor, bands):
-    case = make_case("released", classification=None)
+def test_a_new_band_after_the_plan_proposes_a_new_plan(
+    conference_case, caseworker, supervisor, bands, stages
+):
+    case = conference_case
+    Case.objects.filter(pk=case.pk).update(current_stage=stages["released"])
+    case.refresh_from_db()
     _conference(case, caseworker, bands["low"])
     case.refresh_from_db()
     monitoring.monitoring_plan_record(
@@ -260,3 +321,41 @@ def test_an_administrator_edits_a_band_in_the_admin_and_new_plans_follow_it(
         starts_on=TODAY,
     )
     assert plan.contact_frequency == "fortnightly"
+
+
+def test_a_user_who_may_not_read_the_band_chooses_the_plan_frequencies(make_case, bands):
+    """Found by the attacker-side review: a default plan would show them the band."""
+    case = make_case("release_preparation", classification=bands["high"])
+    liaison = factories.CaseworkerFactory(
+        agency=factories.AgencyFactory(kind=AgencyKind.FAMILY_LIAISON, name="Elders")
+    )
+    CaseTeamMember.objects.create(case=case, agency=liaison.agency, role="support")
+    with pytest.raises(ValidationError) as refused:
+        monitoring.monitoring_plan_record(
+            case=case,
+            by=liaison,
+            responsible_agency=liaison.agency,
+            residence="Home",
+            starts_on=TODAY,
+        )
+    assert set(refused.value.message_dict) == {"contact_frequency", "review_frequency"}
+    plan = monitoring.monitoring_plan_record(
+        case=case,
+        by=liaison,
+        responsible_agency=liaison.agency,
+        residence="Home",
+        starts_on=TODAY,
+        contact_frequency="monthly",
+        review_frequency="quarterly",
+    )
+    assert (plan.contact_frequency, plan.review_frequency) == ("monthly", "quarterly")
+    from casemgmt.forms.evidence import MonitoringPlanForm
+
+    offered = dict(MonitoringPlanForm(user=liaison).fields["contact_frequency"].choices)
+    assert "" not in offered
+
+
+def test_without_an_active_band_the_programme_warns(programme):
+    assert programme.cadence_warnings() == []
+    programme.classification_bands.update(is_active=False)
+    assert any("no active classification band" in str(w) for w in programme.cadence_warnings())

@@ -148,3 +148,35 @@ def test_the_programme_recompute_job_repairs_a_stale_date(make_case, plan_for, p
     changed = programme_settings.programme_recompute_due_dates(programme_id=programme.pk)
     assert changed >= 1
     assert stored(case) == TODAY + days(80)
+
+
+def test_a_plan_that_starts_later_does_not_hide_an_overdue_review(make_case, plan_for):
+    """Found by the attacker-side review: a six-monthly plan recorded to start in 300 days
+    replaced the monthly plan in force at once, and the overdue review left the inbox."""
+    case = make_case("released")
+    plan_for(case, frequency="monthly", starts_on=TODAY - days(100))
+    assert stored(case) == TODAY - days(70)
+    plan_for(case, frequency="six_monthly", starts_on=TODAY + days(300))
+    assert stored(case) == TODAY - days(70), "the plan in force is still the monthly one"
+
+
+def test_the_due_date_is_risk_information(client, make_case, plan_for, review_on):
+    """Found by the attacker-side review: the interval from the last review to the due date
+    (30, 90 or 180 days by default) tells the classification band."""
+    from django.urls import reverse
+
+    from casemgmt import factories
+    from casemgmt.models import AgencyKind, CaseTeamMember
+
+    case = make_case("released")
+    plan_for(case, frequency="monthly", starts_on=TODAY - days(100))
+    school = factories.AgencyFactory(kind=AgencyKind.EDUCATION, name="School")
+    CaseTeamMember.objects.create(case=case, agency=school, role="support")
+    teacher = factories.CaseworkerFactory(agency=school)
+    client.force_login(teacher)
+    page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    assert "Next multi-agency review due" not in page
+    inbox = client.get(reverse("inbox"))
+    assert inbox.context["overdue_meetings"] == []
+    listing = client.get(reverse("caseload"), {"meeting_overdue": "on"})
+    assert "meeting_overdue" not in listing.context["form"].fields

@@ -37,23 +37,30 @@ def _prefixed(prefix, data):
     return {f"{prefix}-{k}": v for k, v in data.items()}
 
 
-def _conference_post(agency, **extra):
-    return _prefixed(
-        "review",
-        {
-            "kind": "case_conference",
-            "held_on": TODAY,
-            "decision": "Plan agreed.",
-            f"position_{agency.pk}": "agree",
-            **extra,
-        },
-    )
+@pytest.fixture
+def police(make_case):
+    return factories.AgencyFactory(kind=AgencyKind.POLICE, name="Police")
+
+
+def _conference_post(agency, other=None, **extra):
+    """The recorder's agency agrees; ``other`` (on its behalf) too, when given."""
+    data = {
+        "kind": "case_conference",
+        "held_on": TODAY,
+        "decision": "Plan agreed.",
+        f"position_{agency.pk}": "agree",
+        **extra,
+    }
+    if other is not None:
+        data |= {f"position_{other.pk}": "agree", f"attended_by_{other.pk}": "Inspector Khan"}
+    return _prefixed("review", data)
 
 
 def test_the_case_conference_form_requires_the_first_classification(
-    client, caseworker, make_case, agency, bands
+    client, caseworker, make_case, agency, bands, police
 ):
     case = make_case("case_conference")
+    CaseTeamMember.objects.create(case=case, agency=police, role="support")
     client.force_login(caseworker)
     case_page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
     assert '<a href="#section-classification">Not classified yet</a>' in case_page
@@ -68,7 +75,10 @@ def test_the_case_conference_form_requires_the_first_classification(
     response = client.post(
         url,
         _conference_post(
-            agency, classification=bands["moderate"].pk, classification_reason="Mixed picture."
+            agency,
+            police,
+            classification=bands["moderate"].pk,
+            classification_reason="Mixed picture.",
         ),
     )
     assert response.status_code == 302
@@ -147,19 +157,58 @@ def test_only_a_supervisor_changes_it_from_the_case_page(
     page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
     assert "High concern" in page
     assert url not in page
-    refused = client.post(url, data).content.decode()
-    assert "between reviews only a supervisor changes it" in refused
+    refused = client.post(url, {**data, "classification-version": case.version})
+    assert "between reviews only a supervisor changes it" in refused.content.decode()
     case.refresh_from_db()
     assert case.classification == bands["high"]
 
     client.force_login(supervisor)
     page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
     assert url in page
-    response = client.post(url, _prefixed("classification", {"band": bands["moderate"].pk}))
+    response = client.post(
+        url,
+        _prefixed("classification", {"band": bands["moderate"].pk, "version": case.version}),
+    )
     assert "This field is required" in response.content.decode()
-    response = client.post(url, data)
+    response = client.post(url, {**data, "classification-version": case.version})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.classification == bands["moderate"]
     change = ClassificationChange.objects.get(case=case)
     assert (change.previous_band, change.changed_by) == (bands["high"], supervisor)
+
+
+def test_a_stale_change_of_classification_is_refused(client, supervisor, make_case, bands):
+    """Found by the attacker-side review: a form opened before a conference decided would
+    silently overwrite its decision."""
+    case = make_case("counselling", classification=bands["low"])
+    seen = case.version
+    from casemgmt.services.cases import lock_case, save_case_fields
+
+    save_case_fields(lock_case(case, None), classification=bands["high"])  # decided meanwhile
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("record_add", args=[case.reference, "classification"]),
+        _prefixed(
+            "classification",
+            {"band": bands["moderate"].pk, "reason": "Progress.", "version": seen},
+        ),
+    )
+    assert response.status_code == 200
+    assert "changed" in response.content.decode().lower()
+    case.refresh_from_db()
+    assert case.classification == bands["high"]
+    assert not ClassificationChange.objects.exists()
+
+
+def test_without_active_bands_a_conference_is_still_recorded(
+    client, caseworker, make_case, agency, programme
+):
+    programme.classification_bands.update(is_active=False)
+    case = make_case("case_conference")
+    client.force_login(caseworker)
+    response = client.post(
+        reverse("record_add", args=[case.reference, "review"]), _conference_post(agency)
+    )
+    assert response.status_code == 302
+    assert MultiAgencyReview.objects.filter(case=case).exists()
