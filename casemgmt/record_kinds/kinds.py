@@ -42,6 +42,7 @@ _KINDS: list[RecordKind] = [
         service="casemgmt.services.notes.note_add",
         section="notes",
         list_template="casemgmt/records/note_list.html",
+        limit=10,
         timeline=TimelineSource(
             at="created_at", actor="author", code="category", text=lambda c, t1, t2: c
         ),

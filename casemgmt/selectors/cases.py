@@ -73,12 +73,16 @@ def visible_person_or_404(user, reference: str) -> Person:
     return person
 
 
-def visible_notes(case: Case, user, *, latest_only: bool = True) -> list[Note]:
-    """Notes the user may know exist; ``content_visible`` says whether they may read them."""
+def visible_notes(
+    case: Case, user, *, latest_only: bool = True, limit: int | None = None
+) -> list[Note]:
+    """Notes the user may know exist, newest first (the ``limit`` latest when given);
+    ``content_visible`` says whether they may read them."""
     qs = Note.objects.filter(case=case).filter(access.note_visibility_filter(user, case))
     if latest_only:
         qs = qs.filter(superseded_by__isnull=True)
-    notes = list(qs.select_related("author", "agency", "thread"))
+    qs = qs.select_related("author", "agency", "thread")
+    notes = list(qs[:limit] if limit else qs)
     for note in notes:
         note.content_visible = access.can_read_note_content(user, note)
     return notes
@@ -88,7 +92,8 @@ def kind_rows(kind: RecordKind, case: Case, user) -> list:
     """The rows of one kind on ``case`` that ``user`` may know about, one query each
     (plus the kind's declared prefetches), constant as records grow."""
     if kind.key == "note":
-        return visible_notes(case, user)
+        # The latest few; the notes page lists them all.
+        return visible_notes(case, user, limit=kind.limit)
     qs = (
         kind.model_class.objects.filter(case=case)
         .filter(access.record_rows_filter(kind.key, user))
