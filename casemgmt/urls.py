@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("cases/<str:reference>/assign/", cases.assign_caseworker, name="assign_caseworker"),
     path("cases/<str:reference>/move/", workflow.stage_move, name="stage_move"),
+    path("cases/<str:reference>/print/", cases.case_print_view, name="case_print"),
     path(
         "moves/<int:pk>/<str:decision>/",
         workflow.decide_move,

@@ -25,6 +25,7 @@ class CaseSummary:
     unmet: list[GateResult] = field(default_factory=list)
     open_escalations: int | None = None  # None: the reader may not know
     shows: frozenset[str] = frozenset()  # the case fields the reader may read
+    readable: frozenset = frozenset()  # the reader's information classes
 
 
 def next_forward_move(case: Case) -> Transition | None:
@@ -42,6 +43,7 @@ def case_summary(case: Case, perms) -> CaseSummary:
     summary = CaseSummary(
         days_in_stage=(timezone.now() - case.stage_entered_at).days,
         shows=perms.case_fields,
+        readable=frozenset(perms.classes),
     )
     if not case.current_stage.is_terminal:
         summary.next_move = next_forward_move(case)
@@ -55,3 +57,16 @@ def case_summary(case: Case, perms) -> CaseSummary:
             .count()
         )
     return summary
+
+
+def summary_classes(case: Case, summary: CaseSummary) -> set:
+    """The information classes the summary shows (for the read event of a page with it)."""
+    shown = {access.InfoClass.CASE}
+    for name in ("classification", "next_contact_due", "next_meeting_due"):
+        if name in summary.shows and getattr(case, f"{name}_id", getattr(case, name, None)):
+            shown.add(access.CASE_FIELD_CLASSES[name])
+    if summary.open_escalations is not None:
+        shown.add(access.RECORD_CLASSES["escalation"])
+    # A gate's reason names its records only for readers of their class.
+    shown |= {r.info_class for r in summary.unmet if r.info_class in summary.readable}
+    return shown

@@ -13,7 +13,7 @@ from casemgmt.forms.workflow import DecisionForm
 from casemgmt.models import Case
 from casemgmt.permissions import case_permissions
 from casemgmt.record_kinds import RECORD_ACTIONS, RECORD_KINDS, SECTIONS_BY_KEY
-from casemgmt.selectors.case_summary import case_summary
+from casemgmt.selectors.case_summary import case_summary, summary_classes
 from casemgmt.selectors.cases import (
     case_header,
     case_record_or_404,
@@ -159,3 +159,32 @@ def assign_caseworker(request, reference):
     else:
         messages.error(request, _("Choose a caseworker from an agency on the team."))
     return redirect("case_detail", reference=case.reference)
+
+
+@login_required
+@require_safe
+def case_print_view(request, reference):
+    """A printable summary of the case; printing is a read, recorded with the classes shown."""
+    from django.utils import timezone
+
+    from casemgmt.selectors.case_print import case_print
+
+    case = visible_case_or_404(request.user, reference)
+    perms = case_permissions(request.user, case)
+    printed = case_print(case, perms)
+    summary = case_summary(case, perms)
+    audit.record_read(
+        actor=request.user,
+        target=case,
+        case=case,
+        classes=summary_classes(case, summary) | printed["classes"],
+    )
+    context = {
+        "case": case,
+        "person": case.person,
+        "case_perms": perms,
+        "summary": summary,
+        "printed_at": timezone.now(),
+        **printed,
+    }
+    return render(request, "casemgmt/case_print.html", context)
