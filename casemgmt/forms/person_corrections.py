@@ -37,9 +37,8 @@ class PersonCorrectForm(CrispyForm):
         initial["version"] = person.version
         super().__init__(*args, initial=initial, **kwargs)
         self.person_fields = fields
-        for name in reversed(fields):
-            self.fields[name] = copy.deepcopy(PersonRegisterForm.base_fields[name])
-            self.fields.move_to_end(name, last=False)
+        details = {n: copy.deepcopy(PersonRegisterForm.base_fields[n]) for n in fields}
+        self.fields = {**details, **self.fields}
         self.lay_out()
         if "group_category" in fields:
             # A category retired since registration is still the recorded one.
