@@ -37,7 +37,7 @@ def person_field_history(user, person: Person) -> list[FieldHistory]:
     """Each corrected field ``user`` may read, with its registered value and corrections
     (oldest first). Fields never corrected, or of a class ``user`` may not read, are left
     out, so a reader never learns that a field they may not read was changed."""
-    readable = [f for f in access.readable_person_fields(user) if f in CORRECTABLE_FIELDS]
+    readable = access.readable_person_fields(user) & set(CORRECTABLE_FIELDS)
     events = list(
         AuditEvent.objects.filter(
             target_type=Person._meta.label_lower,
@@ -60,8 +60,12 @@ def person_field_history(user, person: Person) -> list[FieldHistory]:
         if name in corrected
     }
     display = _Display(events, corrected)
+    all_readable = access.readable_person_fields(user)
     for event in events:
         registered = event.action == AuditAction.PERSON_REGISTERED
+        # A reason may speak of every field the correction changed: shown only to a
+        # reader of them all.
+        reason = event.metadata.get("reason", "") if set(event.changes) <= all_readable else ""
         for name, (old, new) in event.changes.items():
             if name not in histories:
                 continue
@@ -71,7 +75,7 @@ def person_field_history(user, person: Person) -> list[FieldHistory]:
                     actor=event.actor,
                     old=display(name, old),
                     new=display(name, new),
-                    reason=event.metadata.get("reason", ""),
+                    reason=reason,
                     registered=registered,
                 )
             )

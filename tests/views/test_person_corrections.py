@@ -244,6 +244,9 @@ class TestHistory:
         assert "Secret Alias" not in content and "Secret District" not in content
         assert 'id="history-aliases"' not in content
         assert 'id="history-district"' not in content
+        # The reason may speak of the district too: not shown with the name's history.
+        assert history["full_name"].changes[0].reason == ""
+        assert "Seen on the CNIC" not in content
         # The page read is recorded with the classes shown, as before.
         read = AuditEvent.objects.filter(action=AuditAction.READ_PERSON).latest("pk")
         assert read.actor == corrected["teacher"] and read.metadata["classes"] == ["case"]
