@@ -92,6 +92,12 @@ def readable_case_fields(user) -> frozenset[str]:
     return frozenset(name for name, c in CASE_FIELD_CLASSES.items() if c in classes)
 
 
+def readable_person_fields(user) -> frozenset[str]:
+    """The names in ``PERSON_FIELD_CLASSES`` whose class ``user`` may read."""
+    classes = info_classes(user)
+    return frozenset(name for name, c in PERSON_FIELD_CLASSES.items() if c in classes)
+
+
 def can_read_case_field(user, name: str) -> bool:
     """May ``user`` read this field (or derived key) of the cases they see?"""
     return can_read(user, CASE_FIELD_CLASSES[name])

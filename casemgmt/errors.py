@@ -56,6 +56,18 @@ class StaleCase(DomainError):
         self.case = case
 
 
+class StalePerson(DomainError):
+    """The person's details were corrected since the form was opened (optimistic lock)."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Someone else corrected this person's details while you were working on them. "
+                "Check the details as they are now and make your correction again."
+            )
+        )
+
+
 class GatesNotMet(DomainError):
     """One or more gates of a move are unmet; ``results`` lists every gate."""
 

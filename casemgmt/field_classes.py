@@ -26,6 +26,7 @@ PERSON_FIELD_CLASSES: dict[str, InfoClass] = {
     "created_at": C.CASE,
     "created_by": C.CASE,
     "merged_into": C.CASE,
+    "version": C.CASE,  # how many corrections: says nothing of what changed
     "cnic": C.IDENTITY,
     "aliases": C.IDENTITY,
     "family_contacts": C.IDENTITY,

@@ -167,12 +167,14 @@ HELD_REGISTRATION = _lifecycle(
     HeldRegistration,
     HeldStatus,
     {
-        HeldStatus.PENDING: (HeldStatus.LINKED, HeldStatus.REJECTED),
+        HeldStatus.PENDING: (HeldStatus.LINKED, HeldStatus.APPLIED, HeldStatus.REJECTED),
         HeldStatus.LINKED: (),
+        HeldStatus.APPLIED: (),
         HeldStatus.REJECTED: (),
     },
     {
         HeldStatus.LINKED: AuditAction.PERSON_REGISTRATION_LINKED,
+        HeldStatus.APPLIED: AuditAction.PERSON_CORRECTION_APPLIED,
         HeldStatus.REJECTED: AuditAction.PERSON_REGISTRATION_REJECTED,
     },
 )

@@ -10,6 +10,7 @@ from casemgmt.views import (
     health,
     home,
     people,
+    person_corrections,
     session,
     workflow,
 )
@@ -91,4 +92,9 @@ urlpatterns = [
         name="person_unmerge",
     ),
     path("people/<str:reference>/open-case/", people.person_open_case, name="person_open_case"),
+    path(
+        "people/<str:reference>/correct/",
+        person_corrections.person_correct,
+        name="person_correct",
+    ),
 ]

@@ -148,6 +148,11 @@ MATRIX = {
         lambda w: {"reference": w["case"].person.reference},
         _row([OK, GONE, OK, GONE, LOGIN], [OK, GONE, OK, GONE, LOGIN]),
     ),
+    # An empty post shows the form again with its errors (nothing saved).
+    "person_correct": (
+        lambda w: {"reference": w["case"].person.reference},
+        _row([OK, GONE, OK, GONE, LOGIN], [OK, GONE, OK, GONE, LOGIN]),
+    ),
     "person_verify_identity": (
         lambda w: {"reference": w["case"].person.reference},
         _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, GONE, LOGIN]),

@@ -69,6 +69,10 @@ class CrispyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.lay_out()
+
+    def lay_out(self) -> None:
+        """The helper and widgets for the form's fields (again after adding fields)."""
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True

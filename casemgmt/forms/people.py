@@ -130,9 +130,10 @@ class VerifyIdentityForm(CrispyForm):
 
 class HeldRegistrationReviewForm(CrispyForm):
     """A supervisor's decision on a held registration: it is one of the matched people,
-    or it is rejected."""
+    or it is rejected; on a held correction: it is made (the matched people are someone
+    else), or it is rejected."""
 
-    LINK, REJECT = "link", "reject"
+    LINK, APPLY, REJECT = "link", "apply", "reject"
 
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -152,8 +153,15 @@ class HeldRegistrationReviewForm(CrispyForm):
         help_text=_("Needed to reject. The person who registered is not shown it."),
     )
 
-    def __init__(self, *args, matches=(), **kwargs):
+    def __init__(self, *args, matches=(), correction=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if correction:
+            del self.fields["person"]
+            self.fields["decision"].choices = [
+                (self.APPLY, _("A different person: make the correction")),
+                (self.REJECT, _("Reject the correction")),
+            ]
+            return
         self.fields["person"].queryset = Person.objects.filter(pk__in=[p.pk for p in matches])
         if len(matches) == 1:
             self.fields["person"].initial = matches[0].pk

@@ -75,6 +75,11 @@ class AuditAction(models.TextChoices):
     )
     PERSON_REGISTRATION_LINKED = "person.registration_linked", _("Held registration linked")
     PERSON_REGISTRATION_REJECTED = "person.registration_rejected", _("Held registration rejected")
+    PERSON_CORRECTED = "person.corrected", _("Person's details corrected")
+    PERSON_CORRECTION_APPLIED = (
+        "person.correction_applied",
+        _("Held correction applied after review"),
+    )
     # Cases
     CASE_OPENED = "case.opened", _("Case opened")
     PLACEMENT_TRANSFERRED = "placement.transferred", _("Transferred to another facility")

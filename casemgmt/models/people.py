@@ -126,6 +126,9 @@ class Person(models.Model):
     # Derived from the date of birth on every save: the access policy compares record
     # dates with it in SQL (casemgmt/juveniles.py).
     adult_on = models.DateField(_("18th birthday"), null=True, editable=False, db_index=True)
+    # Counts corrections of the person's details (services/person_corrections.py): a form
+    # opened before someone else's correction is refused as stale.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -201,13 +204,18 @@ class PersonMerge(models.Model):
 class HeldStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for review")
     LINKED = "linked", _("Linked to the registered person")
+    APPLIED = "applied", _("Correction applied")
     REJECTED = "rejected", _("Rejected")
 
 
 class HeldRegistration(models.Model):
     """A registration that matched people outside the submitter's cases: held until a
     supervisor who may see the matched record links it to that person or rejects it.
-    The submitter is told only that a possible match exists."""
+    The submitter is told only that a possible match exists.
+
+    A correction of a registered person's details (``corrects``) that made them match
+    someone outside the submitter's cases is held the same way: the reviewer applies it
+    (they are different people) or rejects it. It has no programme or lead agency."""
 
     submitted_by = models.ForeignKey(
         "casemgmt.User",
@@ -216,16 +224,35 @@ class HeldRegistration(models.Model):
         related_name="held_registrations",
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
-    # The person's details as submitted (``services.people.PERSON_FIELDS``, JSON-safe).
+    # The person's details as submitted (``services.people.PERSON_FIELDS``, JSON-safe); for
+    # a correction, only the fields it changes.
     details = models.JSONField(_("submitted details"), default=dict)
+    corrects = models.ForeignKey(
+        Person,
+        verbose_name=_("person corrected"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="held_corrections",
+    )
+    # The person's version the correction was made against (a later correction wins).
+    corrects_version = models.PositiveIntegerField(_("version corrected"), null=True, blank=True)
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
     programme = models.ForeignKey(
         "casemgmt.Programme",
         verbose_name=_("programme"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     lead_agency = models.ForeignKey(
-        "casemgmt.Agency", verbose_name=_("lead agency"), on_delete=models.PROTECT, related_name="+"
+        "casemgmt.Agency",
+        verbose_name=_("lead agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     facility = models.ForeignKey(
         "casemgmt.Facility",
@@ -276,6 +303,26 @@ class HeldRegistration(models.Model):
             models.Index(fields=["submitted_by", "submitted_at"], name="held_reg_by_at_idx"),
             models.Index(fields=["status"], name="held_reg_status_idx"),
         ]
+        constraints = [
+            # A registration opens a case (programme, lead agency); a correction does not.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(corrects__isnull=True)
+                    & models.Q(programme__isnull=False)
+                    & models.Q(lead_agency__isnull=False)
+                )
+                | (
+                    models.Q(corrects__isnull=False)
+                    & models.Q(programme__isnull=True)
+                    & models.Q(lead_agency__isnull=True)
+                ),
+                name="held_reg_registration_or_correction",
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("Held registration %(pk)s") % {"pk": self.pk}
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None

@@ -117,7 +117,9 @@ def held_registrations_to_review(user) -> QuerySet:
         HeldRegistration.objects.filter(
             status=HeldStatus.PENDING, matched_people__cases__in=_reviewable_cases(user)
         )
-        .select_related("submitted_by", "submitted_by__agency", "programme", "lead_agency")
+        .select_related(
+            "submitted_by", "submitted_by__agency", "programme", "lead_agency", "corrects"
+        )
         .distinct()
     )
 
@@ -127,7 +129,13 @@ def held_registration_or_404(user, pk) -> HeldRegistration:
     return in_scope_or_404(
         HeldRegistration.objects.filter(matched_people__cases__in=_reviewable_cases(user))
         .select_related(
-            "submitted_by", "programme", "lead_agency", "facility", "reviewed_by", "case"
+            "submitted_by",
+            "programme",
+            "lead_agency",
+            "facility",
+            "reviewed_by",
+            "case",
+            "corrects",
         )
         .distinct(),
         pk,

@@ -57,14 +57,19 @@ PERSON_FIELDS: tuple[str, ...] = tuple(PersonDetails.__annotations__)
 PERSON_AUDIT_FIELDS = ["reference", *PERSON_FIELDS]
 
 
-def _new_person(by: User, details: PersonDetails) -> Person:
-    """An unsaved person with their details tidied: text trimmed, CNIC in the dashed form."""
-    person = Person(reference="pending", created_by=by, **details)
+def tidy_details(person: Person) -> None:
+    """Tidy the person's details in place: text trimmed, CNIC in the dashed form."""
     for name in PERSON_FIELDS:
         if isinstance(getattr(person, name), str):
             setattr(person, name, getattr(person, name).strip())
     person.full_name = " ".join(person.full_name.split())
     person.cnic = normalise_cnic(person.cnic)
+
+
+def _new_person(by: User, details: PersonDetails) -> Person:
+    """An unsaved person with their details tidied."""
+    person = Person(reference="pending", created_by=by, **details)
+    tidy_details(person)
     return person
 
 
@@ -76,7 +81,7 @@ class SameCnic(ValidationError):
         self.matches = matches
 
 
-def _refuse_visible_duplicates(
+def refuse_visible_duplicates(
     by: User, person: Person, matches: list[DuplicateMatch], confirm_not_duplicate: bool
 ) -> None:
     """Stop at matches ``by`` may see: a CNIC can never be confirmed away (CNICs are unique),
@@ -138,7 +143,7 @@ def person_register(
         raise ValidationError({"cnic": _("A possible match exists; ask your supervisor.")})
     if hidden and not confirm_not_duplicate:
         raise ValidationError(_("A possible match exists; ask your supervisor."))
-    _refuse_visible_duplicates(
+    refuse_visible_duplicates(
         by, person, [m for m in matches if m.person.pk in seen], confirm_not_duplicate
     )
     return _save_person(by, person, matches)
@@ -236,7 +241,7 @@ def _register_with_case(
             facility=facility,
             matches=[m.person for m in matches],
         )
-    _refuse_visible_duplicates(by, person, matches, confirm_not_duplicate)
+    refuse_visible_duplicates(by, person, matches, confirm_not_duplicate)
     person = _save_person(by, person, matches)
     return person_open_case(
         by=by, person=person, programme=programme, lead_agency=lead_agency, facility=facility

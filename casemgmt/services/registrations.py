@@ -89,24 +89,47 @@ def registration_hold(
     """Hold a registration that matched people ``by`` may not see (called by
     ``people.person_register_with_case`` inside its transaction); audited, and the
     user's supervisors are told when the clashes reach the limit."""
-    held = HeldRegistration.objects.create(
+    held = HeldRegistration(
         submitted_by=by,
         details=_json_safe(details),
         programme=programme,
         lead_agency=lead_agency,
         facility=facility,
     )
+    return _hold(held, matches)
+
+
+def correction_hold(
+    *, by: User, person: Person, changes: dict, reason: str, matches: list[Person]
+) -> HeldRegistration:
+    """Hold a correction of ``person`` that made them match people ``by`` may not see
+    (called by ``person_corrections.person_correct`` inside its transaction); it counts
+    towards the same limit as held registrations."""
+    held = HeldRegistration(
+        submitted_by=by,
+        details=_json_safe(changes),
+        # By id: ``person`` carries the corrected values, which are not saved.
+        corrects_id=person.pk,
+        corrects_version=person.version,
+        correction_reason=reason,
+    )
+    return _hold(held, matches)
+
+
+def _hold(held: HeldRegistration, matches: list[Person]) -> HeldRegistration:
+    held.save()
     held.matched_people.set(matches)
+    by = held.submitted_by
     count = held_clashes_since(by, timezone.now() - CLASH_WINDOW)
+    metadata = {
+        "held": True,
+        "matches": [p.reference for p in matches],
+        "clashes_in_window": count,
+    }
+    if held.corrects_id:
+        metadata["corrects"] = held.corrects.reference
     audit.record(
-        actor=by,
-        action=AuditAction.PERSON_REGISTRATION_CLASH,
-        target=held,
-        metadata={
-            "held": True,
-            "matches": [p.reference for p in matches],
-            "clashes_in_window": count,
-        },
+        actor=by, action=AuditAction.PERSON_REGISTRATION_CLASH, target=held, metadata=metadata
     )
     if count == CLASH_LIMIT:
         _flag_to_supervisors(by, count)
@@ -146,7 +169,8 @@ def record_throttled(*, by: User) -> None:
     audit.record(actor=by, action=AuditAction.PERSON_REGISTRATION_THROTTLED, target=by)
 
 
-def _lock_pending(held: HeldRegistration, by: User) -> HeldRegistration:
+def lock_pending(held: HeldRegistration, by: User) -> HeldRegistration:
+    """Lock a held registration (or correction) that ``by`` may review and that waits."""
     held = HeldRegistration.objects.select_for_update().get(pk=held.pk)
     if not reviewable_matches(by, held):
         raise NotPermitted(
@@ -166,7 +190,9 @@ def held_registration_link(*, held: HeldRegistration, by: User, person: Person) 
     """The held registration is ``person``: record the link and open the submitted case for
     them (in the submitter's name, as they asked), unless they already have an open case in
     that programme."""
-    held = _lock_pending(held, by)
+    held = lock_pending(held, by)
+    if held.is_correction:
+        raise ValidationError(_("A held correction is applied or rejected, not linked."))
     if person.pk not in {p.pk for p in reviewable_matches(by, held)}:
         raise ValidationError({"person": _("Choose one of the matched people.")})
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -221,7 +247,7 @@ def held_registration_reject(*, held: HeldRegistration, by: User, reason: str) -
     """The held registration is not to go ahead (e.g. a probe, or a mistake)."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the registration is rejected.")})
-    held = _lock_pending(held, by)
+    held = lock_pending(held, by)
     held = change_status(
         held,
         to=HeldStatus.REJECTED,
@@ -229,14 +255,17 @@ def held_registration_reject(*, held: HeldRegistration, by: User, reason: str) -
         fields={"reviewed_by": by, "reviewed_at": timezone.now(), "reason": reason.strip()},
     )
     # The reviewer's reason may describe the matched record: the submitter is not shown it.
-    Notification.objects.create(
-        user=held.submitted_by,
-        message=_(
+    if held.is_correction:
+        message = _(
+            "Your correction of %(ref)s was not accepted after review. "
+            "Ask your supervisor if you need to know more."
+        ) % {"ref": held.corrects.reference}
+    else:
+        message = _(
             "Your registration of %(name)s was not accepted after review. "
             "Ask your supervisor if you need to know more."
-        )
-        % {"name": _submitted_name(held)},
-    )
+        ) % {"name": _submitted_name(held)}
+    Notification.objects.create(user=held.submitted_by, message=message)
     return held
 
 
@@ -250,6 +279,8 @@ __all__ = [
     "RegistrationThrottled",
     "ensure_not_throttled",
     "held_message",
+    "lock_pending",
+    "correction_hold",
     "held_registration_link",
     "held_registration_reject",
     "may_review",

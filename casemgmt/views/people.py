@@ -33,8 +33,9 @@ from casemgmt.selectors.people import (
     visible_person_by_reference,
     worked_on_person_ids,
 )
+from casemgmt.selectors.person_history import person_field_history
 from casemgmt.selectors.scope import refuse_page
-from casemgmt.services import audit, people, person_merges, registrations
+from casemgmt.services import audit, people, person_corrections, person_merges, registrations
 from casemgmt.views._forms import form_errors_as_messages, service_errors_as_messages
 
 
@@ -136,6 +137,9 @@ def person_detail(request, reference):
             "identity_form": VerifyIdentityForm(),
             "merge_form": MergeForm(prefix="merge"),
             "can_write": can_change,
+            "can_correct": can_change and not person.merged_into_id,
+            # Read with the person (the read recorded above): only fields of ``classes``.
+            "history": person_field_history(request.user, person),
             "can_merge": can_change and access.can_merge_people(request.user),
             "open_case_form": OpenCaseForm(user=request.user),
         },
@@ -231,10 +235,15 @@ def held_registration_review(request, pk):
     held = held_registration_or_404(request.user, pk)
     matches = reviewable_matches(request.user, held)
     audit.record_reads(actor=request.user, targets=matches, classes={access.InfoClass.CASE})
-    form = HeldRegistrationReviewForm(request.POST or None, matches=matches)
+    form = HeldRegistrationReviewForm(
+        request.POST or None, matches=matches, correction=held.is_correction
+    )
     if request.method == "POST" and held.status == HeldStatus.PENDING and form.is_valid():
         with form.service_errors():
-            if form.cleaned_data["decision"] == form.LINK:
+            if form.cleaned_data["decision"] == form.APPLY:
+                person_corrections.held_correction_apply(held=held, by=request.user)
+                messages.success(request, _("The correction was made."))
+            elif form.cleaned_data["decision"] == form.LINK:
                 registrations.held_registration_link(
                     held=held, by=request.user, person=form.cleaned_data["person"]
                 )
@@ -245,7 +254,12 @@ def held_registration_review(request, pk):
                 registrations.held_registration_reject(
                     held=held, by=request.user, reason=form.cleaned_data["reason"]
                 )
-                messages.success(request, _("The registration was rejected."))
+                messages.success(
+                    request,
+                    _("The correction was rejected.")
+                    if held.is_correction
+                    else _("The registration was rejected."),
+                )
             return redirect("inbox")
     return render(
         request,

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from casemgmt import factories, workflow
-from casemgmt.models import AgencyKind, Placement, Programme, StageTransition
+from casemgmt.models import AgencyKind, GroupCategory, Placement, Programme, StageTransition
 from casemgmt.selectors.timeline import case_timeline
 from casemgmt.services import (
     cases,
@@ -17,6 +17,7 @@ from casemgmt.services import (
     monitoring,
     notes,
     outcomes,
+    person_corrections,
     referrals,
     sharing,
 )
@@ -268,16 +269,32 @@ def _born(years_ago: int) -> datetime.date:
 
 
 def test_person_page(client, caseworker, agency, programme, django_assert_num_queries):
+    """With the corrections' history (one query, and one for the group categories it
+    names): the same count however many cases and corrections the person has."""
     person = factories.PersonFactory()
     factories.CaseFactory(person=person, lead_agency=agency)
+    categories = [GroupCategory.objects.create(name=f"Category {i}") for i in range(12)]
+
+    def correct(i):
+        person_corrections.person_correct(
+            person=person,
+            by=caseworker,
+            changes={"district": f"District {i}", "group_category": categories[i]},
+            reason=f"Reason {i}",
+        )
+
+    correct(0)
     client.force_login(caseworker)
     url = reverse("person_detail", args=[person.reference])
-    _pinned(client, url, 11, django_assert_num_queries)
+    _pinned(client, url, 13, django_assert_num_queries)
     for i in range(10):
         p = Programme.objects.create(name=f"P{i}", code=f"p{i}", legal_framework="x")
         stage = p.stages.create(key="s", name="S", order=1, kind="intake", is_start=True)
         factories.CaseFactory(person=person, lead_agency=agency, programme=p, current_stage=stage)
-    _pinned(client, url, 11, django_assert_num_queries)
+        correct(i + 1)
+    response = _pinned(client, url, 13, django_assert_num_queries)
+    history = {h.name: h for h in response.context["history"]}
+    assert len(history["district"].changes) == 11  # eleven corrections (no registration event)
 
 
 @pytest.fixture
