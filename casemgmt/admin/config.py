@@ -25,6 +25,7 @@ from casemgmt.models import (
     Transition,
     TransitionGate,
 )
+from casemgmt.models.translated import stored_values
 from casemgmt.roles import Role
 from casemgmt.services import audit
 
@@ -34,11 +35,13 @@ class AuditedConfigAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        with stored_values():  # a chosen stage or agency by its English name, as stored
+            changes = {name: [None, str(form.cleaned_data.get(name))] for name in form.changed_data}
         audit.record(
             actor=request.user,
             action=AuditAction.CONFIG_CHANGED if change else AuditAction.CONFIG_CREATED,
             target=obj,
-            changes={name: [None, str(form.cleaned_data.get(name))] for name in form.changed_data},
+            changes=changes,
         )
 
     def delete_model(self, request, obj):

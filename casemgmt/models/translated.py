@@ -146,6 +146,13 @@ def localized(model, path: str):
     )
 
 
+def stored(obj, field: str = "name"):
+    """The stored (English) value of ``obj.<field>``, whatever the active language: for
+    comparing names, and for text written to the database."""
+    with stored_values():
+        return getattr(obj, field)
+
+
 def in_languages(obj, field: str = "name") -> dict[str, str]:
     """``obj.<field>`` in every language it has, for text stored now and worded later
     (a gate reason names a stage in the language of whoever reads it)."""
