@@ -75,7 +75,7 @@ class AgencyAdmin(StepUpAdminMixin, AuditedConfigAdmin):
 
     list_display = ["name", "short_name", "kind", "district", "is_active"]
     list_filter = ["kind", "is_active"]
-    search_fields = ["name", "short_name", "district"]
+    search_fields = ["name", "name_ur", "short_name", "district"]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -84,7 +84,7 @@ class AgencyAdmin(StepUpAdminMixin, AuditedConfigAdmin):
 @admin.register(GroupCategory)
 class GroupCategoryAdmin(AuditedConfigAdmin):
     list_display = ["name", "is_active"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_ur"]
 
 
 @admin.register(Facility)
@@ -92,7 +92,7 @@ class FacilityAdmin(AuditedConfigAdmin):
     list_display = ["name", "agency", "district", "capacity", "is_active"]
     list_filter = ["is_active", "district"]
     list_select_related = ["agency"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_ur"]
 
 
 class StageInlineFormSet(BaseInlineFormSet):
@@ -117,6 +117,7 @@ class StageInline(admin.TabularInline):
         "order",
         "key",
         "name",
+        "name_ur",
         "kind",
         "is_start",
         "is_terminal",
@@ -136,7 +137,15 @@ class ClassificationBandInline(admin.TabularInline):
 
     model = ClassificationBand
     extra = 0
-    fields = ["rank", "code", "name", "contact_frequency", "review_frequency", "is_active"]
+    fields = [
+        "rank",
+        "code",
+        "name",
+        "name_ur",
+        "contact_frequency",
+        "review_frequency",
+        "is_active",
+    ]
     ordering = ["rank"]
 
     def has_delete_permission(self, request, obj=None):
@@ -147,7 +156,7 @@ class ClassificationBandInline(admin.TabularInline):
 class ProgrammeAdmin(StepUpAdminMixin, ProgrammeSettingsMixin, AuditedConfigAdmin):
     list_display = ["name", "code", "is_active", "configuration_valid"]
     list_filter = ["is_active"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_ur", "code"]
     filter_horizontal = ["instruments"]
     inlines = [StageInline, ClassificationBandInline]
     readonly_fields = ["configuration_problems", "assessment_cadence"]
@@ -225,6 +234,7 @@ class TransitionForm(forms.ModelForm):
             "from_stage",
             "to_stage",
             "name",
+            "name_ur",
             "requires_approval",
             "allowed_roles",
             "is_reopen",
@@ -255,14 +265,14 @@ class TransitionAdmin(ProgrammeSettingsMixin, AuditedConfigAdmin):
 class DomainInline(admin.TabularInline):
     model = Domain
     extra = 0
-    fields = ["order", "key", "name", "track", "is_mandatory", "is_clinical"]
+    fields = ["order", "key", "name", "name_ur", "track", "is_mandatory", "is_clinical"]
     show_change_link = True
 
 
 class ItemInline(admin.TabularInline):
     model = Item
     extra = 1
-    fields = ["order", "key", "prompt", "is_protective"]
+    fields = ["order", "key", "prompt", "prompt_ur", "is_protective"]
 
 
 class UsedInstrumentIsFrozen:
