@@ -37,6 +37,7 @@ _CONFIG_MODELS = [
     "instrument",
     "domain",
     "item",
+    "classificationband",
 ]
 # People and cases, then every kind of case record and its parts (declared once,
 # in record_kinds, which imports no forms or services: this module must stay

@@ -129,11 +129,12 @@ def ensure_shipped_configuration() -> None:
     from casemgmt.roles import sync_role_groups
 
     if not Programme.objects.filter(code=default_programme.PROGRAMME["code"]).exists():
-        from casemgmt import default_instrument
+        from casemgmt import default_instrument, default_urdu
 
         default_programme.install(apps)
         default_instrument.install(apps)
         default_programme_upgrades.apply_settings(apps)
+        default_urdu.install(apps)
         sync_role_groups(apps)
 
 

@@ -124,6 +124,11 @@ def test_programme_needs_exactly_one_start_stage(admin_client):
         "stages-1-kind": "completed",
         "stages-1-custody": "not_held",
         "stages-1-is_terminal": "on",
+        # Administrators edit the programme's classification bands on its page too.
+        "classification_bands-TOTAL_FORMS": "0",
+        "classification_bands-INITIAL_FORMS": "0",
+        "classification_bands-MIN_NUM_FORMS": "0",
+        "classification_bands-MAX_NUM_FORMS": "1000",
     }
     response = admin_client.post(reverse("admin:casemgmt_programme_add"), data)
     assert "exactly one start stage" in response.content.decode()

@@ -42,6 +42,7 @@ SYNCED_BY_MIGRATION = {
     "0011_default_instrument": "8bfb3bd563903399",
     "0029_placements_data": "505c5d6205a863e9",
     "0031_classification": "34fd3dd01027fdc3",
+    "0037_configured_names_urdu_data": "98e15556df806676",
 }
 
 

@@ -25,6 +25,7 @@ from casemgmt.models import (
     Transition,
     TransitionGate,
 )
+from casemgmt.models.translated import stored_values
 from casemgmt.roles import Role
 from casemgmt.services import audit
 
@@ -43,11 +44,13 @@ class AuditedConfigAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        with stored_values():  # a chosen stage or agency by its English name, as stored
+            changes = {name: [None, str(form.cleaned_data.get(name))] for name in form.changed_data}
         audit.record(
             actor=request.user,
             action=AuditAction.CONFIG_CHANGED if change else AuditAction.CONFIG_CREATED,
             target=obj,
-            changes={name: [None, str(form.cleaned_data.get(name))] for name in form.changed_data},
+            changes=changes,
         )
 
     def delete_model(self, request, obj):
@@ -88,7 +91,7 @@ class AgencyAdmin(StepUpAdminMixin, AuditedConfigAdmin):
 
     list_display = ["name", "short_name", "kind", "district", "is_active"]
     list_filter = ["kind", "is_active"]
-    search_fields = ["name", "short_name", "district"]
+    search_fields = ["name", "name_ur", "short_name", "district"]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -97,7 +100,7 @@ class AgencyAdmin(StepUpAdminMixin, AuditedConfigAdmin):
 @admin.register(GroupCategory)
 class GroupCategoryAdmin(AuditedConfigAdmin):
     list_display = ["name", "is_active"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_ur"]
 
 
 @admin.register(Facility)
@@ -105,7 +108,7 @@ class FacilityAdmin(AuditedConfigAdmin):
     list_display = ["name", "agency", "district", "capacity", "is_active"]
     list_filter = ["is_active", "district"]
     list_select_related = ["agency"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_ur"]
 
 
 class StageInlineFormSet(BaseInlineFormSet):
@@ -130,6 +133,7 @@ class StageInline(admin.TabularInline):
         "order",
         "key",
         "name",
+        "name_ur",
         "kind",
         "is_start",
         "is_terminal",
@@ -149,7 +153,15 @@ class ClassificationBandInline(admin.TabularInline):
 
     model = ClassificationBand
     extra = 0
-    fields = ["rank", "code", "name", "contact_frequency", "review_frequency", "is_active"]
+    fields = [
+        "rank",
+        "code",
+        "name",
+        "name_ur",
+        "contact_frequency",
+        "review_frequency",
+        "is_active",
+    ]
     ordering = ["rank"]
 
     def has_delete_permission(self, request, obj=None):
@@ -160,7 +172,7 @@ class ClassificationBandInline(admin.TabularInline):
 class ProgrammeAdmin(StepUpAdminMixin, ProgrammeSettingsMixin, AuditedConfigAdmin):
     list_display = ["name", "code", "is_active", "configuration_valid"]
     list_filter = ["is_active"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_ur", "code"]
     filter_horizontal = ["instruments"]
     inlines = [StageInline, ClassificationBandInline]
     readonly_fields = ["configuration_problems", "assessment_cadence"]
@@ -238,6 +250,7 @@ class TransitionForm(forms.ModelForm):
             "from_stage",
             "to_stage",
             "name",
+            "name_ur",
             "requires_approval",
             "allowed_roles",
             "is_reopen",
@@ -268,14 +281,14 @@ class TransitionAdmin(ProgrammeSettingsMixin, AuditedConfigAdmin):
 class DomainInline(admin.TabularInline):
     model = Domain
     extra = 0
-    fields = ["order", "key", "name", "track", "is_mandatory", "is_clinical"]
+    fields = ["order", "key", "name", "name_ur", "track", "is_mandatory", "is_clinical"]
     show_change_link = True
 
 
 class ItemInline(admin.TabularInline):
     model = Item
     extra = 1
-    fields = ["order", "key", "prompt", "is_protective"]
+    fields = ["order", "key", "prompt", "prompt_ur", "is_protective"]
 
 
 class UsedInstrumentIsFrozen:

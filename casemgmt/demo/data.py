@@ -60,6 +60,28 @@ DEMO_AGENCIES = [
     A("Legal Aid Society Peshawar", "Legal Aid", AgencyKind.LEGAL, "Peshawar"),
 ]
 
+# The agencies' names in Urdu, by short name: (name, short name).
+AGENCY_URDU = {
+    "CP Peshawar": ("سنٹرل جیل پشاور، بحالی ونگ", "سنٹرل جیل پشاور"),
+    "Sabaoon": ("صباؤن مشاورتی مرکز", "صباؤن"),
+    "Probation Swat": ("محکمہ پروبیشن و بحالی سوات", "پروبیشن سوات"),
+    "Police Swat": ("ضلعی پولیس سوات، رابطہ سیل", "پولیس سوات"),
+    "SWD Mardan": ("محکمہ سماجی بہبود مردان", "سماجی بہبود مردان"),
+    "TEVTA": ("ٹیکنیکل اینڈ ووکیشنل ٹریننگ اتھارٹی", "ٹیوٹا"),
+    "DHO Swat": ("ضلعی دفتر صحت سوات، ذہنی صحت یونٹ", "ضلعی دفتر صحت سوات"),
+    "Elders Liaison": ("سوات کے عمائدین سے رابطہ", "عمائدین سے رابطہ"),
+    "Legal Aid": ("لیگل ایڈ سوسائٹی پشاور", "قانونی امداد"),
+}
+
+# The demo's facilities, English name -> Urdu name.
+FACILITY_URDU = {
+    "Central Prison Peshawar, Rehabilitation Block": "سنٹرل جیل پشاور، بحالی بلاک",
+    "District Jail Swat, Education Wing": "ڈسٹرکٹ جیل سوات، تعلیمی ونگ",
+    "District Jail Swat, De-radicalisation Wing": (
+        "ڈسٹرکٹ جیل سوات، انتہاپسندانہ نظریات سے دوری کا ونگ"
+    ),
+}
+
 # One log-in per role first: the README lists these.
 U = DemoUser
 DEMO_USERS = [

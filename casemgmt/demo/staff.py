@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from casemgmt.demo.data import DEMO_AGENCIES, DEMO_USERS
+from casemgmt.demo.data import AGENCY_URDU, DEMO_AGENCIES, DEMO_USERS
 from casemgmt.factories import DEMO_PASSWORD, AgencyFactory, UserFactory
 from casemgmt.models import Agency, AgencyKind, User
 from casemgmt.roles import Role
@@ -19,7 +19,12 @@ def seed_agencies_and_users() -> list[DemoLogin]:
     """Create the demo agencies and users once; return the log-ins to print."""
     agencies = {
         row.short_name: AgencyFactory(
-            name=row.name, short_name=row.short_name, kind=row.kind, district=row.district
+            name=row.name,
+            short_name=row.short_name,
+            name_ur=AGENCY_URDU[row.short_name][0],
+            short_name_ur=AGENCY_URDU[row.short_name][1],
+            kind=row.kind,
+            district=row.district,
         )
         for row in DEMO_AGENCIES
     }

@@ -16,6 +16,7 @@ from casemgmt import workflow
 from casemgmt.demo import history
 from casemgmt.demo.data import (
     DEMO_PEOPLE,
+    FACILITY_URDU,
     GROUP_CONTEXTS,
     PATHS,
     RELEASED_STAGES,
@@ -67,6 +68,7 @@ EVIDENCE_MODELS = [
 ]
 
 # Support agencies the person consents to share with before they join the team.
+EDUCATION_WING = "District Jail Swat, Education Wing"
 SHARING_AGENCY_KINDS = ["counselling", "health", "education", "social_welfare", "family_liaison"]
 
 
@@ -78,7 +80,8 @@ def seed_story_cases() -> int:
     programme = default_programme()
     categories = list(GroupCategory.objects.order_by("pk"))
     facility = FacilityFactory(
-        name="Central Prison Peshawar, Rehabilitation Block",
+        name=(name := "Central Prison Peshawar, Rehabilitation Block"),
+        name_ur=FACILITY_URDU[name],
         agency=demo_agency("CP Peshawar"),
         capacity=60,
     )
@@ -245,7 +248,10 @@ def _facility_for(case: Case, stage) -> Facility | None:
     if stage.custody != StageCustody.HELD or case.facility_id:
         return None
     return FacilityFactory(
-        name="District Jail Swat, Education Wing", agency=demo_agency("CP Peshawar"), capacity=25
+        name=EDUCATION_WING,
+        name_ur=FACILITY_URDU[EDUCATION_WING],
+        agency=demo_agency("CP Peshawar"),
+        capacity=25,
     )
 
 
@@ -261,7 +267,10 @@ def _transfer_one(facility: Facility) -> None:
     if placement is None:
         return
     to = FacilityFactory(
-        name="District Jail Swat, Education Wing", agency=facility.agency, capacity=25
+        name=EDUCATION_WING,
+        name_ur=FACILITY_URDU[EDUCATION_WING],
+        agency=facility.agency,
+        capacity=25,
     )
     if to == placement.facility:
         return

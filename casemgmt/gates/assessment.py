@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from casemgmt.gates.reasons import DATE, NUM, TEXT, label, message, parts
+from casemgmt.gates.reasons import DATE, NAME, NAMES, NUM, TEXT, label, message, parts
 from casemgmt.gates.registry import GateContext, Param, gate
 from casemgmt.models import (
     AgencyKind,
@@ -11,7 +11,8 @@ from casemgmt.models import (
     RenunciationKind,
     ReviewKind,
 )
-from casemgmt.selectors.assessments import is_programme_instrument
+from casemgmt.models.translated import in_languages
+from casemgmt.selectors.assessments import domains_in_languages, is_programme_instrument
 
 # Only structured assessments of the programme's instrument count; free-text rows from
 # before instruments are shown on the case but never satisfy a gate.
@@ -34,7 +35,7 @@ INCOMPLETE = message(
         "Baseline of %(date)s incomplete: mandatory domains with an item left unknown: %(domains)s."
     ),
     date=DATE,
-    domains=lambda names: ", ".join(names),
+    domains=NAMES,
 )
 CLINICAL_OUTSTANDING = message(
     "assessment.clinical_pending",
@@ -82,7 +83,7 @@ def _clinical_problem(a, params: dict):
 def _baseline_problem(a, params: dict):
     """Why the initial assessment ``a`` is not yet a complete, reviewed baseline."""
     if a.unrated_domains:
-        return INCOMPLETE(date=a.assessed_on, domains=a.unrated_domains)
+        return INCOMPLETE(date=a.assessed_on, domains=domains_in_languages(a))
     if problem := _clinical_problem(a, params):
         return problem
     if a.clinical_unrated and not a.clinical_pending:
@@ -227,7 +228,7 @@ NO_REVIEW = message(
     "review.missing",
     gettext_noop("No %(review)s recommending “%(stage)s” recorded."),
     review=label(ReviewKind, lower=True),
-    stage=TEXT,
+    stage=NAME,
 )
 REVIEW_TOO_OLD = message(
     "review.too_old",
@@ -293,7 +294,7 @@ def multi_agency_review(ctx: GateContext, params: dict):
         if r.kind == kind and r.recommended_stage_id == to_stage.pk
     ]
     if not reviews:
-        return False, NO_REVIEW(review=kind, stage=to_stage.name)
+        return False, NO_REVIEW(review=kind, stage=in_languages(to_stage))
     review = reviews[0]
     max_age = params.get("max_age_days")
     if max_age is not None and (ctx.today - review.held_on).days > max_age:

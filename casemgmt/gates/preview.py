@@ -69,11 +69,12 @@ def _category_limits(transition) -> dict[str, tuple[str, ...]]:
     limits = {g.gate: g.group_categories for g in transition.gates.all() if g.group_categories}
     if not limits:
         return {}
-    names = dict(
-        GroupCategory.objects.filter(
+    names = {
+        category.pk: category.name  # in the reader's language
+        for category in GroupCategory.objects.filter(
             pk__in={pk for ids in limits.values() for pk in ids}
-        ).values_list("pk", "name")
-    )
+        )
+    }
     return {key: tuple(names.get(pk, f"#{pk}") for pk in ids) for key, ids in limits.items()}
 
 

@@ -1,7 +1,8 @@
 """Gate reasons as codes with parameters, worded for each reader when shown.
 
 A gate returns a ``Reason``: a stable code and JSON-serialisable parameters
-(numbers, ISO dates, choice values, short strings). The code names a message
+(numbers, ISO dates, choice values, short strings, configured names in each of their
+languages: ``in_languages`` and ``NAME``). The code names a message
 declared here with ``message(...)``; ``render_reason`` words it in the active
 language, so a reason stored on a move (``StageTransition.gate_results``) is
 worded for each later reader, in the reader's language, not frozen in the
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from casemgmt.gates.text import local_date
+from casemgmt.models.translated import pick
 
 # A formatter turns one stored parameter into what its message's placeholder takes.
 Formatter = Callable[[Any], Any]
@@ -59,6 +61,8 @@ def _json(value):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
     if isinstance(value, Reason):
         return value.as_dict()
     if isinstance(value, enum.Enum):
@@ -104,6 +108,16 @@ def custom(code: str, renderer: Renderer) -> Callable[..., Reason]:
 
 def TEXT(value) -> str:
     return str(value)
+
+
+def NAME(value) -> str:
+    """A configured name stored in each of its languages (``in_languages``), in the
+    reader's; a plain string, stored before names had languages, as it was."""
+    return pick(value)
+
+
+def NAMES(values) -> str:
+    return ", ".join(pick(v) for v in values)
 
 
 def NUM(value) -> int:

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from casemgmt.gates.reasons import DATE, TEXT, label, message
+from casemgmt.gates.reasons import DATE, NAME, TEXT, label, message
 from casemgmt.gates.registry import GateContext, gate
 from casemgmt.models import (
     ContactFrequency,
@@ -10,6 +10,7 @@ from casemgmt.models import (
     TeamRole,
     UndertakingKind,
 )
+from casemgmt.models.translated import in_languages
 
 NO_RELEASE_ORDER = message(
     "release_decision.missing",
@@ -41,12 +42,12 @@ NO_RECEIVING = message(
     "receiving_agency.missing", gettext_noop("No receiving (monitoring) agency on the case team.")
 )
 NOT_ACCEPTED = message(
-    "receiving_agency.not_accepted", gettext_noop("%s has not yet accepted the case."), agency=TEXT
+    "receiving_agency.not_accepted", gettext_noop("%s has not yet accepted the case."), agency=NAME
 )
 ACCEPTED = message(
     "receiving_agency.accepted",
     gettext_noop("%(agency)s accepted the case on %(date)s."),
-    agency=TEXT,
+    agency=NAME,
     date=DATE,
 )
 
@@ -64,8 +65,8 @@ def receiving_agency_accepted(ctx: GateContext, params: dict):
         return False, NO_RECEIVING()
     accepted = [m for m in monitoring if m.accepted_at]
     if not accepted:
-        return False, NOT_ACCEPTED(agency=monitoring[0].agency.name)
-    return True, ACCEPTED(agency=accepted[0].agency.name, date=accepted[0].accepted_at)
+        return False, NOT_ACCEPTED(agency=in_languages(monitoring[0].agency))
+    return True, ACCEPTED(agency=in_languages(accepted[0].agency), date=accepted[0].accepted_at)
 
 
 NOT_USED = message(

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.models.translated import TranslatedCharField, TranslatedModel, urdu_field
+
 
 class AgencyKind(models.TextChoices):
     PRISON = "prison", _("Prison")
@@ -14,11 +16,13 @@ class AgencyKind(models.TextChoices):
     LEGAL = "legal", _("Legal")
 
 
-class Agency(models.Model):
+class Agency(TranslatedModel):
     """An organisation whose staff work on cases (P3: many players)."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    name = TranslatedCharField(_("name"), max_length=200, unique=True)
+    name_ur = urdu_field(_("name in Urdu"), max_length=200)
+    short_name = TranslatedCharField(_("short name"), max_length=40, blank=True)
+    short_name_ur = urdu_field(_("short name in Urdu"), max_length=40)
     kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices, db_index=True)
     district = models.CharField(_("district"), max_length=100, blank=True)
     is_ngo = models.BooleanField(

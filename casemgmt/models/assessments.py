@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt.models.cases import ConcernLevel
 from casemgmt.models.people import validate_not_future
+from casemgmt.models.translated import (
+    TranslatedCharField,
+    TranslatedModel,
+    TranslatedTextField,
+    urdu_field,
+)
 
 
 class AssessmentKind(models.TextChoices):
@@ -125,10 +131,11 @@ class Rating(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown (no information)")
 
 
-class Instrument(models.Model):
+class Instrument(TranslatedModel):
     """A structured professional judgement instrument; a new version is a new row."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = TranslatedCharField(_("name"), max_length=200)
+    name_ur = urdu_field(_("name in Urdu"), max_length=200)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -149,10 +156,11 @@ class Instrument(models.Model):
         return self.assessments.exists()
 
 
-class Domain(models.Model):
+class Domain(TranslatedModel):
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="domains")
     key = models.SlugField(_("key"), max_length=40)
-    name = models.CharField(_("name"), max_length=200)
+    name = TranslatedCharField(_("name"), max_length=200)
+    name_ur = urdu_field(_("name in Urdu"), max_length=200)
     track = models.CharField(_("outcome track"), max_length=20, choices=Track.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_mandatory = models.BooleanField(
@@ -183,10 +191,11 @@ class Domain(models.Model):
         return self.name
 
 
-class Item(models.Model):
+class Item(TranslatedModel):
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="items")
     key = models.SlugField(_("key"), max_length=40)
-    prompt = models.TextField(_("prompt"))
+    prompt = TranslatedTextField(_("prompt"))
+    prompt_ur = urdu_field(_("prompt in Urdu"))
     is_protective = models.BooleanField(
         _("protective"), default=False, help_text=_("A high rating lowers concern.")
     )

@@ -5,11 +5,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.models.translated import TranslatedCharField, TranslatedModel, urdu_field
 
-class Facility(models.Model):
+
+class Facility(TranslatedModel):
     """A prison or rehabilitation centre (P10)."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = TranslatedCharField(_("name"), max_length=200, unique=True)
+    name_ur = urdu_field(_("name in Urdu"), max_length=200)
     agency = models.ForeignKey(
         "casemgmt.Agency",
         verbose_name=_("agency"),

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.models.monitoring import ContactFrequency, ReviewFrequency
+from casemgmt.models.translated import TranslatedCharField, TranslatedModel, urdu_field
 
 
-class ClassificationBand(models.Model):
+class ClassificationBand(TranslatedModel):
     """One band of a programme's classification, e.g. "High concern"."""
 
     programme = models.ForeignKey(
@@ -19,7 +20,8 @@ class ClassificationBand(models.Model):
         related_name="classification_bands",
     )
     code = models.SlugField(_("code"), max_length=40)
-    name = models.CharField(_("name"), max_length=100)
+    name = TranslatedCharField(_("name"), max_length=100)
+    name_ur = urdu_field(_("name in Urdu"), max_length=100)
     # 1 is the least concern; lists and filters go by rank.
     rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 is the least concern."))
     description = models.TextField(_("description"), blank=True)

@@ -8,6 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt import juveniles
+from casemgmt.models.translated import (
+    TranslatedCharField,
+    TranslatedModel,
+    TranslatedTextField,
+    urdu_field,
+)
 
 CNIC_PATTERN = r"^\d{5}-\d{7}-\d$"
 cnic_validator = RegexValidator(
@@ -37,11 +43,13 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", _("Not known")
 
 
-class GroupCategory(models.Model):
+class GroupCategory(TranslatedModel):
     """A neutral, factual category of the group a person was associated with (P5)."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    name = TranslatedCharField(_("name"), max_length=120, unique=True)
+    name_ur = urdu_field(_("name in Urdu"), max_length=120)
+    description = TranslatedTextField(_("description"), blank=True)
+    description_ur = urdu_field(_("description in Urdu"))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -9,13 +9,21 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.models.translated import (
+    TranslatedCharField,
+    TranslatedModel,
+    TranslatedTextField,
+    urdu_field,
+)
 from casemgmt.roles import Role
 
 
-class Programme(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+class Programme(TranslatedModel):
+    name = TranslatedCharField(_("name"), max_length=200, unique=True)
+    name_ur = urdu_field(_("name in Urdu"), max_length=200)
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = TranslatedTextField(_("description"), blank=True)
+    description_ur = urdu_field(_("description in Urdu"))
     legal_framework = models.TextField(
         _("legal framework"), help_text=_("The statute or order the programme operates under.")
     )
@@ -143,12 +151,13 @@ class StageCustody(models.TextChoices):
 SIDE_STAGE_KINDS = frozenset({StageKind.EXITED, StageKind.SUSPENDED})
 
 
-class Stage(models.Model):
+class Stage(TranslatedModel):
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="stages"
     )
     key = models.SlugField(_("key"), max_length=40)
-    name = models.CharField(_("name"), max_length=120)
+    name = TranslatedCharField(_("name"), max_length=120)
+    name_ur = urdu_field(_("name in Urdu"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"))
     kind = models.CharField(_("kind"), max_length=24, choices=StageKind.choices)
     is_start = models.BooleanField(_("start stage"), default=False)
@@ -203,7 +212,7 @@ def default_request_roles() -> list[str]:
     return [Role.CASEWORKER, Role.SUPERVISOR]
 
 
-class Transition(models.Model):
+class Transition(TranslatedModel):
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="transitions"
     )
@@ -213,7 +222,8 @@ class Transition(models.Model):
     to_stage = models.ForeignKey(
         Stage, verbose_name=_("to stage"), on_delete=models.CASCADE, related_name="entries"
     )
-    name = models.CharField(_("name"), max_length=120, blank=True)
+    name = TranslatedCharField(_("name"), max_length=120, blank=True)
+    name_ur = urdu_field(_("name in Urdu"), max_length=120)
     requires_approval = models.BooleanField(_("needs supervisor approval"), default=False)
     allowed_roles = models.JSONField(_("roles that may request it"), default=default_request_roles)
     is_reopen = models.BooleanField(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from casemgmt import access
-from casemgmt.models import Assessment, Case, Instrument
+from casemgmt.models import Assessment, Case, Domain, Instrument
+from casemgmt.models.translated import in_languages, stored
 from casemgmt.selectors.scope import in_scope_or_404, refuse
 
 
@@ -29,7 +30,18 @@ def is_programme_instrument(instrument: Instrument | None, case: Case) -> bool:
     if names is None:
         named = Instrument.objects.filter(programmes=case.programme_id)
         names = case._programme_instrument_names = set(named.values_list("name", flat=True))
-    return instrument.name in names
+    return stored(instrument) in names
+
+
+def domains_in_languages(assessment: Assessment) -> list[dict[str, str]]:
+    """The assessment's unrated mandatory domains (stored by English name) in each of
+    their languages, in the stored order; one query, only for an incomplete baseline."""
+    names = assessment.unrated_domains
+    found = {
+        stored(d): d
+        for d in Domain.objects.filter(instrument=assessment.instrument_id, name__in=names)
+    }
+    return [in_languages(found[n]) if n in found else {"en": n} for n in names]
 
 
 def case_assessment_or_404(user, case: Case, pk) -> Assessment:

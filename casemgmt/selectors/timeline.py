@@ -15,6 +15,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from casemgmt import access
 from casemgmt.models import Case, User
+from casemgmt.models.translated import localized
 from casemgmt.record_kinds import RECORD_KINDS, RecordKind
 
 # Prefixed so they never clash with a model field of the same name.
@@ -38,6 +39,8 @@ def source_query(kind: RecordKind, case: Case, user) -> QuerySet:
         access.record_rows_filter(kind.key, user)
     )
     columns = {name: getattr(source, name) for name in TEXT_COLUMNS}
+    # A configured name (a stage's, an agency's) in the reader's language, else English.
+    model = kind.model_class
     # Models' default ordering is not allowed inside a UNION: clear it.
     return (
         qs.order_by()
@@ -46,9 +49,9 @@ def source_query(kind: RecordKind, case: Case, user) -> QuerySet:
             tl_id=F("pk"),
             tl_at=F(source.at),
             tl_actor=Cast(F(source.actor), IntegerField()),
-            tl_code=_text(F(columns["code"])) if columns["code"] else blank,
-            tl_text1=_text(F(columns["text1"])) if columns["text1"] else blank,
-            tl_text2=_text(F(columns["text2"])) if columns["text2"] else blank,
+            tl_code=_text(localized(model, columns["code"])) if columns["code"] else blank,
+            tl_text1=_text(localized(model, columns["text1"])) if columns["text1"] else blank,
+            tl_text2=_text(localized(model, columns["text2"])) if columns["text2"] else blank,
         )
         .values_list(*COLUMNS)
     )

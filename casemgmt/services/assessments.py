@@ -30,6 +30,7 @@ from casemgmt.models import (
     User,
 )
 from casemgmt.models.people import validate_not_future
+from casemgmt.models.translated import stored
 from casemgmt.services import audit
 from casemgmt.services.cases import case_refresh_review_due
 
@@ -106,7 +107,7 @@ def _save_summaries(assessment, summaries, domain_ids) -> None:
 def _completeness(items: dict, ratings: dict) -> tuple[list[str], bool]:
     rated = [
         (
-            item.domain.name,
+            stored(item.domain),  # the English name: stored, worded in languages later
             item.domain.is_mandatory,
             item.domain.is_clinical,
             ratings.get(item.pk, (Rating.UNKNOWN,))[0],

@@ -20,6 +20,7 @@ from casemgmt.models import (
     Referral,
 )
 from casemgmt.models.people import normalise_cnic
+from casemgmt.models.translated import stored_values
 
 
 def _plain(value: Any) -> Any:
@@ -33,15 +34,23 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
-    """Field values of ``instance`` as JSON-ready data (foreign keys as ids)."""
+    """Field values of ``instance`` as JSON-ready data (foreign keys as ids); configured
+    names as stored (English), whatever the language of the request."""
     data = {}
-    for name in fields:
-        field = instance._meta.get_field(name)
-        if field.is_relation and field.many_to_one:
-            data[name] = getattr(instance, field.attname)
-        else:
-            data[name] = _plain(getattr(instance, name))
+    with stored_values():
+        for name in fields:
+            field = instance._meta.get_field(name)
+            if field.is_relation and field.many_to_one:
+                data[name] = getattr(instance, field.attname)
+            else:
+                data[name] = _plain(getattr(instance, name))
     return data
+
+
+def _label(target: models.Model) -> str:
+    """The target as the audit names it: configured names in English, as stored."""
+    with stored_values():
+        return str(target)[:200]
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -73,7 +82,7 @@ def record(
         action=AuditAction(action),
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
-        target_label=str(target)[:200],
+        target_label=_label(target),
         case=case,
         changes=changes or {},
         metadata=metadata or {},
@@ -105,7 +114,7 @@ def _read_event(*, actor, target: models.Model, case=None, classes=()) -> AuditE
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
-        target_label=str(target)[:200],
+        target_label=_label(target),
         case=case,
         metadata={"classes": sorted(str(c) for c in classes)},
     )

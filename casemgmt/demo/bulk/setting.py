@@ -10,6 +10,7 @@ from functools import cached_property
 
 from django.utils import timezone
 
+from casemgmt.demo.data import FACILITY_URDU
 from casemgmt.factories import FacilityFactory, default_programme
 from casemgmt.models import (
     Agency,
@@ -117,7 +118,8 @@ def build_setting(*, seed: int) -> Setting:
         if instrument
         else [],
         facility=FacilityFactory(
-            name="District Jail Swat, De-radicalisation Wing",
+            name=(name := "District Jail Swat, De-radicalisation Wing"),
+            name_ur=FACILITY_URDU[name],
             agency=leads[0].agency,
             capacity=400,
         ),
