@@ -32,6 +32,8 @@ urlpatterns = [
     ),
     path("cases/<str:reference>/assign/", cases.assign_caseworker, name="assign_caseworker"),
     path("cases/<str:reference>/move/", workflow.stage_move, name="stage_move"),
+    # Before decide_move, whose pattern would take "withdraw" as a decision.
+    path("moves/<int:pk>/withdraw/", workflow.withdraw_move, name="move_withdraw"),
     path(
         "moves/<int:pk>/<str:decision>/",
         workflow.decide_move,

@@ -128,6 +128,11 @@ MATRIX = {
         lambda w: {"pk": w["move"].pk, "decision": "reject"},
         _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, BACK, LOGIN]),
     ),
+    # The requester and a supervisor who may decide it; an empty form is shown again.
+    "move_withdraw": (
+        lambda w: {"pk": w["move"].pk},
+        _row([OK, GONE, OK, GONE, LOGIN], [OK, GONE, OK, GONE, LOGIN]),
+    ),
     "case_access": (
         lambda w: {"reference": w["case"].reference},
         _row([GONE, GONE, OK, GONE, LOGIN], [GONE, GONE, OK, GONE, LOGIN]),

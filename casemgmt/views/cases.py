@@ -48,6 +48,7 @@ def case_detail_view(request, reference):
         **header,
         "can_decide": header["pending_move"] is not None
         and perms.can_decide(header["pending_move"]),
+        "can_withdraw": perms.can_withdraw(header["pending_move"]),
         # A withdrawn consent proposes the programme's move, to those who may move the case.
         "withdrawal_move": withdrawal_proposal(case)
         if perms.can_move and header["pending_move"] is None
