@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt import access
 from casemgmt.forms.base import CrispyForm
-from casemgmt.models import CaseStatus, ClassificationBand, Facility, Programme, Stage
+from casemgmt.models import Agency, CaseStatus, ClassificationBand, Facility, Programme, Stage
 from casemgmt.selectors.caseload import SEARCH_KINDS, CaseloadFilters, search_kind
 
 SORT_CHOICES = [
@@ -45,6 +45,13 @@ class CaseloadFilterForm(CrispyForm):
     juvenile = forms.BooleanField(label=_("Juvenile (under 18)"), required=False)
     open_escalation = forms.BooleanField(label=_("Open escalation"), required=False)
     meeting_overdue = forms.BooleanField(label=_("Multi-agency review overdue"), required=False)
+    team_agency = forms.ModelChoiceField(
+        label=_("Agency on the team"),
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        empty_label=_("Any agency"),
+    )
+    assigned_to_me = forms.BooleanField(label=_("Assigned to me"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -100,5 +107,7 @@ class CaseloadFilterForm(CrispyForm):
             juvenile=bool(data.get("juvenile")),
             open_escalation=bool(data.get("open_escalation")),
             meeting_overdue=bool(data.get("meeting_overdue")),
+            assigned_to_me=bool(data.get("assigned_to_me")),
+            team_agency=data["team_agency"].pk if data.get("team_agency") else None,
             sort=data.get("sort") or "-opened",
         )

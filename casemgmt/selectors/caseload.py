@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casemgmt import access
-from casemgmt.models import Case, CaseStatus, Escalation, StageKind
+from casemgmt.models import Case, CaseStatus, CaseTeamMember, Escalation, StageKind
 from casemgmt.models.monitoring import OPEN_ESCALATION_STATUSES
 from casemgmt.models.people import normalise_cnic
 
@@ -54,6 +54,8 @@ class CaseloadFilters:
     classification: int | None = None
     open_escalation: bool = False
     meeting_overdue: bool = False
+    assigned_to_me: bool = False
+    team_agency: int | None = None
     sort: str = "-opened"
 
 
@@ -195,7 +197,19 @@ def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
     if filters.meeting_overdue:
         # The inbox's "multi-agency reviews overdue" list in full (selectors.inbox).
         qs = qs.filter(next_meeting_due__lt=timezone.localdate(), status=CaseStatus.ACTIVE)
+    if filters.assigned_to_me:
+        qs = qs.filter(assigned_caseworker=user)
+    if filters.team_agency:
+        qs = qs.filter(Exists(active_team_member(filters.team_agency)))
     return qs
+
+
+def active_team_member(agency_id: int) -> QuerySet:
+    """The agency's active membership of the outer case's team; served by the partial
+    unique index team_one_active_membership (case, agency where left_on is null)."""
+    return CaseTeamMember.objects.filter(
+        case=OuterRef("pk"), agency_id=agency_id, left_on__isnull=True
+    )
 
 
 def open_escalations(user) -> QuerySet:
