@@ -155,8 +155,7 @@ def withdraw_move(request, pk):
     if move.status != TransitionStatus.PENDING:
         messages.info(
             request,
-            _("This request is no longer waiting: it was %s.")
-            % move.get_status_display().lower(),
+            _("This request is no longer waiting: it was %s.") % move.get_status_display().lower(),
         )
         return redirect("case_detail", reference=case.reference)
     form = WithdrawMoveForm(request.POST or None, initial={"version": case.version})
