@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/keep-alive/", session.keep_alive, name="session_keep_alive"),
     path("cases/", caseload.caseload, name="caseload"),
     path("cases/<str:reference>/", cases.case_detail_view, name="case_detail"),
+    path("cases/<str:reference>/timeline/", cases.case_timeline_view, name="case_timeline"),
     path("cases/<str:reference>/add/<slug:kind>/", cases.record_add, name="record_add"),
     path(
         "cases/<str:reference>/records/<slug:action>/<int:pk>/",

@@ -172,6 +172,23 @@ def test_case_page(client, full_case, role, request, django_assert_num_queries):
 
 
 TIMELINE = {"caseworker": 2, "supervisor": 2, "auditor": 2}
+# The timeline's own page (filtered and paged): session, user, the request's savepoint pair,
+# the case, the user's agency, the timeline's two queries (UNION, authors), the read event.
+TIMELINE_PAGE = {"caseworker": 9, "supervisor": 9, "auditor": 9}
+
+
+@pytest.mark.parametrize("role", sorted(TIMELINE_PAGE))
+def test_timeline_page(client, full_case, role, request, django_assert_num_queries):
+    case, add = full_case
+    client.force_login(request.getfixturevalue(role))
+    url = reverse("case_timeline", args=[case.reference]) + "?kind=note"
+    add(1)
+    _pinned(client, url, TIMELINE_PAGE[role], django_assert_num_queries)
+    add(55)
+    response = _pinned(client, url, TIMELINE_PAGE[role], django_assert_num_queries)
+    older = response.context["timeline"].older
+    assert older
+    _pinned(client, f"{url}&older={older}", TIMELINE_PAGE[role], django_assert_num_queries)
 
 
 @pytest.mark.parametrize("role", sorted(TIMELINE))
