@@ -339,6 +339,7 @@ def test_matrix_roles_really_differ(world):
 HTMX_PARTIALS = {
     "caseload": {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "caseload-results"},
     "record_add": {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "section-legal"},
+    "case_timeline": {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "timeline"},
 }
 
 
