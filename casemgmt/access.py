@@ -271,6 +271,14 @@ def can_approve(user, case=None) -> bool:
     return case is None or can_write_case(user, case)
 
 
+def can_withdraw_move(user, case, move) -> bool:
+    """A pending move is withdrawn by its requester (still working on the case), or by a
+    supervisor who may decide it (the rule of approving: ``can_approve`` and ``can_move_case``)."""
+    if move.requested_by_id == user.pk and can_write_case(user, case):
+        return True
+    return can_approve(user) and can_move_case(user, case)
+
+
 def can_see_facilities(user) -> bool:
     """The facilities page (occupancy across every agency) is for oversight: supervisors
     and auditors. The page and the menu both ask here."""

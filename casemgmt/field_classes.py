@@ -112,12 +112,14 @@ CASELOAD_PARAM_CLASSES: dict[str, InfoClass | dict[str, InfoClass]] = {
     "contact_overdue": CASE_FIELD_CLASSES["next_contact_due"],
     "meeting_overdue": CASE_FIELD_CLASSES["next_meeting_due"],
     "contact_due_soon": CASE_FIELD_CLASSES["next_contact_due"],
-    "mine": CASE_FIELD_CLASSES["assigned_caseworker"],
     "juvenile": CASE_FIELD_CLASSES["juvenile"],
     "classification": CASE_FIELD_CLASSES["classification"],
     # Cases with an open escalation: what the escalation records tell (and each trigger's
     # own class on top, in selectors.caseload).
     "open_escalation": RECORD_CLASSES["escalation"],
+    "assigned_to_me": CASE_FIELD_CLASSES["assigned_caseworker"],
+    # Cases where the agency is an active member of the team: what the team records tell.
+    "team_agency": RECORD_CLASSES["team_member"],
     "sort": {
         "-opened": CASE_FIELD_CLASSES["opened_on"],
         "reference": CASE_FIELD_CLASSES["reference"],

@@ -80,6 +80,13 @@ class CasePermissions:
         """Approve or reject a pending move: never one's own request."""
         return move is not None and self.can_approve and move.requested_by_id != self.user.pk
 
+    def can_withdraw(self, move) -> bool:
+        """Withdraw a pending move: its requester, or a supervisor who may decide it (the
+        rule of ``access.can_withdraw_move``, from the answers already computed here)."""
+        if move is None:
+            return False
+        return (move.requested_by_id == self.user.pk and self.can_write) or self.can_approve
+
     def record_class(self, kind_key: str, obj) -> str:
         if kind_key == "escalation":
             return access.escalation_class(obj.trigger)

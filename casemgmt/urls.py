@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/keep-alive/", session.keep_alive, name="session_keep_alive"),
     path("cases/", caseload.caseload, name="caseload"),
     path("cases/<str:reference>/", cases.case_detail_view, name="case_detail"),
+    path("cases/<str:reference>/timeline/", cases.case_timeline_view, name="case_timeline"),
     path("cases/<str:reference>/add/<slug:kind>/", cases.record_add, name="record_add"),
     path(
         "cases/<str:reference>/records/<slug:action>/<int:pk>/",
@@ -34,6 +35,8 @@ urlpatterns = [
     path("cases/<str:reference>/assign/", cases.assign_caseworker, name="assign_caseworker"),
     path("cases/<str:reference>/move/", workflow.stage_move, name="stage_move"),
     path("cases/<str:reference>/print/", cases.case_print_view, name="case_print"),
+    # Before decide_move, whose pattern would take "withdraw" as a decision.
+    path("moves/<int:pk>/withdraw/", workflow.withdraw_move, name="move_withdraw"),
     path(
         "moves/<int:pk>/<str:decision>/",
         workflow.decide_move,

@@ -1,7 +1,8 @@
 """The stage engine, the one entry point for moving a case: ``request_transition`` checks
 role and gates and either moves the case or leaves the move pending; ``approve_transition``
-/ ``reject_transition`` decide pending moves. Every call locks the case row and
-compare-and-swaps its version, so two people acting at once cannot both succeed."""
+/ ``reject_transition`` decide pending moves; ``withdraw_transition`` takes one back. Every
+call locks the case row and compare-and-swaps its version, so two people acting at once
+cannot both succeed."""
 
 from __future__ import annotations
 
@@ -10,19 +11,16 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casemgmt import access, gates
 from casemgmt.errors import GatesNotMet, NotPermitted, StaleCase, TransitionNotAllowed
 from casemgmt.models import (
-    Assessment,
     AuditAction,
     Case,
     CaseStatus,
     Facility,
-    ReviewPosition,
     Stage,
     StageKind,
     StageTransition,
@@ -30,7 +28,7 @@ from casemgmt.models import (
     TransitionStatus,
     User,
 )
-from casemgmt.selectors.workflow import pending_move
+from casemgmt.selectors.workflow import case_with_evidence, pending_move
 from casemgmt.services import audit, placements, side_moves
 from casemgmt.services.cases import case_refresh_review_due, lock_case, save_case_fields
 
@@ -51,24 +49,6 @@ class AvailableMove:
         return [r for r in self.results if not r.met]
 
 
-def _with_evidence(case_qs):
-    """Prefetch everything gates read, so evaluating all moves costs a fixed number of queries."""
-    return case_qs.select_related(
-        "person", "programme", "current_stage", "assigned_caseworker"
-    ).prefetch_related(
-        "legal_authorities",
-        "eligibility_decisions",
-        "consents",
-        "renunciations__verified_by",
-        Prefetch("reviews__positions", queryset=ReviewPosition.objects.select_related("agency")),
-        "undertakings",
-        Prefetch("assessments", queryset=Assessment.objects.select_related("instrument")),
-        "monitoring_plans",
-        "escalations",
-        "team__agency",
-    )
-
-
 def _transitions_from(stage: Stage):
     return (
         Transition.objects.filter(from_stage=stage)
@@ -82,7 +62,7 @@ def available_moves(
     case: Case, user: User, *, now: datetime.datetime | None = None
 ) -> list[AvailableMove]:
     """Every move out of the case's current stage, with every gate's result for ``user``."""
-    case = _with_evidence(Case.objects.filter(pk=case.pk)).get()
+    case = case_with_evidence(case.pk)
     may_move = access.can_move_case(user, case)
     readable = access.info_classes(user)
     moves = []
@@ -106,7 +86,7 @@ def _why_user_may_not_request(transition: Transition, user: User, may_move: bool
 
 def _lock_case(case: Case, expected_version: int | None) -> Case:
     lock_case(case, expected_version)
-    return _with_evidence(Case.objects.filter(pk=case.pk)).get()
+    return case_with_evidence(case.pk)
 
 
 def _apply(case: Case, to_stage: Stage, now: datetime.datetime, move: StageTransition) -> dict:
@@ -376,24 +356,41 @@ def reject_transition(
 
 @transaction.atomic
 def withdraw_transition(
-    *, stage_transition: StageTransition, by: User, expected_version: int | None = None
+    *,
+    stage_transition: StageTransition,
+    by: User,
+    reason: str,
+    expected_version: int | None = None,
 ) -> StageTransition:
-    """The requester withdraws their own pending move."""
+    """Withdraw a pending move, with a reason: its requester, or a supervisor who may decide
+    it (``access.can_withdraw_move``). The case stays where it is; other moves are open again."""
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for withdrawing this request.")})
     move, case = _lock_pending(stage_transition, expected_version)
     access.ensure_can_write_case(by, case)
-    if move.requested_by_id != by.pk:
-        raise NotPermitted(_("Only the person who requested a move can withdraw it."))
+    if not access.can_withdraw_move(by, case, move):
+        raise NotPermitted(
+            _(
+                "Only the person who asked for this move, or a supervisor who may decide it, "
+                "can withdraw it."
+            )
+        )
     save_case_fields(case)
     move.status = TransitionStatus.WITHDRAWN
     move.decided_by = by
     move.decided_at = timezone.now()
-    move.save(update_fields=["status", "decided_by", "decided_at"])
+    move.decision_reason = reason.strip()
+    move.save(update_fields=_DECIDED)
     audit.record(
         actor=by,
         action=AuditAction.CASE_TRANSITION_WITHDRAWN,
         target=case,
         case=case,
         changes={"pending_move": [move.to_stage_id, None]},
-        metadata={"move": move.pk},
+        metadata={
+            "move": move.pk,
+            "requested_by": move.requested_by_id,
+            "reason": move.decision_reason,
+        },
     )
     return move

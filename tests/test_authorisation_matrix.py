@@ -100,6 +100,10 @@ MATRIX = {
         lambda w: {"reference": w["case"].reference},
         _row([OK, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
     ),
+    "case_timeline": (
+        lambda w: {"reference": w["case"].reference},
+        _row([OK, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
+    ),
     "note_list": (
         lambda w: {"reference": w["case"].reference},
         _row([OK, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
@@ -131,6 +135,11 @@ MATRIX = {
     "decide_move": (
         lambda w: {"pk": w["move"].pk, "decision": "reject"},
         _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, BACK, LOGIN]),
+    ),
+    # The requester and a supervisor who may decide it; an empty form is shown again.
+    "move_withdraw": (
+        lambda w: {"pk": w["move"].pk},
+        _row([OK, GONE, OK, GONE, LOGIN], [OK, GONE, OK, GONE, LOGIN]),
     ),
     "case_access": (
         lambda w: {"reference": w["case"].reference},
@@ -339,6 +348,7 @@ def test_matrix_roles_really_differ(world):
 HTMX_PARTIALS = {
     "caseload": {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "caseload-results"},
     "record_add": {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "section-legal"},
+    "case_timeline": {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "timeline"},
 }
 
 

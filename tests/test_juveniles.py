@@ -323,11 +323,12 @@ class TestQueryCounts:
                 )
 
         url = reverse("caseload")
-        # 11, as the caseload pin in tests/views/test_query_counts.py (the bands offered).
+        # 12, as the caseload pin in tests/views/test_query_counts.py (the bands and the
+        # team's agencies offered).
         for size in (3, 20):
             add(size - (3 if size == 20 else 0))
             for user, shown in [(trained, 2 * size), (untrained, size)]:
                 client.force_login(user)
-                with django_assert_num_queries(11):
+                with django_assert_num_queries(12):
                     page = client.get(url).context["page"]
                 assert page.count == shown

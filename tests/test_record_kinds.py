@@ -15,7 +15,7 @@ from casemgmt.record_kinds import (
     SECTIONS_BY_KEY,
     case_data_model_names,
 )
-from casemgmt.selectors.timeline import TimelineEntry, timeline_kinds
+from casemgmt.selectors.timeline import TimelineEntry, occurred_field, timeline_kinds
 
 
 def _models_belonging_to_a_case():
@@ -36,6 +36,25 @@ def test_every_model_that_belongs_to_a_case_is_a_kind_or_says_why_not():
 def test_every_kind_has_a_timeline_source_or_says_why_not():
     for kind in RECORD_KINDS.values():
         assert (kind.timeline is None) == bool(kind.no_timeline), kind.key
+
+
+def test_every_timeline_source_says_when_its_record_happened():
+    """``occurred``: the record's own date (a session's date, a review's meeting), not when
+    it was typed in; each path a date or date-time field, all of one type, the last never
+    empty, so every entry has a day to be ordered by."""
+    from django.db.models import DateField, DateTimeField
+
+    from casemgmt.selectors.timeline import _field
+
+    for kind in timeline_kinds():
+        paths = kind.timeline.occurred_paths
+        assert paths, f"declare occurred= on the timeline source of {kind.key}"
+        found = [_field(kind.model_class, path) for path in paths]
+        assert all(isinstance(f, DateField) for f in found), kind.key
+        has_time = {isinstance(f, DateTimeField) for f in found}
+        assert len(has_time) == 1, f"{kind.key}: occurred paths of one type"
+        assert not found[-1].null, f"{kind.key}: the last occurred path must always be set"
+        assert occurred_field(kind) is found[0]
 
 
 def test_kinds_added_on_the_page_have_form_service_section_and_templates():

@@ -252,9 +252,81 @@ class TestApproval:
 
     def test_requester_can_withdraw(self, pending, caseworker, other_caseworker):
         with pytest.raises(NotPermitted):
-            workflow.withdraw_transition(stage_transition=pending, by=other_caseworker)
-        move = workflow.withdraw_transition(stage_transition=pending, by=caseworker)
+            workflow.withdraw_transition(
+                stage_transition=pending, by=other_caseworker, reason="Not mine"
+            )
+        move = workflow.withdraw_transition(
+            stage_transition=pending, by=caseworker, reason="  Filed on the wrong case. "
+        )
         assert move.status == TransitionStatus.WITHDRAWN
+        assert (move.decided_by, move.decision_reason) == (caseworker, "Filed on the wrong case.")
+        event = AuditEvent.objects.filter(action="case.transition_withdrawn").get()
+        assert event.actor == caseworker
+        assert event.metadata == {
+            "move": move.pk,
+            "requested_by": caseworker.pk,
+            "reason": "Filed on the wrong case.",
+        }
+
+    def test_a_supervisor_who_may_decide_withdraws_someone_elses_request(
+        self, pending, supervisor, caseworker, stages
+    ):
+        version = pending.case.version
+        move = workflow.withdraw_transition(
+            stage_transition=pending,
+            by=supervisor,
+            reason="Duplicate request",
+            expected_version=version,
+        )
+        assert (move.status, move.decided_by) == (TransitionStatus.WITHDRAWN, supervisor)
+        case = move.case
+        case.refresh_from_db()
+        assert case.version == version + 1 and case.current_stage == stages["intake"]
+        # Other moves are possible again: the case is not held by a pending one.
+        again = workflow.request_transition(
+            case=case, reason_kind="withdrawn", to_stage=stages["exited"], by=caseworker, reason="y"
+        )
+        assert again.status == TransitionStatus.PENDING
+
+    def test_withdrawal_needs_a_reason_and_writes_nothing_without_one(self, pending, caseworker):
+        version = pending.case.version
+        for reason in ("", "   "):
+            with pytest.raises(ValidationError):
+                workflow.withdraw_transition(stage_transition=pending, by=caseworker, reason=reason)
+        pending.refresh_from_db()
+        pending.case.refresh_from_db()
+        assert pending.status == TransitionStatus.PENDING and pending.case.version == version
+        assert not AuditEvent.objects.filter(action="case.transition_withdrawn").exists()
+
+    def test_others_may_not_withdraw_and_nothing_changes(
+        self, pending, other_caseworker, auditor, stages
+    ):
+        version = pending.case.version
+        elsewhere = factories.SupervisorFactory(agency=factories.AgencyFactory())
+        for user in (other_caseworker, auditor, elsewhere):
+            with pytest.raises(NotPermitted):
+                workflow.withdraw_transition(stage_transition=pending, by=user, reason="Mine now")
+        pending.refresh_from_db()
+        pending.case.refresh_from_db()
+        assert pending.status == TransitionStatus.PENDING and pending.decision_reason == ""
+        assert pending.case.version == version
+        assert not AuditEvent.objects.filter(action="case.transition_withdrawn").exists()
+
+    def test_a_stale_withdrawal_is_refused(self, pending, caseworker):
+        with pytest.raises(StaleCase):
+            workflow.withdraw_transition(
+                stage_transition=pending,
+                by=caseworker,
+                reason="Old form",
+                expected_version=pending.case.version - 1,
+            )
+        pending.refresh_from_db()
+        assert pending.status == TransitionStatus.PENDING
+
+    def test_a_decided_move_cannot_be_withdrawn(self, pending, caseworker, supervisor):
+        workflow.reject_transition(stage_transition=pending, by=supervisor, reason="No")
+        with pytest.raises(TransitionNotAllowed, match="already been decided"):
+            workflow.withdraw_transition(stage_transition=pending, by=caseworker, reason="Late")
 
 
 class TestEligibilityRevocation:

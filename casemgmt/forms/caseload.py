@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt import access
 from casemgmt.forms.base import CrispyForm
-from casemgmt.models import CaseStatus, ClassificationBand, Facility, Programme, Stage
+from casemgmt.models import Agency, CaseStatus, ClassificationBand, Facility, Programme, Stage
 from casemgmt.selectors.caseload import SEARCH_KINDS, CaseloadFilters, search_kind
 
 SORT_CHOICES = [
@@ -40,13 +40,19 @@ class CaseloadFilterForm(CrispyForm):
         queryset=ClassificationBand.objects.filter(is_active=True).order_by("programme", "rank"),
         required=False,
     )
-    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     overdue = forms.BooleanField(label=_("Review overdue"), required=False)
     contact_overdue = forms.BooleanField(label=_("Check-in overdue"), required=False)
     contact_due_soon = forms.BooleanField(label=_("Check-in due this week"), required=False)
     juvenile = forms.BooleanField(label=_("Juvenile (under 18)"), required=False)
     open_escalation = forms.BooleanField(label=_("Open escalation"), required=False)
     meeting_overdue = forms.BooleanField(label=_("Multi-agency review overdue"), required=False)
+    team_agency = forms.ModelChoiceField(
+        label=_("Agency on the team"),
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        empty_label=_("Any agency"),
+    )
+    assigned_to_me = forms.BooleanField(label=_("Assigned to me"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -100,9 +106,10 @@ class CaseloadFilterForm(CrispyForm):
             overdue=bool(data.get("overdue")),
             contact_overdue=bool(data.get("contact_overdue")),
             contact_due_soon=bool(data.get("contact_due_soon")),
-            mine=bool(data.get("mine")),
             juvenile=bool(data.get("juvenile")),
             open_escalation=bool(data.get("open_escalation")),
             meeting_overdue=bool(data.get("meeting_overdue")),
+            assigned_to_me=bool(data.get("assigned_to_me")),
+            team_agency=data["team_agency"].pk if data.get("team_agency") else None,
             sort=data.get("sort") or "-opened",
         )

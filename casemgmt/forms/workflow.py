@@ -56,3 +56,12 @@ class DecisionForm(VersionedForm):
         required=False,
         help_text=_("Required when rejecting."),
     )
+
+
+class WithdrawMoveForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Why is this request withdrawn?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Give a reason for withdrawing this request.")},
+    )

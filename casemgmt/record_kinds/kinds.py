@@ -6,13 +6,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casemgmt.info_classes import InfoClass
+from casemgmt.record_kinds.evidence_kinds import EVIDENCE_KINDS, with_label
 from casemgmt.record_kinds.types import RecordKind, TimelineSource
 
 C = InfoClass
-
-
-def _with_label(text: str, label: str) -> str:
-    return f"{text} — {label}" if label else text
 
 
 _KINDS: list[RecordKind] = [
@@ -22,6 +19,7 @@ _KINDS: list[RecordKind] = [
         info_class=C.CASE,
         label=gettext_lazy("Stage move"),
         timeline=TimelineSource(
+            occurred=("applied_at", "requested_at"),
             at="requested_at",
             actor="requested_by",
             code="status",
@@ -44,7 +42,11 @@ _KINDS: list[RecordKind] = [
         list_template="casemgmt/records/note_list.html",
         limit=10,
         timeline=TimelineSource(
-            at="created_at", actor="author", code="category", text=lambda c, t1, t2: c
+            occurred="created_at",
+            at="created_at",
+            actor="author",
+            code="category",
+            text=lambda c, t1, t2: c,
         ),
     ),
     RecordKind(
@@ -68,6 +70,7 @@ _KINDS: list[RecordKind] = [
         info_class=C.INTERVENTION,
         label=gettext_lazy("Session"),
         timeline=TimelineSource(
+            occurred="held_on",
             case_path="intervention__case",
             at="recorded_at",
             actor="recorded_by",
@@ -90,6 +93,7 @@ _KINDS: list[RecordKind] = [
         empty=gettext_lazy("Not classified yet: the case conference sets it."),
         select_related=("band", "previous_band", "changed_by", "review"),
         timeline=TimelineSource(
+            occurred="decided_on",
             at="changed_at",
             actor="changed_by",
             text1="band__name",
@@ -114,6 +118,7 @@ _KINDS: list[RecordKind] = [
         empty=gettext_lazy("Not placed in a facility."),
         select_related=("facility", "started_by", "ended_by"),
         timeline=TimelineSource(
+            occurred="started_on",
             at="recorded_at",
             actor="started_by",
             text1="facility__name",
@@ -132,6 +137,7 @@ _KINDS: list[RecordKind] = [
         empty=gettext_lazy("No check-in yet."),
         limit=20,
         timeline=TimelineSource(
+            occurred="held_on",
             at="recorded_at",
             actor="recorded_by",
             code="outcome",
@@ -150,69 +156,14 @@ _KINDS: list[RecordKind] = [
         heading=gettext_lazy("Re-engagement events"),
         empty=gettext_lazy("None recorded."),
         timeline=TimelineSource(
-            at="recorded_at", actor="recorded_by", code="kind", text=lambda c, t1, t2: c
-        ),
-    ),
-    RecordKind(
-        key="legal_authority",
-        model="casemgmt.LegalAuthority",
-        info_class=C.LEGAL,
-        label=gettext_lazy("Legal authority"),
-        form="casemgmt.forms.evidence.LegalAuthorityForm",
-        service="casemgmt.services.evidence.legal_authority_record",
-        section="legal",
-        heading=gettext_lazy("Legal authority"),
-        empty=gettext_lazy("No legal authority recorded yet."),
-        select_related=("recorded_by",),
-        timeline=TimelineSource(
+            occurred="occurred_on",
             at="recorded_at",
             actor="recorded_by",
             code="kind",
-            text1="reference",
-            text2="issuing_body",
-            text=lambda code, t1, t2: f"{code} {t1} — {t2}",
+            text=lambda c, t1, t2: c,
         ),
     ),
-    RecordKind(
-        key="eligibility",
-        model="casemgmt.Eligibility",
-        info_class=C.LEGAL,
-        label=gettext_lazy("Eligibility decision"),
-        form="casemgmt.forms.evidence.EligibilityForm",
-        service="casemgmt.services.evidence.eligibility_record",
-        section="legal",
-        list_template="casemgmt/records/eligibility_list.html",
-        empty=gettext_lazy("Eligibility not yet decided."),
-        select_related=("decided_by", "revoked_by"),
-        timeline=TimelineSource(
-            at="recorded_at",
-            actor="recorded_by",
-            code="decision",
-            text1="rule_applied",
-            text2="revocation_reason",
-            text=lambda code, t1, t2: _with_label(code, _("revoked") if t2 else ""),
-        ),
-    ),
-    RecordKind(
-        key="consent",
-        model="casemgmt.Consent",
-        info_class=C.LEGAL,
-        label=gettext_lazy("Consent"),
-        form="casemgmt.forms.evidence.ConsentForm",
-        service="casemgmt.services.evidence.consent_record",
-        section="consent",
-        empty=gettext_lazy("Participation terms and privacy notice not yet signed."),
-        select_related=("recorded_by",),
-        timeline=TimelineSource(
-            at="recorded_at",
-            actor="recorded_by",
-            text1="terms_version",
-            text2="privacy_notice_version",
-            text=lambda code, t1, t2: (
-                _("Terms %(terms)s, privacy notice %(notice)s") % {"terms": t1, "notice": t2}
-            ),
-        ),
-    ),
+    *EVIDENCE_KINDS,
     RecordKind(
         key="assessment",
         model="casemgmt.Assessment",
@@ -224,30 +175,12 @@ _KINDS: list[RecordKind] = [
         empty=gettext_lazy("No assessment recorded yet."),
         select_related=("assessor", "second_reviewed_by"),
         timeline=TimelineSource(
+            occurred="assessed_on",
             at="recorded_at",
             actor="assessor",
             code="kind",
             text1="overall_concern",
             text=lambda code, t1, t2: f"{code}: {t1}",
-        ),
-    ),
-    RecordKind(
-        key="renunciation",
-        model="casemgmt.Renunciation",
-        info_class=C.LEGAL,
-        label=gettext_lazy("Renunciation"),
-        form="casemgmt.forms.evidence.RenunciationForm",
-        service="casemgmt.services.evidence.renunciation_record",
-        section="renunciation",
-        empty=gettext_lazy("No renunciation recorded yet."),
-        select_related=("recorded_by", "verified_by"),
-        timeline=TimelineSource(
-            at="recorded_at",
-            actor="recorded_by",
-            code="kind",
-            text1="witness_name",
-            text2="verified_by__username",
-            text=lambda code, t1, t2: _with_label(code, _("verified") if t2 else ""),
         ),
     ),
     RecordKind(
@@ -278,12 +211,13 @@ _KINDS: list[RecordKind] = [
         select_related=("recommended_stage", "recorded_by"),
         prefetch_related=("positions__agency", "attendees__agency", "actions__owner"),
         timeline=TimelineSource(
+            occurred="held_on",
             at="recorded_at",
             actor="recorded_by",
             code="kind",
             text1="decision",
             text2="recommended_stage__name",
-            text=lambda code, t1, t2: _with_label(code, _("recommends “%s”") % t2 if t2 else ""),
+            text=lambda code, t1, t2: with_label(code, _("recommends “%s”") % t2 if t2 else ""),
         ),
     ),
     RecordKind(
@@ -297,6 +231,7 @@ _KINDS: list[RecordKind] = [
         empty=gettext_lazy("No referral yet."),
         select_related=("from_agency", "to_agency", "sent_by"),
         timeline=TimelineSource(
+            occurred="sent_at",
             at="sent_at",
             actor="sent_by",
             code="status",
@@ -323,25 +258,6 @@ _KINDS: list[RecordKind] = [
         no_timeline="Sharing is shown in its own section; its changes are in the audit trail.",
     ),
     RecordKind(
-        key="undertaking",
-        model="casemgmt.Undertaking",
-        info_class=C.LEGAL,
-        label=gettext_lazy("Undertaking"),
-        form="casemgmt.forms.evidence.UndertakingForm",
-        service="casemgmt.services.evidence.undertaking_record",
-        section="release",
-        heading=gettext_lazy("Undertakings"),
-        empty=gettext_lazy("No undertaking recorded yet."),
-        select_related=("recorded_by",),
-        timeline=TimelineSource(
-            at="recorded_at",
-            actor="recorded_by",
-            code="kind",
-            text1="guarantor_name",
-            text=lambda code, t1, t2: f"{code}: {t1}",
-        ),
-    ),
-    RecordKind(
         key="monitoring_plan",
         model="casemgmt.MonitoringPlan",
         info_class=C.LOCATION,
@@ -354,6 +270,7 @@ _KINDS: list[RecordKind] = [
         empty=gettext_lazy("No monitoring plan recorded yet."),
         select_related=("responsible_agency",),
         timeline=TimelineSource(
+            occurred="starts_on",
             at="recorded_at",
             actor="recorded_by",
             code="contact_frequency",
@@ -371,6 +288,7 @@ _KINDS: list[RecordKind] = [
         empty=gettext_lazy("No escalation."),
         select_related=("raised_by", "resolved_by"),
         timeline=TimelineSource(
+            occurred="raised_at",
             at="raised_at",
             actor="raised_by",
             code="trigger",

@@ -18,17 +18,28 @@ from casemgmt.info_classes import InfoClass
 class TimelineSource:
     """How a kind's rows map onto the timeline's columns, and the sentence shown.
 
-    ``code``, ``text1`` and ``text2`` name model fields (``__`` paths allowed); a
-    field with choices reaches ``text`` as its translated label.
+    ``occurred`` is when the thing happened (the session's date, the review's meeting, the
+    move's application): a date or date-time field, or several tried in turn (the first
+    set); the timeline shows and orders by it. ``at`` and ``actor`` are when it was
+    recorded and by whom. ``code``, ``text1`` and ``text2`` name model fields (``__``
+    paths allowed); a field with choices reaches ``text`` as its translated label.
     """
 
     at: str
     actor: str
     text: Callable[[str, str, str], str]
+    # Declared for every kind (tests/test_record_kinds.py); None only to fail that test.
+    occurred: str | tuple[str, ...] | None = None
     case_path: str = "case"
     code: str | None = None
     text1: str | None = None
     text2: str | None = None
+
+    @property
+    def occurred_paths(self) -> tuple[str, ...]:
+        if self.occurred is None:
+            return ()
+        return (self.occurred,) if isinstance(self.occurred, str) else tuple(self.occurred)
 
 
 @dataclass(frozen=True, kw_only=True)

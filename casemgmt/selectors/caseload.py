@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casemgmt import access
-from casemgmt.models import Case, CaseStatus, Escalation, StageKind
+from casemgmt.models import Case, CaseStatus, CaseTeamMember, Escalation, StageKind
 from casemgmt.models.monitoring import OPEN_ESCALATION_STATUSES
 from casemgmt.models.people import normalise_cnic
 
@@ -54,12 +54,13 @@ class CaseloadFilters:
     overdue: bool = False
     contact_overdue: bool = False
     juvenile: bool = False
-    # The user's own cases (assigned to them): the home page's "my" counts link here.
-    mine: bool = False
     contact_due_soon: bool = False
     classification: int | None = None
     open_escalation: bool = False
     meeting_overdue: bool = False
+    # The user's own cases (assigned to them): the home page's "my" counts link here.
+    assigned_to_me: bool = False
+    team_agency: int | None = None
     sort: str = "-opened"
 
 
@@ -211,8 +212,6 @@ def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
         qs = qs.filter(person__adult_on__gt=timezone.localdate())
     if filters.open_escalation:
         qs = qs.filter(Exists(open_escalations(user)))
-    if filters.mine:
-        qs = qs.filter(assigned_caseworker_id=user.pk)
     if filters.contact_due_soon:
         # Released cases whose next check-in falls in the coming week (today included).
         today = timezone.localdate()
@@ -225,7 +224,19 @@ def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
     if filters.meeting_overdue:
         # The inbox's "multi-agency reviews overdue" list in full (selectors.inbox).
         qs = qs.filter(next_meeting_due__lt=timezone.localdate(), status=CaseStatus.ACTIVE)
+    if filters.assigned_to_me:
+        qs = qs.filter(assigned_caseworker=user)
+    if filters.team_agency:
+        qs = qs.filter(Exists(active_team_member(filters.team_agency)))
     return qs
+
+
+def active_team_member(agency_id: int) -> QuerySet:
+    """The agency's active membership of the outer case's team; served by the partial
+    unique index team_one_active_membership (case, agency where left_on is null)."""
+    return CaseTeamMember.objects.filter(
+        case=OuterRef("pk"), agency_id=agency_id, left_on__isnull=True
+    )
 
 
 def open_escalations(user) -> QuerySet:

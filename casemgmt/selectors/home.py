@@ -83,7 +83,7 @@ def _case_counts(user, rows, **common) -> list[WorkCount]:
 
 
 def caseworker_counts(user) -> list[WorkCount]:
-    counts = _case_counts(user, MY_CASE_COUNTS, mine=True)
+    counts = _case_counts(user, MY_CASE_COUNTS, assigned_to_me=True)
     counts.append(
         inbox_count(
             "referrals",

@@ -23,7 +23,7 @@ from casemgmt.selectors.cases import (
 )
 from casemgmt.selectors.consents import withdrawal_proposal
 from casemgmt.selectors.scope import refuse
-from casemgmt.selectors.timeline import case_timeline
+from casemgmt.selectors.timeline import timeline_page
 from casemgmt.services import audit
 from casemgmt.services import cases as case_services
 from casemgmt.views._forms import service_errors_as_messages
@@ -44,12 +44,13 @@ def case_detail_view(request, reference):
         "person": case.person,
         "case_perms": perms,
         "sections": case_sections(case, perms),
-        "timeline": case_timeline(case, request.user),
+        "timeline": timeline_page(case, request.user),
         "summary": case_summary(case, perms),
         "decision_form": DecisionForm(initial={"version": case.version}),
         **header,
         "can_decide": header["pending_move"] is not None
         and perms.can_decide(header["pending_move"]),
+        "can_withdraw": perms.can_withdraw(header["pending_move"]),
         # A withdrawn consent proposes the programme's move, to those who may move the case.
         "withdrawal_move": withdrawal_proposal(case)
         if perms.can_move and header["pending_move"] is None
@@ -57,6 +58,27 @@ def case_detail_view(request, reference):
     }
     audit.record_read(actor=request.user, target=case, case=case, classes=perms.classes)
     return render(request, "casemgmt/case_detail.html", context)
+
+
+@login_required
+@require_safe
+def case_timeline_view(request, reference):
+    """The timeline, filtered by kind and paged: a full page without JavaScript, the
+    timeline alone for an htmx swap on the case page. Recorded as a read of the case with
+    the classes of the entries shown."""
+    case = visible_case_or_404(request.user, reference)
+    page = timeline_page(
+        case,
+        request.user,
+        kind=request.GET.get("kind", ""),
+        older=request.GET.get("older", ""),
+    )
+    shown = {access.InfoClass.CASE} | {RECORD_KINDS[e.kind].info_class for e in page.entries}
+    audit.record_read(actor=request.user, target=case, case=case, classes=shown)
+    template = "casemgmt/case_timeline.html"
+    if request.htmx and request.htmx.target == "timeline":
+        template = "casemgmt/includes/timeline.html"
+    return render(request, template, {"case": case, "timeline": page})
 
 
 def _section_classes(view) -> set:

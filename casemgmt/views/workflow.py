@@ -9,8 +9,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from casemgmt import access, workflow
 from casemgmt.errors import GatesNotMet, StaleCase
-from casemgmt.forms.workflow import DecisionForm, StageMoveForm
-from casemgmt.models import AuditAction, Case, MoveReason, StageCustody, TransitionStatus
+from casemgmt.forms.workflow import DecisionForm, StageMoveForm, WithdrawMoveForm
+from casemgmt.models import (
+    AuditAction,
+    Case,
+    MoveReason,
+    StageCustody,
+    StageTransition,
+    TransitionStatus,
+)
 from casemgmt.selectors.cases import pending_moves_for, visible_case_or_404
 from casemgmt.selectors.facilities import facilities_with_occupancy
 from casemgmt.selectors.scope import refuse, refuse_page
@@ -137,6 +144,45 @@ def decide_move(request, pk, decision):
     return redirect("case_detail", reference=move.case.reference)
 
 
+@login_required
+def withdraw_move(request, pk):
+    """Withdraw a pending move, with a reason: its requester, or a supervisor who may decide
+    it. Anyone else gets "not found", as for a move they cannot see."""
+    move = visible_move_or_404(request.user, pk)
+    case = move.case
+    if not access.can_withdraw_move(request.user, case, move):
+        refuse(StageTransition, move.pk)
+    if move.status != TransitionStatus.PENDING:
+        messages.info(
+            request,
+            _("This request is no longer waiting: it was %s.") % move.get_status_display().lower(),
+        )
+        return redirect("case_detail", reference=case.reference)
+    form = WithdrawMoveForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        with form.service_errors():
+            workflow.withdraw_transition(
+                stage_transition=move,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+            messages.success(
+                request, _("The request to move to “%s” was withdrawn.") % move.to_stage.name
+            )
+            return redirect("case_detail", reference=case.reference)
+    audit.record_read(
+        actor=request.user, target=case, case=case, classes=_approvals_classes(request.user)
+    )
+    context = {
+        "case": case,
+        "move": move,
+        "form": form,
+        "shows_reason": access.reads_move_evidence(request.user),
+    }
+    return render(request, "casemgmt/move_withdraw.html", context)
+
+
 def _approvals_classes(user) -> set:
     """The queue shows the case record, and move reasons and gate results (legal and risk)
     to a supervisor who may read both."""
@@ -163,6 +209,7 @@ def approvals(request):
         "casemgmt/approvals.html",
         {
             "moves": moves,
+            # Those who read the reasons may move these cases, so they may withdraw the moves.
             "shows_reasons": access.reads_move_evidence(request.user),
             "decision_form_class": DecisionForm,
         },

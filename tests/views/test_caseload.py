@@ -165,9 +165,15 @@ def test_every_caseload_parameter_is_refused_or_ignored_without_its_class(client
     declared in ``access.CASELOAD_PARAM_CLASSES`` and a sample value is added below."""
     from casemgmt import access
     from casemgmt.forms.caseload import SORT_CHOICES, CaseloadFilterForm
+    from casemgmt.models import CaseTeamMember
 
     w = caseload_world
     a = w["a"]
+    # An agency on A's team only, and A assigned to the police officer: both filters then
+    # change the listing for those who may use them.
+    partner = factories.AgencyFactory()
+    CaseTeamMember.objects.create(case=a, agency=partner, role="support")
+    type(a).objects.filter(pk=a.pk).update(assigned_caseworker=w["users"]["police"])
     # Each parameter, per kind, with a value that changes the listing for a user who may use it.
     samples = {
         "q": {"reference": a.reference, "name": "Amin", "cnic": "1560210000011"},
@@ -180,9 +186,10 @@ def test_every_caseload_parameter_is_refused_or_ignored_without_its_class(client
         "juvenile": {"": "on"},
         "open_escalation": {"": "on"},
         "classification": {"": str(a.classification_id)},
-        "mine": {"": "on"},
         "contact_due_soon": {"": "on"},
         "meeting_overdue": {"": "on"},
+        "assigned_to_me": {"": "on"},
+        "team_agency": {"": str(partner.pk)},
         "sort": {key: key for key, _label in SORT_CHOICES},
     }
     from casemgmt.selectors.caseload import SEARCH_KINDS, SORTS

@@ -174,6 +174,23 @@ def test_case_page(client, full_case, role, request, django_assert_num_queries):
 
 
 TIMELINE = {"caseworker": 2, "supervisor": 2, "auditor": 2}
+# The timeline's own page (filtered and paged): session, user, the request's savepoint pair,
+# the case, the user's agency, the timeline's two queries (UNION, authors), the read event.
+TIMELINE_PAGE = {"caseworker": 9, "supervisor": 9, "auditor": 9}
+
+
+@pytest.mark.parametrize("role", sorted(TIMELINE_PAGE))
+def test_timeline_page(client, full_case, role, request, django_assert_num_queries):
+    case, add = full_case
+    client.force_login(request.getfixturevalue(role))
+    url = reverse("case_timeline", args=[case.reference]) + "?kind=note"
+    add(1)
+    _pinned(client, url, TIMELINE_PAGE[role], django_assert_num_queries)
+    add(55)
+    response = _pinned(client, url, TIMELINE_PAGE[role], django_assert_num_queries)
+    older = response.context["timeline"].older
+    assert older
+    _pinned(client, f"{url}&older={older}", TIMELINE_PAGE[role], django_assert_num_queries)
 
 
 @pytest.mark.parametrize("role", sorted(TIMELINE))
@@ -216,20 +233,22 @@ def test_notes_list(client, full_case, caseworker, django_assert_num_queries):
 def test_caseload_first_page(client, caseworker, make_case, django_assert_num_queries):
     client.force_login(caseworker)
     url = reverse("caseload")
-    # 11: the filters' choices include the classification bands (one query).
+    # 12: the filters' choices include the classification bands (one query) and the
+    # agencies of "Agency on the team" (one query).
     for _ in range(5):
         make_case()
-    _pinned(client, url, 11, django_assert_num_queries)
+    _pinned(client, url, 12, django_assert_num_queries)
     for _ in range(45):
         make_case()
-    _pinned(client, url, 11, django_assert_num_queries)
+    _pinned(client, url, 12, django_assert_num_queries)
 
 
 def test_caseload_first_page_with_every_filter(
     client, caseworker, make_case, django_assert_num_queries
 ):
-    """The filters are conditions of the same two queries (rows, capped count); the two
-    more than the unfiltered page validate the facility and the band (ModelChoiceField.get)."""
+    """The filters are conditions of the same two queries (rows, capped count); the three
+    more than the unfiltered page validate the facility, the band and the team's agency
+    (ModelChoiceField.get)."""
     from casemgmt.models import ClassificationBand
     from casemgmt.services.escalations import escalation_raise
 
@@ -237,7 +256,7 @@ def test_caseload_first_page_with_every_filter(
     band = ClassificationBand.objects.get(programme__code="default", code="high")
     params = (
         f"?juvenile=on&open_escalation=on&facility={facility.pk}&classification={band.pk}"
-        "&overdue=&sort=name"
+        f"&overdue=&sort=name&assigned_to_me=on&team_agency={caseworker.agency_id}"
     )
     caseworker.juvenile_trained = True
     caseworker.save()
@@ -254,12 +273,13 @@ def test_caseload_first_page_with_every_filter(
             escalation_raise(case=case, by=None, trigger="breach", description="x")
 
     add(2)
-    _pinned(client, url, 13, django_assert_num_queries)
+    _pinned(client, url, 15, django_assert_num_queries)
     add(28)
-    response = _pinned(client, url, 13, django_assert_num_queries)
+    response = _pinned(client, url, 15, django_assert_num_queries)
     assert response.context["page"].filters.facility == facility.pk
     assert response.context["page"].filters.classification == band.pk
-    assert len(response.context["page"].cases) == 25
+    assert response.context["page"].filters.team_agency == caseworker.agency_id
+    assert response.context["page"].filters.assigned_to_me
     assert len(response.context["page"].cases) == 25
 
 
