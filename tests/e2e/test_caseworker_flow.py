@@ -69,7 +69,7 @@ def test_caseworker_registers_records_evidence_and_moves_a_case(page, new_page, 
     page.goto(live_server.url + "/accounts/login/")
     assert_accessible(page, "00-sign-in")
     sign_in(page, live_server, "ayesha")
-    assert_accessible(page, "01-home")
+    assert_accessible(page, "01-home-new-user")
     page.goto(live_server.url + "/cases/")
     assert_accessible(page, "02-caseload-empty")
 
