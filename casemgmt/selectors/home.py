@@ -165,10 +165,38 @@ def new_notes_on_my_cases(user, limit: int = 10) -> dict:
     }
 
 
+def entry_points(user) -> list[tuple]:
+    """Where an auditor or an administrator starts: (title, url, what it is for)."""
+    if user.role == Role.AUDITOR:
+        return [
+            (_("Caseload"), reverse("caseload"), _("Every case you oversee, with its filters.")),
+            (
+                _("Emergency access"),
+                reverse("break_glass"),
+                _(
+                    "Open a case outside your scope, for a stated reason; recorded and time-limited."
+                ),
+            ),
+        ]
+    if user.role == Role.ADMINISTRATOR and user.is_staff:
+        admin = [
+            ("programme", _("Programmes"), _("Stages, moves and their gates, cadences, bands.")),
+            ("user", _("Users"), _("Accounts, roles, agencies, second factors, sessions.")),
+            ("agency", _("Agencies"), _("Which agency reads which information.")),
+            ("facility", _("Facilities"), _("Prisons and centres with their capacity.")),
+            ("groupcategory", _("Group categories"), _("The neutral list of categories.")),
+        ]
+        return [
+            (title, reverse(f"admin:casemgmt_{model}_changelist"), text)
+            for model, title, text in admin
+        ]
+    return []
+
+
 def home_for(user) -> dict:
     """Everything the home page shows for ``user``'s role: groups of counts and lists."""
     if user.role not in access.WRITER_ROLES:
-        return {"groups": []}
+        return {"groups": [], "entry_points": entry_points(user)}
     groups = []
     if user.role == Role.SUPERVISOR:
         groups.append((_("My agency's work"), supervisor_counts(user)))

@@ -175,3 +175,16 @@ def test_home_query_count_does_not_grow_with_the_work(
 # Each count is one query; the supervisor adds the agency's counts, approvals, held
 # registrations and the work of disabled users (several queries of its own).
 HOME_QUERIES = {"caseworker": 14, "supervisor": 23}
+
+
+def test_auditors_and_administrators_get_their_entry_points(client, auditor, administrator):
+    client.force_login(auditor)
+    starts = client.get(reverse("home")).context["entry_points"]
+    assert [url for _t, url, _x in starts] == [reverse("caseload"), reverse("break_glass")]
+    administrator.is_staff = True
+    administrator.save()
+    client.force_login(administrator)
+    starts = client.get(reverse("home")).context["entry_points"]
+    assert reverse("admin:casemgmt_programme_changelist") in [url for _t, url, _x in starts]
+    for _title, url, _text in starts:
+        assert client.get(url).status_code == 200, url
