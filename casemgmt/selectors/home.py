@@ -173,9 +173,7 @@ def entry_points(user) -> list[tuple]:
             (
                 _("Emergency access"),
                 reverse("break_glass"),
-                _(
-                    "Open a case outside your scope, for a stated reason; recorded and time-limited."
-                ),
+                _("Open a case outside your scope for a stated reason: recorded, time-limited."),
             ),
         ]
     if user.role == Role.ADMINISTRATOR and user.is_staff:
