@@ -69,3 +69,24 @@ def test_days_in_stage(make_case, caseworker):
 
     case = make_case("counselling", stage_entered_at=timezone.now() - datetime.timedelta(days=43))
     assert case_summary(case, case_permissions(caseworker, case)).days_in_stage == 43
+
+
+def test_a_long_list_shows_its_latest_and_links_to_all(client, make_case, caseworker):
+    from casemgmt.models import CheckIn
+
+    case = make_case("released")
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            case=case,
+            held_on=datetime.date.today() - datetime.timedelta(days=i),
+            kind="phone",
+            outcome="met",
+        )
+        for i in range(25)
+    )
+    client.force_login(caseworker)
+    page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    link = reverse("case_timeline", args=[case.reference]) + "?kind=check_in"
+    assert link in page
+    timeline = client.get(link)
+    assert timeline.status_code == 200
