@@ -36,8 +36,8 @@ from casemgmt.demo.bulk.records import (
     add_conference,
     add_counselling,
     add_notes,
-    add_referrals,
 )
+from casemgmt.demo.bulk.referrals import add_referrals
 from casemgmt.demo.bulk.setting import Setting, build_setting
 from casemgmt.demo.bulk.writer import BulkWriter
 from casemgmt.models import Case, CaseStatus, Placement
