@@ -4,6 +4,7 @@ of one person is ``services/person_merges``."""
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 from typing import Required, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -189,7 +190,7 @@ def person_register_with_case(
     is told. Every clash (and every attempt refused by the rate limit) is an audit event
     that stays although the attempt rolls back.
     """
-    try:
+    with clashes_recorded(by):
         return _register_with_case(
             by=by,
             programme=programme,
@@ -198,6 +199,14 @@ def person_register_with_case(
             confirm_not_duplicate=confirm_not_duplicate,
             details=details,
         )
+
+
+@contextmanager
+def clashes_recorded(by: User):
+    """Around a registration or a correction: a refusal by the rate limit and a clash with
+    a visible person are audit events, written outside the attempt's transaction."""
+    try:
+        yield
     except registrations.RegistrationThrottled:
         registrations.record_throttled(by=by)
         raise

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casemgmt import access
-from casemgmt.errors import NotPermitted, PossibleDuplicate, StalePerson
+from casemgmt.errors import NotPermitted, StalePerson
 from casemgmt.models import AuditAction, HeldRegistration, HeldStatus, Notification, Person, User
 from casemgmt.selectors.people import (
     find_possible_duplicates,
@@ -34,7 +34,7 @@ from casemgmt.services import audit, registrations
 from casemgmt.services.lifecycle import change_status
 from casemgmt.services.people import (
     PERSON_FIELDS,
-    SameCnic,
+    clashes_recorded,
     refuse_visible_duplicates,
     tidy_details,
 )
@@ -82,7 +82,7 @@ def person_correct(
     corrected details match someone outside ``by``'s cases. Clashes are audit events that
     stay although the attempt rolls back, as at registration.
     """
-    try:
+    with clashes_recorded(by):
         return _correct(
             person=person,
             by=by,
@@ -91,12 +91,6 @@ def person_correct(
             expected_version=expected_version,
             confirm_not_duplicate=confirm_not_duplicate,
         )
-    except registrations.RegistrationThrottled:
-        registrations.record_throttled(by=by)
-        raise
-    except (PossibleDuplicate, SameCnic) as clash:
-        registrations.record_visible_clash(by=by, matches=[m.person for m in clash.matches])
-        raise
 
 
 def _ensure_may_correct(by: User, person: Person, fields) -> None:
