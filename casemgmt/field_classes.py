@@ -117,6 +117,7 @@ CASELOAD_PARAM_CLASSES: dict[str, InfoClass | dict[str, InfoClass]] = {
     # Cases with an open escalation: what the escalation records tell (and each trigger's
     # own class on top, in selectors.caseload).
     "open_escalation": RECORD_CLASSES["escalation"],
+    "escalation_age": RECORD_CLASSES["escalation"],
     "assigned_to_me": CASE_FIELD_CLASSES["assigned_caseworker"],
     # Cases where the agency is an active member of the team: what the team records tell.
     "team_agency": RECORD_CLASSES["team_member"],

@@ -15,6 +15,10 @@ SORT_CHOICES = [
 ]
 
 
+# How long an escalation has been open (days): the supervisor's home page counts by these.
+ESCALATION_AGES = [(7, _("a week or more")), (30, _("a month or more"))]
+
+
 class CaseloadFilterForm(CrispyForm):
     """The caseload's filters; a field on information the user may not read is not offered
     (the access policy's ``CASELOAD_PARAM_CLASSES``), and the selector drops it again."""
@@ -45,6 +49,13 @@ class CaseloadFilterForm(CrispyForm):
     contact_due_soon = forms.BooleanField(label=_("Check-in due this week"), required=False)
     juvenile = forms.BooleanField(label=_("Juvenile (under 18)"), required=False)
     open_escalation = forms.BooleanField(label=_("Open escalation"), required=False)
+    escalation_age = forms.TypedChoiceField(
+        label=_("Escalation open for"),
+        choices=[("", _("Any time")), *ESCALATION_AGES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     meeting_overdue = forms.BooleanField(label=_("Multi-agency review overdue"), required=False)
     team_agency = forms.ModelChoiceField(
         label=_("Agency on the team"),
@@ -108,6 +119,7 @@ class CaseloadFilterForm(CrispyForm):
             contact_due_soon=bool(data.get("contact_due_soon")),
             juvenile=bool(data.get("juvenile")),
             open_escalation=bool(data.get("open_escalation")),
+            escalation_age=data.get("escalation_age"),
             meeting_overdue=bool(data.get("meeting_overdue")),
             assigned_to_me=bool(data.get("assigned_to_me")),
             team_agency=data["team_agency"].pk if data.get("team_agency") else None,

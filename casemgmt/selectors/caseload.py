@@ -57,6 +57,8 @@ class CaseloadFilters:
     contact_due_soon: bool = False
     classification: int | None = None
     open_escalation: bool = False
+    # An escalation open for at least this many days (the supervisor's "by age" counts).
+    escalation_age: int | None = None
     meeting_overdue: bool = False
     # The user's own cases (assigned to them): the home page's "my" counts link here.
     assigned_to_me: bool = False
@@ -212,6 +214,9 @@ def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
         qs = qs.filter(person__adult_on__gt=timezone.localdate())
     if filters.open_escalation:
         qs = qs.filter(Exists(open_escalations(user)))
+    if filters.escalation_age is not None:
+        raised_before = timezone.now() - datetime.timedelta(days=filters.escalation_age)
+        qs = qs.filter(Exists(open_escalations(user).filter(raised_at__lte=raised_before)))
     if filters.contact_due_soon:
         # Released cases whose next check-in falls in the coming week (today included).
         today = timezone.localdate()

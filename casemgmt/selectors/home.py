@@ -70,6 +70,8 @@ AGENCY_CASE_COUNTS = [
     ("contacts_overdue", _("Check-ins overdue"), {"contact_overdue": True}, True),
     ("meetings_overdue", _("Multi-agency reviews overdue"), {"meeting_overdue": True}, True),
     ("escalations", _("Cases with an open escalation"), {"open_escalation": True}, True),
+    ("escalations_week", _("… open a week or more"), {"escalation_age": 7}, True),
+    ("escalations_month", _("… open a month or more"), {"escalation_age": 30}, True),
 ]
 
 

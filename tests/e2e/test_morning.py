@@ -50,3 +50,20 @@ def test_a_caseworkers_morning(page, live_server, programme, stages):
 
     page.goto(live_server.url + "/")
     expect(page.locator("[data-count=my_reviews_overdue]")).to_contain_text("1")
+
+
+def test_the_print_view(page, live_server, programme, stages):
+    agency = factories.AgencyFactory(name="Sabaoon", kind=AgencyKind.COUNSELLING)
+    factories.CaseworkerFactory(username="nadia", first_name="Nadia", agency=agency)
+    case = factories.CaseFactory(
+        programme=programme, current_stage=stages["counselling"], lead_agency=agency
+    )
+    sign_in(page, live_server, "nadia")
+    page.goto(f"{live_server.url}/cases/{case.reference}/")
+    page.click("text=Print a summary")
+    expect(page.locator(".print-banner")).to_contain_text("Printed by Nadia")
+    assert_accessible(page, "09-print-summary")
+    page.emulate_media(media="print")
+    expect(page.locator("header nav")).to_be_hidden()
+    expect(page.locator(".no-print")).to_be_hidden()
+    expect(page.locator("h1")).to_contain_text(case.reference)

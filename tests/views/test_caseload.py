@@ -140,7 +140,11 @@ def caseload_world(programme, stages):
         person=factories.PersonFactory(full_name="Bashir Khan", cnic="15602-2000002-2"),
         team=team,
     )
-    escalation_raise(case=b, by=None, trigger="breach", description="Missed curfew")
+    escalation = escalation_raise(case=b, by=None, trigger="breach", description="Missed curfew")
+    # Open for ten days (the "open a week or more" filter finds it).
+    type(escalation).objects.filter(pk=escalation.pk).update(
+        raised_at=escalation.raised_at - datetime.timedelta(days=10)
+    )
     # The escalation made B's review due today; keep the dates the samples rely on.
     Case.objects.filter(pk=b.pk).update(
         next_review_due=None, next_contact_due=datetime.date.today() - datetime.timedelta(days=4)
@@ -185,6 +189,7 @@ def test_every_caseload_parameter_is_refused_or_ignored_without_its_class(client
         "contact_overdue": {"": "on"},
         "juvenile": {"": "on"},
         "open_escalation": {"": "on"},
+        "escalation_age": {"": "7"},
         "classification": {"": str(a.classification_id)},
         "contact_due_soon": {"": "on"},
         "meeting_overdue": {"": "on"},
