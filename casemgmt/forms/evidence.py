@@ -182,8 +182,9 @@ class SessionForm(CrispyForm):
     def __init__(self, *args, intervention=None, **kwargs):
         super().__init__(*args, **kwargs)
         if intervention is None or intervention.kind != InterventionKind.NARRATIVE:
-            # Only dialogue sessions have a topic.
+            # Only dialogue sessions have a topic (the layout is made again without it).
             del self.fields["topic"]
+            self.lay_out()
         else:
             self.fields["progress_note"].label = _("Facilitator's progress note")
 
