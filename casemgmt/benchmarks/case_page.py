@@ -1,7 +1,7 @@
 """Case page figures: the whole case page and its timeline page over HTTP, for a case with
 500 notes, 100 intervention sessions and 200 check-ins, each beside the same page for a
-typical demo case (about ten notes), measured in the same run: the ratio shows how much
-the page grows with a case's history (1.0: not at all)."""
+typical demo case (the next of the same shape), measured in the same run: the ratio shows
+how much the page grows with a case's history (1.0: not at all)."""
 
 from __future__ import annotations
 
