@@ -134,13 +134,21 @@ def next_check_in_due(case, *, plan=None) -> datetime.date | None:
     """When the next contact after release is due under the latest monitoring plan
     (None without a plan). Reads ``case.monitoring_plans`` and ``case.check_ins``
     through ``.all()``, so lists that prefetch them cost no query per case."""
-    from casemgmt.models.monitoring import CONTACT_DAYS, CheckInOutcome
+    from casemgmt.models.monitoring import CheckInOutcome
 
     if plan is None:
         plan = plan_in_force(case.monitoring_plans.all())
     if plan is None:
         return None
     made = [c.held_on for c in case.check_ins.all() if c.outcome != CheckInOutcome.MISSED]
+    return contact_due_after(plan, made)
+
+
+def contact_due_after(plan, made: list[datetime.date]) -> datetime.date:
+    """The next contact under ``plan``: from its start or the last of the contacts
+    ``made`` (missed ones left out), by its contact frequency."""
+    from casemgmt.models.monitoring import CONTACT_DAYS
+
     start = max([plan.starts_on, *made])
     return start + datetime.timedelta(days=CONTACT_DAYS[plan.contact_frequency])
 

@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from casemgmt import benchmarks
-from casemgmt.benchmarks import caseload, reference_admin
+from casemgmt.benchmarks import case_page, caseload, heavy_case, reference_admin
 from casemgmt.benchmarks.registry import BENCHMARKS, GROUPS
-from casemgmt.models import Case, CaseStatus, User
+from casemgmt.demo.invariants import check_cases
+from casemgmt.models import AuditEvent, Case, CaseStatus, User
 from casemgmt.selectors.caseload import CaseloadFilters, filtered_cases
 
 benchmarks.load()
@@ -53,17 +54,34 @@ def test_a_run_writes_every_figure_beside_its_references(tmp_path):
             admin = caseload.ADMIN_HTTP if "HTTP" in figure["name"] else caseload.ADMIN
             assert set(references) == {admin, caseload.RAW_SQL}, figure["name"]
             assert references[caseload.RAW_SQL]["queries"] == 1
+        if figure["group"] == case_page.GROUP:
+            assert set(references) == {case_page.TYPICAL}, figure["name"]
         for ref in references.values():
             assert ref["median_ms"] > 0 and ref["ratio"] > 0
             assert ref["name"] in printed
 
+    # The case page figures' case: topped up to its long history, every row audited.
+    worker = User.objects.get(username=caseload.USERNAME)
+    heavy = heavy_case.candidates(worker).first()
+    assert heavy_case.sizes(heavy) == heavy_case.Sizes(notes=500, sessions=100, check_ins=200)
+    assert check_cases([heavy.pk]) == []
+    events = AuditEvent.objects.count()
+
     # Already seeded: a second run seeds nothing, and --only keeps the figures named.
-    again, _ = _bench(tmp_path, "--only", "sort by review due", "sort by name")
+    again, _ = _bench(tmp_path, "--only", "sort by review due", "sort by name", case_page.GROUP)
     assert again["seeded"] is None
-    assert [f["name"] for f in again["figures"]] == ["sort by name", "sort by review due"]
+    names = {f["group"]: [] for f in again["figures"]}
+    for f in again["figures"]:
+        names[f["group"]].append(f["name"])
+    assert names == {
+        caseload.GROUP: ["sort by name", "sort by review due"],
+        case_page.GROUP: ["case page (500 notes)", "timeline page (500 notes)"],
+    }
+    # The long history is not written twice (only the pages' own read events are new).
+    assert heavy_case.sizes(heavy) == heavy_case.Sizes(notes=500, sessions=100, check_ins=200)
+    assert AuditEvent.objects.count() - events < 20
 
     # The admin reference lists the cases the caseload lists, filters included.
-    worker = User.objects.get(username=caseload.USERNAME)
     everything = filtered_cases(worker, CaseloadFilters())
     closed = filtered_cases(worker, CaseloadFilters(status=CaseStatus.CLOSED))
     assert 0 < everything.count() < Case.objects.count()

@@ -3,17 +3,17 @@ admin changelist over the same cases and the raw SQL of the page's own main quer
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from casemgmt.benchmarks import reference_admin
+from casemgmt.benchmarks.pages import get_ok, logged_in_client
 from casemgmt.benchmarks.raw_sql import RawQuery, main_query_of
 from casemgmt.benchmarks.registry import BenchmarkError, Reference, benchmark, group
 from casemgmt.models import Case, CaseStatus, User
@@ -63,11 +63,7 @@ def caseload_context(options: dict[str, Any]):
         raise BenchmarkError(f"{USERNAME!r} sees no case: seed more (--cases)")
     cursor, walked = _deep_cursor(worker)
     sample = visible.select_related("person").order_by("pk")[count // 2]
-    with override_settings(ROOT_URLCONF="casemgmt.benchmarks.urls"), warnings.catch_warnings():
-        # WhiteNoise warns that nothing was collected: the pages need no static file here.
-        warnings.filterwarnings("ignore", "No directory at", UserWarning)
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(worker)
+    with logged_in_client(worker) as client:
         yield CaseloadContext(
             worker=worker,
             client=client,
@@ -85,10 +81,7 @@ def _page(ctx: CaseloadContext, args: dict[str, Any]):
 
 
 def _get(ctx: CaseloadContext, path: str, params: dict[str, str] | None = None):
-    response = ctx.client.get(path, params or {})
-    if response.status_code != 200:
-        raise BenchmarkError(f"{path} answered {response.status_code}, not 200")
-    return response
+    return get_ok(ctx.client, path, params)
 
 
 def _raw_sql(name: str, page: Callable[[CaseloadContext], object]) -> Reference:

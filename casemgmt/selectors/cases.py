@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils.module_loading import import_string
 
 from casemgmt import access, cadence
 from casemgmt.models import (
     Case,
     CaseTeamMember,
+    CheckIn,
+    MonitoringPlan,
     Note,
     Person,
     StageTransition,
     TransitionStatus,
 )
+from casemgmt.models.monitoring import CheckInOutcome
 from casemgmt.permissions import CasePermissions
 from casemgmt.record_kinds import (
     RECORD_ACTIONS,
@@ -156,9 +159,15 @@ def progress_extra(case: Case, perms: CasePermissions) -> dict:
 
 
 def monitoring_extra(case: Case, perms: CasePermissions) -> dict:
-    case = Case.objects.prefetch_related("monitoring_plans", "check_ins").get(pk=case.pk)
+    # The next contact runs from the last one made: that date alone, not the history.
+    plan = cadence.plan_in_force(MonitoringPlan.objects.filter(case=case))
+    due = None
+    if plan is not None:
+        made = CheckIn.objects.filter(case=case).exclude(outcome=CheckInOutcome.MISSED)
+        last = made.aggregate(last=Max("held_on"))["last"]
+        due = cadence.contact_due_after(plan, [last] if last else [])
     return {
-        "next_check_in_due": cadence.next_check_in_due(case),
+        "next_check_in_due": due,
         # Stored (services.cases.case_refresh_review_due): None outside the community stage.
         # Its interval follows the classification band by default: risk information.
         "next_meeting_due": case.next_meeting_due

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from casemgmt import cadence, workflow
 from casemgmt.errors import GatesNotMet
 from casemgmt.models import CheckIn, Escalation, MonitoringPlan
+from casemgmt.permissions import CasePermissions
+from casemgmt.selectors.cases import monitoring_extra
 from casemgmt.services import evidence, monitoring
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +67,25 @@ class TestMonitoring:
         )
         assert cadence.next_check_in_due(released) == TODAY + datetime.timedelta(days=7)
         assert monitoring.monitoring_check_overdue()["escalations_raised"] == 0
+
+    def test_the_case_page_reads_the_last_contact_made_only(
+        self, released, caseworker, django_assert_num_queries
+    ):
+        """The monitoring section's due date: from the last contact made (a later missed
+        one does not count), reading one check-in whatever the history's length."""
+        for days_ago, outcome in [(20, "met"), (9, "met"), (3, "missed"), (15, "met")]:
+            monitoring.check_in_record(
+                case=released,
+                by=caseworker,
+                held_on=TODAY - datetime.timedelta(days=days_ago),
+                kind="phone",
+                outcome=outcome,
+            )
+        perms = CasePermissions(caseworker, released)
+        with django_assert_num_queries(2):
+            extra = monitoring_extra(released, perms)
+        assert extra["next_check_in_due"] == cadence.next_check_in_due(released)
+        assert extra["next_check_in_due"] == TODAY - datetime.timedelta(days=9 - 7)
 
     def test_check_in_on_a_case_not_yet_released_is_refused(self, case_in_custody, caseworker):
         with pytest.raises(ValidationError, match="only for cases released"):
