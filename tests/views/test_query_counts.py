@@ -550,3 +550,44 @@ def test_sign_in_notice_queries(supervisor, django_assert_num_queries):
         with django_assert_num_queries(2):  # the counts, the changes (no other browser)
             found = account_changes.changes_since(supervisor, since, "Here/1")
         assert (found.failed, len(found.changes)) == (2, 2)
+
+
+def test_person_correction_form(client, caseworker, agency, django_assert_num_queries):
+    """The same count whether the person has one case or eleven."""
+    person = factories.PersonFactory()
+    factories.CaseFactory(person=person, lead_agency=agency)
+    client.force_login(caseworker)
+    url = reverse("person_correct", args=[person.reference])
+    _pinned(client, url, PERSON_CORRECTION_FORM, django_assert_num_queries)
+    for i in range(10):
+        p = Programme.objects.create(name=f"Q{i}", code=f"q{i}", legal_framework="x")
+        stage = p.stages.create(key="s", name="S", order=1, kind="intake", is_start=True)
+        factories.CaseFactory(person=person, lead_agency=agency, programme=p, current_stage=stage)
+    _pinned(client, url, PERSON_CORRECTION_FORM, django_assert_num_queries)
+
+
+def test_move_withdraw_form(client, caseworker, make_case, stages, django_assert_num_queries):
+    """The same count whatever else is on the case."""
+    from casemgmt.models import StageTransition
+
+    case = make_case("referral")
+    move = StageTransition.objects.create(
+        case=case,
+        from_stage=stages["referral"],
+        to_stage=stages["intake"],
+        requested_by=caseworker,
+        reason="Screened",
+        status="pending",
+    )
+    client.force_login(caseworker)
+    url = reverse("move_withdraw", args=[move.pk])
+    _pinned(client, url, MOVE_WITHDRAW_FORM, django_assert_num_queries)
+    for _ in range(10):
+        notes.note_add(
+            case=case, by=caseworker, category="general", visibility="case_team", body="n"
+        )
+    _pinned(client, url, MOVE_WITHDRAW_FORM, django_assert_num_queries)
+
+
+PERSON_CORRECTION_FORM = 8
+MOVE_WITHDRAW_FORM = 9
