@@ -111,6 +111,13 @@ GROUP_CONTEXTS = [
     "Taken as a boy by the group; messenger duties until the army's operation.",
 ]
 
+# Why a case conference chose each default band: the stories and the generated cases.
+CLASSIFICATION_REASONS = {
+    "low": "Stable family support, no contact with the group since arrest, engaged in education.",
+    "moderate": "Some ideological commitment remains; family support present but strained.",
+    "high": "Combat experience and a continuing tie to a listed commander; few protective factors.",
+}
+
 # The people of the hand-written cases, at every stage of the default programme.
 P = DemoPerson
 CP, PS = "CP Peshawar", "Probation Swat"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from casemgmt.demo import assessing
+from casemgmt.demo.data import CLASSIFICATION_REASONS
 from casemgmt.demo.staff import Crew, demo_agency
 from casemgmt.models import Agency, AgencyKind, Case, CaseTeamMember, TeamRole, User
 from casemgmt.services import assessments, evidence, monitoring, people
@@ -230,13 +231,6 @@ def _multi_agency_review(step: Step, params: dict, transition) -> None:
         ).first()
         if staff is not None:
             reviews.review_position_confirm(position=position, by=staff)
-
-
-CLASSIFICATION_REASONS = {
-    "low": "Stable family support, no contact with the group since arrest, engaged in education.",
-    "moderate": "Some ideological commitment remains; family support present but strained.",
-    "high": "Combat experience and a continuing tie to a listed commander; few protective factors.",
-}
 
 
 def _demo_classification(case, review_kind: str) -> dict:

@@ -9,6 +9,7 @@ from casemgmt.demo.bulk.cases import DAY, Draft, day
 from casemgmt.demo.bulk.events import case_event
 from casemgmt.demo.bulk.setting import Setting
 from casemgmt.demo.bulk.writer import BulkWriter
+from casemgmt.demo.data import CLASSIFICATION_REASONS
 from casemgmt.models import (
     AuditAction,
     ClassificationBand,
@@ -19,11 +20,6 @@ from casemgmt.models import (
 
 # Most people assessed are of moderate concern; fewer low or high.
 BAND_WEIGHTS = {"low": 3, "moderate": 5, "high": 2}
-REASONS = {
-    "low": "Stable family support, no contact with the group since arrest, engaged in education.",
-    "moderate": "Some ideological commitment remains; family support present but strained.",
-    "high": "Combat experience and an ongoing tie to a listed commander; weak protective factors.",
-}
 
 
 def add_classification(
@@ -80,7 +76,7 @@ def _change(writer: BulkWriter, draft: Draft, band, previous, review: int, at) -
         case_id=draft.case_id,
         band_id=band.pk,
         previous_band_id=previous.pk if previous else None,
-        reason=REASONS.get(band.code, "Agreed at the review."),
+        reason=CLASSIFICATION_REASONS.get(band.code, "Agreed at the review."),
         review_id=review,
         decided_on=day(at),
         changed_by_id=draft.writer_id,
