@@ -70,7 +70,12 @@ def completeness(rated: Iterable[tuple[str, bool, bool, str]]) -> tuple[list[str
 def attendance_rate(sessions) -> int | None:
     """Percentage of planned sessions attended; cancelled sessions do not count."""
     counted = [s for s in sessions if s.attendance != "cancelled"]
+    attended = sum(1 for s in counted if s.attendance == "attended")
+    return attendance_rate_of(attended, len(counted))
+
+
+def attendance_rate_of(attended: int, counted: int) -> int | None:
+    """The same rate from counts made in SQL (models.interventions.session_figures)."""
     if not counted:
         return None
-    attended = sum(1 for s in counted if s.attendance == "attended")
-    return half_up(100 * attended / len(counted))
+    return half_up(100 * attended / counted)

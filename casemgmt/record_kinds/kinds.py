@@ -60,7 +60,7 @@ _KINDS: list[RecordKind] = [
         section="interventions",
         empty=gettext_lazy("No intervention yet."),
         select_related=("provider",),
-        prefetch_related=("sessions",),
+        annotate="casemgmt.models.interventions.session_figures",
         dated_by="recorded_at",
         no_timeline=("An intervention's sessions are its timeline entries (kind `session`)."),
     ),

@@ -65,6 +65,8 @@ class RecordKind:
     list_template: str = "casemgmt/records/list.html"
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
+    # A function returning annotations for the list (figures counted in SQL, not loaded).
+    annotate: str = ""
     limit: int | None = None
     order_by: tuple[str, ...] = ()
     timeline: TimelineSource | None = None

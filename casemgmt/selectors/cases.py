@@ -103,6 +103,8 @@ def kind_rows(kind: RecordKind, case: Case, user) -> list:
         .select_related(*kind.select_related)
         .prefetch_related(*kind.prefetch_related)
     )
+    if kind.annotate:
+        qs = qs.annotate(**import_string(kind.annotate)())
     if kind.order_by:
         qs = qs.order_by(*kind.order_by)
     return list(qs[: kind.limit] if kind.limit else qs)
@@ -112,7 +114,9 @@ def kind_rows(kind: RecordKind, case: Case, user) -> list:
 class Block:
     kind: RecordKind
     rows: list
-    form: object | None
+    can_add: bool
+    # Only a form sent back with its errors; an empty add form loads when it is opened.
+    form: object | None = None
 
 
 @dataclass
@@ -133,7 +137,7 @@ def _attach_actions(perms: CasePermissions, kind: RecordKind, rows: list) -> Non
 
 
 def section_view(section: Section, case: Case, perms: CasePermissions, forms=None) -> SectionView:
-    """One section's lists, add forms and extra figures, for the page or an htmx swap."""
+    """One section's lists, extra figures and, given back with their errors, add forms."""
     forms = forms or {}
     blocks = []
     for kind in kinds_in(section.key):
@@ -141,10 +145,9 @@ def section_view(section: Section, case: Case, perms: CasePermissions, forms=Non
             continue
         rows = kind_rows(kind, case, perms.user)
         _attach_actions(perms, kind, rows)
-        form = forms.get(kind.key) or (
-            kind.make_form(case, user=perms.user) if perms.can_add(kind.key) else None
-        )
-        blocks.append(Block(kind=kind, rows=rows, form=form))
+        can_add = perms.can_add(kind.key)
+        form = forms.get(kind.key) if can_add else None
+        blocks.append(Block(kind=kind, rows=rows, can_add=can_add, form=form))
     extra = import_string(section.extra)(case, perms) if section.extra else {}
     return SectionView(section=section, blocks=blocks, extra=extra)
 

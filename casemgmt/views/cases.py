@@ -102,16 +102,19 @@ def _render_section(request, case, perms, section_key, *, forms=None, message=""
     return render(request, "casemgmt/includes/case_section.html", context)
 
 
-def _render_record_form(request, case, context: dict, *, classes=frozenset()):
+def _render_record_form(
+    request, case, context: dict, *, classes=frozenset(), template="casemgmt/record_form.html"
+):
     """A record form names the case and the person: recorded as a read of the case."""
     shown = {access.InfoClass.CASE, *classes}
     audit.record_read(actor=request.user, target=case, case=case, classes=shown)
-    return render(request, "casemgmt/record_form.html", {"case": case, **context})
+    return render(request, template, {"case": case, **context})
 
 
 @login_required
 def record_add(request, reference, kind):
-    """Add one record to a case: a full page without JavaScript, a section swap with htmx."""
+    """Add one record to a case: a full page without JavaScript; with htmx the empty form
+    for the case page's "Add" button and, once sent, a swap of its section."""
     case = visible_case_or_404(request.user, reference)
     spec = RECORD_KINDS.get(kind)
     perms = case_permissions(request.user, case)
@@ -130,6 +133,11 @@ def record_add(request, reference, kind):
             return redirect(_section_url(case, spec.section))
     if request.htmx and request.method == "POST":
         return _render_section(request, case, perms, spec.section, forms={spec.key: form})
+    if request.htmx:
+        # The case page's "Add" button, opened: the form alone, into its section.
+        context = {"kind": spec, "form": form}
+        template = "casemgmt/includes/add_record_form_body.html"
+        return _render_record_form(request, case, context, template=template)
     return _render_record_form(
         request, case, {"form": form, "title": spec.label, "action_url": request.path}
     )

@@ -216,9 +216,11 @@ def test_core_forms_work_without_javascript(new_page, live_server, team):
     expect(page.locator("h1")).to_contain_text("Karim Dad")
     case = Case.objects.get(person__full_name="Karim Dad")
 
-    # "Add" forms open as native <details> and post as ordinary forms.
+    # "Add" buttons open as native <details> with a link to the form's own page, which
+    # posts as an ordinary form and comes back to the case page.
     page.locator("#section-legal summary", has_text="Add: Legal authority").click()
-    form = page.locator("#section-legal details[open] form").first
+    page.click("#section-legal details[open] a:has-text('Open the form')")
+    form = page.locator("main form").first
     form.locator("#id_legal_authority-kind").select_option("voluntary_referral")
     form.locator("#id_legal_authority-reference").fill("")
     form.locator("button[type=submit]").click()
@@ -228,6 +230,7 @@ def test_core_forms_work_without_javascript(new_page, live_server, team):
     page.fill("#id_legal_authority-issuing_body", "District Coordination Office")
     page.click("main form button[type=submit]")
     expect(page.locator(".alert-success")).to_contain_text("Legal authority recorded.")
+    expect(page.locator("#section-legal")).to_contain_text("VR-7")
     assert case.legal_authorities.count() == 1
 
     # Caseload filters work as a plain GET form.

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from casemgmt import factories, scoring
 from casemgmt.errors import InvalidStatusChange, NotPermitted
 from casemgmt.models import AuditAction, AuditEvent, Intervention, InterventionStatus, Session
+from casemgmt.models.interventions import session_figures
 from casemgmt.services import interventions
 from tests.services.conftest import audit_events, build_in_status
 
@@ -38,6 +39,20 @@ class TestInterventions:
             )
         assert scoring.attendance_rate(i.sessions.all()) == 67
         assert scoring.attendance_rate([]) is None
+        # The case page counts them in SQL (session_figures): the same figures.
+        counted = Intervention.objects.annotate(**session_figures()).get(pk=i.pk)
+        assert (counted.session_count, counted.attendance_rate) == (4, 67)
+        assert (i.session_count, i.attendance_rate) == (4, 67)
+        empty = interventions.intervention_start(
+            case=case_in_custody,
+            by=caseworker,
+            kind="vocational",
+            provider=agency,
+            goals="Tailoring",
+            starts_on=TODAY,
+        )
+        counted = Intervention.objects.annotate(**session_figures()).get(pk=empty.pk)
+        assert (counted.session_count, counted.attendance_rate) == (0, None)
 
     def test_session_before_the_intervention_started_is_refused(
         self, case_in_custody, caseworker, agency

@@ -161,7 +161,7 @@ def _pinned(client, url, expected, django_assert_num_queries):
 # +6: the summary (the next move and its gates, open escalations).
 # The monitoring section reads the plans and the date of the last contact made (2), not
 # the case again with every check-in (3).
-CASE_PAGE = {"caseworker": 61, "supervisor": 63, "auditor": 45}
+CASE_PAGE = {"caseworker": 47, "supervisor": 48, "auditor": 44}
 
 
 @pytest.mark.parametrize("role", sorted(CASE_PAGE))

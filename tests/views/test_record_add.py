@@ -165,6 +165,53 @@ def test_htmx_add_with_errors_returns_the_section_with_the_form_open(client, cas
     assert LegalAuthority.objects.count() == 0
 
 
+def test_case_page_offers_each_add_form_behind_its_button_without_rendering_it(
+    client, caseworker, make_case
+):
+    """The page stays small: each "Add" button loads its form when opened (htmx) and links
+    to the form's own page without JavaScript; no empty form is rendered on the page."""
+    case = make_case()
+    client.force_login(caseworker)
+    body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    add_url = reverse("record_add", args=[case.reference, "legal_authority"])
+    assert f'hx-get="{add_url}" hx-trigger="toggle once"' in body
+    assert f'<a href="{add_url}">Open the form: Legal authority</a>' in body
+    assert 'name="legal_authority-issuing_body"' not in body
+
+
+@pytest.mark.parametrize("kind", sorted(VALID))
+def test_htmx_get_returns_the_empty_form_alone_recorded_as_a_read(
+    client, caseworker, make_case, kind
+):
+    case = make_case()
+    client.force_login(caseworker)
+    add_url = reverse("record_add", args=[case.reference, kind])
+    response = client.get(add_url, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith(f'<form method="post" action="{add_url}"')
+    assert f'hx-post="{add_url}"' in body
+    assert "<html" not in body
+    assert list(
+        AuditEvent.objects.exclude(action__startswith="auth.").values_list("action", flat=True)
+    ) == ["read.case"]
+
+
+def test_htmx_get_of_a_form_is_refused_to_the_auditor_and_the_other_agency(
+    client, auditor, make_case
+):
+    case = make_case()
+    add_url = reverse("record_add", args=[case.reference, "note"])
+    for user in [auditor, factories.CaseworkerFactory()]:
+        client.force_login(user)
+        response = client.get(add_url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 404
+        assert "form" not in response.content.decode()
+    assert set(
+        AuditEvent.objects.exclude(action__startswith="auth.").values_list("action", flat=True)
+    ) == {"access.denied"}
+
+
 def test_unknown_record_kind_is_404(client, caseworker, make_case):
     case = make_case()
     client.force_login(caseworker)

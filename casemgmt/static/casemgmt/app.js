@@ -14,6 +14,17 @@
     focusErrorSummary(document);
   });
 
+  // An "Add" form loaded by opening its button: start on its first field.
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    if (elt && elt.matches && elt.matches(".add-record form")) {
+      var field = elt.querySelector("input:not([type=hidden]), select, textarea");
+      if (field) {
+        field.focus();
+      }
+    }
+  });
+
   // After htmx swaps in a section, focus its error summary or its success message.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
