@@ -10,6 +10,7 @@ from casemgmt import access, factories
 from casemgmt.models import AgencyKind, AuditEvent, CaseTeamMember, NoteCategory, Person
 from casemgmt.selectors.timeline import case_timeline
 from casemgmt.services import escalations, evidence, interventions, monitoring, notes
+from tests.case_page import every_tab
 from tests.conftest import get_as
 
 pytestmark = pytest.mark.django_db
@@ -307,10 +308,7 @@ def test_check_in_concerns_are_hidden_without_risk(client, prison_school_team):
         concerns="MET-FORMER-COMMANDER",
     )
     client.force_login(prison_school_team["teacher"])
-    assert (
-        "MET-FORMER-COMMANDER"
-        not in client.get(reverse("case_detail", args=[case.reference])).content.decode()
-    )
+    assert "MET-FORMER-COMMANDER" not in every_tab(client, case.reference)
 
 
 def test_clinical_intervention_goals_are_hidden(client, prison_school_team):

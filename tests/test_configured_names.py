@@ -24,6 +24,7 @@ from casemgmt.models import (
 from casemgmt.models.translated import in_languages, pick
 from casemgmt.selectors.timeline import case_timeline
 from casemgmt.services import audit, evidence, people
+from tests.case_page import every_tab
 from tests.conftest import transition_between
 
 TODAY = datetime.date.today()
@@ -129,7 +130,7 @@ def test_a_page_in_urdu_shows_the_urdu_names(client, caseworker, make_case, agen
     caseworker.preferred_language = "ur"
     caseworker.save()
     client.force_login(caseworker)
-    body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    body = every_tab(client, case.reference)
     assert INTAKE_UR in body
     assert default_urdu.PROGRAMME_UR["name"] in body
     assert "پروبیشن دفتر سوات" in body
@@ -147,7 +148,7 @@ def test_a_page_in_urdu_shows_the_urdu_names(client, caseworker, make_case, agen
 def test_a_page_in_english_keeps_the_english_names(client, caseworker, make_case):
     case = make_case("intake")
     client.force_login(caseworker)
-    body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    body = every_tab(client, case.reference)
     assert "Intake &amp; initial assessment" in body
     assert INTAKE_UR not in body
 

@@ -13,6 +13,7 @@ from casemgmt import access, factories, juveniles
 from casemgmt.models import AgencyKind, AuditEvent, Note, Renunciation, SharingConsent
 from casemgmt.selectors.timeline import case_timeline
 from casemgmt.services import evidence, referrals, sharing
+from tests.case_page import every_tab
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +124,7 @@ class TestJuvenileCase:
         case = track["case"]
         for user in [track["trained"], track["programme_supervisor"]]:
             client.force_login(user)
-            body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+            body = every_tab(client, case.reference)
             assert case.person.full_name in body and "Juvenile (under 18)" in body
             listed = client.get(reverse("caseload"))
             assert case in listed.context["page"].cases
@@ -133,7 +134,7 @@ class TestJuvenileCase:
     def test_auditor_reads_it_read_only(self, client, track, auditor):
         case = track["case"]
         client.force_login(auditor)
-        body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+        body = every_tab(client, case.reference)
         assert case.reference in body and "Move this case" not in body
         assert not access.can_write_case(auditor, case)
 
@@ -171,7 +172,7 @@ class TestAtEighteen:
     ):
         case, untrained = turned_18["case"], turned_18["untrained"]
         client.force_login(untrained)
-        body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+        body = every_tab(client, case.reference)
         assert "AFTER 18" in body and "BEFORE 18" not in body
         assert "Juvenile (under 18)" not in body
         notes_page = client.get(reverse("note_list", args=[case.reference])).content.decode()
@@ -196,7 +197,7 @@ class TestAtEighteen:
         case = turned_18["case"]
         for user in [turned_18["trained"], turned_18["programme_supervisor"]]:
             client.force_login(user)
-            body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+            body = every_tab(client, case.reference)
             assert "AFTER 18" in body and "BEFORE 18" in body
 
 

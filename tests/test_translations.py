@@ -15,6 +15,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from tests.case_page import every_tab
+
 PO_PATH = Path(settings.BASE_DIR) / "casemgmt" / "locale" / "ur" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]")
 
@@ -58,7 +60,7 @@ def test_urdu_pages_are_right_to_left_with_translated_labels(client, caseworker,
     caseworker.preferred_language = "ur"
     caseworker.save()
     client.force_login(caseworker)
-    body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    body = every_tab(client, case.reference)
     assert '<html lang="ur" dir="rtl">' in body
     assert "bootstrap.rtl.min.css" in body
     assert "میرے کیس" in body

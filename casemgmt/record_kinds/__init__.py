@@ -16,16 +16,29 @@ How to add a kind: docs/architecture.md.
 from casemgmt.record_kinds.actions import RECORD_ACTIONS
 from casemgmt.record_kinds.kinds import RECORD_KINDS
 from casemgmt.record_kinds.sections import (
+    CASE_TABS,
     NOT_RECORD_KINDS,
     SECTIONS,
     SECTIONS_BY_KEY,
+    TIMELINE_TAB,
     case_data_model_names,
     kinds_in,
     section_classes,
+    section_url,
 )
-from casemgmt.record_kinds.types import RecordAction, RecordKind, Section, TimelineSource
+from casemgmt.record_kinds.types import (
+    CaseTab,
+    RecordAction,
+    RecordKind,
+    Section,
+    TimelineSource,
+)
 
 __all__ = [
+    "CASE_TABS",
+    "CaseTab",
+    "TIMELINE_TAB",
+    "section_url",
     "NOT_RECORD_KINDS",
     "RECORD_ACTIONS",
     "RECORD_KINDS",

@@ -6,15 +6,27 @@ from django.utils.translation import gettext_lazy
 
 from casemgmt.info_classes import InfoClass
 from casemgmt.record_kinds.kinds import RECORD_KINDS
-from casemgmt.record_kinds.types import RecordKind, Section
+from casemgmt.record_kinds.types import CaseTab, RecordKind, Section
 
 C = InfoClass
 
+# The case page's tabs, in order: each a page of its own (?tab=key); the sections name
+# theirs. The timeline is a tab of its own.
+CASE_TABS: list[CaseTab] = [
+    CaseTab(key="overview", title=gettext_lazy("Notes and progress")),
+    CaseTab(key="support", title=gettext_lazy("Interventions and release")),
+    CaseTab(key="legal", title=gettext_lazy("Legal status, consent and assessments")),
+    CaseTab(key="partners", title=gettext_lazy("Multi-agency work")),
+    CaseTab(key="timeline", title=gettext_lazy("Timeline")),
+]
+TIMELINE_TAB = "timeline"
+
 SECTIONS: list[Section] = [
-    Section(key="notes", title=gettext_lazy("Notes")),
+    Section(key="notes", title=gettext_lazy("Notes"), tab="overview"),
     Section(
         key="progress",
         title=gettext_lazy("Progress"),
+        tab="overview",
         template="casemgmt/sections/progress.html",
         extra="casemgmt.selectors.cases.progress_extra",
         info_class=C.RISK,
@@ -22,6 +34,7 @@ SECTIONS: list[Section] = [
     Section(
         key="classification",
         title=gettext_lazy("Classification"),
+        tab="overview",
         intro=gettext_lazy(
             "The programme's concern level: set at the case conference, changed at a later "
             "review or by a supervisor, each time with a reason. Monitoring plans take their "
@@ -30,57 +43,72 @@ SECTIONS: list[Section] = [
         template="casemgmt/sections/classification.html",
         extra="casemgmt.selectors.classification.classification_extra",
     ),
-    Section(key="interventions", title=gettext_lazy("Interventions")),
+    Section(key="escalations", title=gettext_lazy("Escalations"), tab="overview"),
+    Section(key="interventions", title=gettext_lazy("Interventions"), tab="support"),
     Section(
         key="placements",
         title=gettext_lazy("Placements"),
+        tab="support",
         intro=gettext_lazy("Where the person has been held, newest first."),
     ),
+    Section(key="release", title=gettext_lazy("Release and monitoring"), tab="support"),
     Section(
         key="monitoring",
         title=gettext_lazy("Check-ins after release"),
+        tab="support",
         template="casemgmt/sections/monitoring.html",
         extra="casemgmt.selectors.cases.monitoring_extra",
     ),
     Section(
         key="legal",
         title=gettext_lazy("Legal status and eligibility"),
+        tab="legal",
     ),
-    Section(key="consent", title=gettext_lazy("Consent")),
+    Section(key="consent", title=gettext_lazy("Consent"), tab="legal"),
     Section(
         key="assessments",
         title=gettext_lazy("Assessments"),
+        tab="legal",
         footer_template="casemgmt/sections/assessments.html",
     ),
     Section(
         key="renunciation",
         title=gettext_lazy("Renunciation"),
+        tab="legal",
         intro=gettext_lazy(
             "A renunciation is recorded evidence that a precondition was met, never proof of "
             "change."
         ),
     ),
-    Section(key="reviews", title=gettext_lazy("Multi-agency reviews")),
-    Section(key="referrals", title=gettext_lazy("Referrals")),
+    Section(key="reviews", title=gettext_lazy("Multi-agency reviews"), tab="partners"),
+    Section(key="referrals", title=gettext_lazy("Referrals"), tab="partners"),
     Section(
         key="sharing",
         title=gettext_lazy("Consent to share"),
+        tab="partners",
         intro=gettext_lazy(
             "Prison, probation, police and legal agencies act under legal authority. Every other "
             "agency joins the team or receives a referral only under an entry here; when it "
             "ends, their access ends."
         ),
     ),
-    Section(key="release", title=gettext_lazy("Release and monitoring")),
-    Section(key="escalations", title=gettext_lazy("Escalations")),
     Section(
         key="team",
         title=gettext_lazy("Case team"),
+        tab="partners",
         footer_template="casemgmt/sections/team.html",
         extra="casemgmt.selectors.cases.team_extra",
     ),
 ]
 SECTIONS_BY_KEY: dict[str, Section] = {section.key: section for section in SECTIONS}
+
+
+def section_url(reference: str, key: str) -> str:
+    """A section on its tab of the case page."""
+    from django.urls import reverse
+
+    tab = SECTIONS_BY_KEY[key].tab
+    return reverse("case_detail", args=[reference]) + f"?tab={tab}#section-{key}"
 
 
 def kinds_in(section: str) -> list[RecordKind]:

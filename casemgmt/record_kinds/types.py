@@ -176,6 +176,8 @@ class Section:
 
     key: str
     title: Promise
+    # The tab of the case page it is on (sections.CASE_TABS).
+    tab: str
     intro: Promise | None = None
     # Extra content above and below the lists (a chart, a due date, a form), by
     # template, and the selector (case, permissions) -> dict that feeds them.
@@ -184,3 +186,12 @@ class Section:
     extra: str | None = None
     # Sections without kinds say which class they show.
     info_class: InfoClass | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseTab:
+    """A tab of the case page: a plain link (``?tab=key``) to a page with its sections only,
+    so a case page reads and renders a few sections, not all of them."""
+
+    key: str
+    title: Promise

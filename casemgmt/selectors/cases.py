@@ -21,8 +21,11 @@ from casemgmt.models import (
 from casemgmt.models.monitoring import CheckInOutcome
 from casemgmt.permissions import CasePermissions
 from casemgmt.record_kinds import (
+    CASE_TABS,
     RECORD_ACTIONS,
     SECTIONS,
+    TIMELINE_TAB,
+    CaseTab,
     RecordAction,
     RecordKind,
     Section,
@@ -152,9 +155,15 @@ def section_view(section: Section, case: Case, perms: CasePermissions, forms=Non
     return SectionView(section=section, blocks=blocks, extra=extra)
 
 
-def case_sections(case: Case, perms: CasePermissions) -> list[SectionView]:
-    """Every section of the case page the user may read, in page order."""
-    return [section_view(s, case, perms) for s in SECTIONS if perms.shows(s)]
+def case_tabs(perms: CasePermissions) -> list[CaseTab]:
+    """The case page's tabs with a section the user may read, and the timeline."""
+    shown = {s.tab for s in SECTIONS if perms.shows(s)} | {TIMELINE_TAB}
+    return [tab for tab in CASE_TABS if tab.key in shown]
+
+
+def case_sections(case: Case, perms: CasePermissions, tab: str) -> list[SectionView]:
+    """The sections of one tab of the case page that the user may read, in page order."""
+    return [section_view(s, case, perms) for s in SECTIONS if s.tab == tab and perms.shows(s)]
 
 
 def progress_extra(case: Case, perms: CasePermissions) -> dict:

@@ -1,4 +1,5 @@
-"""Template helpers: translated labels of codes stored as plain values."""
+"""Template helpers: translated labels of codes stored as plain values, and links to a
+section of the case page on its tab."""
 
 from django import template
 
@@ -22,3 +23,11 @@ def rating_label(value: str) -> str:
     from casemgmt.models import Rating
 
     return _label(Rating, value)
+
+
+@register.simple_tag
+def section_url(reference: str, key: str) -> str:
+    """``{% section_url case.reference "reviews" %}``: the section on its tab of the case page."""
+    from casemgmt.record_kinds import section_url
+
+    return section_url(reference, key)

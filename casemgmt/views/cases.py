@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -12,12 +11,19 @@ from casemgmt.forms.evidence import AssignCaseworkerForm
 from casemgmt.forms.workflow import DecisionForm
 from casemgmt.models import Case
 from casemgmt.permissions import case_permissions
-from casemgmt.record_kinds import RECORD_ACTIONS, RECORD_KINDS, SECTIONS_BY_KEY
+from casemgmt.record_kinds import (
+    RECORD_ACTIONS,
+    RECORD_KINDS,
+    SECTIONS_BY_KEY,
+    TIMELINE_TAB,
+    section_url,
+)
 from casemgmt.selectors.case_summary import case_summary, summary_classes
 from casemgmt.selectors.cases import (
     case_header,
     case_record_or_404,
     case_sections,
+    case_tabs,
     section_view,
     visible_case_or_404,
 )
@@ -30,21 +36,28 @@ from casemgmt.views._forms import service_errors_as_messages
 
 
 def _section_url(case, section: str) -> str:
-    return reverse("case_detail", args=[case.reference]) + f"#section-{section}"
+    return section_url(case.reference, section)
 
 
 @login_required
 @require_safe
 def case_detail_view(request, reference):
+    """The case page: its header and what is next, then one tab (``?tab=``) of its sections
+    or its timeline; an unknown or empty tab shows the first."""
     case = visible_case_or_404(request.user, reference)
     perms = case_permissions(request.user, case)
     header = case_header(case)
+    tabs = case_tabs(perms)
+    tab = next((t for t in tabs if t.key == request.GET.get("tab")), tabs[0])
+    on_timeline = tab.key == TIMELINE_TAB
     context = {
         "case": case,
         "person": case.person,
         "case_perms": perms,
-        "sections": case_sections(case, perms),
-        "timeline": timeline_page(case, request.user),
+        "tabs": tabs,
+        "tab": tab,
+        "sections": [] if on_timeline else case_sections(case, perms, tab.key),
+        "timeline": timeline_page(case, request.user) if on_timeline else None,
         "summary": case_summary(case, perms),
         "decision_form": DecisionForm(initial={"version": case.version}),
         **header,
@@ -188,7 +201,7 @@ def assign_caseworker(request, reference):
             messages.success(request, _("Caseworker assigned."))
     else:
         messages.error(request, _("Choose a caseworker from an agency on the team."))
-    return redirect("case_detail", reference=case.reference)
+    return redirect(_section_url(case, "team"))
 
 
 @login_required

@@ -201,3 +201,13 @@ def screenshot(page, name: str, *, full_page: bool = True):
     if os.environ.get("UPDATE_DOC_SCREENSHOTS"):
         DOC_IMAGES.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, DOC_IMAGES / path.name)
+
+
+def show_section(page, key: str):
+    """The case page section ``key``: its tab opened first (a plain link) unless showing."""
+    from casemgmt.record_kinds import SECTIONS_BY_KEY
+
+    if page.locator(f"#section-{key}").count() == 0:
+        page.click(f'.case-tabs a[href="?tab={SECTIONS_BY_KEY[key].tab}"]')
+        page.locator(f"#section-{key}").wait_for()
+    return page.locator(f"#section-{key}")

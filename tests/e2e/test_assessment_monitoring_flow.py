@@ -9,7 +9,7 @@ from casemgmt import factories
 from casemgmt.models import AgencyKind, Assessment, Escalation, Session
 from casemgmt.services import interventions, monitoring
 from casemgmt.services.monitoring import monitoring_check_overdue
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, show_section, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TODAY = datetime.date.today()
@@ -81,6 +81,6 @@ def test_assessment_session_and_missed_check_in(page, live_server, programme, st
     assert Escalation.objects.filter(case=released, trigger="missed_contact").count() == 1
     page.goto(f"{live_server.url}/cases/{released.reference}/")
     expect(page.locator("#section-escalations")).to_contain_text("Missed contact")
-    expect(page.locator("#section-monitoring")).to_contain_text("overdue")
+    expect(show_section(page, "monitoring")).to_contain_text("overdue")
     page.goto(f"{live_server.url}/inbox/")
     expect(page.locator("main")).to_contain_text(released.reference)

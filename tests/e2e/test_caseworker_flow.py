@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from casemgmt import factories
 from casemgmt.models import AgencyKind, Case, StageTransition
-from tests.e2e.conftest import assert_accessible, screenshot, sign_in
+from tests.e2e.conftest import assert_accessible, screenshot, show_section, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,7 +44,7 @@ def register(page, live_server, name, *, confirm_duplicate=False):
 
 def add_record(page, section, summary_text, fields, selects=None):
     """Open an "Add" form in a case-page section, fill it and save (htmx swaps the section)."""
-    box = page.locator(f"#section-{section}")
+    box = show_section(page, section)
     box.locator("summary", has_text=summary_text).click()
     form = box.locator("details[open] form")
     for selector, value in (selects or {}).items():
@@ -216,8 +216,9 @@ def test_core_forms_work_without_javascript(new_page, live_server, team):
     expect(page.locator("h1")).to_contain_text("Karim Dad")
     case = Case.objects.get(person__full_name="Karim Dad")
 
-    # "Add" buttons open as native <details> with a link to the form's own page, which
-    # posts as an ordinary form and comes back to the case page.
+    # Tabs are plain links; "Add" buttons open as native <details> with a link to the
+    # form's own page, which posts as an ordinary form and comes back to the case page.
+    show_section(page, "legal")
     page.locator("#section-legal summary", has_text="Add: Legal authority").click()
     page.click("#section-legal details[open] a:has-text('Open the form')")
     form = page.locator("main form").first

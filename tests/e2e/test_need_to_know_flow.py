@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from casemgmt import factories
 from casemgmt.models import AgencyKind, CaseTeamMember
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, show_section, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TODAY = datetime.date.today().isoformat()
@@ -46,7 +46,7 @@ def test_referral_notes_by_class_and_emergency_access(page, new_page, live_serve
     page.goto(url)
 
     # Without consent the referral to a counselling provider is refused.
-    box = page.locator("#section-referrals")
+    box = show_section(page, "referrals")
     box.locator("summary").click()
     box.locator("#id_referral-to_agency").select_option(label="Counselling Centre")
     box.locator("#id_referral-service").select_option("counselling")
@@ -57,7 +57,7 @@ def test_referral_notes_by_class_and_emergency_access(page, new_page, live_serve
     )
 
     # Record the person's consent to share with counselling providers, then refer.
-    sharing = page.locator("#section-sharing")
+    sharing = show_section(page, "sharing")
     sharing.locator("summary").click()
     sharing.locator("input[value=counselling]").check()
     sharing.locator("#id_sharing_consent-purpose").select_option("rehabilitation")
@@ -67,7 +67,7 @@ def test_referral_notes_by_class_and_emergency_access(page, new_page, live_serve
         "Consent to share recorded."
     )
     page.goto(url)
-    box = page.locator("#section-referrals")
+    box = show_section(page, "referrals")
     box.locator("summary").click()
     box.locator("#id_referral-to_agency").select_option(label="Counselling Centre")
     box.locator("#id_referral-service").select_option("counselling")
@@ -76,7 +76,7 @@ def test_referral_notes_by_class_and_emergency_access(page, new_page, live_serve
     expect(page.locator("#section-referrals [role=status]")).to_contain_text("Referral recorded.")
 
     # A note for the prison only.
-    notes = page.locator("#section-notes")
+    notes = show_section(page, "notes")
     notes.locator("summary").click()
     notes.locator("#id_note-category").select_option("custody_conduct")
     notes.locator("#id_note-visibility").select_option("my_agency")

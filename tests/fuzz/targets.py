@@ -104,22 +104,23 @@ def crawl(client, start: str = "/", limit: int = 60, per_name: int = 3) -> Disco
     at most ``per_name`` pages of each URL pattern (the forms of one case page are those
     of the next)."""
     found, seen_paths, queue = Discovered(), set(), [start]
-    pages_of: dict[str, int] = {}
+    pages_of: dict[tuple[str, str], int] = {}
     seen_forms: set[tuple[str, tuple]] = set()
     while queue and len(seen_paths) < limit:
         url = queue.pop(0)
-        path, _, query = url.partition("?")
+        path = _page_key(url)
         if path in seen_paths:
             continue
         try:
-            match = resolve(path)
+            match = resolve(path.partition("?")[0])
         except Resolver404:
             continue
         if match.url_name in SESSION_ENDING or match.namespace in SKIPPED_NAMESPACES:
             continue
-        if pages_of.get(match.url_name, 0) >= per_name:
+        kind = (match.url_name, path.partition("?")[2])
+        if pages_of.get(kind, 0) >= per_name:
             continue
-        pages_of[match.url_name] = pages_of.get(match.url_name, 0) + 1
+        pages_of[kind] = pages_of.get(kind, 0) + 1
         seen_paths.add(path)
         response = client.get(url)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
@@ -138,6 +139,18 @@ def crawl(client, start: str = "/", limit: int = 60, per_name: int = 3) -> Disco
                 seen_forms.add(key)
                 found.forms.append((url, Form(target, "post", form.fields)))
     return found
+
+
+# Parameters that select another part of a page, whose forms and links differ: each value
+# is a page of its own (the case page's tabs). Other parameters (filters, sorting) are not.
+PAGE_SELECTING_PARAMS = {"tab"}
+
+
+def _page_key(url: str) -> str:
+    """The path, with the parameters that select a part of the page."""
+    path, _, query = url.partition("?")
+    kept = [(k, v) for k, v in parse_qsl(query, True) if k in PAGE_SELECTING_PARAMS]
+    return path + ("?" + "&".join(f"{k}={v}" for k, v in sorted(kept)) if kept else "")
 
 
 def _note(found: Discovered, link: str, base: str, queue: list[str]) -> None:

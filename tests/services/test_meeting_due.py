@@ -11,6 +11,7 @@ from casemgmt import workflow
 from casemgmt.models import AuditEvent, Case
 from casemgmt.models.monitoring import REVIEW_DAYS
 from casemgmt.services import monitoring, programme_settings, reviews
+from tests.case_page import every_tab
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +175,7 @@ def test_the_due_date_is_risk_information(client, make_case, plan_for, review_on
     CaseTeamMember.objects.create(case=case, agency=school, role="support")
     teacher = factories.CaseworkerFactory(agency=school)
     client.force_login(teacher)
-    page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = every_tab(client, case.reference)
     assert "Next multi-agency review due" not in page
     inbox = client.get(reverse("inbox"))
     assert inbox.context["overdue_meetings"] == []

@@ -24,6 +24,7 @@ from casemgmt.models import (
     ItemRating,
 )
 from casemgmt.services import assessments
+from tests.case_page import every_tab
 from tests.conftest import transition_between
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_there_is_one_assessment_writer():
 def test_the_case_page_offers_no_free_text_assessment(client, make_case, caseworker):
     case = make_case("intake")
     client.force_login(caseworker)
-    page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = every_tab(client, case.reference)
     assert "Add: Assessment" not in page
     assert reverse("assessment_new", args=[case.reference]) in page
     post = client.post(reverse("record_add", args=[case.reference, "assessment"]), {})
@@ -126,7 +127,7 @@ class TestUnstructured:
 
     def test_it_is_shown_as_unstructured(self, legacy, case, caseworker, client):
         client.force_login(caseworker)
-        page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+        page = every_tab(client, case.reference)
         assert "unstructured (before instruments)" in page
         assert "Free text before instruments." in page
 
@@ -289,7 +290,7 @@ class TestClinicalConfidentiality:
         assert "CLINICAL-EVIDENCE" not in page and "CLINICAL-SUMMARY" not in page
         assert "Trauma and mental health" not in page
         assert "Symptoms of trauma" not in page
-        case_page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+        case_page = every_tab(client, case.reference)
         assert "Symptoms of trauma" not in case_page and "CLINICAL" not in case_page
 
     def test_the_counsellor_reads_the_clinical_part(self, case, caseworker, client):

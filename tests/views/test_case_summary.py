@@ -11,6 +11,7 @@ from casemgmt.models import AgencyKind, CaseTeamMember
 from casemgmt.permissions import case_permissions
 from casemgmt.selectors.case_summary import case_summary
 from casemgmt.services.escalations import escalation_raise
+from tests.case_page import case_page
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_the_page_shows_the_summary_by_class(client, intake_case, caseworker):
     client.force_login(caseworker)
     page = client.get(url).content.decode()
     assert "Next move: Case conference" in page
-    assert 'href="#section-escalations">1</a>' in page
+    assert f'href="{url}?tab=overview#section-escalations">1</a>' in page
     client.force_login(teacher)
     page = client.get(url).content.decode()
     assert "Next move: Case conference" in page
@@ -85,7 +86,7 @@ def test_a_long_list_shows_its_latest_and_links_to_all(client, make_case, casewo
         for i in range(25)
     )
     client.force_login(caseworker)
-    page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = case_page(client, case.reference, section="monitoring").content.decode()
     link = reverse("case_timeline", args=[case.reference]) + "?kind=check_in"
     assert link in page
     timeline = client.get(link)

@@ -15,6 +15,7 @@ from casemgmt.models import (
     MultiAgencyReview,
     Programme,
 )
+from tests.case_page import every_tab
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today().isoformat()
@@ -62,8 +63,8 @@ def test_the_case_conference_form_requires_the_first_classification(
     case = make_case("case_conference")
     CaseTeamMember.objects.create(case=case, agency=police, role="support")
     client.force_login(caseworker)
-    case_page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
-    assert '<a href="#section-classification">Not classified yet</a>' in case_page
+    case_page = every_tab(client, case.reference)
+    assert '?tab=overview#section-classification">Not classified yet</a>' in case_page
     url = reverse("record_add", args=[case.reference, "review"])
     page = client.get(url).content.decode()
     assert 'name="review-classification"' in page
@@ -84,7 +85,7 @@ def test_the_case_conference_form_requires_the_first_classification(
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.classification == bands["moderate"]
-    page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = every_tab(client, case.reference)
     assert "Moderate concern" in page and "Mixed picture." in page
 
 
@@ -124,7 +125,7 @@ def test_staff_without_the_risk_class_neither_see_nor_set_it(
     )
     CaseTeamMember.objects.create(case=case, agency=teacher.agency, role="support")
     client.force_login(teacher)
-    page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = every_tab(client, case.reference)
     assert "High concern" not in page and "Listed commander" not in page
     assert 'id="section-classification"' not in page
     form = client.get(reverse("record_add", args=[case.reference, "review"])).content.decode()
@@ -154,7 +155,7 @@ def test_only_a_supervisor_changes_it_from_the_case_page(
     url = reverse("record_add", args=[case.reference, "classification"])
     data = _prefixed("classification", {"band": bands["moderate"].pk, "reason": "Progress."})
     client.force_login(caseworker)
-    page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = every_tab(client, case.reference)
     assert "High concern" in page
     assert url not in page
     refused = client.post(url, {**data, "classification-version": case.version})
@@ -163,7 +164,7 @@ def test_only_a_supervisor_changes_it_from_the_case_page(
     assert case.classification == bands["high"]
 
     client.force_login(supervisor)
-    page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = every_tab(client, case.reference)
     assert url in page
     response = client.post(
         url,

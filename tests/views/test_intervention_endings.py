@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from casemgmt.models import Intervention, Session
 from casemgmt.services import interventions
+from tests.case_page import every_tab
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -68,7 +69,7 @@ def _act(client, case, key, pk, data=None):
 def test_pause_resume_complete_from_the_case_page(client, caseworker, dialogue):
     case, course = dialogue
     client.force_login(caseworker)
-    case_page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    case_page = every_tab(client, case.reference)
     assert "Pause the intervention" in case_page
 
     response = _act(client, case, "pause_intervention", course.pk, {"reason": ""})
@@ -76,7 +77,7 @@ def test_pause_resume_complete_from_the_case_page(client, caseworker, dialogue):
     assert Intervention.objects.get(pk=course.pk).status == "active"
 
     assert _act(client, case, "pause_intervention", course.pk, {"reason": "Ill"}).status_code == 302
-    case_page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    case_page = every_tab(client, case.reference)
     assert "Resume the intervention" in case_page and "Start the intervention" not in case_page
     assert _act(client, case, "resume_intervention", course.pk).status_code == 302
     assert Intervention.objects.get(pk=course.pk).status == "active"

@@ -101,7 +101,9 @@ def test_the_case_page_shows_the_whole_plan_and_the_overdue_review(
     client, caseworker, agency, make_case
 ):
     case = released_with_plan(make_case, caseworker, agency)
-    page = get_as(client, caseworker, reverse("case_detail", args=[case.reference])).content
+    page = get_as(
+        client, caseworker, reverse("case_detail", args=[case.reference]) + "?tab=support"
+    ).content
     page = page.decode()
     for text in (
         "Mohalla Qazi Khel, house 14",
@@ -119,7 +121,9 @@ def test_the_case_page_shows_the_whole_plan_and_the_overdue_review(
 
 def test_a_review_not_yet_due_has_no_overdue_marker(client, caseworker, agency, make_case):
     case = released_with_plan(make_case, caseworker, agency, starts_ago=5)
-    page = get_as(client, caseworker, reverse("case_detail", args=[case.reference]))
+    page = get_as(
+        client, caseworker, reverse("case_detail", args=[case.reference]) + "?tab=support"
+    )
     page = page.content.decode()
     assert "Next multi-agency review due:" in page
     assert "text-bg-danger" not in page
@@ -132,14 +136,18 @@ def test_a_counsellor_sees_the_review_due_but_not_the_plan(client, caseworker, a
     counselling = factories.AgencyFactory(kind=AgencyKind.COUNSELLING)
     counsellor = factories.CaseworkerFactory(agency=counselling)
     case = released_with_plan(make_case, caseworker, agency, team=[(counselling, TeamRole.SUPPORT)])
-    page = get_as(client, counsellor, reverse("case_detail", args=[case.reference]))
+    page = get_as(
+        client, counsellor, reverse("case_detail", args=[case.reference]) + "?tab=support"
+    )
     assert page.status_code == 200
     page = page.content.decode()
     for text in ("Mohalla Qazi Khel", "Lives with his mother", "Apprentice electrician"):
         assert text not in page, text
     assert "Next multi-agency review due:" in page
     # The probation/prison caseworker reads it.
-    page = get_as(client, caseworker, reverse("case_detail", args=[case.reference]))
+    page = get_as(
+        client, caseworker, reverse("case_detail", args=[case.reference]) + "?tab=support"
+    )
     assert "Mohalla Qazi Khel" in page.content.decode()
 
 

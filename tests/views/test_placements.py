@@ -10,6 +10,7 @@ from django.utils import timezone
 from casemgmt import factories
 from casemgmt.models import AuditEvent, Case, Placement, Stage
 from casemgmt.selectors.facilities import occupancy
+from tests.case_page import every_tab
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -69,7 +70,7 @@ def test_a_team_member_without_the_location_class_sees_no_facility(client, place
 def test_a_location_reader_sees_the_history_and_transfers(client, placed):
     client.force_login(placed["a"])
     case = placed["case"]
-    body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    body = every_tab(client, case.reference)
     assert 'id="section-placements"' in body
     assert "Centre Alpha" in body and "Moved for education" in body
     assert "Centre Beta" in body and "current" in body

@@ -151,28 +151,43 @@ def _pinned(client, url, expected, django_assert_num_queries):
     return response
 
 
-# role → queries of the case page; each role shows different sections. Those who may move
-# the case pay one more: whether a withdrawn consent proposes a move. The fixture's
-# assessments are structured (the only kind now), so the progress section reads the
-# latest ratings: one query more than with the free-text rows, whatever the size. The
-# placements section adds one query (its rows) for those who read location.
-# +1 each: the classification history; +1 for writers with the risk class: the bands the
-# review form offers; +1 for supervisors: the bands of the change-of-classification form.
-# +6: the summary (the next move and its gates, open escalations).
-# The monitoring section reads the plans and the date of the last contact made (2), not
-# the case again with every check-in (3).
-CASE_PAGE = {"caseworker": 47, "supervisor": 48, "auditor": 44}
+# (role, tab) → queries of one tab of the case page: the header, the summary and that tab's
+# sections, each reading its rows whatever their number. Every tab pays the same base: the
+# session, user, savepoints, the case, the team, a pending move, the summary (the next
+# move and its gates, open escalations) and the read event; those who may move the case
+# one more (whether a withdrawn consent proposes a move). Then per section: its kinds'
+# rows (a review's positions, attendees and actions: 3 more), and the extras: progress
+# reads the latest ratings, classification its history (and, for supervisors, the bands
+# of the change form), monitoring the plans and the date of the last contact made. The
+# timeline tab reads its UNION and its authors. Each role shows different sections.
+CASE_PAGE = {
+    ("caseworker", "overview"): 22,
+    ("caseworker", "support"): 25,
+    ("caseworker", "legal"): 22,
+    ("caseworker", "partners"): 27,
+    ("caseworker", "timeline"): 19,
+    ("supervisor", "overview"): 22,
+    ("supervisor", "support"): 25,
+    ("supervisor", "legal"): 22,
+    ("supervisor", "partners"): 28,
+    ("supervisor", "timeline"): 19,
+    ("auditor", "overview"): 21,
+    ("auditor", "support"): 22,
+    ("auditor", "legal"): 21,
+    ("auditor", "partners"): 26,
+    ("auditor", "timeline"): 18,
+}
 
 
-@pytest.mark.parametrize("role", sorted(CASE_PAGE))
-def test_case_page(client, full_case, role, request, django_assert_num_queries):
+@pytest.mark.parametrize(("role", "tab"), sorted(CASE_PAGE))
+def test_case_page(client, full_case, role, tab, request, django_assert_num_queries):
     case, add = full_case
     client.force_login(request.getfixturevalue(role))
-    url = reverse("case_detail", args=[case.reference])
+    url = reverse("case_detail", args=[case.reference]) + f"?tab={tab}"
     add(1)
-    _pinned(client, url, CASE_PAGE[role], django_assert_num_queries)
+    _pinned(client, url, CASE_PAGE[role, tab], django_assert_num_queries)
     add(24)
-    _pinned(client, url, CASE_PAGE[role], django_assert_num_queries)
+    _pinned(client, url, CASE_PAGE[role, tab], django_assert_num_queries)
 
 
 TIMELINE = {"caseworker": 2, "supervisor": 2, "auditor": 2}

@@ -27,6 +27,7 @@ from casemgmt.models import (
     StageTransition,
     Undertaking,
 )
+from tests.case_page import every_tab
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +173,7 @@ def test_case_page_offers_each_add_form_behind_its_button_without_rendering_it(
     to the form's own page without JavaScript; no empty form is rendered on the page."""
     case = make_case()
     client.force_login(caseworker)
-    body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    body = every_tab(client, case.reference)
     add_url = reverse("record_add", args=[case.reference, "legal_authority"])
     assert f'hx-get="{add_url}" hx-trigger="toggle once"' in body
     assert f'<a href="{add_url}">Open the form: Legal authority</a>' in body

