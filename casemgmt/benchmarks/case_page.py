@@ -1,4 +1,4 @@
-"""Case page figures: the whole case page and its timeline page over HTTP, for a case with
+"""Case page figures: each tab of the case page and the timeline page over HTTP, for a case with
 500 notes, 100 intervention sessions and 200 check-ins, each beside the same page for a
 typical demo case (the next of the same shape), measured in the same run: the ratio shows
 how much the page grows with a case's history (1.0: not at all)."""
@@ -17,6 +17,7 @@ from casemgmt.benchmarks.heavy_case import NOTES, candidates, heavy_case
 from casemgmt.benchmarks.pages import get_ok, logged_in_client
 from casemgmt.benchmarks.registry import BenchmarkError, Reference, benchmark, group
 from casemgmt.models import Case, User
+from casemgmt.record_kinds import CASE_TABS
 
 GROUP = "case page"
 # The demo caseworker: the receiving probation officer of the released demo cases.
@@ -50,17 +51,25 @@ def case_page_context(options: dict[str, Any]):
         yield CasePageContext(worker=worker, client=client, heavy=heavy, typical=typical)
 
 
-def _page(url_name: str, which: Callable[[CasePageContext], Case]):
+def _page(url_name: str, which: Callable[[CasePageContext], Case], query: str = ""):
     def run(ctx: CasePageContext):
-        return get_ok(ctx.client, reverse(url_name, args=[which(ctx).reference]))
+        return get_ok(ctx.client, reverse(url_name, args=[which(ctx).reference]) + query)
 
     return run
 
 
-for name, url_name in (("case page", "case_detail"), ("timeline page", "case_timeline")):
+# Each tab of the case page is a page of its own: the first is what opening a case shows.
+for tab in CASE_TABS:
+    query = f"?tab={tab.key}"
     benchmark(
-        f"{name} ({NOTES} notes)",
+        f"case page, {tab.key} tab ({NOTES} notes)",
         group=GROUP,
-        run=_page(url_name, lambda ctx: ctx.heavy),
-        references=[Reference(TYPICAL, _page(url_name, lambda ctx: ctx.typical))],
+        run=_page("case_detail", lambda ctx: ctx.heavy, query),
+        references=[Reference(TYPICAL, _page("case_detail", lambda ctx: ctx.typical, query))],
     )
+benchmark(
+    f"timeline page ({NOTES} notes)",
+    group=GROUP,
+    run=_page("case_timeline", lambda ctx: ctx.heavy),
+    references=[Reference(TYPICAL, _page("case_timeline", lambda ctx: ctx.typical))],
+)
