@@ -105,7 +105,7 @@ def write_json(data: dict[str, Any], paths: list[Path]) -> None:
         path.write_text(json.dumps(data, indent=2) + "\n")
 
 
-COLUMNS = "{:<32} {:>9} {:>3}  {:<32} {:>9} {:>3} {:>6}"
+COLUMNS = "{:<40} {:>9} {:>3}  {:<36} {:>9} {:>3} {:>6}"
 
 
 def table(results: list[Result]) -> list[str]:
