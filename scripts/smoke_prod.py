@@ -199,6 +199,9 @@ def check_locked_out_user_cannot_sign_in(site: Site, password: str) -> None:
 # --- running gunicorn ---
 
 
+AUDIT_KEY = ROOT / "var" / "smoke-audit-signing-key.pem"
+
+
 def production_env() -> dict[str, str]:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -209,6 +212,8 @@ def production_env() -> dict[str, str]:
         "DJANGO_SECRET_KEY": "smoke-" + secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_LOG_LEVEL": "WARNING",
+        # Made below by audit_keygen, as an operator would (production never makes one).
+        "CASEMGMT_AUDIT_SIGNING_KEY_FILE": str(AUDIT_KEY),
     }
 
 
@@ -240,6 +245,8 @@ def main() -> int:
     parser.parse_args()
     env = production_env()
     password = secrets.token_urlsafe(24)
+    if not AUDIT_KEY.exists():
+        manage(env, "audit_keygen", "--private", str(AUDIT_KEY), "--public", "-")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "createcachetable")
     manage(env, "collectstatic", "--noinput", "-v0")

@@ -43,6 +43,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x7Gq-dummy-secret-for-tests-" + "k3Vb9Lm2Qw8Zr5Tn1Yp4" * 2,
     "DJANGO_ALLOWED_HOSTS": "casemgmt.example.org",
     "DATABASE_URL": "postgres://casemgmt@127.0.0.1:5432/casemgmt",
+    "CASEMGMT_AUDIT_SIGNING_KEY_FILE": "/run/secrets/audit_signing_key",
 }
 
 
@@ -61,6 +62,7 @@ class TestProductionSettings:
             ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY must be set"),
             ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS must list"),
             ("DATABASE_URL", "DATABASE_URL must point to PostgreSQL"),
+            ("CASEMGMT_AUDIT_SIGNING_KEY_FILE", "CASEMGMT_AUDIT_SIGNING_KEY_FILE must name"),
         ],
     )
     def test_refuses_to_start_without_a_required_setting(self, missing, message):

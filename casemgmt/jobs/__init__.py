@@ -8,7 +8,13 @@ defers the periodic ones itself. Importing this package registers every job
 (``settings.PROCRASTINATE_IMPORT_PATHS`` names it for the worker).
 """
 
-from casemgmt.jobs import accounts, monitoring, programmes, sharing  # noqa: F401 - registers the jobs
+from casemgmt.jobs import (  # noqa: F401 - registers the jobs
+    accounts,
+    audit,
+    monitoring,
+    programmes,
+    sharing,
+)
 from casemgmt.jobs.queue import defer
 
 __all__ = ["defer"]

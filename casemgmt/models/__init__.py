@@ -14,6 +14,7 @@ from casemgmt.models.assessments import (
     Track,
 )
 from casemgmt.models.audit import AuditAction, AuditEvent
+from casemgmt.models.audit_seals import AuditSeal, AuditSealBatch
 from casemgmt.models.cases import (
     Case,
     CaseStatus,
@@ -151,6 +152,8 @@ __all__ = [
     "ClinicalPart",
     "AuditAction",
     "AuditEvent",
+    "AuditSeal",
+    "AuditSealBatch",
     "Case",
     "CaseStatus",
     "CaseTeamMember",

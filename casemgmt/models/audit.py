@@ -5,7 +5,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def _seal_when_committed() -> None:
+    from casemgmt.audit_trail.sealer import seal_when_committed
+
+    seal_when_committed()
+
+
 class AuditEventQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            _seal_when_committed()
+        return created
+
     def update(self, **kwargs):
         raise PermissionDenied("Audit events are append-only.")
 
@@ -45,6 +57,9 @@ class AuditAction(models.TextChoices):
     READ_INBOX = "read.inbox", _("Inbox read")
     READ_APPROVALS = "read.approvals", _("Approvals queue read")
     READ_DEPARTED_WORK = "read.departed_work", _("Work of disabled users read")
+    # The audit trail itself
+    AUDIT_VERIFIED = "audit.verified", _("Audit trail verified")
+    AUDIT_CHECKPOINT_WRITTEN = "audit.checkpoint_written", _("Audit checkpoint written")
     # Configuration (the admin)
     CONFIG_CREATED = "config.created", _("Configuration created")
     CONFIG_CHANGED = "config.changed", _("Configuration changed")
@@ -186,6 +201,10 @@ class AuditEvent(models.Model):
     )
     changes = models.JSONField(_("changes"), default=dict, encoder=DjangoJSONEncoder)
     metadata = models.JSONField(_("details"), default=dict, encoder=DjangoJSONEncoder)
+    # On PostgreSQL a trigger stamps the inserting transaction's id, whatever the app
+    # sends: the sealer seals an event once that transaction has finished. Null on
+    # SQLite, where one writer commits at a time and the sequence order is commit order.
+    txid = models.BigIntegerField(null=True, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -196,6 +215,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
             models.Index(fields=["case", "at"], name="audit_case_at_idx"),
+            models.Index(fields=["txid", "id"], name="audit_txid_idx"),
         ]
 
     def __str__(self) -> str:
@@ -205,6 +225,7 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise PermissionDenied("Audit events are append-only.")
         super().save(*args, **kwargs)
+        _seal_when_committed()
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit events are append-only.")

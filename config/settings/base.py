@@ -117,6 +117,20 @@ DATABASE_ROUTERS = ["casemgmt.db_routers.JobQueueOnPostgreSQL"]
 JOBS_EAGER = not ON_POSTGRESQL or env.bool("CASEMGMT_JOBS_EAGER", default=False)
 PROCRASTINATE_IMPORT_PATHS = ["casemgmt.jobs"]
 
+# The audit trail's seals (docs/auditor.md). The sealer signs each batch with this
+# Ed25519 private key, kept out of the database; the inspectorate holds the public key.
+CASEMGMT_AUDIT_SIGNING_KEY_FILE = env.path(
+    "CASEMGMT_AUDIT_SIGNING_KEY_FILE", default=str(VAR_DIR / "audit-signing-key.pem")
+)
+# Outside production a missing signing key is created on first use (make run, tests).
+CASEMGMT_AUDIT_KEY_AUTOCREATE = True
+# Public keys verify_audit trusts (the current one and any earlier ones after a rotation).
+CASEMGMT_AUDIT_PUBLIC_KEY_FILES = env.list("CASEMGMT_AUDIT_PUBLIC_KEY_FILES", default=[])
+# Where the hourly checkpoint job writes the signed head (ship it off this machine).
+CASEMGMT_AUDIT_CHECKPOINT_DIR = env.path(
+    "CASEMGMT_AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints")
+)
+
 AUTH_USER_MODEL = "casemgmt.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out user name or address before any password is checked.

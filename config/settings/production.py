@@ -46,6 +46,15 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+# The audit signing key is made once, on purpose (manage.py audit_keygen), and kept
+# outside the database; production never creates one by itself.
+CASEMGMT_AUDIT_KEY_AUTOCREATE = False
+if not env("CASEMGMT_AUDIT_SIGNING_KEY_FILE", default=""):
+    _refuse(
+        "CASEMGMT_AUDIT_SIGNING_KEY_FILE must name the audit trail's Ed25519 signing key "
+        "(manage.py audit_keygen; docs/operations.md, 'The audit trail')."
+    )
+
 # Two-factor sign-in is enforced for every required user (casemgmt/auth/mfa_policy.py).
 CASEMGMT_MFA_ENFORCED = True
 # One cache shared by every gunicorn worker: a TOTP code marked used in one worker must be

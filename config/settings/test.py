@@ -21,3 +21,6 @@ WHITENOISE_USE_FINDERS = True
 # Two-factor stays enforced; passkeys in browser tests on http://localhost.
 CASEMGMT_MFA_ENFORCED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+# A signing key of the test run's own, beside the test database (made on first use).
+CASEMGMT_AUDIT_SIGNING_KEY_FILE = VAR_DIR / "test-audit-signing-key.pem"
+CASEMGMT_AUDIT_CHECKPOINT_DIR = VAR_DIR / "test-audit-checkpoints"
