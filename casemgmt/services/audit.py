@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.utils.crypto import salted_hmac
 
+from casemgmt import personal_data
 from casemgmt.models import (
     Assessment,
     AuditAction,
@@ -33,24 +34,90 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class Redacted(dict):
+    """A value the trail never copies (a clinical or security field: ``personal_data``), as
+    it is written: ``{"redacted": "<class>"}``, the fact and the class, not the value. It
+    compares by the value it stands for, so ``diff`` still sees a change (and records that
+    it happened); no serialisation of it (JSON, repr) reaches that value."""
+
+    __slots__ = ("_value",)
+    __hash__ = None
+
+    def __init__(self, info_class: str, value: Any) -> None:
+        super().__init__(redacted=str(info_class))
+        self._value = value
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Redacted):
+            return dict.__eq__(self, other) and self._value == other._value
+        return dict.__eq__(self, other)
+
+
+def _withheld(model, name: str, value: Any, row=None) -> Any:
+    """``value`` of field ``name`` of ``model`` (a model or a row), or the marker when the
+    trail never copies it (on this row; without the row, whenever the field may hold
+    clinical or security content)."""
+    if value is None or value == "" or isinstance(value, Redacted):
+        return value  # an empty field says nothing; a marker is one already
+    info_class = personal_data.trail_withholds(model, name, row)
+    return value if info_class is None else Redacted(info_class, value)
+
+
+def withhold(model, changes: dict[str, Any], row=None) -> dict[str, Any]:
+    """``changes`` ({field: [old, new]} or {field: value}) of a row of ``model`` (a model
+    or the row) with the value of each field the trail never copies replaced by its
+    marker. ``record`` applies it to every event's changes; the bulk seeder, which writes
+    events itself, too."""
+    names = [name for name in personal_data.withheld_names(model) if name in changes]
+    if not names:
+        return changes
+    changes = dict(changes)
+    for name in names:
+        value = changes[name]
+        if isinstance(value, list | tuple):
+            changes[name] = [_withheld(model, name, v, row) for v in value]
+        else:
+            changes[name] = _withheld(model, name, value, row)
+    return changes
+
+
 def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     """Field values of ``instance`` as JSON-ready data (foreign keys as ids); configured
-    names as stored (English), whatever the language of the request."""
+    names as stored (English), whatever the language of the request. A clinical or
+    security value (``personal_data.trail_withholds``) is a ``Redacted`` marker."""
     data = {}
     with stored_values():
         for name in fields:
             field = instance._meta.get_field(name)
             if field.is_relation and field.many_to_one:
-                data[name] = getattr(instance, field.attname)
+                value = getattr(instance, field.attname)
             else:
-                data[name] = _plain(getattr(instance, name))
+                value = _plain(getattr(instance, name))
+            data[name] = _withheld(instance, name, value, row=instance)
     return data
 
 
+def _shows(target: models.Model, name: str, label: str) -> bool:
+    """Whether ``label`` shows the value of ``name`` (its choice's label), or its start: a
+    name that quotes a text cuts it short."""
+    field = target._meta.get_field(name)
+    shown = str(
+        getattr(target, f"get_{name}_display")() if field.choices else getattr(target, name)
+    )
+    return bool(shown) and (shown in label or (len(shown) > 12 and shown[:12] in label))
+
+
 def _label(target: models.Model) -> str:
-    """The target as the audit names it: configured names in English, as stored."""
+    """The target as the audit names it: configured names in English, as stored; by its
+    kind and id when its name would show a value the trail never copies (a rating, an
+    escalation's trigger of a clinical or security class)."""
     with stored_values():
-        return str(target)[:200]
+        label = str(target)[:200]
+        for name in personal_data.withheld_names(target):
+            withheld = personal_data.trail_withholds(target, name, target)
+            if withheld and _shows(target, name, label):
+                return f"{target._meta.model_name} {target.pk}"
+    return label
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -76,7 +143,8 @@ def record(
     metadata: dict | None = None,
 ) -> AuditEvent:
     """Append one audit event; call it inside the writer's transaction. An action not
-    in ``AuditAction`` raises ValueError, so a typo is never written."""
+    in ``AuditAction`` raises ValueError, so a typo is never written. Changes to fields
+    the trail never copies keep only the fact (``withhold``), however they were built."""
     return AuditEvent.objects.create(
         actor=actor,
         action=AuditAction(action),
@@ -84,7 +152,7 @@ def record(
         target_id=str(target.pk),
         target_label=_label(target),
         case=case,
-        changes=changes or {},
+        changes=withhold(target, changes or {}, row=target),
         metadata=metadata or {},
     )
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from django.apps import apps
+
 from casemgmt.demo.bulk.writer import BulkWriter
 from casemgmt.models import AuditAction, AuditEvent
+from casemgmt.services.audit import withhold
 
 if TYPE_CHECKING:
     from casemgmt.demo.bulk.cases import Draft
@@ -37,7 +40,9 @@ def event(
         target_id=str(target_id),
         target_label=label[:200],
         case_id=case_id,
-        changes=changes or {},
+        # As audit.record writes them: no clinical or security value (without the row, a
+        # field that may hold one never is copied).
+        changes=withhold(apps.get_model("casemgmt", target), changes or {}),
         metadata={**SOURCE, **(metadata or {})},
     )
 
