@@ -3,8 +3,12 @@ field of every model is declared (personal, with its class and retention; not pe
 with why; or a column of the audit trail that copies declared fields), and every name
 declared is a field."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
@@ -12,12 +16,14 @@ from casemgmt import field_classes
 from casemgmt.info_classes import InfoClass
 from casemgmt.personal_data import (
     COPIES,
+    NEVER_IN_TRAIL,
     NOT_PERSONAL,
     PERSONAL_DATA,
     Retention,
     RowClass,
     entry,
     inventory,
+    never_in_trail,
 )
 
 # Fields that can hold free text, a name, a structured value or a date about someone.
@@ -162,3 +168,18 @@ def test_a_records_fields_are_in_the_class_of_its_kind_or_of_its_row():
                 assert default in {kind.info_class, None}, key
             else:
                 assert field.info_class in {kind.info_class, InfoClass.CLINICAL}, key
+
+
+def test_the_auditors_guide_lists_every_field_never_copied_into_the_trail():
+    """docs/auditor.md names each field the trail withholds, and the values of its row
+    that make it clinical or security."""
+    guide = (Path(settings.BASE_DIR) / "docs" / "auditor.md").read_text()
+    section = guide.split("## Fields never copied into the trail", 1)[1]
+    for key, field in never_in_trail().items():
+        model, name = key.split(".")[1:]
+        assert f"`{model}.{name}`" in section, key
+        if isinstance(field.info_class, RowClass):
+            for value in field.info_class.values_of(NEVER_IN_TRAIL):
+                assert not isinstance(value, str) or f"`{value}`" in section, (key, value)
+    listed = set(re.findall(r"`([A-Z][A-Za-z]+\.[a-z_]+)`", section))
+    assert listed == {".".join(key.split(".")[1:]) for key in never_in_trail()}

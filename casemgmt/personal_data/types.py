@@ -44,9 +44,9 @@ class RowClass:
     def possible(self) -> frozenset[InfoClass]:
         return frozenset(self.classes.values()) | ({self.default} if self.default else set())
 
-    def values_of(self, classes: frozenset[InfoClass]) -> list[str]:
-        """The row values that give one of ``classes`` (for the documentation)."""
-        return sorted(str(v) for v, c in self.classes.items() if c in classes)
+    def values_of(self, classes: frozenset[InfoClass]) -> list[Any]:
+        """The row values that give one of ``classes`` (what docs/auditor.md names)."""
+        return [value for value, c in self.classes.items() if c in classes]
 
 
 @dataclass(frozen=True)
