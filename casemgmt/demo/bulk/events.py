@@ -42,7 +42,7 @@ def event(
         case_id=case_id,
         # As audit.record writes them: no clinical or security value (without the row, a
         # field that may hold one never is copied).
-        changes=withhold(apps.get_model("casemgmt", target), changes or {}),
+        changes=withhold(apps.get_model("casemgmt", target), changes) if changes else {},
         metadata={**SOURCE, **(metadata or {})},
     )
 
