@@ -48,6 +48,11 @@ NOT_PERSONAL: dict[str, str] = {
     "casemgmt.AuditEvent.at": "the trail's clock",
     "casemgmt.AuditEvent.action": "an AuditAction code",
     "casemgmt.AuditEvent.target_type": "a model's name",
+    **_not_personal(
+        "the trail's seals: hashes, signatures, key ids and times, computed from events",
+        AuditSeal="hash",
+        AuditSealBatch="sealed_at head_hash signature key_id",
+    ),
 }
 
 # The audit trail's columns that copy the fields above: what they may hold follows the
