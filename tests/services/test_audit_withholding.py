@@ -383,3 +383,18 @@ def test_the_bulk_seeder_writes_events_the_same_way():
 def test_a_general_notes_body_is_intervention_information_and_not_withheld(world):
     note = Note(case=world["case"], category="general", body="Visited by his brother")
     assert audit.snapshot(note, ["body"]) == {"body": "Visited by his brother"}
+
+
+def test_events_with_withheld_values_seal_and_verify(world):
+    """The marker is plain JSON: the chain hashes it as it reads back, like any value."""
+    from casemgmt.audit_trail.sealer import seal_pending
+    from casemgmt.audit_trail.signing import trusted_keys
+    from casemgmt.audit_trail.verification import verify_chain
+
+    escalations.escalation_raise(
+        case=world["case"], by=world["cw"], trigger="mental_health", description=SECRET
+    )
+    seal_pending()
+    result = verify_chain(keys=trusted_keys()[0])
+    assert result.ok and result.checked == AuditEvent.objects.count()
+    assert_never_in_trail(SECRET)
