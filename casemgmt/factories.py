@@ -62,7 +62,15 @@ class SupervisorFactory(UserFactory):
 
 
 class AuditorFactory(UserFactory):
+    """An auditor sees only the programmes they oversee: ``oversees=[programme, ...]``
+    (none unless given)."""
+
     role = Role.AUDITOR
+
+    @factory.post_generation
+    def oversees(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.audited_programmes.add(*extracted)
 
 
 class AdministratorFactory(UserFactory):

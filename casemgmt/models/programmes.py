@@ -89,6 +89,18 @@ class Programme(TranslatedModel):
         related_name="supervised_programmes",
         help_text=_("Supervisors who see and decide on every case of the programme."),
     )
+    auditors = models.ManyToManyField(
+        "casemgmt.User",
+        verbose_name=_("programme auditors"),
+        blank=True,
+        related_name="audited_programmes",
+        # An auditor sees only the programmes they are assigned to; others are never offered.
+        limit_choices_to={"role": Role.AUDITOR},
+        help_text=_(
+            "Auditors (an inspectorate, committee staff) who oversee the programme: they read "
+            "its cases, read-only. Only users with the auditor role can be chosen."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
