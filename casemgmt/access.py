@@ -146,6 +146,16 @@ def scope_filter(user) -> Q:
     return Q(Exists(on_team)) | Q(Exists(supervises))
 
 
+def oversight_filter(user) -> Q:
+    """Cases an auditor oversees: those of the programmes they are assigned to."""
+    from casemgmt.models import Programme
+
+    oversees = Programme.auditors.through.objects.filter(
+        programme_id=OuterRef("programme_id"), user_id=user.pk
+    )
+    return Q(Exists(oversees))
+
+
 def _allow_listed(user) -> Exists:
     from casemgmt.models import CaseAccessGrant
 
@@ -171,7 +181,7 @@ def visible_cases_filter(user) -> Q:
     if not user.is_active:
         return Q(pk__in=[])
     if user.role == Role.AUDITOR:
-        base = Q()
+        base = oversight_filter(user)
     elif user.role in WRITER_ROLES:
         base = scope_filter(user)
     else:

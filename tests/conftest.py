@@ -110,8 +110,9 @@ def supervisor(db, agency):
 
 
 @pytest.fixture
-def auditor(db):
-    return factories.AuditorFactory()
+def auditor(db, programme):
+    """An auditor of the default programme (the one ``make_case`` uses)."""
+    return factories.AuditorFactory(oversees=[programme])
 
 
 @pytest.fixture

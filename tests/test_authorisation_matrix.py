@@ -278,7 +278,7 @@ def world(db, programme, stages):
             "team": team,
             "other_agency": other,
             "supervisor": supervisor,
-            "auditor": factories.AuditorFactory(),
+            "auditor": factories.AuditorFactory(oversees=[programme]),
             "anonymous": None,
         },
     }
@@ -330,6 +330,37 @@ def test_write(client, world, name, role):
                 list(after.values_list("action")),
             )
         assert Note.objects.count() == before["notes"]
+
+
+@pytest.fixture
+def auditor_of_another_programme(world):
+    from casemgmt.models import Programme
+
+    other = Programme.objects.create(name="Other", code="other", legal_framework="Act")
+    return factories.AuditorFactory(oversees=[other])
+
+
+@pytest.mark.parametrize("name", sorted(set(MATRIX) - set(ALLAUTH)))
+@pytest.mark.parametrize("method", ["read", "write"])
+def test_an_auditor_of_another_programme_finds_nothing_of_this_one(
+    client, world, auditor_of_another_programme, name, method
+):
+    """Where this programme's auditor is answered, an auditor of another programme gets
+    "not found" (recorded, nothing else written) on every page about its case, person or
+    records, and the same as this programme's auditor on every other page."""
+    kwargs = MATRIX[name][0](world)
+    expected = MATRIX[name][1][method]["auditor"]
+    if kwargs and expected != NO_GET:
+        expected = GONE
+    client.force_login(auditor_of_another_programme)
+    url = reverse(name, kwargs=kwargs)
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    response = client.get(url) if method == "read" else client.post(url, {})
+    assert response.status_code in expected, (name, method, response.status_code)
+    if expected == GONE:
+        written = AuditEvent.objects.exclude(pk__in=before).values_list("action", flat=True)
+        assert list(written) == ["access.denied"]
+        assert world["case"].reference.encode() not in response.content
 
 
 def test_matrix_roles_really_differ(world):

@@ -150,7 +150,7 @@ def caseload_world(programme, stages):
         next_review_due=None, next_contact_due=datetime.date.today() - datetime.timedelta(days=4)
     )
     users = {kind: factories.CaseworkerFactory(agency=ag) for kind, ag in agencies.items()}
-    users["auditor"] = factories.AuditorFactory()
+    users["auditor"] = factories.AuditorFactory(oversees=[programme])
     return {"a": a, "b": b, "facility": facility, "users": users, "agencies": agencies}
 
 

@@ -93,7 +93,7 @@ def world(programme, stages):
         "police_trained": factories.CaseworkerFactory(agency=police, juvenile_trained=True),
         "education": factories.CaseworkerFactory(agency=education, juvenile_trained=True),
         "counselling": factories.CaseworkerFactory(agency=counselling, juvenile_trained=True),
-        "auditor": factories.AuditorFactory(),
+        "auditor": factories.AuditorFactory(oversees=[programme]),
     }
     return {"cases": cases, "users": users, "facility": facility}
 

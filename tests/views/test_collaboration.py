@@ -327,7 +327,9 @@ class TestInboxReferrals:
     """Finding 15: only writer roles get referral items in their inbox."""
 
     @pytest.mark.parametrize("role", ["administrator", "auditor"])
-    def test_only_writers_see_referrals_to_their_agency(self, client, make_case, caseworker, role):
+    def test_only_writers_see_referrals_to_their_agency(
+        self, client, make_case, caseworker, programme, role
+    ):
         police = factories.AgencyFactory(kind=AgencyKind.POLICE)
         referrals.referral_send(
             case=make_case("released"),
@@ -336,11 +338,12 @@ class TestInboxReferrals:
             service="monitoring",
             reason="SECRET reason",
         )
-        maker = {
-            "administrator": factories.AdministratorFactory,
-            "auditor": factories.AuditorFactory,
-        }[role]
-        client.force_login(maker(agency=police))
+        reader = {
+            "administrator": lambda: factories.AdministratorFactory(agency=police),
+            # An auditor who oversees the case's programme, and is of the receiving agency.
+            "auditor": lambda: factories.AuditorFactory(agency=police, oversees=[programme]),
+        }[role]()
+        client.force_login(reader)
         response = client.get(reverse("inbox"))
         assert response.context["referrals"] == []
         assert "SECRET reason" not in response.content.decode()
