@@ -39,13 +39,25 @@ def _display(value) -> str | None:
     return str(getattr(value, "pk", value))
 
 
+def _change(form, name: str) -> list:
+    """A changed field as the trail keeps it: a many-to-many choice (who supervises or
+    audits a programme: access widens or narrows) before and after, by keys; any other
+    field's new value."""
+    if isinstance(form.fields[name], forms.ModelMultipleChoiceField):
+        before, after = form.initial.get(name) or [], form.cleaned_data.get(name) or []
+        return [
+            ", ".join(str(pk) for pk in sorted(v.pk for v in chosen)) for chosen in (before, after)
+        ]
+    return [None, str(form.cleaned_data.get(name))]
+
+
 class AuditedConfigAdmin(admin.ModelAdmin):
     """Configuration changes made in the admin go into the audit trail too."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         with stored_values():  # a chosen stage or agency by its English name, as stored
-            changes = {name: [None, str(form.cleaned_data.get(name))] for name in form.changed_data}
+            changes = {name: _change(form, name) for name in form.changed_data}
         audit.record(
             actor=request.user,
             action=AuditAction.CONFIG_CHANGED if change else AuditAction.CONFIG_CREATED,
