@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from casemgmt.demo.data import AGENCY_URDU, DEMO_AGENCIES, DEMO_USERS
 from casemgmt.factories import DEMO_PASSWORD, AgencyFactory, UserFactory
-from casemgmt.models import Agency, AgencyKind, User
+from casemgmt.models import Agency, AgencyKind, Programme, User
 from casemgmt.roles import Role
 
 
@@ -42,7 +42,18 @@ def seed_agencies_and_users() -> list[DemoLogin]:
                 juvenile_trained=row.juvenile_trained,
             )
         logins.append(DemoLogin(row.username, Role(row.role).label, agency.name))
+    assign_demo_auditors()
     return logins
+
+
+def assign_demo_auditors() -> None:
+    """The demo's auditors are an inspectorate of the whole scheme: they oversee every
+    programme (an auditor sees only the programmes they are assigned to)."""
+    auditors = User.objects.filter(
+        username__in=[row.username for row in DEMO_USERS if row.role == Role.AUDITOR]
+    )
+    for programme in Programme.objects.all():
+        programme.auditors.add(*auditors)
 
 
 def demo_agency(short_name: str) -> Agency:

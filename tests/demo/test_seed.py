@@ -44,6 +44,16 @@ def test_seeding_users_twice_adds_nothing():
     assert list(User.objects.order_by("pk").values_list("pk", "username", "agency_id")) == before
 
 
+@pytest.mark.django_db
+def test_the_demo_auditor_oversees_every_programme():
+    from casemgmt.models import Programme
+
+    Programme.objects.create(name="Second", code="second", legal_framework="Act")
+    seed_agencies_and_users()
+    auditor = User.objects.get(username="auditor")
+    assert set(auditor.audited_programmes.all()) == set(Programme.objects.all())
+
+
 def _case(name: str) -> Case:
     return Case.objects.select_related("current_stage").get(person__full_name=name)
 
@@ -86,6 +96,9 @@ def test_the_hand_written_stories():
     for name, sees in [("youth.worker", True), ("supervisor", True), ("caseworker", False)]:
         visible = Case.objects.visible_to(users[name])
         assert all(visible.filter(pk=c.pk).exists() == sees for c in juveniles), name
+    # The demo auditor oversees the programme: every case but the restricted one, as before.
+    unrestricted = set(Case.objects.filter(is_restricted=False))
+    assert set(Case.objects.visible_to(users["auditor"])) == unrestricted
     # Placements: people in prison are placed, one was transferred, released people are not.
     from casemgmt.models import AuditEvent, Intervention, Placement, Session
 
