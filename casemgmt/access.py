@@ -31,6 +31,13 @@ from casemgmt.juvenile_access import juvenile_case_filter, juvenile_record_filte
 from casemgmt.models.agencies import AgencyKind
 from casemgmt.record_kinds import RECORD_KINDS
 from casemgmt.roles import Role
+from casemgmt.trail_access import (  # noqa: F401 (re-exported: the policy's names)
+    can_read_audit_trail,
+    content_visible_cases,
+    oversees_every_programme,
+    trail_cases_filter,
+    trail_events_filter,
+)
 
 WRITER_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 

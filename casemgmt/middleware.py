@@ -84,3 +84,18 @@ class CraftedInput(SuspiciousOperation):
 
 def _has_control_character(value: str) -> bool:
     return any(unicodedata.category(ch) == "Cc" for ch in value)
+
+
+class AuditAddressMiddleware:
+    """Reads and refusals recorded during a request name the address it came from (the
+    same address the lockout and sign-in events use)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from casemgmt.auth.addresses import client_address
+        from casemgmt.services import audit
+
+        with audit.request_address(client_address(request)):
+            return self.get_response(request)

@@ -25,6 +25,7 @@ NAV_ENTRIES: list[tuple] = [
         "departed_work",
         access.can_reassign_departed_work,
     ),
+    (_("Audit trail"), "audit_trail", "audit", access.can_read_audit_trail),
     (
         _("Emergency access"),
         "break_glass",

@@ -3,6 +3,7 @@ from django.urls import path
 
 from casemgmt.views import (
     assessments,
+    audit_trail,
     caseload,
     cases,
     collaboration,
@@ -43,6 +44,19 @@ urlpatterns = [
         name="decide_move",
     ),
     path("approvals/", workflow.approvals, name="approvals"),
+    path("audit/", audit_trail.trail_search, name="audit_trail"),
+    path("audit/verify/", audit_trail.trail_verify, name="audit_verify"),
+    path(
+        "audit/emergency-access/",
+        audit_trail.trail_emergency_access,
+        name="audit_emergency_access",
+    ),
+    path("audit/cases/<str:reference>/", audit_trail.trail_case_history, name="audit_case"),
+    path(
+        "audit/people/<str:reference>/reads/",
+        audit_trail.trail_person_reads,
+        name="audit_person_reads",
+    ),
     path("supervision/departed-work/", departed_work.departed_work, name="departed_work"),
     path("cases/<str:reference>/notes/", collaboration.note_list, name="note_list"),
     path("cases/<str:reference>/notes/<int:pk>/", collaboration.note_history, name="note_history"),

@@ -85,6 +85,23 @@ MATRIX = {
     "caseload": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
     "inbox": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
     "approvals": (lambda w: {}, _row([GONE, GONE, OK, GONE, LOGIN], [NO_GET] * 4 + [LOGIN])),
+    # The audit trail: auditors of the programme, supervisors for the programmes they
+    # supervise (this one supervises none: an empty search, no case's history).
+    "audit_trail": (lambda w: {}, _row([GONE, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
+    "audit_emergency_access": (
+        lambda w: {},
+        _row([GONE, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
+    ),
+    # "Verify now" records the verification's result: a write by design.
+    "audit_verify": (lambda w: {}, _row([NO_GET] * 4 + [LOGIN], [GONE, GONE, BACK, BACK, LOGIN])),
+    "audit_case": (
+        lambda w: {"reference": w["case"].reference},
+        _row([GONE, GONE, GONE, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
+    ),
+    "audit_person_reads": (
+        lambda w: {"reference": w["case"].person.reference},
+        _row([GONE, GONE, GONE, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
+    ),
     # A post with no case or action named goes back to the page with a message.
     "departed_work": (
         lambda w: {},
@@ -317,7 +334,7 @@ def test_write(client, world, name, role):
         )
         allowed_writes = {
             *("login", "logout", "account_login", "account_logout", "set_language"),
-            *("break_glass", "referral_respond"),
+            *("break_glass", "referral_respond", "audit_verify"),
         }
         # The owner marking their own notification read is a write, audited as one.
         own = {("notification_read", "supervisor"): ["notification.read"]}.get((name, role), [])

@@ -8,9 +8,10 @@ be writing and chains them:
 - PostgreSQL stamps each event with its transaction's id (a trigger). The sealer takes
   every committed event not sealed yet, in transaction order then sequence order. Every
   transaction older than the snapshot's ``xmin`` has finished, so its events are visible
-  now or never: a batch records that horizon (``resume_txid``) and the next run looks
-  only at later transactions. (A transaction left open for long, in any database of the
-  cluster, holds the horizon back: runs then look further back, nothing is missed.)
+  now or never: a batch records where the next run may start (``resume_txid``, and
+  after a full batch ``resume_after_id``), and the next run looks only past it. (A
+  transaction left open for long, in any database of the cluster, holds the horizon
+  back: runs then look further back, and nothing is missed.)
 - SQLite has one writer at a time, so sequence order is commit order: the sealer takes
   the events after the last one sealed. It runs when each transaction commits.
 """
@@ -60,31 +61,42 @@ def _tail() -> tuple[int, str]:
     return last or (0, GENESIS_HASH)
 
 
-def _resume_txid() -> int:
-    last = AuditSealBatch.objects.order_by("-last_position").values_list("resume_txid", flat=True)
-    return (last.first() or 0) if _on_postgresql() else 0
+def _resume() -> tuple[int, int]:
+    """(transaction id, event id) the next run starts after: every event before it, in
+    that order, is sealed."""
+    if not _on_postgresql():
+        return (0, 0)
+    last = (
+        AuditSealBatch.objects.order_by("-last_position")
+        .values_list("resume_txid", "resume_after_id")
+        .first()
+    )
+    return (last[0] or 0, last[1] or 0) if last else (0, 0)
 
 
-def _pending_postgresql(cursor, limit: int) -> tuple[list[tuple], int]:
+def _pending_postgresql(cursor, limit: int) -> tuple[list[tuple], tuple[int, int]]:
     """Committed events not sealed yet, from the transactions the last run could not
-    rule out; and the transaction id the next run may start from."""
+    rule out; and where the next run may start."""
     # Every transaction below the snapshot's xmin has finished: its events are visible
     # now (and sealed by this run) or never. Later ones may still add events.
     cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
     horizon = cursor.fetchone()[0]
+    txid, after_id = _resume()
     cursor.execute(
-        f"SELECT {SELECT_EVENT} FROM {EVENT_TABLE} e "  # noqa: S608 (names, not input)
-        "WHERE e.txid >= %s "
+        f"SELECT {SELECT_EVENT}, e.txid FROM {EVENT_TABLE} e "  # noqa: S608 (names, not input)
+        "WHERE (e.txid, e.id) > (%s, %s) "
         f"AND NOT EXISTS (SELECT 1 FROM {SEAL_TABLE} s WHERE s.event_seq = e.id) "
         "ORDER BY e.txid, e.id LIMIT %s",
-        [_resume_txid(), limit],
+        [txid, after_id, limit],
     )
     rows = cursor.fetchall()
+    events = [row[:-1] for row in rows]
     if len(rows) < limit:
-        return rows, horizon
-    # A full batch: transactions up to the last one taken may still have events left.
-    cursor.execute(f"SELECT txid FROM {EVENT_TABLE} WHERE id = %s", [rows[-1][0]])  # noqa: S608
-    return rows, min(cursor.fetchone()[0], horizon)
+        return events, (horizon, 0)
+    # A full batch: start after its last event, unless that transaction may still be
+    # writing (at or past the horizon): then from the horizon again.
+    last_txid, last_id = rows[-1][-1], rows[-1][0]
+    return events, ((last_txid, last_id) if last_txid < horizon else (horizon, 0))
 
 
 def _pending_sqlite(cursor, limit: int) -> list[tuple]:
@@ -101,7 +113,7 @@ def _pending_sqlite(cursor, limit: int) -> list[tuple]:
 def _seal_batch(limit: int) -> int:
     """Seal up to ``limit`` pending events as one signed batch; return how many."""
     with connection.cursor() as cursor:
-        resume = None
+        resume = (None, None)
         if _on_postgresql():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEALER_LOCK])
             rows, resume = _pending_postgresql(cursor, limit)
@@ -126,7 +138,8 @@ def _seal_batch(limit: int) -> int:
         signature=signature,
         key_id=kid,
         format=FORMAT,
-        resume_txid=resume,
+        resume_txid=resume[0],
+        resume_after_id=resume[1],
     )
     AuditSeal.objects.bulk_create(
         [AuditSeal(position=p, event_seq=seq, hash=h, batch=batch) for p, seq, h in chained],
@@ -155,7 +168,7 @@ def unsealed_count() -> int:
     """Events not sealed yet (on PostgreSQL, of the transactions the sealer still scans)."""
     not_sealed = ~Exists(AuditSeal.objects.filter(event_seq=OuterRef("id")))
     if _on_postgresql():
-        return AuditEvent.objects.filter(not_sealed, txid__gte=_resume_txid()).count()
+        return AuditEvent.objects.filter(not_sealed, txid__gte=_resume()[0]).count()
     last = AuditSeal.objects.order_by("-event_seq").values_list("event_seq", flat=True).first()
     return AuditEvent.objects.filter(id__gt=last or 0).count()
 

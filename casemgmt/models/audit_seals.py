@@ -50,6 +50,9 @@ class AuditSealBatch(AppendOnly):
     # PostgreSQL: every transaction below this id had finished when the batch was sealed,
     # so the next run looks only at events of later transactions.
     resume_txid = models.BigIntegerField(null=True, blank=True)
+    # With ``resume_txid``: after a full batch, the next run starts after this event of
+    # that transaction (so a backlog of millions is read once, not once per batch).
+    resume_after_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["first_position"]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -169,8 +172,32 @@ READ_ACTIONS: dict[type[models.Model], AuditAction] = {
 
 # Pages that list rows of many cases: one read event per view, naming the cases shown.
 LIST_READ_ACTIONS = frozenset(
-    {AuditAction.READ_INBOX, AuditAction.READ_APPROVALS, AuditAction.READ_DEPARTED_WORK}
+    {
+        AuditAction.READ_INBOX,
+        AuditAction.READ_APPROVALS,
+        AuditAction.READ_DEPARTED_WORK,
+        AuditAction.READ_AUDIT_TRAIL,
+    }
 )
+
+
+# The address the current request came from (set by ``AuditAddressMiddleware``): reads
+# and refusals name it, so the trail says who looked at whom from where.
+_request_address: ContextVar[str] = ContextVar("audit_request_address", default="")
+
+
+@contextmanager
+def request_address(address: str) -> Iterator[None]:
+    token = _request_address.set(address)
+    try:
+        yield
+    finally:
+        _request_address.reset(token)
+
+
+def _from_address() -> dict[str, str]:
+    address = _request_address.get()
+    return {"address": address} if address else {}
 
 
 def _read_event(*, actor, target: models.Model, case=None, classes=()) -> AuditEvent:
@@ -184,7 +211,7 @@ def _read_event(*, actor, target: models.Model, case=None, classes=()) -> AuditE
         target_id=str(target.pk),
         target_label=_label(target),
         case=case,
-        metadata={"classes": sorted(str(c) for c in classes)},
+        metadata={"classes": sorted(str(c) for c in classes), **_from_address()},
     )
 
 
@@ -202,9 +229,12 @@ def record_reads(*, actor, targets: list[models.Model], classes=()) -> list[Audi
     )
 
 
-def record_list_read(*, actor, action: AuditAction, cases, classes=()) -> AuditEvent:
-    """A read of a page listing rows of several cases (the inbox, the approvals queue):
-    one event, on the reader, naming the cases shown and the information classes."""
+def record_list_read(
+    *, actor, action: AuditAction, cases, classes=(), details: dict | None = None
+) -> AuditEvent:
+    """A read of a page listing rows of several cases (the inbox, the approvals queue,
+    the audit trail): one event, on the reader, naming the cases shown and the
+    information classes, with ``details`` of what was asked (a search's filters)."""
     if action not in LIST_READ_ACTIONS:
         raise ValueError(f"{action} is not a list read.")
     return record(
@@ -212,8 +242,10 @@ def record_list_read(*, actor, action: AuditAction, cases, classes=()) -> AuditE
         action=action,
         target=actor,
         metadata={
+            **(details or {}),
             "cases": sorted({c if isinstance(c, int) else c.pk for c in cases}),
             "classes": sorted(str(c) for c in classes),
+            **_from_address(),
         },
     )
 
@@ -225,7 +257,7 @@ def record_denied(*, actor, target_type: str, target_id: str, path: str) -> Audi
         action=AuditAction.ACCESS_DENIED,
         target_type=target_type,
         target_id=str(target_id)[:40],
-        metadata={"path": path[:300]},
+        metadata={"path": path[:300], **_from_address()},
     )
 
 

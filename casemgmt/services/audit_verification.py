@@ -95,3 +95,12 @@ def write_checkpoint_file(*, directory) -> Checkpoint | None:
         path.write_text(checkpoint.as_json())
     checkpoint_written(checkpoint=checkpoint, destination=str(path))
     return checkpoint
+
+
+def request_verification(*, actor) -> None:
+    """An auditor's "verify now": queued for a worker (one waits at a time), or run at
+    once where jobs run eagerly (SQLite); the result is recorded like the daily run's."""
+    from casemgmt.jobs import defer
+    from casemgmt.jobs.audit import audit_verify
+
+    defer(audit_verify, actor_id=actor.pk)

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "casemgmt.auth.middleware.MfaEnrolmentMiddleware",
     "casemgmt.auth.middleware.PasswordChangeRequiredMiddleware",
     "casemgmt.middleware.UserLanguageMiddleware",
+    "casemgmt.middleware.AuditAddressMiddleware",
     "casemgmt.middleware.DeniedAccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: ends idle or too-old sessions (casemgmt/sessions.py).

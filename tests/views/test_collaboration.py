@@ -365,13 +365,17 @@ class TestReadsAreRecorded:
         client.get(reverse("inbox"))
         event = AuditEvent.objects.get(action="read.inbox")
         assert event.actor == reader
-        assert event.metadata == {"cases": [case.pk], "classes": ["case", "intervention"]}
+        assert event.metadata == {
+            "cases": [case.pk],
+            "classes": ["case", "intervention"],
+            "address": "127.0.0.1",
+        }
 
     def test_an_empty_inbox_is_recorded_too(self, client, caseworker):
         client.force_login(caseworker)
         client.get(reverse("inbox"))
         event = AuditEvent.objects.get(action="read.inbox")
-        assert event.metadata == {"cases": [], "classes": []}
+        assert event.metadata == {"cases": [], "classes": [], "address": "127.0.0.1"}
 
     def test_the_approvals_queue_records_the_cases_it_shows(
         self, client, make_case, caseworker, supervisor, stages
@@ -398,7 +402,7 @@ class TestReadsAreRecorded:
         assert (event.actor, event.case, event.metadata) == (
             supervisor,
             case,
-            {"classes": ["case"]},
+            {"classes": ["case"], "address": "127.0.0.1"},
         )
 
     def test_a_record_form_is_recorded(self, client, make_case, caseworker):
@@ -410,7 +414,7 @@ class TestReadsAreRecorded:
         assert (event.actor, event.case, event.metadata) == (
             caseworker,
             case,
-            {"classes": ["case"]},
+            {"classes": ["case"], "address": "127.0.0.1"},
         )
 
     def test_a_record_action_form_is_recorded_with_the_record_class(
@@ -424,7 +428,7 @@ class TestReadsAreRecorded:
         url = reverse("record_action", args=[case.reference, "resolve_escalation", escalation.pk])
         assert client.get(url).status_code == 200
         event = AuditEvent.objects.get(action="read.case")
-        assert event.metadata == {"classes": ["case", "risk"]}
+        assert event.metadata == {"classes": ["case", "risk"], "address": "127.0.0.1"}
 
     def test_the_htmx_section_after_adding_a_note_records_the_notes_it_shows(
         self, client, shared_case
@@ -445,7 +449,7 @@ class TestReadsAreRecorded:
         assert "Mine" in response.content.decode()
         read = AuditEvent.objects.get(action="read.case")
         # The prison writer sees the counselling note exists, not its (clinical) body.
-        assert read.metadata == {"classes": ["case", "intervention"]}
+        assert read.metadata == {"classes": ["case", "intervention"], "address": "127.0.0.1"}
         assert "Hers" not in response.content.decode()
 
 
