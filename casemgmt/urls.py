@@ -36,6 +36,7 @@ urlpatterns = [
     path("cases/<str:reference>/assign/", cases.assign_caseworker, name="assign_caseworker"),
     path("cases/<str:reference>/move/", workflow.stage_move, name="stage_move"),
     path("cases/<str:reference>/print/", cases.case_print_view, name="case_print"),
+    path("cases/<str:reference>/history/", cases.case_history_view, name="case_history"),
     # Before decide_move, whose pattern would take "withdraw" as a decision.
     path("moves/<int:pk>/withdraw/", workflow.withdraw_move, name="move_withdraw"),
     path(

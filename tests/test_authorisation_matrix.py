@@ -117,6 +117,10 @@ MATRIX = {
         lambda w: {"reference": w["case"].reference},
         _row([OK, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
     ),
+    "case_history": (
+        lambda w: {"reference": w["case"].reference},
+        _row([OK, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
+    ),
     "case_timeline": (
         lambda w: {"reference": w["case"].reference},
         _row([OK, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),

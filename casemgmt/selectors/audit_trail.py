@@ -18,7 +18,8 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -201,7 +202,10 @@ class _Names:
                 if related is not None and isinstance(pair, list):
                     wanted[related] |= {v for v in pair if isinstance(v, int)}
         self.names = {
-            related: {obj.pk: str(obj) for obj in related.objects.filter(pk__in=ids)}
+            related: {
+                obj.pk: getattr(obj, "display_name", "") or str(obj)
+                for obj in related.objects.filter(pk__in=ids)
+            }
             for related, ids in wanted.items()
             if related not in (Person, Case)  # a person's name is identity, not shown here
         }
@@ -397,3 +401,37 @@ def chain_status() -> ChainStatus:
         checkpoint=latest(AuditAction.AUDIT_CHECKPOINT_WRITTEN),
         unsealed=unsealed_count(),
     )
+
+
+def classes_shown(rows: list[TrailRow]) -> set[InfoClass]:
+    """The classes of the records a page of events showed (for its read event)."""
+    return {
+        _KIND_CLASS.get(_model(row.event.target_type), InfoClass.CASE)
+        for row in rows
+        if row.content_visible
+    }
+
+
+# --- a case's history of changes, where people work ----------------------------------
+
+
+def case_change_events(user, case: Case) -> QuerySet:
+    """The changes and moves of ``case`` and of its records that ``user`` may know of:
+    records of kinds whose class they may read, rows the case page would show them (a
+    note's visibility, an escalation's trigger, the juvenile rule). Reads are oversight's,
+    not listed here. ``case`` must be one ``user`` may open."""
+    classes = access.info_classes(user)
+    records = Q(target_type=Case._meta.label_lower, target_id=str(case.pk))
+    for key, kind in RECORD_KINDS.items():
+        if kind.info_class not in classes:
+            continue
+        model = _kind_model(kind)
+        rows = (
+            model.objects.filter(**{kind.case_path: case})
+            .filter(access.record_rows_filter(key, user))
+            .annotate(key=Cast("pk", CharField()))
+            .values("key")
+        )
+        records |= Q(target_type=model._meta.label_lower, target_id__in=rows)
+    groups = ACTIONS_BY_GROUP[ActionGroup.CHANGES] + ACTIONS_BY_GROUP[ActionGroup.MOVES]
+    return AuditEvent.objects.filter(records, case=case, action__in=groups).order_by("-id")

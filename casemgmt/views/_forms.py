@@ -19,3 +19,10 @@ def form_errors_as_messages(request, form: forms.Form) -> None:
     """An invalid form posted from a page that shows no form: its errors as error messages."""
     for errors in form.errors.values():
         messages.error(request, " ".join(errors))
+
+
+def keyset_before(request) -> int | None:
+    """The ``before`` sequence number of a keyset-paged list; None when absent or not a
+    plain number (a crafted value shows the first page)."""
+    value = request.GET.get("before", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None

@@ -16,6 +16,7 @@ from casemgmt.selectors import audit_trail as selectors
 from casemgmt.selectors.scope import refuse, refuse_page
 from casemgmt.services import audit
 from casemgmt.services.audit_verification import request_verification
+from casemgmt.views._forms import keyset_before
 
 
 def _trail_readers_only(request) -> None:
@@ -36,11 +37,6 @@ def _record_view(request, page: str, rows, **details) -> None:
     )
 
 
-def _before(request) -> int | None:
-    value = request.GET.get("before", "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def trail_search(request):
@@ -53,7 +49,7 @@ def trail_search(request):
     else:
         filters = form.filters() if form.is_bound else selectors.TrailFilters()
         events = selectors.trail_events(request.user, filters)
-        page = selectors.trail_page(request.user, events, before=_before(request))
+        page = selectors.trail_page(request.user, events, before=keyset_before(request))
         asked = {k: str(v) for k, v in (form.cleaned_data if form.is_bound else {}).items()}
         _record_view(request, "search", page.rows, **asked)
     query = request.GET.copy()
@@ -93,7 +89,7 @@ def trail_case_history(request, reference: str):
     if case is None:
         refuse(Case, reference)
     events = selectors.trail_events(request.user, selectors.TrailFilters(case=case.reference))
-    page = selectors.trail_page(request.user, events, before=_before(request))
+    page = selectors.trail_page(request.user, events, before=keyset_before(request))
     _record_view(request, "case", page.rows, case=case.reference)
     return render(
         request,
@@ -115,7 +111,7 @@ def trail_person_reads(request, reference: str):
     if person is None:
         refuse(Person, reference)
     page = selectors.trail_page(
-        request.user, selectors.reads_of_person(request.user, person), before=_before(request)
+        request.user, selectors.reads_of_person(request.user, person), before=keyset_before(request)
     )
     _record_view(request, "person_reads", page.rows, person=person.reference)
     return render(request, "casemgmt/audit/person_reads.html", {"person": person, "page": page})

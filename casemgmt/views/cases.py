@@ -18,6 +18,7 @@ from casemgmt.record_kinds import (
     TIMELINE_TAB,
     section_url,
 )
+from casemgmt.selectors import audit_trail
 from casemgmt.selectors.case_summary import case_summary, summary_classes
 from casemgmt.selectors.cases import (
     case_header,
@@ -32,7 +33,7 @@ from casemgmt.selectors.scope import refuse
 from casemgmt.selectors.timeline import timeline_page
 from casemgmt.services import audit
 from casemgmt.services import cases as case_services
-from casemgmt.views._forms import service_errors_as_messages
+from casemgmt.views._forms import keyset_before, service_errors_as_messages
 
 
 def _section_url(case, section: str) -> str:
@@ -231,3 +232,16 @@ def case_print_view(request, reference):
         **printed,
     }
     return render(request, "casemgmt/case_print.html", context)
+
+
+@login_required
+@require_safe
+def case_history_view(request, reference):
+    """The history of the case's records: each change and move, old → new, by whom and
+    when, read from the audit trail, for the records and fields the user may read."""
+    case = visible_case_or_404(request.user, reference)
+    events = audit_trail.case_change_events(request.user, case)
+    page = audit_trail.trail_page(request.user, events, before=keyset_before(request))
+    shown = {access.InfoClass.CASE} | audit_trail.classes_shown(page.rows)
+    audit.record_read(actor=request.user, target=case, case=case, classes=shown)
+    return render(request, "casemgmt/case_history.html", {"case": case, "page": page})
