@@ -34,6 +34,7 @@ from casemgmt.roles import Role
 from casemgmt.trail_access import (  # noqa: F401 (re-exported: the policy's names)
     can_read_audit_trail,
     content_visible_cases,
+    content_visible_people,
     oversees_every_programme,
     trail_cases_filter,
     trail_events_filter,

@@ -72,3 +72,16 @@ def content_visible_cases(user, case_ids) -> set[int]:
     from casemgmt.models import Case
 
     return set(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+
+
+def content_visible_people(user, person_ids) -> set[int]:
+    """Of ``person_ids``, the people whose details ``user`` may see in the trail: those
+    with a case the user may open. A person whose only cases are restricted (the user not
+    allow-listed) or juvenile (the user not trained) shows by reference only."""
+    from casemgmt.models import Case
+
+    return set(
+        Case.objects.visible_to(user)
+        .filter(person_id__in=person_ids)
+        .values_list("person_id", flat=True)
+    )

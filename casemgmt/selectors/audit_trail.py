@@ -27,7 +27,7 @@ from casemgmt import access, personal_data
 from casemgmt.audit_trail.groups import ACTIONS_BY_GROUP, ActionGroup, group_of
 from casemgmt.field_classes import CASE_FIELD_CLASSES, PERSON_FIELD_CLASSES
 from casemgmt.info_classes import InfoClass
-from casemgmt.models import AuditEvent, BreakGlassGrant, Case, Person
+from casemgmt.models import AuditAction, AuditEvent, BreakGlassGrant, Case, Person
 from casemgmt.record_kinds import RECORD_KINDS
 
 PAGE_SIZE = 50
@@ -257,7 +257,20 @@ def _change_lines(user, row: TrailRow, names: _Names) -> list[ChangeLine]:
     return lines
 
 
+# The classes a reader needs to see an event's stated reason: the class of the record
+# it explains. An action not listed keeps its reason hidden (fail closed).
+_MOVE_REASON = frozenset({InfoClass.LEGAL, InfoClass.RISK})
+REASON_CLASSES: dict[str, frozenset[InfoClass]] = {
+    **{action: _MOVE_REASON for action in ACTIONS_BY_GROUP[ActionGroup.MOVES]},
+    AuditAction.PLACEMENT_TRANSFERRED: frozenset({InfoClass.LOCATION}),
+    AuditAction.PERSON_CORRECTED: frozenset({InfoClass.IDENTITY}),
+    AuditAction.PERSON_CORRECTION_APPLIED: frozenset({InfoClass.IDENTITY}),
+}
+
+
 def _details(user, row: TrailRow) -> list[tuple[str, str]]:
+    """Facts of the action: the classes a read showed and where from (never content);
+    the stages and the stated reason only with the content, to a reader of its class."""
     metadata = row.event.metadata or {}
     details = []
     if metadata.get("classes"):
@@ -267,12 +280,15 @@ def _details(user, row: TrailRow) -> list[tuple[str, str]]:
         details.append((_("Information shown"), shown))
     if metadata.get("address"):
         details.append((_("From address"), str(metadata["address"])))
-    if "from" in metadata and "to" in metadata:
-        details.append((_("Stages"), f"{metadata['from']} → {metadata['to']}"))
-    if row.content_visible and metadata.get("reason") and access.reads_move_evidence(user):
-        details.append((_("Reason"), str(metadata["reason"])))
     if metadata.get("path"):
         details.append((_("Page asked for"), str(metadata["path"])))
+    if not row.content_visible:
+        return details
+    if "from" in metadata and "to" in metadata:
+        details.append((_("Stages"), f"{metadata['from']} → {metadata['to']}"))
+    needs = REASON_CLASSES.get(row.event.action)
+    if metadata.get("reason") and needs and needs <= access.info_classes(user):
+        details.append((_("Reason"), _plain(metadata["reason"])))
     return details
 
 
@@ -287,23 +303,40 @@ def _targets(events: list[AuditEvent]) -> dict[str, str]:
     }
 
 
+def _label_shown(target_type: str) -> bool:
+    """A target's stored label names no one: it is not a record of personal data (a
+    note's or notification's label would quote its text)."""
+    model = _model(target_type)
+    return model is not None and model._meta.label not in _PERSONAL_MODELS
+
+
+_PERSONAL_MODELS = {key.rsplit(".", 1)[0] for key in personal_data.PERSONAL_DATA}
+
+
 def describe_events(user, events: list[AuditEvent]) -> list[TrailRow]:
     visible = access.content_visible_cases(user, {e.case_id for e in events if e.case_id})
+    person_type = Person._meta.label_lower
+    about = {
+        int(e.target_id) for e in events if e.target_type == person_type and e.target_id.isdigit()
+    }
+    visible_people = access.content_visible_people(user, about) if about else set()
     people = _targets(events)
     names = _Names(events)
     rows = []
     for event in events:
-        if event.target_type == Person._meta.label_lower:
+        if event.target_type == person_type:
             target = people.get(event.target_id, _("a person record"))
-        elif event.case_id:
-            target = event.case.reference
+            content = event.target_id.isdigit() and int(event.target_id) in visible_people
         else:
-            target = event.target_label or event.target_type
+            if event.case_id:
+                target = event.case.reference
+            elif event.target_label and _label_shown(event.target_type):
+                target = event.target_label
+            else:
+                target = f"{event.target_type.removeprefix('casemgmt.')} {event.target_id}".strip()
+            content = event.case_id is None or event.case_id in visible
         row = TrailRow(
-            event=event,
-            group=group_of(event.action),
-            target=target,
-            content_visible=event.case_id is None or event.case_id in visible,
+            event=event, group=group_of(event.action), target=target, content_visible=content
         )
         row.changes = _change_lines(user, row, names)
         row.details = _details(user, row)
@@ -342,6 +375,7 @@ def reads_of_person(user, person: Person) -> QuerySet:
 class EmergencyUse:
     grant: BreakGlassGrant
     opened: list[AuditEvent]
+    reason_visible: bool  # a restricted or juvenile case's reason stays with its content
 
 
 def emergency_uses(user, limit: int = 50) -> list[EmergencyUse]:
@@ -374,7 +408,11 @@ def emergency_uses(user, limit: int = 50) -> list[EmergencyUse]:
                 and grant.granted_at <= event.at <= grant.expires_at
             ):
                 opened[grant.pk].append(event)
-    return [EmergencyUse(grant=g, opened=opened[g.pk]) for g in grants]
+    visible = access.content_visible_cases(user, {g.case_id for g in grants})
+    return [
+        EmergencyUse(grant=g, opened=opened[g.pk], reason_visible=g.case_id in visible)
+        for g in grants
+    ]
 
 
 # --- the chain's state, for the auditor's page ------------------------------------

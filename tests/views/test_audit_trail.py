@@ -265,11 +265,11 @@ def _add_case_events(trail, count: int) -> None:
 
 # Queries of a page of the trail, the same at 26 events as at 126 (pinned at both): the
 # session, the user, savepoints, whether the auditor oversees every programme, the page
-# of events, which of their cases the reader may open, person references, names for the
+# of events, which of their cases and people the reader may open, person references, names for the
 # ids in the changes (one query per kind of record named: stages, users), the read event;
 # the search page adds the chain's state (latest verification, checkpoint, unsealed
 # count) and the agency choices.
-SEARCH_QUERIES = 17
+SEARCH_QUERIES = 18
 CASE_HISTORY_QUERIES = 15
 
 
@@ -294,3 +294,81 @@ def test_a_case_history_reads_a_fixed_number_of_queries(
     client.get(url)
     with django_assert_num_queries(CASE_HISTORY_QUERIES):
         assert client.get(url).status_code == 200
+
+
+# --- from the attacker's side: what a restricted case keeps to itself ----------------
+
+
+def _restrict(case):
+    type(case).objects.filter(pk=case.pk).update(is_restricted=True)
+
+
+def test_a_restricted_cases_person_keeps_their_details(client, trail):
+    ours, auditor = trail["ours"], trail["auditor"]
+    _restrict(ours)
+    audit.record(
+        actor=trail["worker"],
+        action=AuditAction.PERSON_CORRECTED,
+        target=ours.person,
+        changes={"full_name": ["Ali Khan", "Ali Raza Khan"]},
+        metadata={"reason": "Spelling on the CNIC card"},
+    )
+    body = page(client, auditor, "audit_trail").content.decode()
+    assert "Ali Raza Khan" not in body and "Spelling on the CNIC" not in body
+    assert "content not shown (restricted case)" in body
+    CaseAccessGrant.objects.create(case=ours, user=auditor, granted_by=trail["supervisor"])
+    body = page(client, auditor, "audit_trail").content.decode()
+    assert "Ali Raza Khan" in body
+    # The reason is identity information: still not for an auditor.
+    assert "Spelling on the CNIC" not in body
+
+
+def test_an_emergency_reason_on_a_restricted_case_stays_hidden(client, trail):
+    ours, worker = trail["ours"], trail["worker"]
+    _restrict(ours)
+    BreakGlassGrant.objects.create(case=ours, user=worker, reason="Suicide attempt in cell 4")
+    body = page(client, trail["auditor"], "audit_emergency_access").content.decode()
+    assert "Suicide attempt" not in body and ours.reference in body
+
+
+def test_a_reason_shows_only_to_a_reader_of_its_class(client, trail):
+    ours = trail["ours"]
+    audit.record(
+        actor=trail["worker"],
+        action=AuditAction.PLACEMENT_TRANSFERRED,
+        target=ours,
+        case=ours,
+        metadata={"reason": "Moved near family in Mingora"},
+    )
+    body = page(client, trail["auditor"], "audit_trail").content.decode()
+    assert "Mingora" not in body  # location: not an auditor's class
+    police = factories.SupervisorFactory(agency=factories.AgencyFactory(kind=AgencyKind.POLICE))
+    ours.programme.supervisors.add(police)
+    assert "Mingora" in page(client, police, "audit_trail").content.decode()
+
+
+def test_a_restricted_cases_moves_keep_their_stages(client, trail):
+    ours = trail["ours"]
+    _restrict(ours)
+    audit.record(
+        actor=trail["worker"],
+        action=AuditAction.CASE_TRANSITION_APPLIED,
+        target=ours,
+        case=ours,
+        metadata={"from": "prison_rehabilitation", "to": "release_prep", "reason": "Board"},
+    )
+    body = page(client, trail["auditor"], "audit_case", reference=ours.reference).content.decode()
+    assert "release_prep" not in body and "Board" not in body
+
+
+def test_a_notifications_text_is_not_its_label_in_the_trail(client, trail):
+    from casemgmt.models import Notification
+    from casemgmt.services.notifications import notification_mark_read
+
+    note = Notification.objects.create(
+        user=trail["worker"], message="Ali Raza Khan: emergency access used"
+    )
+    notification_mark_read(notification=note, by=trail["worker"])
+    body = page(client, trail["inspectorate"], "audit_trail").content.decode()
+    assert "Ali Raza Khan" not in body
+    assert f"notification {note.pk}" in body
