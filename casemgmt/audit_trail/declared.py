@@ -668,3 +668,14 @@ NOT_WRITTEN: dict[A, str] = {
 DECLARED: dict[str, Action] = {
     action.name: action for section in SECTIONS.values() for action in section
 }
+
+
+def markdown_table() -> str:
+    """The table of docs/auditor.md "What is recorded" (a test keeps the two the same)."""
+    lines = ["| action | where | events |", "| --- | --- | --- |"]
+    for section, actions in SECTIONS.items():
+        lines.append(f"| **{section}** | | |")
+        for action in actions:
+            events = "; ".join(event.describe() for event in action.events)
+            lines.append(f"| {action.name} | `{action.entry}` | {events} |")
+    return "\n".join(lines)

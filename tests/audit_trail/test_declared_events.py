@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casemgmt import factories, workflow
-from casemgmt.audit_trail.declared import DECLARED, NOT_WRITTEN
+from casemgmt.audit_trail.declared import DECLARED, NOT_WRITTEN, markdown_table
 from casemgmt.audit_trail.sealer import seal_pending
 from casemgmt.models import (
     AgencyKind,
@@ -1311,3 +1311,12 @@ def test_an_action_declared_not_written_is_named_nowhere_in_the_code(action):
     for path in (Path(settings.BASE_DIR) / "casemgmt").rglob("*.py"):
         if "migrations" not in path.parts and path.name != "audit.py":
             assert member not in path.read_text(), path
+
+
+def test_the_table_in_the_auditors_guide_is_the_declaration():
+    text = DOC.read_text()
+    start, end = "<!-- declared-events:start -->\n", "\n<!-- declared-events:end -->"
+    documented = text[text.index(start) + len(start) : text.index(end)]
+    assert documented == markdown_table(), (
+        "docs/auditor.md is out of date: replace its table with markdown_table()"
+    )
