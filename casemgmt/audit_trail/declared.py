@@ -592,6 +592,7 @@ READS = [
     _read("read a case page tab", "case_detail?tab="),
     _read("open a form to add a record", "record_add"),
     _read("read a case's timeline", "case_timeline"),
+    _read("read a case's history of changes", "case_history"),
     _read("print a case", "case_print"),
     _read("read a case's notes", "note_list"),
     _read("read a note's history", "note_history", A.READ_NOTE, "note"),
