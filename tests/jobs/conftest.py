@@ -91,3 +91,11 @@ def _run_in_own_thread(coroutine_function) -> None:
     thread.join()
     if failure:
         raise failure[0]
+
+
+def jobs_under_test():
+    """The queue without the sealer's job: ``audit_seal`` runs every 5 seconds, so every
+    worker that starts defers one; these tests are about the other jobs."""
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    return ProcrastinateJob.objects.exclude(task_name="audit_seal")

@@ -6,12 +6,11 @@ import io
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from procrastinate.contrib.django.models import ProcrastinateJob
 
 from casemgmt import factories
 from casemgmt.jobs import accounts, defer
 from casemgmt.models import AuditAction, AuditEvent, User
-from tests.jobs.conftest import run_workers
+from tests.jobs.conftest import jobs_under_test, run_workers
 
 
 def make_accounts():
@@ -62,7 +61,7 @@ def test_a_worker_runs_the_deferred_job_on_the_queue(settings):
     gone, never, _recent = make_accounts()
     defer(accounts.accounts_disable_dormant)
     run_workers(2)
-    assert list(ProcrastinateJob.objects.values_list("task_name", "status")) == [
+    assert list(jobs_under_test().values_list("task_name", "status")) == [
         ("accounts_disable_dormant", "succeeded")
     ]
     assert_disabled_exactly(gone, never)

@@ -11,10 +11,10 @@ from django.db import connection
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob
 
-from casemgmt.jobs import accounts, defer, monitoring, sharing
+from casemgmt.jobs import accounts, audit, defer, monitoring, sharing
 from casemgmt.jobs.options import DAILY, RETRY
 from casemgmt.models import Escalation
-from tests.jobs.conftest import defer_periodic_jobs, run_workers
+from tests.jobs.conftest import defer_periodic_jobs, jobs_under_test, run_workers
 
 pytestmark = [
     pytest.mark.postgres,
@@ -30,7 +30,7 @@ def _queued(settings):
 
 
 def statuses():
-    return list(ProcrastinateJob.objects.order_by("id").values_list("task_name", "status"))
+    return list(jobs_under_test().order_by("id").values_list("task_name", "status"))
 
 
 def test_a_deferred_job_runs_once_with_two_workers(released):
@@ -39,7 +39,7 @@ def test_a_deferred_job_runs_once_with_two_workers(released):
     run_workers(2)
     assert Escalation.objects.filter(case=released, trigger="missed_contact").count() == 1
     assert statuses() == [("monitoring_check_overdue", "succeeded")]
-    assert ProcrastinateJob.objects.get().attempts == 1, "run once"
+    assert jobs_under_test().get().attempts == 1, "run once"
 
 
 def test_a_periodic_job_runs_once_per_period_with_two_workers(monkeypatch):
@@ -49,13 +49,18 @@ def test_a_periodic_job_runs_once_per_period_with_two_workers(monkeypatch):
     monkeypatch.setattr(
         accounts.dormant_accounts, "accounts_disable_dormant", lambda: runs.append(3) or []
     )
+    monkeypatch.setattr(audit, "verify_audit_trail", lambda **kw: runs.append(4) or _Held())
     last_run = croniter(DAILY, time.time()).get_prev(float)
     for day in range(2):
         defer_periodic_jobs(at=last_run + day * DAY + 1, workers=2)
-        assert ProcrastinateJob.objects.filter(status="todo").count() == 3, "one of each"
+        assert jobs_under_test().filter(status="todo").count() == 4, "one of each"
         run_workers(2)
-    assert sorted(runs) == [1, 1, 2, 2, 3, 3], "each job ran once a day"
-    assert ProcrastinateJob.objects.filter(status="succeeded").count() == 6
+    assert sorted(runs) == [1, 1, 2, 2, 3, 3, 4, 4], "each job ran once a day"
+    assert jobs_under_test().filter(status="succeeded").count() == 8
+
+
+class _Held:
+    ok = True
 
 
 def test_a_failing_job_is_retried_with_backoff_then_recorded_as_failed(monkeypatch):
