@@ -152,6 +152,11 @@ PEOPLE = [
         _off_case(A.PERSON_UNMERGED, "person"),
         _on_case(A.CASE_PERSON_CHANGED, "case", per="case that moves back"),
     ),
+    _do(
+        "erase a person's data at the end of its retention",
+        "services.retention.person_erase",
+        _off_case(A.RETENTION_ERASED, "person"),
+    ),
 ]
 
 CASES = [

@@ -15,6 +15,7 @@ from casemgmt.models.assessments import (
 )
 from casemgmt.models.audit import AuditAction, AuditEvent
 from casemgmt.models.audit_seals import AuditSeal, AuditSealBatch
+from casemgmt.models.audit_values import AuditPersonalValue
 from casemgmt.models.cases import (
     Case,
     CaseStatus,
@@ -104,6 +105,7 @@ from casemgmt.models.users import User
 from casemgmt.models.workflow import MoveReason, StageTransition, TransitionStatus
 
 __all__ = [
+    "AuditPersonalValue",
     "ClassificationBand",
     "ClassificationChange",
     "MoveReason",

@@ -61,6 +61,7 @@ class AuditAction(models.TextChoices):
     # The audit trail itself
     AUDIT_VERIFIED = "audit.verified", _("Audit trail verified")
     AUDIT_CHECKPOINT_WRITTEN = "audit.checkpoint_written", _("Audit checkpoint written")
+    RETENTION_ERASED = "retention.erased", _("Personal data erased (retention)")
     # Configuration (the admin)
     CONFIG_CREATED = "config.created", _("Configuration created")
     CONFIG_CHANGED = "config.changed", _("Configuration changed")

@@ -62,4 +62,9 @@ COPIES: dict[str, str] = {
     "casemgmt.AuditEvent.target_label": "the record as named on screen (a person's name)",
     "casemgmt.AuditEvent.changes": "old and new values of the fields a write changed",
     "casemgmt.AuditEvent.metadata": "the facts of an event (reasons, references, classes)",
+    # The side table of the trail's personal values: each row a copy of one value of an
+    # inventoried ERASE field, deleted by retention with the person's other data.
+    "casemgmt.AuditPersonalValue.digest": "the keyed hash an event holds for the value",
+    "casemgmt.AuditPersonalValue.info_class": "the value's information class (a code)",
+    "casemgmt.AuditPersonalValue.value": "a value of an ERASE field named in the trail",
 }

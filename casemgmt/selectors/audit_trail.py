@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from casemgmt import access, personal_data
 from casemgmt.audit_trail.groups import ACTIONS_BY_GROUP, ActionGroup, group_of
+from casemgmt.audit_trail.personal_values import PersonalValues, is_marker
 from casemgmt.field_classes import CASE_FIELD_CLASSES, PERSON_FIELD_CLASSES
 from casemgmt.info_classes import InfoClass
 from casemgmt.models import AuditAction, AuditEvent, BreakGlassGrant, Case, Person
@@ -227,7 +228,17 @@ class _Names:
         return _plain(value)
 
 
-def _change_lines(user, row: TrailRow, names: _Names) -> list[ChangeLine]:
+def _personal(values: PersonalValues, marker: dict, classes) -> tuple[bool, str | Any]:
+    """(shown, value or why not) of a personal value's marker for a reader of ``classes``."""
+    found = values.resolve(marker, classes)
+    if found.state == "hidden":
+        return False, _("not shown to your role")
+    if found.state == "erased":
+        return True, _("erased (retention)")
+    return True, found.value
+
+
+def _change_lines(user, row: TrailRow, names: _Names, values: PersonalValues) -> list[ChangeLine]:
     model = _model(row.event.target_type)
     classes = access.info_classes(user)
     lines = []
@@ -246,14 +257,16 @@ def _change_lines(user, row: TrailRow, names: _Names) -> list[ChangeLine]:
         elif not field_class(model, name) <= classes:
             lines.append(ChangeLine(label, _("not shown to your role"), "", shown=False))
         else:
-            lines.append(
-                ChangeLine(
-                    label,
-                    names.word(model, name, before),
-                    names.word(model, name, after),
-                    shown=True,
-                )
-            )
+            shown = [
+                _personal(values, v, classes)
+                if is_marker(v)
+                else (True, names.word(model, name, v))
+                for v in (before, after)
+            ]
+            if all(ok for ok, _word in shown):
+                lines.append(ChangeLine(label, str(shown[0][1]), str(shown[1][1]), shown=True))
+            else:
+                lines.append(ChangeLine(label, _("not shown to your role"), "", shown=False))
     return lines
 
 
@@ -268,7 +281,7 @@ REASON_CLASSES: dict[str, frozenset[InfoClass]] = {
 }
 
 
-def _details(user, row: TrailRow) -> list[tuple[str, str]]:
+def _details(user, row: TrailRow, values: PersonalValues) -> list[tuple[str, str]]:
     """Facts of the action: the classes a read showed and where from (never content);
     the stages and the stated reason only with the content, to a reader of its class."""
     metadata = row.event.metadata or {}
@@ -288,7 +301,10 @@ def _details(user, row: TrailRow) -> list[tuple[str, str]]:
         details.append((_("Stages"), f"{metadata['from']} → {metadata['to']}"))
     needs = REASON_CLASSES.get(row.event.action)
     if metadata.get("reason") and needs and needs <= access.info_classes(user):
-        details.append((_("Reason"), _plain(metadata["reason"])))
+        reason = metadata["reason"]
+        if is_marker(reason):  # a keyed hash: the value, or why it is not shown
+            reason = _personal(values, reason, access.info_classes(user))[1]
+        details.append((_("Reason"), _plain(reason)))
     return details
 
 
@@ -322,6 +338,7 @@ def describe_events(user, events: list[AuditEvent]) -> list[TrailRow]:
     visible_people = access.content_visible_people(user, about) if about else set()
     people = _targets(events)
     names = _Names(events)
+    values = PersonalValues(events)  # one query for every personal value on the page
     rows = []
     for event in events:
         if event.target_type == person_type:
@@ -338,8 +355,8 @@ def describe_events(user, events: list[AuditEvent]) -> list[TrailRow]:
         row = TrailRow(
             event=event, group=group_of(event.action), target=target, content_visible=content
         )
-        row.changes = _change_lines(user, row, names)
-        row.details = _details(user, row)
+        row.changes = _change_lines(user, row, names, values)
+        row.details = _details(user, row, values)
         rows.append(row)
     return rows
 

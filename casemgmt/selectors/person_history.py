@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from casemgmt import access
+from casemgmt.audit_trail.personal_values import PersonalValues, is_marker
 from casemgmt.models import AuditAction, AuditEvent, GroupCategory, Person, User
 from casemgmt.services.person_corrections import CORRECTABLE_FIELDS
 
@@ -61,11 +62,16 @@ def person_field_history(user, person: Person) -> list[FieldHistory]:
     }
     display = _Display(events, corrected)
     all_readable = access.readable_person_fields(user)
+    # Values in the trail are keyed hashes: the values, one query (the fields' classes
+    # were checked above; an erased value reads as erased).
+    values = PersonalValues(events)
     for event in events:
         registered = event.action == AuditAction.PERSON_REGISTERED
         # A reason may speak of every field the correction changed: shown only to a
         # reader of them all.
         reason = event.metadata.get("reason", "") if set(event.changes) <= all_readable else ""
+        reason = _value(values, reason)
+        reason = _("erased (retention)") if reason is ERASED else reason
         for name, (old, new) in event.changes.items():
             if name not in histories:
                 continue
@@ -73,13 +79,23 @@ def person_field_history(user, person: Person) -> list[FieldHistory]:
                 FieldChange(
                     at=event.at,
                     actor=event.actor,
-                    old=display(name, old),
-                    new=display(name, new),
+                    old=display(name, _value(values, old)),
+                    new=display(name, _value(values, new)),
                     reason=reason,
                     registered=registered,
                 )
             )
     return list(histories.values())
+
+
+def _value(values: PersonalValues, value: Any) -> Any:
+    if not is_marker(value):
+        return value
+    found = values.resolve(value)
+    return found.value if found.state == "shown" else ERASED
+
+
+ERASED = object()  # a value retention erased from the trail's side table
 
 
 class _Display:
@@ -96,6 +112,8 @@ class _Display:
         self.sexes = dict(Person._meta.get_field("sex").flatchoices)
 
     def __call__(self, name: str, value: Any) -> Any:
+        if value is ERASED:
+            return _("erased (retention)")
         if value in (None, ""):
             return ""
         if name == "group_category":

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 
 from casemgmt import personal_data
+from casemgmt.audit_trail import personal_values
 from casemgmt.models import (
     Assessment,
     AuditAction,
@@ -110,16 +111,41 @@ def _shows(target: models.Model, name: str, label: str) -> bool:
     return bool(shown) and (shown in label or (len(shown) > 12 and shown[:12] in label))
 
 
+def _shows_erasable(target: models.Model, label: str) -> bool:
+    """Whether ``label`` shows a value retention erases: of ``target`` or of a person it
+    names (a merge is named after its two people)."""
+    # Only people the name was made from: ``str(target)`` loaded (cached) them if it did.
+    rows = [target] + [
+        getattr(target, link.name)
+        for link in target._meta.concrete_fields
+        if link.many_to_one and link.related_model is Person and link.is_cached(target)
+    ]
+    for row in rows:
+        for name in personal_values.erased_fields(row):
+            value = getattr(row, name, None)
+            if isinstance(value, list | dict) or value in (None, ""):
+                continue
+            shown = str(value)
+            if len(shown) >= 3 and (shown in label or (len(shown) > 12 and shown[:12] in label)):
+                return True
+    return False
+
+
 def _label(target: models.Model) -> str:
-    """The target as the audit names it: configured names in English, as stored; by its
-    kind and id when its name would show a value the trail never copies (a rating, an
-    escalation's trigger of a clinical or security class)."""
+    """The target as the audit names it: configured names in English, as stored; a
+    person by their reference; by its kind and id when its name would show a value the
+    trail never copies (a rating, an escalation's trigger of a clinical or security
+    class) or one retention erases (a guarantor's name, a note's text)."""
+    if isinstance(target, Person):
+        return target.reference
     with stored_values():
         label = str(target)[:200]
         for name in personal_data.withheld_names(target):
             withheld = personal_data.trail_withholds(target, name, target)
             if withheld and _shows(target, name, label):
                 return f"{target._meta.model_name} {target.pk}"
+        if _shows_erasable(target, label):
+            return f"{target._meta.model_name} {target.pk}"
     return label
 
 
@@ -147,17 +173,23 @@ def record(
 ) -> AuditEvent:
     """Append one audit event; call it inside the writer's transaction. An action not
     in ``AuditAction`` raises ValueError, so a typo is never written. Changes to fields
-    the trail never copies keep only the fact (``withhold``), however they were built."""
-    return AuditEvent.objects.create(
+    the trail never copies keep only the fact (``withhold``), however they were built;
+    values retention erases are held as keyed hashes, with the values in the side table
+    (``audit_trail.personal_values``), written here too."""
+    action = AuditAction(action)
+    concealer = personal_values.concealer_for(target, case)
+    event = AuditEvent.objects.create(
         actor=actor,
-        action=AuditAction(action),
+        action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         target_label=_label(target),
         case=case,
-        changes=withhold(target, changes or {}, row=target),
-        metadata=metadata or {},
+        changes=concealer.changes(target, withhold(target, changes or {}, row=target), target),
+        metadata=concealer.metadata(action, metadata or {}),
     )
+    concealer.save()
+    return event
 
 
 # The records whose reads are audited; a read of anything else is refused like a typo.

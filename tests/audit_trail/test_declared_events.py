@@ -58,6 +58,7 @@ from casemgmt.services import (
     referrals,
     registrations,
     restriction,
+    retention,
     reviews,
     role_grants,
     second_factor,
@@ -1236,6 +1237,13 @@ def _(w):
         assert client.get(reverse("caseload"), {"q": "first"}).status_code == 200
         yield
         assert client.get(reverse("caseload"), {"q": "second"}).status_code == 429
+
+
+@drives("erase a person's data at the end of its retention")
+def _(w):
+    administrator = factories.AdministratorFactory(agency=w.agency)
+    yield
+    retention.person_erase(person=w.case.person, by=administrator, reason="Rule R1 ended")
 
 
 # The audit trail

@@ -10,6 +10,7 @@ from casemgmt.errors import InvalidStatusChange, NotPermitted
 from casemgmt.models import AuditAction, AuditEvent, Intervention, InterventionStatus, Session
 from casemgmt.models.interventions import session_figures
 from casemgmt.services import interventions
+from tests.audit_values import revealed
 from tests.services.conftest import audit_events, build_in_status
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,7 @@ class TestInterventionLifecycle:
             reason="Moved away",
         )
         (event,) = audit_events(AuditAction.INTERVENTION_STOPPED)
-        assert event.changes["stop_reason"] == ["", "Moved away"]
+        assert revealed(event.changes)["stop_reason"] == ["", "Moved away"]
         intervention.refresh_from_db()
         assert intervention.stop_reason == "Moved away"
 

@@ -24,6 +24,7 @@ from casemgmt.models import (
 )
 from casemgmt.services import people, person_corrections, registrations, restriction
 from casemgmt.services.people import SameCnic
+from tests.audit_values import revealed
 
 pytestmark = pytest.mark.django_db
 
@@ -154,8 +155,8 @@ class TestRules:
         event = corrections().get()
         assert event.actor == caseworker
         assert event.target_id == str(person.pk)
-        assert event.metadata == {"reason": "CNIC seen"}
-        assert event.changes == {
+        assert revealed(event.metadata) == {"reason": "CNIC seen"}
+        assert revealed(event.changes) == {
             "full_name": [old["name"], "Gul Khan"],
             "date_of_birth": [old["dob"].isoformat(), new_dob.isoformat()],
             "adult_on": [adult_from(old["dob"]).isoformat(), "2008-02-03"],
@@ -187,7 +188,7 @@ class TestRules:
         fresh = Person.objects.get(pk=person.pk)
         assert fresh.cnic == "15602-2222222-2"
         assert fresh.identity_verified_at is None and fresh.identity_document == ""
-        changes = corrections().get().changes
+        changes = revealed(corrections().get().changes)
         assert changes["cnic"] == ["15602-1111111-1", "15602-2222222-2"]
         assert changes["identity_document"] == ["CNIC", ""]
 
@@ -348,7 +349,7 @@ class TestHeldCorrectionReview:
         assert fresh.full_name == "Khan Zeb" and fresh.version == 1
         event = corrections().get()
         assert event.actor == caseworker
-        assert event.metadata["reason"] == "Name as on the court order"
+        assert revealed(event.metadata)["reason"] == "Name as on the court order"
         assert event.metadata["reviewed_by"] == reviewer.pk
         held.refresh_from_db()
         assert held.status == HeldStatus.APPLIED and held.reviewed_by == reviewer

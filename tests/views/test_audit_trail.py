@@ -261,16 +261,25 @@ def _add_case_events(trail, count: int) -> None:
             },
         )
         audit.record_read(actor=worker, target=ours.person, classes={"identity"})
+    # A move's reason: a personal value, held as a keyed hash (read from the side table).
+    audit.record(
+        actor=worker,
+        action=AuditAction.CASE_TRANSITION_REQUESTED,
+        target=ours,
+        case=ours,
+        metadata={"from": "a", "to": "b", "reason": f"Reason {count}"},
+    )
 
 
 # Queries of a page of the trail, the same at 26 events as at 126 (pinned at both): the
 # session, the user, savepoints, whether the auditor oversees every programme, the page
-# of events, which of their cases and people the reader may open, person references, names for the
-# ids in the changes (one query per kind of record named: stages, users), the read event;
-# the search page adds the chain's state (latest verification, checkpoint, unsealed
-# count) and the agency choices.
-SEARCH_QUERIES = 18
-CASE_HISTORY_QUERIES = 15
+# of events, which of their cases and people the reader may open, person references, names
+# for the ids in the changes (one query per kind of record named: stages, users), the
+# personal values behind the page's keyed hashes (one query for all of them), the read
+# event; the search page adds the chain's state (latest verification, checkpoint,
+# unsealed count) and the agency choices.
+SEARCH_QUERIES = 19
+CASE_HISTORY_QUERIES = 16
 
 
 @pytest.mark.parametrize("extra", [10, 60])

@@ -306,8 +306,9 @@ def _born(years_ago: int) -> datetime.date:
 
 
 def test_person_page(client, caseworker, agency, programme, django_assert_num_queries):
-    """With the corrections' history (one query, and one for the group categories it
-    names): the same count however many cases and corrections the person has."""
+    """With the corrections' history (one query, one for the group categories it names
+    and one for the values behind its keyed hashes, ``audit_trail.personal_values``):
+    the same count however many cases and corrections the person has."""
     person = factories.PersonFactory()
     factories.CaseFactory(person=person, lead_agency=agency)
     categories = [GroupCategory.objects.create(name=f"Category {i}") for i in range(12)]
@@ -323,13 +324,13 @@ def test_person_page(client, caseworker, agency, programme, django_assert_num_qu
     correct(0)
     client.force_login(caseworker)
     url = reverse("person_detail", args=[person.reference])
-    _pinned(client, url, 13, django_assert_num_queries)
+    _pinned(client, url, 14, django_assert_num_queries)
     for i in range(10):
         p = Programme.objects.create(name=f"P{i}", code=f"p{i}", legal_framework="x")
         stage = p.stages.create(key="s", name="S", order=1, kind="intake", is_start=True)
         factories.CaseFactory(person=person, lead_agency=agency, programme=p, current_stage=stage)
         correct(i + 1)
-    response = _pinned(client, url, 13, django_assert_num_queries)
+    response = _pinned(client, url, 14, django_assert_num_queries)
     history = {h.name: h for h in response.context["history"]}
     assert len(history["district"].changes) == 11  # eleven corrections (no registration event)
 

@@ -106,6 +106,7 @@ def build_case(writer: BulkWriter, setting: Setting, person_ref, case_ref, *, fu
     person_id = add_person(writer, setting, person_ref, opened, juvenile=juvenile)
     draft = open_draft(writer, setting, writer.new_id(Case), case_ref, opened)
     draft.juvenile = juvenile
+    draft.person_id = person_id
     add_opening(writer, setting, draft, person_id)
     add_moves(writer, draft, path, move_times(setting, opened, len(path)))
     assessments, raised, band = [], [], None

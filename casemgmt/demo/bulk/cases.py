@@ -54,6 +54,7 @@ class Draft:
     # (stage, entered at) in order; the first is the start stage at opening.
     stages: list[tuple[Stage, datetime.datetime]]
     version: int = 1
+    person_id: int | None = None  # the case's person (their values in the trail are hashed)
     team: dict[int, datetime.datetime] = field(default_factory=dict)  # agency -> joined at
     juvenile: bool = False
     # The next contact due under its monitoring plan (cadence.next_check_in_due).
@@ -144,6 +145,7 @@ def add_opening(writer: BulkWriter, setting: Setting, draft: Draft, person_id: i
         at=at,
         actor_id=by,
         case_id=None,
+        person_id=person_id,
     )
     case_event(writer, draft, AuditAction.CASE_OPENED, "case", case, at)
     writer.add(

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 
+from casemgmt.audit_trail.personal_values import Concealer
 from casemgmt.demo.bulk.writer import BulkWriter
-from casemgmt.models import AuditAction, AuditEvent
+from casemgmt.models import AuditAction, AuditEvent, AuditPersonalValue
 from casemgmt.services.audit import withhold
 
 if TYPE_CHECKING:
@@ -30,8 +31,13 @@ def event(
     case_id: int | None,
     changes: dict | None = None,
     metadata: dict | None = None,
+    person_id: int | None = None,
 ) -> int:
-    return writer.add(
+    model = apps.get_model("casemgmt", target)
+    # As audit.record writes them: values retention erases as keyed hashes, the values
+    # in the side table, written in the same batch (each digest once per run).
+    concealer = Concealer(person_id=person_id, case_id=case_id)
+    found = writer.add(
         AuditEvent,
         at=at,
         actor_id=actor_id,
@@ -42,9 +48,21 @@ def event(
         case_id=case_id,
         # As audit.record writes them: no clinical or security value (without the row, a
         # field that may hold one never is copied).
-        changes=withhold(apps.get_model("casemgmt", target), changes) if changes else {},
-        metadata={**SOURCE, **(metadata or {})},
+        changes=concealer.changes(model, withhold(model, changes)) if changes else {},
+        metadata=concealer.metadata(action, {**SOURCE, **(metadata or {})}),
     )
+    for digest, value in concealer.rows.items():
+        if digest not in writer.personal_digests:
+            writer.personal_digests.add(digest)
+            writer.add(
+                AuditPersonalValue,
+                digest=digest,
+                person_id=value.person_id,
+                case_id=value.case_id,
+                info_class=value.info_class,
+                value=value.value,
+            )
+    return found
 
 
 def case_event(
@@ -69,4 +87,5 @@ def case_event(
         actor_id=actor_id or draft.writer_id,
         case_id=draft.case_id,
         metadata=metadata,
+        person_id=draft.person_id,
     )

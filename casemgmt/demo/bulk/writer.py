@@ -45,6 +45,8 @@ class BulkWriter:
     def __init__(self):
         self.tables: dict[type[models.Model], _Table] = {}
         self.postgres = connection.vendor == "postgresql"
+        # Side rows of the audit trail's personal values written this run (one per digest).
+        self.personal_digests: set[str] = set()
 
     def table(self, model) -> _Table:
         if model not in self.tables:
@@ -58,7 +60,7 @@ class BulkWriter:
     def add(self, model, **values) -> int:
         """Buffer one row of ``model``; return its primary key (reserved now)."""
         table = self.table(model)
-        if "id" not in values:
+        if "id" not in values and model._meta.pk.name == "id":
             values["id"] = self._next_id(table)
         table.rows.append(table.row(values))
         return values["id"]
