@@ -59,8 +59,8 @@ NOT_PERSONAL: dict[str, str] = {
 # declarations of the fields copied (clinical and security values are never copied in).
 COPIES: dict[str, str] = {
     "casemgmt.AuditEvent.target_id": "a record's id, or a keyed hash of a searched CNIC",
-    "casemgmt.AuditEvent.target_label": "the record as named on screen (a person's name)",
-    "casemgmt.AuditEvent.changes": "old and new values of the fields a write changed",
+    "casemgmt.AuditEvent.target_label": "the record as named, never by a value retention erases",
+    "casemgmt.AuditEvent.changes": "old and new values a write changed (erased ones as hashes)",
     "casemgmt.AuditEvent.metadata": "the facts of an event (reasons, references, classes)",
     # The side table of the trail's personal values: each row a copy of one value of an
     # inventoried ERASE field, deleted by retention with the person's other data.
