@@ -14,6 +14,8 @@ import datetime
 import hashlib
 import json
 from decimal import Decimal
+from functools import lru_cache
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 FORMAT = 1
@@ -44,15 +46,41 @@ def _number(text: str) -> int | float:
     return float(text)
 
 
+# What json.loads and json.dumps do with these arguments, built once rather than per call
+# (the bytes are the same; building them was most of the cost of a row).
+_decode = json.JSONDecoder(parse_float=_number).decode
+_encode_sorted = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode
+_encode_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True).encode
+_encode_default = json.JSONEncoder().encode
+# Short JSON texts repeat (``{}``, a read's classes): their canonical text is kept. Longer
+# ones are not, so the cache stays small whatever the trail holds.
+_CACHED_UP_TO = 512
+
+
+def _canonical_json(text: str) -> str:
+    return _encode_sorted(_decode(text))
+
+
+_canonical_json_cached = lru_cache(maxsize=4096)(_canonical_json)
+
+
 def _json(value: Any) -> str:
     if not isinstance(value, str):
         # Already decoded (a driver that parses JSON): print it, then read it like text.
-        value = json.dumps(value)
-    parsed = json.loads(value, parse_float=_number)
-    return json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        value = _encode_default(value)
+    if len(value) <= _CACHED_UP_TO:
+        return _canonical_json_cached(value)
+    return _canonical_json(value)
 
 
 def _timestamp(value: Any) -> str:
+    if type(value) is datetime.datetime and value.year >= 1000:
+        # The common case, written by ``isoformat`` (C) rather than ``strftime``: the same
+        # text for every year of four digits, in UTC or naive (SQLite's UTC).
+        if value.tzinfo is datetime.UTC:
+            return value.isoformat(timespec="microseconds")[:-6] + "Z"
+        if value.tzinfo is None:
+            return value.isoformat(timespec="microseconds") + "Z"
     if isinstance(value, str):
         value = datetime.datetime.fromisoformat(value)
     if value.tzinfo is None:  # SQLite stores UTC without an offset
@@ -64,16 +92,31 @@ def _id(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def _scalar(value: Any) -> str:
+    """A value as the compact encoder writes it inside a list."""
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)
+    return _encode_compact(value)
+
+
+def _integer(value: Any) -> str:
+    return "null" if value is None else str(int(value))
+
+
 def event_bytes(row: tuple) -> bytes:
-    """The canonical bytes of one event row (its ``EVENT_COLUMNS``, read back raw)."""
+    """The canonical bytes of one event row (its ``EVENT_COLUMNS``, read back raw).
+
+    Written out piece by piece, it is exactly ``json.dumps([FORMAT, seq, time, actor,
+    action, target_type, target_id, label], separators=(",", ":"), ensure_ascii=True)``
+    with the case and the canonical JSON columns appended (not re-escaped as strings);
+    tests/audit_trail/test_canonical_equivalence.py holds the two to the same bytes.
+    """
     seq, at, actor, action, target_type, target_id, label, case, changes, metadata = row
-    head = json.dumps(
-        [FORMAT, int(seq), _timestamp(at), _id(actor), action, target_type, target_id, label],
-        separators=(",", ":"),
-        ensure_ascii=True,
-    )
-    # The JSON columns are appended already canonical (not re-escaped as strings).
-    return f"{head[:-1]},{json.dumps(_id(case))},{_json(changes)},{_json(metadata)}]".encode()
+    return (
+        f"[{FORMAT},{int(seq)},{encode_basestring_ascii(_timestamp(at))},{_integer(actor)},"
+        f"{_scalar(action)},{_scalar(target_type)},{_scalar(target_id)},{_scalar(label)},"
+        f"{_integer(case)},{_json(changes)},{_json(metadata)}]"
+    ).encode()
 
 
 def chain_hash(*, position: int, previous: str, event: bytes) -> str:
