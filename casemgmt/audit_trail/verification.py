@@ -1,13 +1,17 @@
 """Walking the sealed chain: every hash, every batch signature, every checkpoint.
 
-The walk streams (a server-side cursor on PostgreSQL), so memory stays flat however
-long the trail; it stops at the first break and names it. A break is evidence, not an
-error of this program: ``docs/auditor.md`` says what each kind means and what to do.
+The walk streams, a stretch of positions at a time (on PostgreSQL a binary ``COPY`` of
+each stretch, which the server writes while the walk hashes the rows before), so memory
+stays flat however long the trail; it stops at the first break and names it. A break is
+evidence, not an error of this program: ``docs/auditor.md`` says what each kind means
+and what to do.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -26,6 +30,10 @@ from casemgmt.audit_trail.signing import batch_message, signature_valid
 from casemgmt.models import AuditEvent, AuditSeal, AuditSealBatch
 
 FETCH = 2000
+# Positions per stretch: each is one query, and batches are read between stretches.
+STRETCH = 20_000
+# Batches read per query, ahead of the stretch that needs them.
+BATCH_PAGE = 500
 
 EVENTS = AuditEvent._meta.db_table
 SEALS = AuditSeal._meta.db_table
@@ -89,24 +97,81 @@ def _stream(sql: str, params: list) -> Iterator[tuple]:
             yield from rows
 
 
-def _seals(after: int, up_to: int) -> Iterator[tuple]:
-    columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
-    return _stream(
-        f"SELECT s.position, s.event_seq, s.hash, s.batch_id, {columns} "  # noqa: S608
-        f"FROM {SEALS} s LEFT JOIN {EVENTS} e ON e.id = s.event_seq "
-        "WHERE s.position > %s AND s.position <= %s ORDER BY s.position",
-        [after, up_to],
-    )
+_EVENT_SELECT = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
+_SEALS_SQL = (
+    f"SELECT s.position, s.event_seq, s.hash, s.batch_id, {_EVENT_SELECT} "  # noqa: S608
+    f"FROM {SEALS} s LEFT JOIN {EVENTS} e ON e.id = s.event_seq "
+    "WHERE s.position > %s AND s.position <= %s ORDER BY s.position"
+)
+# The same rows as binary COPY: the JSON columns as the text jsonb prints (what the
+# driver hands over for them otherwise), every other value as the same Python value.
+_COPY_TYPES = (
+    ["int8", "int8", "text", "int8", "int8", "timestamptz", "int8"]
+    + ["text"] * 4
+    + ["int8", "text", "text"]
+)
+_COPY_SQL = _SEALS_SQL.replace("e.changes, e.metadata", "e.changes::text, e.metadata::text")
 
 
-def _batches(after: int, up_to: int) -> Iterator[_Batch]:
-    rows = _stream(
-        "SELECT id, first_position, last_position, head_hash, signature, key_id, format "  # noqa: S608
-        f"FROM {BATCHES} WHERE last_position > %s AND last_position <= %s "
-        "ORDER BY last_position",
-        [after, up_to],
-    )
-    return (_Batch(*row) for row in rows)
+def _copied(after: int, up_to: int) -> Iterator[tuple]:
+    from psycopg import sql
+
+    query = sql.SQL(f"COPY ({_COPY_SQL.replace('%s', '{}')}) TO STDOUT (FORMAT BINARY)")
+    statement = query.format(sql.Literal(after), sql.Literal(up_to))
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.set_types(_COPY_TYPES)
+        try:
+            yield from copy.rows()
+        finally:
+            # Left early (at a break): read the rest of the stretch, as leaving the block
+            # mid-COPY cancels it, which aborts the transaction the caller is still in.
+            while copy.read():
+                pass
+
+
+def sealed_rows(*, after: int, up_to: int) -> Iterator[tuple]:
+    """The seals at positions after < p <= up_to, in order, each followed by its event's
+    ``EVENT_COLUMNS`` (all None when the event is gone), streamed."""
+    if connection.vendor == "postgresql":
+        return _copied(after, up_to)
+    return _stream(_SEALS_SQL, [after, up_to])
+
+
+def _stretches(after: int, up_to: int) -> Iterator[tuple[int, int]]:
+    while after < up_to:
+        yield after, min(after + STRETCH, up_to)
+        after += STRETCH
+
+
+class _Batches:
+    """The signed batches ending in (after, up_to], in order, read a page at a time
+    between stretches (never while a stretch's rows are streaming)."""
+
+    def __init__(self, after: int, up_to: int):
+        self.read_up_to = after
+        self.up_to = up_to
+        self.ahead: deque[_Batch] = deque()
+        self.exhausted = False
+
+    def read_through(self, position: int) -> None:
+        """Read ahead until a batch ends at or after ``position``, or none is left."""
+        while not self.exhausted and (not self.ahead or self.ahead[-1].last < position):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id, first_position, last_position, head_hash, signature, "  # noqa: S608
+                    f"key_id, format FROM {BATCHES} "
+                    "WHERE last_position > %s AND last_position <= %s "
+                    "ORDER BY last_position LIMIT %s",
+                    [self.read_up_to, self.up_to, BATCH_PAGE],
+                )
+                page = [_Batch(*row) for row in cursor.fetchall()]
+            self.ahead.extend(page)
+            if page:
+                self.read_up_to = page[-1].last
+            self.exhausted = len(page) < BATCH_PAGE
+
+    def next(self) -> _Batch | None:
+        return self.ahead.popleft() if self.ahead else None
 
 
 def _stored_hash(position: int) -> str | None:
@@ -183,74 +248,18 @@ def _walk(*, keys, start_after, checkpoints, progress) -> Verification:
             )
             return result
 
-    batches = _batches(position, last_signed)
-    batch = next(batches, None)
-    expected_first = position + 1
-    since_progress = 0
-    for row in _seals(position, last_signed):
-        seal_position, event_seq, stored, batch_id = row[:4]
-        position += 1
-        if seal_position != position:
-            result.broken = Break(
-                kind="missing seal",
-                position=position,
-                detail=f"the chain jumps from position {position - 1} to {seal_position}",
-            )
-            return result
-        if row[4] is None:
-            result.broken = Break(
-                kind="missing event",
-                position=position,
-                event_seq=event_seq,
-                detail="the sealed event is no longer in the trail",
-            )
-            return result
-        if batch is None or batch.id != batch_id or not batch.first <= position <= batch.last:
-            result.broken = Break(
-                kind="seal outside its batch",
-                position=position,
-                event_seq=event_seq,
-                detail="the seal is not where its signed batch says",
-            )
-            return result
-        if batch.format != FORMAT:
-            result.broken = Break(
-                kind="unknown format",
-                position=position,
-                detail=f"batch {batch.first}-{batch.last} uses format {batch.format}",
-            )
-            return result
-        computed = chain_hash(position=position, previous=previous, event=event_bytes(row[4:]))
-        if computed != stored:
-            result.broken = _event_break(
-                "changed event",
-                position,
-                row,
-                "the event, its place in the chain or its seal was changed",
-            )
-            return result
-        previous = computed
-        checkpoint = by_position.get(position)
-        if checkpoint and checkpoint.hash != computed:
-            result.broken = _event_break(
-                "checkpoint mismatch",
-                position,
-                row,
-                "the chain differs from a checkpoint held outside",
-            )
-            return result
-        if position == batch.last:
-            if not _batch_holds(result, batch, computed, expected_first, keys):
-                return result
-            expected_first = batch.last + 1
-            batch = next(batches, None)
-        result.checked += 1
-        since_progress += 1
-        if progress and since_progress >= FETCH:
-            progress(since_progress)
-            since_progress = 0
-    if progress and since_progress:
-        progress(since_progress)
+    walked = _walk_seals(
+        result,
+        keys=keys,
+        position=position,
+        previous=previous,
+        last_signed=last_signed,
+        by_position=by_position,
+        progress=progress,
+    )
+    if walked is None:
+        return result
+    position, previous = walked
     if position < last_signed:
         result.broken = Break(
             kind="missing seal",
@@ -277,6 +286,88 @@ def _walk(*, keys, start_after, checkpoints, progress) -> Verification:
             return result
     result.checkpoints = len(checkpoints)
     return result
+
+
+def _walk_seals(
+    result: Verification, *, keys, position, previous, last_signed, by_position, progress
+) -> tuple[int, str] | None:
+    """Check every seal after ``position`` up to ``last_signed``, a stretch at a time; the
+    position and hash the walk ended at, or None at the first break (``result.broken``)."""
+    batches = _Batches(position, last_signed)
+    batch = None
+    expected_first = position + 1
+    since_progress = 0
+    for after, up_to in _stretches(position, last_signed):
+        batches.read_through(up_to)
+        with closing(sealed_rows(after=after, up_to=up_to)) as rows:
+            for row in rows:
+                position += 1
+                if row[0] != position:
+                    result.broken = Break(
+                        kind="missing seal",
+                        position=position,
+                        detail=f"the chain jumps from position {position - 1} to {row[0]}",
+                    )
+                    return None
+                if row[4] is None:
+                    result.broken = Break(
+                        kind="missing event",
+                        position=position,
+                        event_seq=row[1],
+                        detail="the sealed event is no longer in the trail",
+                    )
+                    return None
+                if batch is None:
+                    batch = batches.next()  # None when no batch is left
+                if batch is None or batch.id != row[3] or not batch.first <= position <= batch.last:
+                    result.broken = Break(
+                        kind="seal outside its batch",
+                        position=position,
+                        event_seq=row[1],
+                        detail="the seal is not where its signed batch says",
+                    )
+                    return None
+                if batch.format != FORMAT:
+                    result.broken = Break(
+                        kind="unknown format",
+                        position=position,
+                        detail=f"batch {batch.first}-{batch.last} uses format {batch.format}",
+                    )
+                    return None
+                computed = chain_hash(
+                    position=position, previous=previous, event=event_bytes(row[4:])
+                )
+                if computed != row[2]:
+                    result.broken = _event_break(
+                        "changed event",
+                        position,
+                        row,
+                        "the event, its place in the chain or its seal was changed",
+                    )
+                    return None
+                previous = computed
+                checkpoint = by_position.get(position)
+                if checkpoint and checkpoint.hash != computed:
+                    result.broken = _event_break(
+                        "checkpoint mismatch",
+                        position,
+                        row,
+                        "the chain differs from a checkpoint held outside",
+                    )
+                    return None
+                if position == batch.last:
+                    if not _batch_holds(result, batch, computed, expected_first, keys):
+                        return None
+                    expected_first = batch.last + 1
+                    batch = None
+                result.checked += 1
+                since_progress += 1
+                if progress and since_progress >= FETCH:
+                    progress(since_progress)
+                    since_progress = 0
+    if progress and since_progress:
+        progress(since_progress)
+    return position, previous
 
 
 def _batch_holds(result: Verification, batch: _Batch, head: str, expected_first: int, keys) -> bool:
