@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from casemgmt.benchmarks.registry import GROUPS, Benchmark
+from casemgmt.benchmarks.registry import GROUPS, Benchmark, Work
 
 
 def _as_deployed() -> dict[str, Any]:
@@ -26,11 +26,23 @@ def _as_deployed() -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Rate:
+    """A figure read as a rate: the median of its timed runs' rates, and the most its
+    memory grew in any run (warm-up included), when measured."""
+
+    count: int
+    unit: str
+    per_second: float
+    peak_mib: float | None
+
+
+@dataclass(frozen=True)
 class Timing:
     name: str
     median_ms: float
     runs_ms: tuple[float, ...]
     queries: int
+    rate: Rate | None = None
 
 
 @dataclass(frozen=True)
@@ -64,28 +76,65 @@ class Progress:
             self._write("\r\033[K")
 
 
-def _count_queries(run: Callable[[Any], object], context: Any) -> int:
+def _run(run: Callable[[Any], object], context: Any) -> tuple[float, Work | None]:
+    """One run: its time in ms (the part it timed itself, when it says so) and its work."""
+    started = time.perf_counter()
+    outcome = run(context)
+    elapsed = time.perf_counter() - started
+    work = outcome if isinstance(outcome, Work) else None
+    if work is not None and work.seconds is not None:
+        elapsed = work.seconds
+    return elapsed * 1000, work
+
+
+def _count_queries(run: Callable[[Any], object], context: Any) -> tuple[int, Work | None]:
+    # The log keeps its last 9,000 queries: once full (seeding with DEBUG on fills it), a
+    # capture would count none.
+    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as captured:
-        run(context)
-    return len(captured)
+        _, work = _run(run, context)
+    if work is not None and work.queries is not None:
+        return work.queries, work
+    return len(captured), work
+
+
+def _rate(times_ms: list[float], works: list[Work | None], every: list[Work | None]) -> Rate | None:
+    if not works or any(work is None for work in works):
+        return None
+    rates = [work.count / (ms / 1000) for ms, work in zip(times_ms, works, strict=True) if ms > 0]
+    peaks = [work.peak_bytes for work in every if work is not None and work.peak_bytes is not None]
+    return Rate(
+        count=works[-1].count,
+        unit=works[-1].unit,
+        per_second=statistics.median(rates) if rates else 0.0,
+        peak_mib=max(peaks) / 1024**2 if peaks else None,
+    )
 
 
 def measure(figure: Benchmark, context: Any, repeat: int) -> Result:
     """The figure and each reference: warmed up, counted once, then timed ``repeat`` times
-    in turn; each figure is the median of its timed runs."""
+    in turn; each figure is the median of its timed runs (and, for a rate, the median
+    rate and the largest memory growth of any run)."""
     named = [(figure.name, figure.run)] + [(r.name, r.run) for r in figure.references]
-    for _, run in named:
-        run(context)
-    queries = [_count_queries(run, context) for _, run in named]
+    every: list[list[Work | None]] = [[_run(run, context)[1]] for _, run in named]
+    queries = []
+    for index, (_, run) in enumerate(named):
+        count, work = _count_queries(run, context)
+        queries.append(count)
+        every[index].append(work)
     runs: list[list[float]] = [[] for _ in named]
+    works: list[list[Work | None]] = [[] for _ in named]
     for _ in range(repeat):
         for index, (_, run) in enumerate(named):
-            started = time.perf_counter()
-            run(context)
-            runs[index].append((time.perf_counter() - started) * 1000)
+            ms, work = _run(run, context)
+            runs[index].append(ms)
+            works[index].append(work)
+            every[index].append(work)
     timings = [
-        Timing(name, statistics.median(times), tuple(times), count)
-        for (name, _), times, count in zip(named, runs, queries, strict=True)
+        Timing(name, statistics.median(times), tuple(times), count, _rate(times, done, seen))
+        for (name, _), times, count, done, seen in zip(
+            named, runs, queries, works, every, strict=True
+        )
     ]
     return Result(group=figure.group, figure=timings[0], references=tuple(timings[1:]))
 

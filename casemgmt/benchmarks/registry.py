@@ -19,6 +19,21 @@ class BenchmarkError(Exception):
 
 
 @dataclass(frozen=True)
+class Work:
+    """What one run did, for a figure read as a rate (events or requests a second): a run
+    returns it instead of its result. ``peak_bytes``: the most the process's memory grew
+    during the run, when measured. ``seconds``: the part of the run that counts, when the
+    run first prepares its own input (then only that part is timed). ``queries``: the
+    queries made, when made on other connections than the runner's (threads)."""
+
+    count: int
+    unit: str
+    peak_bytes: int | None = None
+    seconds: float | None = None
+    queries: int | None = None
+
+
+@dataclass(frozen=True)
 class Reference:
     """What a figure is compared with, measured in the same run."""
 
@@ -34,17 +49,35 @@ class Benchmark:
     references: tuple[Reference, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Preparation:
+    """What a group did to the data before anything was timed (e.g. sealing the audit
+    events seeding wrote), printed and kept in the JSON as seeding is."""
+
+    summary: str
+    seconds: float
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+# Brings the data to what a group's figures need, once per run and before any timing:
+# given the run's options and a stream for a progress bar (the command's stderr).
+Prepare = Callable[[dict[str, Any], Any], Preparation | None]
+
 GROUPS: dict[str, GroupSetup] = {}
+PREPARATIONS: dict[str, Prepare] = {}
 BENCHMARKS: list[Benchmark] = []
 
 
-def group(name: str) -> Callable[[GroupSetup], GroupSetup]:
-    """Register ``setup`` as the context of the group ``name``."""
+def group(name: str, *, prepare: Prepare | None = None) -> Callable[[GroupSetup], GroupSetup]:
+    """Register ``setup`` as the context of the group ``name``, and ``prepare`` as what to
+    do to the data first (its time is reported, never part of a figure)."""
 
     def register(setup: GroupSetup) -> GroupSetup:
         if name in GROUPS:
             raise ValueError(f"benchmark group {name!r} is declared twice")
         GROUPS[name] = setup
+        if prepare is not None:
+            PREPARATIONS[name] = prepare
         return setup
 
     return register
