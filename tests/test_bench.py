@@ -7,23 +7,40 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from casemgmt import benchmarks
-from casemgmt.benchmarks import case_page, caseload, heavy_case, reference_admin
+from casemgmt.audit_trail.verification import verify_chain
+from casemgmt.benchmarks import (
+    audit_trail,
+    audit_writers,
+    case_page,
+    caseload,
+    heavy_case,
+    reference_admin,
+)
 from casemgmt.benchmarks.registry import BENCHMARKS, GROUPS
+from casemgmt.demo.bulk import seed_bulk_cases
 from casemgmt.demo.invariants import check_cases
-from casemgmt.models import AuditEvent, Case, CaseStatus, User
+from casemgmt.demo.staff import seed_agencies_and_users
+from casemgmt.models import AuditAction, AuditEvent, AuditSeal, Case, CaseStatus, Note, User
 from casemgmt.record_kinds import CASE_TABS
 from casemgmt.selectors.caseload import CaseloadFilters, filtered_cases
 
 benchmarks.load()
+
+# The audit trail group, small: walks of 1,000 events (and 100), the sealer 20 a run, one
+# writer for one round (on SQLite there is one writer at a time anyway).
+AUDIT_EVENTS = 1000
 
 
 def _bench(tmp_path, *args: str) -> tuple[dict, str]:
     path = tmp_path / "bench.json"
     out = io.StringIO()
     call_command(
-        "bench", "--cases", "30", "--repeat", "1", "--json", str(path), *args,
+        "bench", "--cases", "30", "--repeat", "1", "--json", str(path),
+        "--audit-events", str(AUDIT_EVENTS), "--writers", "1", "--rounds", "1",
+        "--audit-keyring", str(tmp_path / "keyring"), *args,
         stdout=out, stderr=io.StringIO(),
     )  # fmt: skip
     return json.loads(path.read_text()), out.getvalue()
@@ -57,6 +74,10 @@ def test_a_run_writes_every_figure_beside_its_references(tmp_path):
             assert references[caseload.RAW_SQL]["queries"] == 1
         if figure["group"] == case_page.GROUP:
             assert set(references) == {case_page.TYPICAL}, figure["name"]
+        if figure["group"] == audit_trail.GROUP:
+            assert figure["rate"]["per_second"] > 0, figure["name"]
+            for ref in references.values():
+                assert ref["rate"]["per_second"] > 0 and ref["rate_ratio"] > 0, ref["name"]
         for ref in references.values():
             assert ref["median_ms"] > 0 and ref["ratio"] > 0
             assert ref["name"] in printed
@@ -97,3 +118,79 @@ def test_only_names_a_group_or_figure_and_a_run_needs_the_demo_users(tmp_path):
         _bench(tmp_path, "--only", "nothing")
     with pytest.raises(CommandError, match="seed the demo data first"):
         _bench(tmp_path, "--cases", "0", "--only", caseload.GROUP)
+
+
+def _audit_figures(data: dict) -> dict[str, dict]:
+    return {f["name"]: f for f in data["figures"] if f["group"] == audit_trail.GROUP}
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_group_reads_each_figure_as_a_rate(tmp_path):
+    data, printed = _bench(tmp_path, "--only", audit_trail.GROUP)
+
+    # What the run did first: sealed whatever was waiting, kept its key's public half.
+    prepared = data["prepared"][audit_trail.GROUP]
+    assert prepared["head_position"] >= AUDIT_EVENTS and prepared["seconds"] >= 0
+    assert (tmp_path / "keyring" / f"{prepared['signing_key_id']}.pem").exists()
+    assert f"{audit_trail.GROUP}: sealed " in printed
+    assert data["options"]["audit_events"] == AUDIT_EVENTS and data["options"]["writers"] == 1
+
+    figures = _audit_figures(data)
+    assert list(figures) == [audit_trail.WALK, audit_trail.SEALER, audit_trail.REQUESTS]
+    walk = figures[audit_trail.WALK]
+    shorter, streamed = walk["references"]
+    assert (shorter["name"], streamed["name"]) == (
+        audit_trail.WALK_SHORTER,
+        audit_trail.STREAM_ONLY,
+    )
+    assert walk["rate"]["count"] == streamed["rate"]["count"] == AUDIT_EVENTS
+    assert shorter["rate"]["count"] == AUDIT_EVENTS // 10
+    assert walk["rate"]["unit"] == "events" and "peak_memory_mib" in walk["rate"]
+    sealer = figures[audit_trail.SEALER]
+    assert sealer["rate"]["count"] == AUDIT_EVENTS // 50
+    assert sealer["references"][0]["rate"]["count"] == AUDIT_EVENTS // 50
+    requests = figures[audit_trail.REQUESTS]
+    assert (requests["rate"]["count"], requests["rate"]["unit"]) == (2, "requests")
+    assert requests["references"][0]["name"] == audit_trail.REQUESTS_OFF
+    # Read logging off records no read, so the same requests make fewer queries.
+    assert requests["queries"] > requests["references"][0]["queries"]
+    assert "events/s" in printed and "requests/s" in printed
+
+    # The writer's case: a note per run, figure and reference (warm-up, counted, timed),
+    # and a read event for the figure's runs only.
+    worker = User.objects.get(username=audit_trail.USERNAME)
+    (case,) = audit_writers.writable_cases(worker, 1)
+    assert Note.objects.filter(case=case, body__startswith="Benchmark note").count() == 6
+    reads = AuditEvent.objects.filter(case=case, actor=worker, action=AuditAction.READ_CASE)
+    assert reads.count() == 3
+
+    # The sealer's runs sealed what they wrote: the whole chain still holds.
+    assert AuditSeal.objects.count() > prepared["head_position"]
+    keys = audit_trail.trusted_keys(tmp_path / "keyring")
+    assert verify_chain(keys=keys).ok
+
+    # A walk longer than the chain is refused, not measured short.
+    with pytest.raises(CommandError, match="fewer than the 10,000,000 to walk"):
+        _bench(tmp_path, "--only", audit_trail.GROUP, "--audit-events", "10000000")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_each_on_a_connection_of_its_own():
+    seed_agencies_and_users()
+    seed_bulk_cases(40)
+    worker = User.objects.get(username=audit_trail.USERNAME)
+    notes = Note.objects.count()
+    with audit_writers.writing(worker, writers=2, rounds=2) as writers:
+        on = writers.run(read_logging=True)
+        reads = AuditEvent.objects.filter(action=AuditAction.READ_CASE).count()
+        off = writers.run(read_logging=False)
+    assert (on.count, on.unit, off.count) == (8, "requests", 8)
+    assert on.seconds > 0 and on.queries > off.queries > 0
+    assert Note.objects.count() == notes + 8
+    assert AuditEvent.objects.filter(action=AuditAction.READ_CASE).count() == reads == 4
+    # The read recorders are back, and every writer's connection is closed.
+    assert audit_writers.audit.record_read is not audit_writers._not_recorded
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        assert cursor.fetchone()[0] == 1

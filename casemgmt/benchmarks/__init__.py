@@ -10,7 +10,11 @@ Figures are printed and written to JSON, never asserted in the test suite.
 from importlib import import_module
 
 # The modules that declare groups and figures, imported by ``load()``.
-GROUP_MODULES = ("casemgmt.benchmarks.caseload", "casemgmt.benchmarks.case_page")
+GROUP_MODULES = (
+    "casemgmt.benchmarks.caseload",
+    "casemgmt.benchmarks.case_page",
+    "casemgmt.benchmarks.audit_trail",
+)
 
 
 def load() -> None:

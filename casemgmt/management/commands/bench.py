@@ -15,6 +15,13 @@ from casemgmt.benchmarks import registry, report
 from casemgmt.benchmarks.measure import Progress, measure_all
 from casemgmt.models import Case
 
+# The benchmark database outlives the checkout that measures it (often a fresh clone,
+# with a signing key of its own): each run keeps the public half of the key its seals
+# are signed with here, and verifies with every key kept.
+BENCH_KEYRING = Path.home() / ".local" / "share" / "casemgmt" / "bench-audit-public-keys"
+# The audit trail group's sizes (casemgmt/benchmarks/audit_trail.py).
+AUDIT_EVENTS, WRITERS, ROUNDS = 1_000_000, 8, 20
+
 
 class Command(BaseCommand):
     help = (
@@ -41,6 +48,33 @@ class Command(BaseCommand):
             help="Run only these groups or figures.",
         )
         parser.add_argument(
+            "--audit-events",
+            type=int,
+            default=AUDIT_EVENTS,
+            help=f"Events the audit trail's verification walks (default {AUDIT_EVENTS}); "
+            "the shorter walk a tenth of them, the sealer a fiftieth each run.",
+        )
+        parser.add_argument(
+            "--writers",
+            type=int,
+            default=WRITERS,
+            help=f"Concurrent writers of the audit trail's request figure (default {WRITERS}; "
+            "one on SQLite, which has one writer at a time).",
+        )
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=ROUNDS,
+            help=f"Rounds per writer, each a case page and a note (default {ROUNDS}).",
+        )
+        parser.add_argument(
+            "--audit-keyring",
+            type=Path,
+            default=BENCH_KEYRING,
+            help="Where runs keep the public halves of the keys their audit seals are signed "
+            f"with, all trusted when verifying (default {BENCH_KEYRING}).",
+        )
+        parser.add_argument(
             "--json",
             type=Path,
             help="Write the JSON here (default var/bench/bench-<timestamp>.json and latest.json).",
@@ -49,15 +83,34 @@ class Command(BaseCommand):
     def handle(self, *args, cases: int, repeat: int, only: list[str], json: Path | None, **opts):
         if repeat < 1 or cases < 0:
             raise CommandError("--repeat must be at least 1 and --cases zero or more.")
+        if min(opts["audit_events"], opts["writers"], opts["rounds"]) < 1:
+            raise CommandError("--audit-events, --writers and --rounds must be at least 1.")
+        group_options = {
+            "audit_keyring": str(opts["audit_keyring"].expanduser()),
+            "audit_events": opts["audit_events"],
+            # SQLite has one writer at a time: concurrent writers would only wait.
+            "writers": opts["writers"] if connection.vendor == "postgresql" else 1,
+            "rounds": opts["rounds"],
+        }
         benchmarks.load()
         try:
             selection = list(registry.selected(only))
             seeded = self._seed(cases)
-            run = report.circumstances(cases=Case.objects.count(), repeat=repeat, seeded=seeded)
+            prepared = self._prepare(selection, {"cases": cases, **group_options})
+            run = report.circumstances(
+                cases=Case.objects.count(),
+                repeat=repeat,
+                seeded=seeded,
+                prepared=prepared,
+                options=group_options,
+            )
             self._introduce(run)
             progress = Progress(self.stderr, sum(len(figures) for _, figures in selection))
             results = measure_all(
-                selection, options={"cases": cases}, repeat=repeat, progress=progress
+                selection,
+                options={"cases": cases, **group_options},
+                repeat=repeat,
+                progress=progress,
             )
         except registry.BenchmarkError as error:
             raise CommandError(str(error)) from error
@@ -66,6 +119,21 @@ class Command(BaseCommand):
         paths = [json] if json else self._default_paths()
         report.write_json(report.document(run, results), paths)
         self.stdout.write(f"Written to {', '.join(str(path) for path in paths)}")
+
+    def _prepare(self, selection, options: dict) -> dict:
+        """What the selected groups do to the data before timing (e.g. sealing what
+        seeding wrote): printed and kept, like seeding."""
+        prepared = {}
+        for name, _figures in selection:
+            prepare = registry.PREPARATIONS.get(name)
+            if prepare is None:
+                continue
+            self.stdout.write(f"Preparing {name}…")
+            done = prepare(options, self.stderr)
+            if done is not None:
+                self.stdout.write(f"{name}: {done.summary}")
+                prepared[name] = {"summary": done.summary, "seconds": done.seconds, **done.details}
+        return prepared
 
     def _seed(self, cases: int) -> dict | None:
         """Seed up to ``cases`` when there are fewer; the time it took is part of the run."""
@@ -85,6 +153,11 @@ class Command(BaseCommand):
             f"{run['cases']} cases on {database['vendor']} {database['version']}; "
             f"{machine['cpus']} CPUs, {machine['memory_gib']} GiB; "
             f"median of {run['repeat']} runs after a warm-up."
+        )
+        options = run["options"]
+        self.stdout.write(
+            f"Audit trail: walks of {options['audit_events']:,} events; "
+            f"{options['writers']} writers × {options['rounds']} rounds."
         )
         if connection.vendor != "postgresql":
             self.stdout.write(
