@@ -88,7 +88,7 @@ def _ratio(figure: Timing, reference: Timing) -> float | None:
 def _rate_ratio(figure: Timing, reference: Timing) -> float | None:
     if figure.rate is None or reference.rate is None or not reference.rate.per_second:
         return None
-    return round(figure.rate.per_second / reference.rate.per_second, 2)
+    return round(figure.rate.per_second / reference.rate.per_second, 4)
 
 
 def _timing(timing: Timing) -> dict[str, Any]:
@@ -179,8 +179,14 @@ def _line(result: Result, ref: Timing, first: bool, with_rates: bool) -> str:
     ratio = _rate_ratio(figure, ref)
     return RATE_COLUMNS.format(
         name, ms, queries, rate, peak, ref.name, f"{ref.median_ms:.1f}", ref.queries, ref_rate,
-        ref_peak, "" if ratio is None else f"{ratio:.2f}",
+        ref_peak, _ratio_text(ratio),
     )  # fmt: skip
+
+
+def _ratio_text(ratio: float | None) -> str:
+    if ratio is None:
+        return ""
+    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.3f}"
 
 
 def table(results: list[Result]) -> list[str]:
