@@ -90,7 +90,7 @@ class _Batch:
 
 
 def _stream(sql: str, params: list) -> Iterator[tuple]:
-    # A named (server-side) cursor on PostgreSQL: rows arrive in chunks, never all at once.
+    # Rows in chunks, never all at once (a named, server-side cursor on PostgreSQL).
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(FETCH):
@@ -103,20 +103,34 @@ _SEALS_SQL = (
     f"FROM {SEALS} s LEFT JOIN {EVENTS} e ON e.id = s.event_seq "
     "WHERE s.position > %s AND s.position <= %s ORDER BY s.position"
 )
-# The same rows as binary COPY: the JSON columns as the text jsonb prints (what the
-# driver hands over for them otherwise), every other value as the same Python value.
-_COPY_TYPES = (
-    ["int8", "int8", "text", "int8", "int8", "timestamptz", "int8"]
-    + ["text"] * 4
-    + ["int8", "text", "text"]
+# The same rows as a binary COPY, each column cast to the type it is read as: the JSON
+# columns as the text jsonb prints (what the driver hands over for them otherwise), every
+# other value as the same Python value. A new event column needs its type here.
+_EVENT_COPY_TYPES = {
+    "id": "int8",
+    "at": "timestamptz",
+    "actor_id": "int8",
+    "action": "text",
+    "target_type": "text",
+    "target_id": "text",
+    "target_label": "text",
+    "case_id": "int8",
+    "changes": "text",
+    "metadata": "text",
+}
+_COPY_TYPES = ["int8", "int8", "text", "int8"] + [_EVENT_COPY_TYPES[c] for c in EVENT_COLUMNS]
+_COPY_SQL = (
+    "SELECT s.position, s.event_seq, s.hash::text, s.batch_id, "  # noqa: S608
+    + ", ".join(f"e.{c}::{_EVENT_COPY_TYPES[c]}" for c in EVENT_COLUMNS)
+    + f" FROM {SEALS} s LEFT JOIN {EVENTS} e ON e.id = s.event_seq "
+    "WHERE s.position > {} AND s.position <= {} ORDER BY s.position"
 )
-_COPY_SQL = _SEALS_SQL.replace("e.changes, e.metadata", "e.changes::text, e.metadata::text")
 
 
 def _copied(after: int, up_to: int) -> Iterator[tuple]:
     from psycopg import sql
 
-    query = sql.SQL(f"COPY ({_COPY_SQL.replace('%s', '{}')}) TO STDOUT (FORMAT BINARY)")
+    query = sql.SQL(f"COPY ({_COPY_SQL}) TO STDOUT (FORMAT BINARY)")
     statement = query.format(sql.Literal(after), sql.Literal(up_to))
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
         copy.set_types(_COPY_TYPES)
