@@ -88,10 +88,6 @@ def _timestamp(value: Any) -> str:
     return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _id(value: Any) -> int | None:
-    return None if value is None else int(value)
-
-
 def _scalar(value: Any) -> str:
     """A value as the compact encoder writes it inside a list."""
     if isinstance(value, str):
