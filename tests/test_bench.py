@@ -12,6 +12,7 @@ from django.db import connection
 from casemgmt import benchmarks
 from casemgmt.audit_trail.verification import verify_chain
 from casemgmt.benchmarks import (
+    audit_search,
     audit_trail,
     audit_writers,
     case_page,
@@ -72,6 +73,8 @@ def test_a_run_writes_every_figure_beside_its_references(tmp_path):
             assert references[caseload.RAW_SQL]["queries"] == 1
         if figure["group"] == case_page.GROUP:
             assert set(references) == {case_page.TYPICAL}, figure["name"]
+        if figure["group"] == audit_search.GROUP:
+            assert set(references) == {audit_search.CASELOAD}, figure["name"]
         if figure["group"] == audit_trail.GROUP:
             assert figure["rate"]["per_second"] > 0, figure["name"]
             for ref in references.values():

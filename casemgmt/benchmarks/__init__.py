@@ -14,6 +14,7 @@ GROUP_MODULES = (
     "casemgmt.benchmarks.caseload",
     "casemgmt.benchmarks.case_page",
     "casemgmt.benchmarks.audit_trail",
+    "casemgmt.benchmarks.audit_search",
 )
 
 

@@ -32,7 +32,8 @@ def encodings(value: str) -> list[bytes]:
     return [value.encode(), escaped.encode()]
 
 
-def test_no_erased_value_is_left_in_a_dump(caseworker, administrator):
+def test_no_erased_value_is_left_in_a_dump(programme, caseworker, administrator):
+    # ``programme``: the shipped configuration again, after a transactional test emptied it.
     person, _case = act(caseworker)
     seal_pending()
     before = dump()

@@ -1,0 +1,82 @@
+"""The auditor's search of the trail at scale (issue 15: under 100 ms median at a
+million events): the search page over HTTP as the demo auditor, who oversees every
+programme, newest first, filtered by one case, and by a group, a class and a month,
+each beside the auditor's caseload page in the same run (a page of known cost)."""
+
+from __future__ import annotations
+
+import datetime
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from casemgmt.benchmarks.pages import get_ok, logged_in_client
+from casemgmt.benchmarks.registry import BenchmarkError, Reference, benchmark, group
+from casemgmt.models import AuditEvent, Case, User
+
+GROUP = "audit search"
+USERNAME = "auditor"
+CASELOAD = "the auditor's caseload page"
+
+
+@dataclass
+class SearchContext:
+    client: Client
+    case_reference: str
+    month_start: str
+    month_end: str
+    events: int
+
+
+@group(GROUP)
+@contextmanager
+def search_context(options: dict[str, Any]):
+    auditor = User.objects.filter(username=USERNAME).first()
+    if auditor is None:
+        raise BenchmarkError(f"no user {USERNAME!r}: seed the demo data first (seed_demo)")
+    busiest = (
+        Case.objects.visible_to(auditor).order_by("-pk").values_list("reference", flat=True).first()
+    )
+    if busiest is None:
+        raise BenchmarkError(f"{USERNAME!r} sees no case: seed more (--cases)")
+    end = timezone.localdate()
+    start = end - datetime.timedelta(days=30)
+    with logged_in_client(auditor) as client:
+        yield SearchContext(
+            client=client,
+            case_reference=busiest,
+            month_start=start.isoformat(),
+            month_end=end.isoformat(),
+            events=AuditEvent.objects.count(),
+        )
+
+
+def _caseload(ctx: SearchContext):
+    return get_ok(ctx.client, reverse("caseload"))
+
+
+def _search(params):
+    def run(ctx: SearchContext):
+        return get_ok(ctx.client, reverse("audit_trail"), params(ctx))
+
+    return run
+
+
+for name, params in (
+    ("audit trail search, newest 50 of all events", lambda ctx: {}),
+    ("audit trail search, one case", lambda ctx: {"case": ctx.case_reference}),
+    (
+        "audit trail search, reads showing legal records in a month",
+        lambda ctx: {
+            "group": "reads",
+            "info_class": "legal",
+            "since": ctx.month_start,
+            "until": ctx.month_end,
+        },
+    ),
+):
+    benchmark(name, group=GROUP, run=_search(params), references=[Reference(CASELOAD, _caseload)])
