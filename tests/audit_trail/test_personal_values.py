@@ -215,3 +215,103 @@ def test_the_migration_rewrites_an_event_written_in_the_clear(caseworker):
     assert {r.value for r in rows} == {NAME, NEW_NAME, REASON}
     assert {r.person_id for r in rows} == {person.pk}
     assert real_apps.get_model("casemgmt", "Case") is Case
+
+
+# Read the chunk, the people and the notes (with their cases) it is about, write the
+# changed events and the side rows, read the next (empty) chunk, delete the seals and
+# batches; on PostgreSQL also switch the append-only triggers off and on again.
+MIGRATION_QUERIES = {"sqlite": 10, "postgresql": 17}
+
+
+def _migration():
+    import importlib
+
+    return importlib.import_module("casemgmt.migrations.0047_audit_personal_values_data")
+
+
+def _old_form_events(person, case, note, count: int) -> list[AuditEvent]:
+    """``count`` pairs of events as written before personal values were hashed: a
+    correction of the person, and a note's text under the note (whose person is reached
+    through its case)."""
+    events = []
+    for _ in range(count):
+        events.append(
+            AuditEvent(
+                action=AuditAction.PERSON_CORRECTED,
+                target_type="casemgmt.person",
+                target_id=str(person.pk),
+                target_label=f"{person.reference} {NAME}",
+                case=case,
+                changes={"full_name": [NAME, NEW_NAME], "sex": ["male", "male"]},
+                metadata={"reason": REASON},
+            )
+        )
+        events.append(
+            AuditEvent(
+                action=AuditAction.NOTE_ADDED,
+                target_type="casemgmt.note",
+                target_id=str(note.pk),
+                target_label=f"note {note.pk}",
+                case=case,
+                changes={"body": [None, NOTE]},
+            )
+        )
+    return AuditEvent.objects.bulk_create(events)
+
+
+class _Editor:
+    """What the migration uses of its schema editor (SQLite's refuses to open inside a
+    test's transaction)."""
+
+    def __init__(self):
+        from django.db import connection
+
+        self.connection = connection
+
+    def execute(self, sql):
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def _run_migration(django_assert_num_queries, queries):
+    from django.apps import apps as real_apps
+
+    editor = _Editor()
+    if editor.connection.vendor == "postgresql":
+        # A migration starts its own transaction; this test's inserts left foreign-key
+        # checks pending, and a table with pending checks cannot be altered.
+        editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with django_assert_num_queries(queries):
+        _migration().rewrite_events(real_apps, editor)
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_migration_rewrites_the_trail_in_chunks(caseworker, count, django_assert_num_queries):
+    """Every old-form event is rewritten in place, its values moved to side rows, and the
+    old seals dropped; the queries do not grow with the events (one chunk here: read the
+    chunk, its targets by kind, the person's case for the note, the update, the side
+    rows, the next empty chunk, and the seals' and batches' deletes)."""
+    person, case = act(caseworker)
+    note = Note.objects.get(case=case)
+    seal_pending()
+    events = _old_form_events(person, case, note, count)
+    before = AuditPersonalValue.objects.count()
+    from django.db import connection
+
+    _run_migration(django_assert_num_queries, queries=MIGRATION_QUERIES[connection.vendor])
+    assert AuditSeal.objects.count() == 0
+    for event in AuditEvent.objects.filter(pk__in=[e.pk for e in events]):
+        stored = json.dumps([event.changes, event.metadata, event.target_label])
+        assert not any(value in stored for value in (NAME, NEW_NAME, NOTE, REASON)), stored
+        if event.target_type == "casemgmt.person":
+            assert event.target_label == person.reference
+            assert event.changes["sex"] == ["male", "male"]
+            assert personal_values.is_marker(event.metadata["reason"])
+        else:
+            assert personal_values.is_marker(event.changes["body"][1])
+    side = AuditPersonalValue.objects.filter(person_id=person.pk)
+    assert {NAME, NEW_NAME, NOTE, REASON} <= set(side.values_list("value", flat=True))
+    assert AuditPersonalValue.objects.count() >= before
+    # The rewritten trail seals and verifies from the genesis.
+    seal_pending()
+    assert verify_chain(keys=trusted_keys()[0]).ok
