@@ -305,6 +305,64 @@ def test_a_case_history_reads_a_fixed_number_of_queries(
         assert client.get(url).status_code == 200
 
 
+def _add_reads_of_the_person(trail, count):
+    """``count`` reads of the case's person and of the case, by staff of ``count`` other
+    agencies (each row names its reader and agency)."""
+    ours = trail["ours"]
+    for _ in range(count):
+        reader = factories.CaseworkerFactory(agency=factories.AgencyFactory())
+        audit.record_read(actor=reader, target=ours.person, classes={"identity"})
+        audit.record_read(actor=reader, target=ours, case=ours, classes={"case", "legal"})
+
+
+def _add_emergency_uses(trail, count):
+    """``count`` emergency grants on cases of the programme, each with a read under it."""
+    programme = trail["ours"].programme
+    for n in range(count):
+        case = factories.CaseFactory(programme=programme, lead_agency=trail["ours"].lead_agency)
+        user = factories.CaseworkerFactory(agency=factories.AgencyFactory())
+        BreakGlassGrant.objects.create(case=case, user=user, reason=f"Night emergency {n}")
+        audit.record_read(actor=user, target=case, case=case, classes={"case"})
+
+
+# Pinned at two sizes, like the search. Who has looked at a person: the session, the
+# user, the savepoint and its release, the person (within the auditor's programmes),
+# whether the auditor oversees every programme, the page of reads with their readers,
+# which of the cases and people named the reader may open, their references, the read
+# event, the header's agency.
+PERSON_READS_QUERIES = 12
+# Emergency access: the session, the user, the savepoint and its release, the page of
+# grants, the reads opened under them (one query for the page), which of the cases the
+# reader may open, the read event, the header's agency.
+EMERGENCY_ACCESS_QUERIES = 9
+
+
+@pytest.mark.parametrize("extra", [5, 30])
+def test_who_has_looked_reads_a_fixed_number_of_queries(
+    client, trail, extra, django_assert_num_queries
+):
+    _add_reads_of_the_person(trail, extra)
+    client.force_login(trail["auditor"])
+    url = reverse("audit_person_reads", kwargs={"reference": trail["ours"].person.reference})
+    client.get(url)
+    with django_assert_num_queries(PERSON_READS_QUERIES):
+        response = client.get(url)
+    assert len(response.context["page"].rows) == min(2 * extra + 2, 50)  # a page is 50
+
+
+@pytest.mark.parametrize("extra", [5, 30])
+def test_emergency_access_reads_a_fixed_number_of_queries(
+    client, trail, extra, django_assert_num_queries
+):
+    _add_emergency_uses(trail, extra)
+    client.force_login(trail["auditor"])
+    url = reverse("audit_emergency_access")
+    client.get(url)
+    with django_assert_num_queries(EMERGENCY_ACCESS_QUERIES):
+        response = client.get(url)
+    assert len(response.context["uses"]) == extra
+
+
 # --- from the attacker's side: what a restricted case keeps to itself ----------------
 
 
