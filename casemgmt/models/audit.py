@@ -231,3 +231,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit events are append-only.")
+
+    def get_action_display(self) -> str:
+        # Django's own builds a dict of every choice on each call, translating each of
+        # the hundred labels: 4 ms a row, most of the auditor's search page.
+        try:
+            return AuditAction(self.action).label
+        except ValueError:
+            return self.action

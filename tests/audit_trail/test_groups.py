@@ -20,3 +20,16 @@ def test_the_groups_read_as_an_auditor_expects():
     assert group_of(AuditAction.CONFIG_ROLE_GRANT_CONFIRMED) == ActionGroup.CONFIGURATION
     assert group_of(AuditAction.NOTE_CORRECTED) == ActionGroup.CHANGES
     assert group_of(AuditAction.PERSON_MERGED) == ActionGroup.CHANGES
+
+
+def test_an_events_action_reads_as_its_label():
+    """The page's label for an action (a fast look-up, not Django's per-call dict)."""
+    from django.utils import translation
+
+    from casemgmt.models import AuditEvent
+
+    event = AuditEvent(action=AuditAction.CASE_ASSIGNED)
+    assert event.get_action_display() == AuditAction.CASE_ASSIGNED.label
+    with translation.override("ur"):
+        assert str(event.get_action_display()) == str(AuditAction.CASE_ASSIGNED.label)
+    assert AuditEvent(action="retired.action").get_action_display() == "retired.action"
