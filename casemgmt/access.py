@@ -33,9 +33,11 @@ from casemgmt.record_kinds import RECORD_KINDS
 from casemgmt.roles import Role
 from casemgmt.trail_access import (  # noqa: F401 (re-exported: the policy's names)
     can_read_audit_trail,
+    can_read_oversight_report,
     content_visible_cases,
     content_visible_people,
     oversees_every_programme,
+    oversight_report_programmes_filter,
     trail_cases_filter,
     trail_events_filter,
 )

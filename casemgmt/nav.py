@@ -26,6 +26,7 @@ NAV_ENTRIES: list[tuple] = [
         access.can_reassign_departed_work,
     ),
     (_("Audit trail"), "audit_trail", "audit", access.can_read_audit_trail),
+    (_("Oversight report"), "oversight_report", "oversight", access.can_read_oversight_report),
     (
         _("Emergency access"),
         "break_glass",
@@ -36,7 +37,7 @@ NAV_ENTRIES: list[tuple] = [
 
 
 # Pages used now and then: under "More" on wide screens, so the bar stays on one line.
-LESS_FREQUENT = frozenset({"facilities", "departed_work", "break_glass", "admin"})
+LESS_FREQUENT = frozenset({"facilities", "departed_work", "break_glass", "oversight", "admin"})
 
 
 def split(items: list[tuple]) -> tuple[list[tuple], list[tuple]]:

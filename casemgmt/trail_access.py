@@ -92,3 +92,19 @@ def content_visible_people(user, person_ids) -> set[int]:
         .filter(person_id__in=person_ids)
         .values_list("person_id", flat=True)
     )
+
+
+def can_read_oversight_report(user) -> bool:
+    """The oversight report (aggregate figures only): auditors and supervisors, for the
+    programmes they oversee or supervise."""
+    return can_read_audit_trail(user)
+
+
+def oversight_report_programmes_filter(user) -> Q:
+    """Programmes whose oversight report ``user`` may read: an auditor's assigned
+    programmes, a supervisor's supervised ones; nothing for anyone else."""
+    if not can_read_oversight_report(user):
+        return Q(pk__in=[])
+    if user.role == Role.AUDITOR:
+        return Q(auditors=user)
+    return Q(supervisors=user)

@@ -10,6 +10,7 @@ from casemgmt.views import (
     departed_work,
     health,
     home,
+    oversight,
     people,
     person_corrections,
     session,
@@ -46,6 +47,8 @@ urlpatterns = [
     ),
     path("approvals/", workflow.approvals, name="approvals"),
     path("audit/", audit_trail.trail_search, name="audit_trail"),
+    path("oversight/", oversight.oversight_report, name="oversight_report"),
+    path("oversight/report.csv", oversight.oversight_report_csv, name="oversight_report_csv"),
     path("audit/verify/", audit_trail.trail_verify, name="audit_verify"),
     path(
         "audit/emergency-access/",

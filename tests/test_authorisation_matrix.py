@@ -88,6 +88,13 @@ MATRIX = {
     # The audit trail: auditors of the programme, supervisors for the programmes they
     # supervise (this one supervises none: an empty search, no case's history).
     "audit_trail": (lambda w: {}, _row([GONE, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
+    # The oversight report: aggregates of the programmes the user oversees (this
+    # supervisor supervises none: an empty report).
+    "oversight_report": (lambda w: {}, _row([GONE, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
+    "oversight_report_csv": (
+        lambda w: {},
+        _row([GONE, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
+    ),
     "audit_emergency_access": (
         lambda w: {},
         _row([GONE, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),

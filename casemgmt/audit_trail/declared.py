@@ -622,6 +622,11 @@ READS = [
     _list_read("read disabled users' work", "departed_work", A.READ_DEPARTED_WORK),
     _list_read("search the audit trail", "audit_trail", A.READ_AUDIT_TRAIL),
     _do(
+        "read the oversight report (page or CSV)",
+        "page oversight_report",
+        _off_case(A.READ_OVERSIGHT_REPORT, "user"),
+    ),
+    _do(
         "search the caseload by CNIC",
         "page caseload",
         _untargeted(A.SEARCH_IDENTITY, SEARCH),

@@ -58,6 +58,7 @@ class AuditAction(models.TextChoices):
     READ_APPROVALS = "read.approvals", _("Approvals queue read")
     READ_DEPARTED_WORK = "read.departed_work", _("Work of disabled users read")
     READ_AUDIT_TRAIL = "read.audit_trail", _("Audit trail read")
+    READ_OVERSIGHT_REPORT = "read.oversight_report", _("Oversight report read")
     # The audit trail itself
     AUDIT_VERIFIED = "audit.verified", _("Audit trail verified")
     AUDIT_CHECKPOINT_WRITTEN = "audit.checkpoint_written", _("Audit checkpoint written")

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case as CaseWhen
 from django.db.models import (
@@ -188,11 +189,14 @@ def daily_counts(
     """Per group, the days with an event and the first day at or past each horizon (and
     day 0's row, whose at-risk is everyone followed), in day order. One query."""
     today = today or timezone.localdate()
-    per_case_sql, params = (
-        follow_up_rows(cases, kinds=kinds, today=today, group_by=group_by)
-        .order_by()
-        .query.sql_with_params()
-    )
+    try:
+        per_case_sql, params = (
+            follow_up_rows(cases, kinds=kinds, today=today, group_by=group_by)
+            .order_by()
+            .query.sql_with_params()
+        )
+    except EmptyResultSet:  # e.g. cases of no programme: nothing to count
+        return {}
     marks = [0, *horizons_days]
     # A horizon's at-risk is that of the first follow-up day at or past it.
     at_horizon = " OR ".join(

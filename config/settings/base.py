@@ -248,6 +248,10 @@ CASEMGMT_REGISTRATION_RATE_LIMIT = env.int("CASEMGMT_REGISTRATION_RATE_LIMIT", d
 # An account with no sign-in for this many days is disabled by the daily
 # accounts_disable_dormant job (docs/operations.md, "Dormant accounts").
 CASEMGMT_DORMANT_DAYS = env.int("CASEMGMT_DORMANT_DAYS", default=90)
+# The oversight report withholds counts from 1 to this number minus one (and complements).
+CASEMGMT_OVERSIGHT_SUPPRESSION_THRESHOLD = env.int(
+    "CASEMGMT_OVERSIGHT_SUPPRESSION_THRESHOLD", default=5
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ur", "اردو")]
