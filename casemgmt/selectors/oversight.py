@@ -155,6 +155,11 @@ class OversightReport:
     tables: list[CountTable]
     survival: list[SurvivalTable]
     years: tuple[int, ...] = DEFAULT_HORIZONS
+    # What suppression worked on (for the tests that attack it): every count by its key,
+    # the equations a reader can use, and the keys withheld.
+    cells: dict = field(default_factory=dict, repr=False)
+    equations: list = field(default_factory=list, repr=False)
+    withheld: set = field(default_factory=set, repr=False)
 
     @property
     def survival_columns(self) -> int:
@@ -430,7 +435,17 @@ def oversight_report(
                 )
             )
         survival.append(SurvivalTable(str(group_by), title, heading, rows))
-    return OversightReport(programmes, filters, threshold, today, tables, survival)
+    return OversightReport(
+        programmes,
+        filters,
+        threshold,
+        today,
+        tables,
+        survival,
+        cells=values,
+        equations=lines,
+        withheld=withheld,
+    )
 
 
 # The definitions printed with every report (HTML and CSV), word for word each time.
