@@ -162,6 +162,10 @@ class OversightReport:
     withheld: set = field(default_factory=set, repr=False)
 
     @property
+    def largest_withheld(self) -> int:
+        return self.threshold - 1
+
+    @property
     def survival_columns(self) -> int:
         return 2 + 2 * len(self.years)
 
