@@ -1205,6 +1205,7 @@ _reads("read the inbox", lambda w: ("inbox",))
 _reads("read the approvals queue", lambda w: ("approvals",), user="sv")
 _reads("read disabled users' work", lambda w: ("departed_work",), user="sv")
 _reads("search the audit trail", lambda w: ("audit_trail",), user="sv")
+_reads("read the oversight report (page or CSV)", lambda w: ("oversight_report",), user="sv")
 _reads("search the caseload by CNIC", lambda w: ("caseload",), q="15602-1234567-3")
 
 
