@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casemgmt", "0047_audit_personal_values_data"),
+        ("casemgmt", "0048_case_person_key_index"),
     ]
 
     operations = [
