@@ -27,6 +27,7 @@ NAV_ENTRIES: list[tuple] = [
     ),
     (_("Audit trail"), "audit_trail", "audit", access.can_read_audit_trail),
     (_("Oversight report"), "oversight_report", "oversight", access.can_read_oversight_report),
+    (_("Exports"), "export_list", "exports", {Role.SUPERVISOR, Role.AUDITOR}),
     (
         _("Emergency access"),
         "break_glass",
@@ -37,7 +38,9 @@ NAV_ENTRIES: list[tuple] = [
 
 
 # Pages used now and then: under "More" on wide screens, so the bar stays on one line.
-LESS_FREQUENT = frozenset({"facilities", "departed_work", "break_glass", "oversight", "admin"})
+LESS_FREQUENT = frozenset(
+    {"facilities", "departed_work", "break_glass", "oversight", "exports", "admin"}
+)
 
 
 def split(items: list[tuple]) -> tuple[list[tuple], list[tuple]]:

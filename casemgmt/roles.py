@@ -54,7 +54,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _perms(["add", "change"], _RECORD_MODELS),
     # Supervisors open the admin for configuration only: case records stay behind
     # the access policy in the application.
-    Role.SUPERVISOR: _perms(["view"], _CONFIG_MODELS) + ["approve_stagetransition", "merge_person"],
+    # Supervisors may export their programmes identified (after step-up); auditors'
+    # exports are de-identified (docs/auditor.md, "Exports").
+    Role.SUPERVISOR: _perms(["view"], _CONFIG_MODELS)
+    + ["approve_stagetransition", "merge_person", "export_identified"],
     Role.AUDITOR: _perms(["view"], _CONFIG_MODELS + _RECORD_MODELS + ["auditevent"]),
     Role.ADMINISTRATOR: _perms(["view", "add", "change"], _CONFIG_MODELS)
     + _perms(["view"], ["group", "permission"]),

@@ -22,6 +22,7 @@ CHAIN = "audit.chain"
 SEARCH = "search"
 UNKNOWN_NAME = "sign_in.unknown_name"
 ADDRESS = "sign_in.address"
+EXPORT = "export"
 
 
 @dataclass(frozen=True)
@@ -656,6 +657,30 @@ AUDIT = [
     ),
 ]
 
+EXPORTS = [
+    _do(
+        "start an export",
+        "page export_download",
+        _off_case(A.EXPORT_STARTED, "user"),
+    ),
+    _do(
+        "finish an export (or have it cut off)",
+        "page export_download (end of the download)",
+        _off_case(A.EXPORT_FINISHED, "user"),
+    ),
+    _do(
+        "download an audit export's checkpoint",
+        "page export_checkpoint",
+        _off_case(A.EXPORT_STARTED, "user"),
+        _off_case(A.EXPORT_FINISHED, "user"),
+    ),
+    _do(
+        "export while another export runs",
+        "page export_download (refused)",
+        _untargeted(A.ACCESS_RATE_LIMITED, EXPORT),
+    ),
+]
+
 SECTIONS: dict[str, list[Action]] = {
     "People": PEOPLE,
     "Cases": CASES,
@@ -668,6 +693,7 @@ SECTIONS: dict[str, list[Action]] = {
     "Administration": ADMINISTRATION,
     "Reads and refusals": READS,
     "The audit trail": AUDIT,
+    "Exports": EXPORTS,
 }
 
 # Actions of the enum that nothing writes today, each with why it stays (values are

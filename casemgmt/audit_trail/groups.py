@@ -24,6 +24,7 @@ class ActionGroup(models.TextChoices):
 _BY_PREFIX = {
     "read.": ActionGroup.READS,
     "search.": ActionGroup.READS,
+    "export.": ActionGroup.READS,
     "case.transition_": ActionGroup.MOVES,
     "access.": ActionGroup.ACCESS,
     "auth.": ActionGroup.SIGN_IN,

@@ -135,6 +135,8 @@ class Case(models.Model):
         ordering = ["-opened_on", "-id"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        # Identified exports (names, CNICs, free text): casemgmt/exports/, after step-up.
+        permissions = [("export_identified", "Can export identified data")]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "programme"],

@@ -118,6 +118,10 @@ DATABASE_ROUTERS = ["casemgmt.db_routers.JobQueueOnPostgreSQL"]
 JOBS_EAGER = not ON_POSTGRESQL or env.bool("CASEMGMT_JOBS_EAGER", default=False)
 PROCRASTINATE_IMPORT_PATHS = ["casemgmt.jobs"]
 
+# Exports (docs/auditor.md, "Exports"): how many may run at once across the deployment
+# (each holds a database connection while it streams).
+CASEMGMT_EXPORTS_AT_ONCE = env.int("CASEMGMT_EXPORTS_AT_ONCE", default=3)
+
 # The audit trail's seals (docs/auditor.md). The sealer signs each batch with this
 # Ed25519 private key, kept out of the database; the inspectorate holds the public key.
 CASEMGMT_AUDIT_SIGNING_KEY_FILE = env.path(
