@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import DateTimeField, Q, QuerySet
+from django.db.models import DateTimeField, QuerySet
 
 from casemgmt import access
 from casemgmt.exports.audit_export import VISIBLE_CASES

@@ -5,8 +5,9 @@ through psycopg's copy API, with formula neutralisation inside the query; the ch
 sends are gathered into blocks of ``BLOCK`` bytes. SQLite: the rows are fetched
 ``FETCH`` at a time and written by Python's csv module, neutralised in the stream by
 the same rule. Both give the same header, rows and values: NULL and the empty string
-are both an empty cell, dates ISO, timestamps in UTC ending in Z, booleans true/false,
-line ends ``\\n``.
+are both an empty cell, dates ISO, timestamps in UTC ending in Z, booleans true/false.
+Rows end with ``\\n`` from PostgreSQL and ``\\r\\n`` from SQLite (a CSV reader reads both
+alike; cells holding a line end are quoted either way).
 """
 
 from __future__ import annotations
@@ -90,7 +91,9 @@ def _converters(built: Built) -> list[Callable | None]:
 
 def _python_chunks(built: Built, counter: RowCounter) -> Iterator[bytes]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # "\r\n" (RFC 4180): with "\n", Python's csv would leave a lone carriage return in a
+    # cell unquoted, and readers would split the row there.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(built.header)
     converters = _converters(built)
     with connection.cursor() as cursor:

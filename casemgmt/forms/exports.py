@@ -68,7 +68,7 @@ class ExportForm(forms.Form):
         return EXPORTS[self.cleaned_data["export"]]
 
     @property
-    def identified(self) -> bool:
+    def wants_identified(self) -> bool:
         return bool(self.cleaned_data.get("identified"))
 
     def filters(self) -> query.Filters:

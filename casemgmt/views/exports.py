@@ -86,7 +86,7 @@ def export_download(request):
     form, page = _form_or_page(request)
     if page is not None:
         return page
-    if form.identified and not stepped_up(request):
+    if form.wants_identified and not stepped_up(request):
         return ask_to_step_up(request)
     export, user = form.chosen_export, request.user
     filters = form.filters()
@@ -98,13 +98,13 @@ def export_download(request):
         recording.export_refused_busy(actor=user, export=export.key, mine=busy.mine)
         return _page(request, form, status=429, busy=busy.message)
     try:
-        built = query.build(export, user, filters, identified=form.identified)
+        built = query.build(export, user, filters, identified=form.wants_identified)
         started = recording.export_started(
             actor=user,
             export=export.key,
             details={
                 "filters": filters.as_record(),
-                "identified": form.identified,
+                "identified": form.wants_identified,
                 "columns": built.header,
             },
         )
@@ -138,7 +138,7 @@ def export_checkpoint(request):
     form, page = _form_or_page(request)
     if page is not None:
         return page
-    if form.identified and not stepped_up(request):
+    if form.wants_identified and not stepped_up(request):
         return ask_to_step_up(request)
     export, user = EXPORTS["audit_trail"], request.user
     if not query.available(user, export):

@@ -18,8 +18,8 @@ from casemgmt.models import (
     CheckIn,
     Escalation,
     Intervention,
-    ItemRating,
     Item,
+    ItemRating,
     LegalAuthority,
     Programme,
     ReengagementEvent,
@@ -32,7 +32,7 @@ from casemgmt.services import users
 
 # Every kind of formula payload of the issue: each must come out neutralised.
 PAYLOADS = [
-    "=HYPERLINK(\"http://x\")",
+    '=HYPERLINK("http://x")',
     "+1+1",
     "-2+3",
     "@SUM(A1)",
@@ -114,7 +114,11 @@ def world(db, programme, stages, agency, caseworker, supervisor):
     from casemgmt.models import Case, Stage
 
     other_stage = Stage.objects.create(
-        programme=w.other, key="start", name="Start", order=1, kind=stages["referral"].kind,
+        programme=w.other,
+        key="start",
+        name="Start",
+        order=1,
+        kind=stages["referral"].kind,
         is_start=True,
     )
     Case.objects.filter(pk=w.foreign.pk).update(programme=w.other, current_stage=other_stage)
@@ -124,50 +128,106 @@ def world(db, programme, stages, agency, caseworker, supervisor):
     now = timezone.now()
     for i, payload in enumerate(PAYLOADS):
         StageTransition.objects.create(
-            case=case, from_stage=stages["referral"], to_stage=stages["intake"],
-            requested_by=caseworker, reason=payload, status="applied",
-            decided_by=supervisor, decided_at=now, decision_reason=payload, applied_at=now,
+            case=case,
+            from_stage=stages["referral"],
+            to_stage=stages["intake"],
+            requested_by=caseworker,
+            reason=payload,
+            status="applied",
+            decided_by=supervisor,
+            decided_at=now,
+            decision_reason=payload,
+            applied_at=now,
             gate_results=[{"gate": "consent_signed", "met": True, "info_class": "legal"}],
             requested_at=now - datetime.timedelta(minutes=i),
         )
     LegalAuthority.objects.create(
-        case=case, kind="court_order", reference="=ORDER-1", issued_on=TODAY,
-        issuing_body="Court", recorded_by=caseworker,
+        case=case,
+        kind="court_order",
+        reference="=ORDER-1",
+        issued_on=TODAY,
+        issuing_body="Court",
+        recorded_by=caseworker,
     )
     w.assessment = Assessment.objects.create(
-        case=case, kind="initial", assessed_on=TODAY, assessor=caseworker, agency=agency,
-        overall_concern="low", rationale=PAYLOADS[1], structured=False,
-        disengagement_score=40, deradicalisation_score=0,
+        case=case,
+        kind="initial",
+        assessed_on=TODAY,
+        assessor=caseworker,
+        agency=agency,
+        overall_concern="low",
+        rationale=PAYLOADS[1],
+        structured=False,
+        disengagement_score=40,
+        deradicalisation_score=0,
     )
     item = Item.objects.filter(domain__is_clinical=False).first()
     clinical_item = Item.objects.filter(domain__is_clinical=True).first()
-    ItemRating.objects.create(assessment=w.assessment, item=item, rating="low",
-                              evidence_for=PAYLOADS[2])
+    ItemRating.objects.create(
+        assessment=w.assessment, item=item, rating="low", evidence_for=PAYLOADS[2]
+    )
     if clinical_item is not None:
         ItemRating.objects.create(assessment=w.assessment, item=clinical_item, rating="high")
     w.clinical_item = clinical_item
     intervention = Intervention.objects.create(
-        case=case, kind="education", provider=agency, goals=PAYLOADS[3],
-        starts_on=TODAY - datetime.timedelta(days=10), recorded_by=caseworker,
+        case=case,
+        kind="education",
+        provider=agency,
+        goals=PAYLOADS[3],
+        starts_on=TODAY - datetime.timedelta(days=10),
+        recorded_by=caseworker,
     )
-    Session.objects.create(intervention=intervention, held_on=TODAY, duration_minutes=60,
-                           attendance="attended", facilitator=PAYLOADS[4],
-                           progress_note=PAYLOADS[5], recorded_by=caseworker)
-    Session.objects.create(intervention=intervention, held_on=TODAY, duration_minutes=30,
-                           attendance="missed", facilitator="F", recorded_by=caseworker)
-    CheckIn.objects.create(case=case, held_on=TODAY, kind="phone", outcome="concern",
-                           concerns=PAYLOADS[6], recorded_by=caseworker)
-    Escalation.objects.create(case=case, trigger="breach", description=PAYLOADS[7],
-                              raised_by=caseworker)
-    Escalation.objects.create(case=case, trigger="security_information",
-                              description="security", raised_by=caseworker)
-    ReengagementEvent.objects.create(case=case, kind="arrest", occurred_on=TODAY,
-                                     description=PAYLOADS[8], recorded_by=caseworker)
-    Referral.objects.create(case=case, from_agency=agency, to_agency=agency,
-                            service="education", reason=PAYLOADS[9], sent_by=caseworker)
-    SharingConsent.objects.create(case=case, basis="consent", agency_kinds=["education"],
-                                  purpose="reintegration", given_on=TODAY,
-                                  end_reason=PAYLOADS[10], recorded_by=caseworker)
+    Session.objects.create(
+        intervention=intervention,
+        held_on=TODAY,
+        duration_minutes=60,
+        attendance="attended",
+        facilitator=PAYLOADS[4],
+        progress_note=PAYLOADS[5],
+        recorded_by=caseworker,
+    )
+    Session.objects.create(
+        intervention=intervention,
+        held_on=TODAY,
+        duration_minutes=30,
+        attendance="missed",
+        facilitator="F",
+        recorded_by=caseworker,
+    )
+    CheckIn.objects.create(
+        case=case,
+        held_on=TODAY,
+        kind="phone",
+        outcome="concern",
+        concerns=PAYLOADS[6],
+        recorded_by=caseworker,
+    )
+    Escalation.objects.create(
+        case=case, trigger="breach", description=PAYLOADS[7], raised_by=caseworker
+    )
+    Escalation.objects.create(
+        case=case, trigger="security_information", description="security", raised_by=caseworker
+    )
+    ReengagementEvent.objects.create(
+        case=case, kind="arrest", occurred_on=TODAY, description=PAYLOADS[8], recorded_by=caseworker
+    )
+    Referral.objects.create(
+        case=case,
+        from_agency=agency,
+        to_agency=agency,
+        service="education",
+        reason=PAYLOADS[9],
+        sent_by=caseworker,
+    )
+    SharingConsent.objects.create(
+        case=case,
+        basis="consent",
+        agency_kinds=["education"],
+        purpose="reintegration",
+        given_on=TODAY,
+        end_reason=PAYLOADS[10],
+        recorded_by=caseworker,
+    )
     users.user_set_language(user=caseworker, language="en")  # an event to seal
     seal_pending()
     return w
