@@ -39,6 +39,17 @@ def _empty_cache_after_each_test():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_export_left_running():
+    """An export response a test never closed (a WSGI server always does) would keep its
+    user's slot in the in-process registry (casemgmt/exports/limits.py) for later tests."""
+    yield
+    from casemgmt.exports import limits
+
+    with limits._lock:
+        limits._running_users.clear()
+
+
 def enrol_totp(user):
     """The user's authenticator app (allauth's TOTP), made if they have none; its secret
     computes codes in tests (``totp_code``)."""

@@ -17,6 +17,7 @@ ROLES = ["team", "other_agency", "supervisor", "auditor", "anonymous"]
 OK, GONE, LOGIN, BACK = {200}, {404}, {302}, {302}
 DONE = {200, 302}  # a form shown again with errors, or done and redirected
 NO_GET = {405}
+BAD = {400}  # a form shown again with its errors
 
 
 def _names(patterns, prefix=""):
@@ -108,6 +109,17 @@ MATRIX = {
     "audit_person_reads": (
         lambda w: {"reference": w["case"].person.reference},
         _row([GONE, GONE, GONE, OK, LOGIN], [NO_GET] * 4 + [LOGIN]),
+    ),
+    # Exports: auditors and supervisors (of their programmes). A download without an
+    # export named shows the page again with the error (400); only GET.
+    "export_list": (lambda w: {}, _row([GONE, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
+    "export_download": (
+        lambda w: {},
+        _row([GONE, GONE, BAD, BAD, LOGIN], [NO_GET] * 4 + [LOGIN]),
+    ),
+    "export_checkpoint": (
+        lambda w: {},
+        _row([GONE, GONE, BAD, BAD, LOGIN], [NO_GET] * 4 + [LOGIN]),
     ),
     # A post with no case or action named goes back to the page with a message.
     "departed_work": (

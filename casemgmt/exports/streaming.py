@@ -101,7 +101,10 @@ def _python_chunks(built: Built, counter: RowCounter) -> Iterator[bytes]:
         while rows := cursor.fetchmany(FETCH):
             for row in rows:
                 writer.writerow(
-                    [v if f is None or v is None else f(v) for f, v in zip(converters, row)]
+                    [
+                        v if f is None or v is None else f(v)
+                        for f, v in zip(converters, row, strict=True)
+                    ]
                 )
             counter.rows += len(rows)
             if buffer.tell() >= BLOCK:

@@ -1264,6 +1264,42 @@ def _(w):
     audit_verification.write_checkpoint_file(directory=w.tmp)
 
 
+# Exports
+
+
+@drives("start an export")
+def _(w):
+    client = w.signed_in(w.sv)
+    yield
+    response = client.get(reverse("export_download"), {"export": "cases"})
+    assert response.status_code == 200
+    w.export_response = response  # not read: the export is still running
+
+
+@drives("finish an export (or have it cut off)")
+def _(w):
+    client = w.signed_in(w.sv)
+    response = client.get(reverse("export_download"), {"export": "cases"})
+    yield
+    b"".join(response.streaming_content)  # the end of the download closes the response
+
+
+@drives("download an audit export's checkpoint")
+def _(w):
+    client = w.signed_in(w.sv)
+    yield
+    response = client.get(reverse("export_checkpoint"), {"export": "audit_trail"})
+    assert response.status_code == 200
+
+
+@drives("export while another export runs")
+def _(w):
+    client = w.signed_in(w.sv)
+    client.get(reverse("export_download"), {"export": "cases"})  # running, not read
+    yield
+    assert client.get(reverse("export_download"), {"export": "cases"}).status_code == 429
+
+
 # --- the tests ---------------------------------------------------------------------
 
 
