@@ -729,3 +729,16 @@ EXPORTS: dict[str, Export] = {
         AUDIT_TRAIL,
     )
 }
+
+
+def markdown_columns() -> str:
+    """The column tables of docs/auditor.md, "Exports" (a test keeps the two the same)."""
+    lines = []
+    for export in EXPORTS.values():
+        lines += [f"#### `{export.key}`: {export.title}", "", export.description, ""]
+        lines += ["| column | class | only identified | definition |", "| --- | --- | --- | --- |"]
+        for c in export.columns:
+            only = "yes" if c.identified_only else ""
+            lines.append(f"| `{c.name}` | {c.info_class.value} | {only} | {c.definition} |")
+        lines.append("")
+    return "\n".join(lines).rstrip()

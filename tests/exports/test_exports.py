@@ -317,3 +317,15 @@ def test_the_exports_page_lists_the_users_exports(client, world, django_assert_n
     response = client.get(reverse("export_list"))
     assert response.status_code == 200
     assert b"Audit trail" in response.content
+
+
+def test_the_guide_documents_every_exports_columns():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from casemgmt.exports.definitions import markdown_columns
+
+    text = (Path(settings.BASE_DIR) / "docs" / "auditor.md").read_text()
+    start, end = "<!-- export-columns:start -->\n", "\n<!-- export-columns:end -->"
+    assert text[text.index(start) + len(start) : text.index(end)] == markdown_columns()
