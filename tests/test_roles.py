@@ -43,7 +43,7 @@ SYNCED_BY_MIGRATION = {
     "0029_placements_data": "505c5d6205a863e9",
     "0031_classification": "34fd3dd01027fdc3",
     "0037_configured_names_urdu_data": "98e15556df806676",
-    "0048_exports": "f414269add44a216",
+    "0050_exports": "f414269add44a216",
 }
 
 

@@ -7,7 +7,7 @@ from casemgmt.roles import sync_role_groups
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casemgmt", "0047_audit_personal_values_data"),
+        ("casemgmt", "0049_audit_action_oversight_report"),
     ]
 
     operations = [
