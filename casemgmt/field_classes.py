@@ -30,6 +30,8 @@ PERSON_FIELD_CLASSES: dict[str, InfoClass] = {
     "cnic": C.IDENTITY,
     "aliases": C.IDENTITY,
     "family_contacts": C.IDENTITY,
+    # That the identity was erased at the end of retention, and when: no value of it.
+    "retention_erased_at": C.CASE,
     "identity_verified_at": C.IDENTITY,
     "identity_verified_by": C.IDENTITY,
     "identity_document": C.IDENTITY,
@@ -59,6 +61,13 @@ CASE_FIELD_CLASSES: dict[str, InfoClass] = {
     "opened_on": C.CASE,
     "closed_on": C.CASE,
     "is_restricted": C.CASE,
+    # That a case is on legal hold shows on the case; why, to readers of legal records.
+    "on_legal_hold": C.CASE,
+    # De-identified attributes kept for figures (services.demographics): the district is
+    # where the person was from, location as on the person; an age band says little.
+    "district": C.LOCATION,
+    "age_group_at_opening": C.CASE,
+    "age_group_at_release": C.CASE,
     "version": C.CASE,
     "created_at": C.CASE,
     # Where the person is held: the most protected with identity (DOMAIN.md).

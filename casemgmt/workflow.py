@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from casemgmt import access, gates
 from casemgmt.errors import GatesNotMet, NotPermitted, StaleCase, TransitionNotAllowed
 from casemgmt.models import (
+    AgeGroup,
     AuditAction,
     Case,
     CaseStatus,
@@ -107,6 +108,10 @@ def _apply(case: Case, to_stage: Stage, now: datetime.datetime, move: StageTrans
     else:
         values["status"] = CaseStatus.ACTIVE
         values["closed_on"] = None
+    if to_stage.kind == StageKind.COMMUNITY and not case.age_group_at_release:
+        # The first release, as the survival figures count it (services.demographics).
+        born = case.person.date_of_birth
+        values["age_group_at_release"] = AgeGroup.on(born, timezone.localdate(now))
     save_case_fields(case, **values)
     case_refresh_review_due(case, today=timezone.localdate(now))
     return audit.diff(before, audit.snapshot(case, fields))

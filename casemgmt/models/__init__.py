@@ -73,6 +73,7 @@ from casemgmt.models.notes import (
     ReferralStatus,
 )
 from casemgmt.models.outcomes import ReengagementEvent, ReengagementKind
+from casemgmt.models.retention import AgeGroup, LegalHold
 from casemgmt.models.people import (
     GroupCategory,
     HeldRegistration,
@@ -105,6 +106,8 @@ from casemgmt.models.users import User
 from casemgmt.models.workflow import MoveReason, StageTransition, TransitionStatus
 
 __all__ = [
+    "AgeGroup",
+    "LegalHold",
     "AuditPersonalValue",
     "ClassificationBand",
     "ClassificationChange",

@@ -116,6 +116,8 @@ class AuditAction(models.TextChoices):
     )
     CASE_RESTRICTED = "case.restricted", _("Case restricted")
     CASE_UNRESTRICTED = "case.unrestricted", _("Case restriction lifted")
+    CASE_LEGAL_HOLD_SET = "case.legal_hold_set", _("Legal hold set")
+    CASE_LEGAL_HOLD_LIFTED = "case.legal_hold_lifted", _("Legal hold lifted")
     CASE_ALLOW_LIST_ADDED = "case.allow_list_added", _("User added to the allow-list")
     CASE_ALLOW_LIST_REMOVED = "case.allow_list_removed", _("User removed from the allow-list")
     # The stage engine

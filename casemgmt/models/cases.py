@@ -5,6 +5,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.models.retention import AgeGroup
 from casemgmt.models.translated import TranslatedCharField, TranslatedModel, urdu_field
 
 
@@ -119,6 +120,23 @@ class Case(models.Model):
         default=False,
         help_text=_("Only the users on the case's allow-list may open it."),
     )
+    # A supervisor of the programme holds the case (services.legal_hold; history in
+    # LegalHold): retention erases nothing of its person meanwhile.
+    on_legal_hold = models.BooleanField(
+        _("on legal hold"),
+        default=False,
+        help_text=_("Retention erases nothing of the person while any of their cases is held."),
+    )
+    # De-identified attributes of the case itself, kept when the person's identity is
+    # erased so figures by district and age group stay the same
+    # (services.demographics.cases_record_demographics).
+    district = models.CharField(_("district at registration"), max_length=100, blank=True)
+    age_group_at_opening = models.CharField(
+        _("age group when the case opened"), max_length=8, choices=AgeGroup.choices, blank=True
+    )
+    age_group_at_release = models.CharField(
+        _("age group at release"), max_length=8, choices=AgeGroup.choices, blank=True
+    )
     # Optimistic lock: every change to the case bumps it (compare-and-swap through
     # services.cases.save_case_fields), except the fields in UNVERSIONED_FIELDS.
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -154,6 +172,8 @@ class Case(models.Model):
             models.Index(fields=["status", "next_review_due"], name="case_status_due_idx"),
             models.Index(fields=["status", "next_contact_due"], name="case_status_contact_idx"),
             models.Index(fields=["status", "next_meeting_due"], name="case_status_meeting_idx"),
+            # Retention looks for closed cases by closing date (services.retention).
+            models.Index(fields=["status", "closed_on"], name="case_status_closed_idx"),
             # The caseload's default order (newest first) walks this index.
             models.Index(fields=["-opened_on", "-id"], name="case_opened_idx"),
             # The caseload's "review due" order (no date last): see selectors.caseload.

@@ -134,6 +134,11 @@ class Person(models.Model):
     # Derived from the date of birth on every save: the access policy compares record
     # dates with it in SQL (casemgmt/juveniles.py).
     adult_on = models.DateField(_("18th birthday"), null=True, editable=False, db_index=True)
+    # When retention erased the identity (services.retention): such a person is never
+    # erased again, and their cases keep only de-identified attributes.
+    retention_erased_at = models.DateTimeField(
+        _("identity erased (retention) at"), null=True, blank=True, editable=False
+    )
     # Counts corrections of the person's details (services/person_corrections.py): a form
     # opened before someone else's correction is refused as stale.
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)

@@ -62,6 +62,19 @@ class Programme(TranslatedModel):
         validators=[MinValueValidator(1), MaxValueValidator(72)],
         help_text=_("How long break-the-glass access to one of its cases stays open."),
     )
+    # How long a closed case keeps its person's identity (P8: nothing kept longer than the
+    # law allows); ``manage.py apply_retention`` erases it after that, unless on legal hold.
+    retention_years = models.PositiveSmallIntegerField(
+        _("keep identities after closure (years)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Once every case of a person is closed for longer than this (in each of its "
+            "programmes) and none is on legal hold, the daily retention job erases the "
+            "person's identifying data; de-identified records and figures stay. Keep "
+            "backups for less time than this."
+        ),
+    )
     instruments = models.ManyToManyField(
         "casemgmt.Instrument",
         verbose_name=_("assessment instruments"),

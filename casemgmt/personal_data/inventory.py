@@ -44,6 +44,7 @@ LOCATION = "where the person is from, lives or is held"
 CODE = "a coded value: identifies no one once names and free text are erased; counted"
 WHEN = "a date of the record's history: identifies no one once the identity is erased"
 REFERENCE = "the pseudonymous reference: links records, identifies no one without them"
+AGGREGATE = "a coarse attribute figures are counted by: singles no one out without a name"
 ORDER = "names a legal order or document, which stays answerable to oversight (P8)"
 
 
@@ -94,6 +95,7 @@ PERSONAL_DATA: dict[str, PersonalField] = _merge(
         (ERASE, TEXT, "group_context"),
         (KEEP, CODE, "sex"),
         (KEEP, WHEN, "identity_verified_at created_at"),
+        (KEEP, WHEN, "retention_erased_at"),
     ),
     _model(
         "PersonMerge",
@@ -118,6 +120,16 @@ PERSONAL_DATA: dict[str, PersonalField] = _merge(
         (KEEP, CODE, "status"),
         (KEEP, WHEN, "stage_entered_at next_review_due next_contact_due next_meeting_due"),
         (KEEP, WHEN, "opened_on closed_on created_at"),
+        # Kept when the person's identity is erased, so figures stay the same: a district
+        # and age bands, attributes of the case, not of the person (services.demographics).
+        (KEEP, AGGREGATE, "district age_group_at_opening age_group_at_release"),
+    ),
+    # Why a case is held: it may describe the proceedings, so it goes with the identity.
+    _model(
+        "LegalHold",
+        C.LEGAL,
+        (ERASE, TEXT, "reason lift_reason"),
+        (KEEP, WHEN, "set_at lifted_at"),
     ),
     _model(
         "CaseTeamMember",

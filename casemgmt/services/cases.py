@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from casemgmt import access, cadence, rules
 from casemgmt.errors import NotPermitted, StaleCase
 from casemgmt.models import (
+    AgeGroup,
     Agency,
     AuditAction,
     Case,
@@ -126,6 +127,9 @@ def case_open(
                 assigned_caseworker=assigned_caseworker,
                 facility=facility,
                 opened_on=opened_on,
+                # Kept on the case when retention erases the person (services.demographics).
+                district=person.district,
+                age_group_at_opening=AgeGroup.on(person.date_of_birth, opened_on),
             )
     except IntegrityError as exc:
         # Someone opened a case for this person in this programme at the same moment.
@@ -180,6 +184,9 @@ def cases_move_to_person(locked: list[Case], person: Person) -> None:
     )
     for case in locked:
         case.person, case.version = person, case.version + 1
+    from casemgmt.services.demographics import cases_record_demographics
+
+    cases_record_demographics(person_ids=[person.pk])
 
 
 def case_refresh_review_due(

@@ -189,6 +189,10 @@ def _save_correction(
         raise ValidationError(
             {"cnic": _("This CNIC was registered a moment ago; search for it first.")}
         ) from exc
+    if {"date_of_birth", "district"} & set(changed):
+        from casemgmt.services.demographics import cases_record_demographics
+
+        cases_record_demographics(person_ids=[person.pk])
     audit.record(
         actor=by,
         action=AuditAction.PERSON_CORRECTED,
