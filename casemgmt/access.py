@@ -330,6 +330,24 @@ def can_manage_restriction(user, case) -> bool:
     return bool(user and user.role == Role.SUPERVISOR and can_write_case(user, case))
 
 
+def supervises_programme(user, programme_id) -> bool:
+    from casemgmt.models import Programme
+
+    return Programme.supervisors.through.objects.filter(
+        programme_id=programme_id, user_id=user.pk
+    ).exists()
+
+
+def can_manage_legal_hold(user, case) -> bool:
+    """Set or lift a legal hold: a supervisor of the case's programme who works on it."""
+    return bool(
+        user
+        and user.role == Role.SUPERVISOR
+        and supervises_programme(user, case.programme_id)
+        and can_write_case(user, case)
+    )
+
+
 def has_break_glass(user, case) -> bool:
     return case.break_glass_grants.filter(user_id=user.pk, expires_at__gt=timezone.now()).exists()
 

@@ -49,6 +49,11 @@ class CasePermissions:
         return self.can_write and self.user.role == Role.SUPERVISOR
 
     @cached_property
+    def can_hold(self) -> bool:
+        """Set or lift a legal hold (a supervisor of the case's programme)."""
+        return self.can_restrict and access.supervises_programme(self.user, self.case.programme_id)
+
+    @cached_property
     def can_assign(self) -> bool:
         return self.can_write and self.user.role == Role.SUPERVISOR
 

@@ -36,6 +36,7 @@ urlpatterns = [
         name="record_action",
     ),
     path("cases/<str:reference>/assign/", cases.assign_caseworker, name="assign_caseworker"),
+    path("cases/<str:reference>/legal-hold/", cases.case_legal_hold, name="case_legal_hold"),
     path("cases/<str:reference>/move/", workflow.stage_move, name="stage_move"),
     path("cases/<str:reference>/print/", cases.case_print_view, name="case_print"),
     path("cases/<str:reference>/history/", cases.case_history_view, name="case_history"),

@@ -168,6 +168,12 @@ MATRIX = {
         lambda w: {"reference": w["case"].reference},
         _row([NO_GET] * 4 + [LOGIN], [BACK, GONE, BACK, BACK, LOGIN]),
     ),
+    # Only a supervisor of the case's programme (this world's supervisor is of the agency
+    # only: tests/services/test_legal_hold.py covers the programme's supervisor).
+    "case_legal_hold": (
+        lambda w: {"reference": w["case"].reference},
+        _row([NO_GET] * 4 + [LOGIN], [GONE, GONE, GONE, GONE, LOGIN]),
+    ),
     "stage_move": (
         lambda w: {"reference": w["case"].reference},
         _row([OK, GONE, OK, GONE, LOGIN], [OK, GONE, OK, GONE, LOGIN]),

@@ -158,6 +158,11 @@ PEOPLE = [
         "services.retention.person_erase",
         _off_case(A.RETENTION_ERASED, "person"),
     ),
+    _do(
+        "apply retention (the daily job, or manage.py apply_retention)",
+        "services.retention.retention_apply",
+        _off_case(A.RETENTION_ERASED, "person", per="person erased"),
+    ),
 ]
 
 CASES = [
@@ -201,6 +206,16 @@ CASES = [
         "lift a case's restriction",
         "services.restriction.case_set_restricted",
         _on_case(A.CASE_UNRESTRICTED, "case"),
+    ),
+    _do(
+        "put a case on legal hold",
+        "services.legal_hold.case_legal_hold_set",
+        _on_case(A.CASE_LEGAL_HOLD_SET, "legalhold"),
+    ),
+    _do(
+        "lift a case's legal hold",
+        "services.legal_hold.case_legal_hold_lift",
+        _on_case(A.CASE_LEGAL_HOLD_LIFTED, "legalhold"),
     ),
     _do(
         "add a user to a case's allow-list",

@@ -48,6 +48,8 @@ VERSIONED_ACTIONS = {
     AuditAction.CASE_ASSIGNED,
     AuditAction.CASE_RESTRICTED,
     AuditAction.CASE_UNRESTRICTED,
+    AuditAction.CASE_LEGAL_HOLD_SET,
+    AuditAction.CASE_LEGAL_HOLD_LIFTED,
     AuditAction.CASE_PERSON_CHANGED,
     AuditAction.PLACEMENT_TRANSFERRED,
     AuditAction.CASE_CLASSIFIED,

@@ -73,7 +73,6 @@ from casemgmt.models.notes import (
     ReferralStatus,
 )
 from casemgmt.models.outcomes import ReengagementEvent, ReengagementKind
-from casemgmt.models.retention import AgeGroup, LegalHold
 from casemgmt.models.people import (
     GroupCategory,
     HeldRegistration,
@@ -92,6 +91,7 @@ from casemgmt.models.programmes import (
     Transition,
     TransitionGate,
 )
+from casemgmt.models.retention import AgeGroup, LegalHold
 from casemgmt.models.role_grants import RoleGrant, RoleGrantStatus
 from casemgmt.models.sequences import ReferenceSequence
 from casemgmt.models.sharing import (

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from casemgmt import access
 from casemgmt.forms.evidence import AssignCaseworkerForm
+from casemgmt.forms.legal_hold import LegalHoldForm
 from casemgmt.forms.workflow import DecisionForm
 from casemgmt.models import Case
 from casemgmt.permissions import case_permissions
@@ -29,11 +30,16 @@ from casemgmt.selectors.cases import (
     visible_case_or_404,
 )
 from casemgmt.selectors.consents import withdrawal_proposal
+from casemgmt.selectors.legal_hold import current_legal_hold
 from casemgmt.selectors.scope import refuse
 from casemgmt.selectors.timeline import timeline_page
-from casemgmt.services import audit
+from casemgmt.services import audit, legal_hold
 from casemgmt.services import cases as case_services
-from casemgmt.views._forms import keyset_before, service_errors_as_messages
+from casemgmt.views._forms import (
+    form_errors_as_messages,
+    keyset_before,
+    service_errors_as_messages,
+)
 
 
 def _section_url(case, section: str) -> str:
@@ -65,6 +71,7 @@ def case_detail_view(request, reference):
         "can_decide": header["pending_move"] is not None
         and perms.can_decide(header["pending_move"]),
         "can_withdraw": perms.can_withdraw(header["pending_move"]),
+        **legal_hold_context(case, perms),
         # A withdrawn consent proposes the programme's move, to those who may move the case.
         "withdrawal_move": withdrawal_proposal(case)
         if perms.can_move and header["pending_move"] is None
@@ -72,6 +79,45 @@ def case_detail_view(request, reference):
     }
     audit.record_read(actor=request.user, target=case, case=case, classes=perms.classes)
     return render(request, "casemgmt/case_detail.html", context)
+
+
+def legal_hold_context(case, perms) -> dict:
+    """The hold shown on the case page (why, to readers of legal records) and the form to
+    set or lift it (to a supervisor of the programme); no query when neither applies."""
+    hold = None
+    if case.on_legal_hold and perms.can_read(access.InfoClass.LEGAL):
+        hold = current_legal_hold(case)
+    form = LegalHoldForm(initial={"version": case.version}) if perms.can_hold else None
+    return {"legal_hold": hold, "legal_hold_form": form}
+
+
+@login_required
+@require_POST
+def case_legal_hold(request, reference):
+    """A supervisor of the programme sets (``action=set``) or lifts (``lift``) the hold."""
+    case = visible_case_or_404(request.user, reference)
+    if not access.can_manage_legal_hold(request.user, case):
+        refuse(Case, case.reference)
+    form = LegalHoldForm(request.POST)
+    action = request.POST.get("action")
+    service = {"set": legal_hold.case_legal_hold_set, "lift": legal_hold.case_legal_hold_lift}
+    if action not in service:
+        messages.error(request, _("Choose whether to set or lift the legal hold."))
+    elif not form.is_valid():
+        form_errors_as_messages(request, form)
+    else:
+        with service_errors_as_messages(request):
+            service[action](
+                case=case,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+            if action == "set":
+                messages.success(request, _("The case is on legal hold."))
+            else:
+                messages.success(request, _("The legal hold is lifted."))
+    return redirect("case_detail", reference=case.reference)
 
 
 @login_required
