@@ -13,6 +13,7 @@ from casemgmt.jobs import (  # noqa: F401 - registers the jobs
     audit,
     monitoring,
     programmes,
+    retention,
     sharing,
 )
 from casemgmt.jobs.queue import defer

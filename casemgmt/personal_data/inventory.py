@@ -316,3 +316,8 @@ PERSONAL_DATA: dict[str, PersonalField] = _merge(
     # A message to staff may name the person (a registration's name, a case reference).
     _model("Notification", C.CASE, (ERASE, NAME, "message")),
 )
+
+# Location text kept after erasure, by name: the district figures are counted by (issue 16:
+# "district kept as an attribute of the records"). A district is coarse, and the oversight
+# report suppresses small cells; it is still free text, so keep this list short.
+KEPT_FOR_FIGURES = frozenset({"casemgmt.Case.district"})

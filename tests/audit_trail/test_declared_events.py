@@ -25,6 +25,7 @@ from casemgmt.models import (
     AgencyKind,
     AuditAction,
     AuditEvent,
+    Case,
     CaseStatus,
     Consent,
     GroupCategory,
@@ -47,6 +48,7 @@ from casemgmt.services import (
     escalations,
     evidence,
     interventions,
+    legal_hold,
     monitoring,
     notes,
     notifications,
@@ -374,6 +376,26 @@ def _(w):
     restriction.case_set_restricted(case=w.case, by=w.sv, restricted=True)
     yield
     restriction.case_set_restricted(case=w.case, by=w.sv, restricted=False)
+
+
+def _programme_supervisor(w):
+    w.case.programme.supervisors.add(w.sv)
+    return w.sv
+
+
+@drives("put a case on legal hold")
+def _(w):
+    sv = _programme_supervisor(w)
+    yield
+    legal_hold.case_legal_hold_set(case=w.case, by=sv, reason="Pending appeal in the High Court")
+
+
+@drives("lift a case's legal hold")
+def _(w):
+    sv = _programme_supervisor(w)
+    legal_hold.case_legal_hold_set(case=w.case, by=sv, reason="Pending appeal in the High Court")
+    yield
+    legal_hold.case_legal_hold_lift(case=w.case, by=sv, reason="The appeal was decided")
 
 
 @drives("add a user to a case's allow-list")
@@ -1245,6 +1267,14 @@ def _(w):
     administrator = factories.AdministratorFactory(agency=w.agency)
     yield
     retention.person_erase(person=w.case.person, by=administrator, reason="Rule R1 ended")
+
+
+@drives("apply retention (the daily job, or manage.py apply_retention)")
+def _(w):
+    long_ago = datetime.date.today() - datetime.timedelta(days=365 * 12)
+    Case.objects.filter(pk=w.case.pk).update(status="closed", closed_on=long_ago)
+    yield {"person erased": 1}
+    retention.retention_apply()
 
 
 # The audit trail

@@ -12,7 +12,7 @@ from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.jobs import Job
 
-from casemgmt.jobs import accounts, defer, monitoring, sharing
+from casemgmt.jobs import accounts, defer, monitoring, retention, sharing
 from casemgmt.jobs.options import DAILY, RETRY
 from casemgmt.models import CaseTeamMember, Escalation, SharingStatus
 
@@ -23,6 +23,7 @@ JOBS = {
     "monitoring_check_overdue": monitoring,
     "sharing_expire": sharing,
     "accounts_disable_dormant": accounts,
+    "retention_apply": retention,
 }
 
 
