@@ -5,6 +5,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from casemgmt.models import (
+    AgeGroup,
     Agency,
     AgencyKind,
     Case,
@@ -122,6 +123,12 @@ class CaseFactory(DjangoModelFactory):
     programme = factory.LazyFunction(default_programme)
     current_stage = factory.LazyAttribute(lambda o: o.programme.stages.get(is_start=True))
     lead_agency = factory.SubFactory(AgencyFactory)
+    opened_on = factory.LazyFunction(timezone.localdate)
+    # As case_open sets them (services.demographics).
+    district = factory.LazyAttribute(lambda o: o.person.district)
+    age_group_at_opening = factory.LazyAttribute(
+        lambda o: AgeGroup.on(o.person.date_of_birth, o.opened_on)
+    )
     status = factory.LazyAttribute(
         lambda o: (
             CaseStatus.CLOSED

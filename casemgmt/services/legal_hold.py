@@ -46,9 +46,10 @@ def case_legal_hold_set(
     *, case: Case, by: User, reason: str, expected_version: int | None = None
 ) -> LegalHold:
     """Put ``case`` on legal hold: retention keeps its person's identity while it lasts."""
+    # Decided on the locked row: a restriction applied meanwhile counts.
+    case = lock_case(case, expected_version)
     _ensure_may_hold(by, case)
     reason = _reason(reason)
-    case = lock_case(case, expected_version)
     if case.on_legal_hold:
         raise ValidationError(_("The case is already on legal hold."))
     try:
@@ -73,9 +74,10 @@ def case_legal_hold_lift(
     *, case: Case, by: User, reason: str, expected_version: int | None = None
 ) -> LegalHold:
     """Lift the case's legal hold: retention applies again (from its next daily run)."""
+    # Decided on the locked row: a restriction applied meanwhile counts.
+    case = lock_case(case, expected_version)
     _ensure_may_hold(by, case)
     reason = _reason(reason)
-    case = lock_case(case, expected_version)
     hold = (
         LegalHold.objects.select_for_update()
         .filter(case=case, lifted_at__isnull=True)
