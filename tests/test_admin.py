@@ -107,6 +107,7 @@ def test_programme_needs_exactly_one_start_stage(admin_client):
         "initial_assessment_days": "30",
         "missed_contact_grace_days": "3",
         "emergency_access_hours": "4",
+        "retention_years": "10",
         "stages-0-reassessment_days": "30",
         "stages-1-reassessment_days": "183",
         "stages-TOTAL_FORMS": "2",
