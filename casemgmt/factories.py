@@ -127,7 +127,13 @@ class CaseFactory(DjangoModelFactory):
     # As case_open sets them (services.demographics).
     district = factory.LazyAttribute(lambda o: o.person.district)
     age_group_at_opening = factory.LazyAttribute(
-        lambda o: AgeGroup.on(o.person.date_of_birth, o.opened_on)
+        # Tests sometimes give dates as ISO strings: read them as the model field would.
+        lambda o: AgeGroup.on(
+            *(
+                Case._meta.get_field("opened_on").to_python(d)
+                for d in (o.person.date_of_birth, o.opened_on)
+            )
+        )
     )
     status = factory.LazyAttribute(
         lambda o: (

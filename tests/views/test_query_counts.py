@@ -155,7 +155,8 @@ def _pinned(client, url, expected, django_assert_num_queries):
 # sections, each reading its rows whatever their number. Every tab pays the same base: the
 # session, user, savepoints, the case, the team, a pending move, the summary (the next
 # move and its gates, open escalations) and the read event; those who may move the case
-# one more (whether a withdrawn consent proposes a move). Then per section: its kinds'
+# one more (whether a withdrawn consent proposes a move), supervisors one more (whether they
+# supervise the programme: the legal hold form). Then per section: its kinds'
 # rows (a review's positions, attendees and actions: 3 more), and the extras: progress
 # reads the latest ratings, classification its history (and, for supervisors, the bands
 # of the change form), monitoring the plans and the date of the last contact made. The
@@ -166,11 +167,11 @@ CASE_PAGE = {
     ("caseworker", "legal"): 22,
     ("caseworker", "partners"): 27,
     ("caseworker", "timeline"): 19,
-    ("supervisor", "overview"): 22,
-    ("supervisor", "support"): 25,
-    ("supervisor", "legal"): 22,
-    ("supervisor", "partners"): 28,
-    ("supervisor", "timeline"): 19,
+    ("supervisor", "overview"): 23,
+    ("supervisor", "support"): 26,
+    ("supervisor", "legal"): 23,
+    ("supervisor", "partners"): 29,
+    ("supervisor", "timeline"): 20,
     ("auditor", "overview"): 21,
     ("auditor", "support"): 22,
     ("auditor", "legal"): 21,
@@ -188,6 +189,25 @@ def test_case_page(client, full_case, role, tab, request, django_assert_num_quer
     _pinned(client, url, CASE_PAGE[role, tab], django_assert_num_queries)
     add(24)
     _pinned(client, url, CASE_PAGE[role, tab], django_assert_num_queries)
+
+
+def test_case_page_on_legal_hold(client, full_case, supervisor, django_assert_num_queries):
+    """A held case shows its hold (one query for who set it and why) to readers of legal
+    records; a supervisor of the programme also gets the form."""
+    from casemgmt.services import legal_hold
+
+    case, add = full_case
+    case.programme.supervisors.add(supervisor)
+    legal_hold.case_legal_hold_set(case=case, by=supervisor, reason="Appeal pending, High Court")
+    client.force_login(supervisor)
+    url = reverse("case_detail", args=[case.reference]) + "?tab=overview"
+    add(1)
+    _pinned(client, url, CASE_PAGE["supervisor", "overview"] + 1, django_assert_num_queries)
+    add(24)
+    response = _pinned(
+        client, url, CASE_PAGE["supervisor", "overview"] + 1, django_assert_num_queries
+    )
+    assert "Lift the legal hold" in response.content.decode()
 
 
 TIMELINE = {"caseworker": 2, "supervisor": 2, "auditor": 2}
