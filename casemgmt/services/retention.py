@@ -196,10 +196,11 @@ def _case_facts(person: Person) -> list[dict]:
 
 @transaction.atomic
 def _erase_if_due(person: Person, today: datetime.date) -> bool:
-    # Lock the person's cases first (a hold is set under its case's lock, services.
-    # legal_hold), then ask again: a hold set or a case reopened meanwhile keeps them.
-    list(Case.objects.select_for_update().filter(person=person).order_by("pk").values("pk"))
+    # Lock the person, then their cases (the order a correction takes: person, then the
+    # cases' attributes; a hold is set under its case's lock, services.legal_hold), then
+    # ask again: a hold set or a case reopened meanwhile keeps them.
     person = Person.objects.select_for_update().get(pk=person.pk)
+    list(Case.objects.select_for_update().filter(person=person).order_by("pk").values("pk"))
     if not people_due_for_erasure(today=today).filter(pk=person.pk).exists():
         return False
     _erase(
