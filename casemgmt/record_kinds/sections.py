@@ -135,6 +135,7 @@ NOT_RECORD_KINDS: dict[str, str] = {
     "casemgmt.Notification": "a message to a user, not part of the case record",
     "casemgmt.AuditEvent": "the audit trail itself",
     "casemgmt.HeldRegistration": "a registration waiting for review; its case, once linked",
+    "casemgmt.LegalHold": "a programme supervisor's hold on the case (shown in its header)",
 }
 
 
@@ -145,6 +146,12 @@ def case_data_model_names() -> list[str]:
         label.split(".")[1].lower()
         for label, why in NOT_RECORD_KINDS.items()
         if label
-        not in {"casemgmt.Notification", "casemgmt.AuditEvent", "casemgmt.HeldRegistration"}
+        not in {
+            "casemgmt.Notification",
+            "casemgmt.AuditEvent",
+            "casemgmt.HeldRegistration",
+            # Only a programme's supervisors set one, in the app: no role's model permission.
+            "casemgmt.LegalHold",
+        }
     ]
     return names
