@@ -12,10 +12,10 @@ def _age_group(born, day):
     if born is None or day is None:
         return ""
     age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-    for lower, band in ((45, "45+"), (35, "35-44"), (25, "25-34"), (18, "18-24")):
+    for lower, band in ((45, "45_plus"), (35, "35_44"), (25, "25_34"), (18, "18_24")):
         if age >= lower:
             return band
-    return "0-17"
+    return "under_18"
 
 
 def record_demographics(apps, schema_editor):
@@ -88,11 +88,11 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 choices=[
-                    ("0-17", "Under 18"),
-                    ("18-24", "18 to 24"),
-                    ("25-34", "25 to 34"),
-                    ("35-44", "35 to 44"),
-                    ("45+", "45 and over"),
+                    ("under_18", "Under 18"),
+                    ("18_24", "18-24"),
+                    ("25_34", "25-34"),
+                    ("35_44", "35-44"),
+                    ("45_plus", "45 and over"),
                 ],
                 max_length=8,
                 verbose_name="age group when the case opened",
@@ -104,11 +104,11 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 choices=[
-                    ("0-17", "Under 18"),
-                    ("18-24", "18 to 24"),
-                    ("25-34", "25 to 34"),
-                    ("35-44", "35 to 44"),
-                    ("45+", "45 and over"),
+                    ("under_18", "Under 18"),
+                    ("18_24", "18-24"),
+                    ("25_34", "25-34"),
+                    ("35_44", "35-44"),
+                    ("45_plus", "45 and over"),
                 ],
                 max_length=8,
                 verbose_name="age group at release",

@@ -14,11 +14,11 @@ class AgeGroup(models.TextChoices):
     opening and at release (``Case.age_group_at_opening`` / ``_at_release``), so the
     figures survive the erasure of the date of birth."""
 
-    UNDER_18 = "0-17", _("Under 18")
-    FROM_18 = "18-24", _("18 to 24")
-    FROM_25 = "25-34", _("25 to 34")
-    FROM_35 = "35-44", _("35 to 44")
-    FROM_45 = "45+", _("45 and over")
+    UNDER_18 = "under_18", _("Under 18")
+    FROM_18 = "18_24", _("18-24")
+    FROM_25 = "25_34", _("25-34")
+    FROM_35 = "35_44", _("35-44")
+    FROM_45 = "45_plus", _("45 and over")
 
     @classmethod
     def on(cls, born: datetime.date | None, day: datetime.date | None) -> str:
