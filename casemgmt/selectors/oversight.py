@@ -15,10 +15,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import (
-    ExtractDay,
-    ExtractMonth,
     ExtractQuarter,
     ExtractYear,
 )
@@ -28,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from casemgmt import access, suppression
-from casemgmt.models import Assessment, Case, ClassificationBand, Programme, Sex, Stage
+from casemgmt.models import AgeGroup, Assessment, Case, ClassificationBand, Programme, Sex, Stage
 from casemgmt.selectors.outcomes import DEFAULT_HORIZONS, SurvivalGroup, survival_curves
 
 NONE = "none"  # the row of cases without a value (not classified, not scored, no district)
@@ -39,14 +37,8 @@ TRACK_BANDS = [
     ("moderate", _("Moderate concern (34-66)"), 34, 66),
     ("high", _("High concern (67-100)"), 67, 100),
 ]
-# Age groups at the day the case was opened.
-AGE_GROUPS = [
-    ("under_18", _("Under 18"), 0, 17),
-    ("18_24", _("18-24"), 18, 24),
-    ("25_34", _("25-34"), 25, 34),
-    ("35_44", _("35-44"), 35, 44),
-    ("45_plus", _("45 and over"), 45, 200),
-]
+# Age groups at the day the case was opened (kept on the case: ``AgeGroup``).
+AGE_GROUPS = [(group.value, group.label) for group in AgeGroup]
 
 
 @dataclass(frozen=True)
@@ -198,18 +190,6 @@ def _latest_score(track_field: str) -> Subquery:
     return Subquery(latest.values(track_field)[:1], output_field=IntegerField())
 
 
-def _age_at_opening():
-    birthday_passed = CaseWhen(
-        When(
-            Q(opened_month__gt=F("birth_month"))
-            | Q(opened_month=F("birth_month"), opened_day__gte=F("birth_day")),
-            then=Value(0),
-        ),
-        default=Value(1),
-    )
-    return F("opened_year") - F("birth_year") - birthday_passed
-
-
 def report_cases(programmes, filters: ReportFilters) -> QuerySet[Case]:
     cases = Case.objects.filter(programme__in=programmes)
     if filters.opened_from:
@@ -266,7 +246,7 @@ def count_tables(cases: QuerySet, programmes: list[Programme]) -> list[CountTabl
         "programme__name", "rank"
     )
     fixed = [(key, str(name)) for key, name, _low, _high in TRACK_BANDS]
-    age_rows = [(key, str(name)) for key, name, _low, _high in AGE_GROUPS]
+    age_rows = [(key, str(name)) for key, name in AGE_GROUPS]
 
     # key, title, row heading, expression, extra annotations, rows from the counts
     specs: list[tuple[str, Promise, Promise, object, dict, Callable]] = [
@@ -308,7 +288,7 @@ def count_tables(cases: QuerySet, programmes: list[Programme]) -> list[CountTabl
             "district",
             _("Cases by district of origin and sex"),
             _("District"),
-            F("person__district"),
+            F("district"),  # kept on the case: it outlives the erasure of the person's
             {},
             lambda counts: _with_none(
                 sorted({(k, k) for k, _s in counts if k != NONE}, key=lambda r: r[1].casefold()),
@@ -320,15 +300,8 @@ def count_tables(cases: QuerySet, programmes: list[Programme]) -> list[CountTabl
             "age",
             _("Cases by age group when the case was opened and sex"),
             _("Age group"),
-            _band("age_at_opening", AGE_GROUPS),
-            {
-                "opened_year": ExtractYear("opened_on"),
-                "opened_month": ExtractMonth("opened_on"),
-                "opened_day": ExtractDay("opened_on"),
-                "birth_year": ExtractYear("person__date_of_birth"),
-                "birth_month": ExtractMonth("person__date_of_birth"),
-                "birth_day": ExtractDay("person__date_of_birth"),
-            },
+            F("age_group_at_opening"),  # kept on the case, like the district
+            {},
             lambda counts: _with_none(age_rows, counts, _("Not known")),
         ),
         (
@@ -342,8 +315,6 @@ def count_tables(cases: QuerySet, programmes: list[Programme]) -> list[CountTabl
     ]
     tables = []
     for key, title, heading, expression, extra, rows_of in specs:
-        if key == "age":
-            extra = {**extra, "age_at_opening": _age_at_opening()}
         counts = _counts(cases, expression, **extra)
         tables.append(CountTable(key, title, heading, rows_of(counts), sex_columns(), counts))
     return tables
