@@ -144,10 +144,12 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
-    # Derived dates recomputed whenever their inputs change (services.cases.
-    # case_refresh_review_due): no form edits them, so a change must not make
-    # another user's open form stale.
-    UNVERSIONED_FIELDS = frozenset({"next_review_due", "next_contact_due", "next_meeting_due"})
+    # Derived values recomputed whenever their inputs change (services.cases.
+    # case_refresh_review_due, cases_write_demographics): no form edits them, so a change
+    # must not make another user's open form stale.
+    DERIVED_DATES = frozenset({"next_review_due", "next_contact_due", "next_meeting_due"})
+    DEMOGRAPHICS = frozenset({"district", "age_group_at_opening", "age_group_at_release"})
+    UNVERSIONED_FIELDS = DERIVED_DATES | DEMOGRAPHICS
 
     class Meta:
         ordering = ["-opened_on", "-id"]

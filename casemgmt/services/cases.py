@@ -329,3 +329,9 @@ def team_member_accept_case(*, member: CaseTeamMember, by: User) -> CaseTeamMemb
         changes={"accepted_at": [None, member.accepted_at.isoformat()]},
     )
     return member
+
+
+def cases_write_demographics(cases: list[Case]) -> None:
+    """Store the de-identified attributes (``Case.DEMOGRAPHICS``) set on ``cases``: derived
+    from the person, unversioned like the due dates (services.demographics)."""
+    Case.objects.bulk_update(cases, sorted(Case.DEMOGRAPHICS), batch_size=500)

@@ -23,8 +23,7 @@ from casemgmt.models import (
     StageTransition,
     TransitionStatus,
 )
-
-DEMOGRAPHIC_FIELDS = ("district", "age_group_at_opening", "age_group_at_release")
+from casemgmt.services.cases import cases_write_demographics
 
 
 def first_releases(case_ids: Iterable[int]) -> dict[int, datetime.date]:
@@ -66,5 +65,5 @@ def cases_record_demographics(*, person_ids: Iterable[int]) -> int:
             for name, value in values.items():
                 setattr(case, name, value)
             changed.append(case)
-    Case.objects.bulk_update(changed, DEMOGRAPHIC_FIELDS, batch_size=500)
+    cases_write_demographics(changed)
     return len(changed)

@@ -46,8 +46,11 @@ def test_unversioned_fields_are_real_and_few():
     names = {f.name for f in Case._meta.concrete_fields}
     assert names >= Case.UNVERSIONED_FIELDS
     assert "version" not in Case.UNVERSIONED_FIELDS
-    # Both due dates are derived by services.cases.case_refresh_review_due (issue 13).
-    assert {"next_review_due", "next_contact_due", "next_meeting_due"} == Case.UNVERSIONED_FIELDS
+    # The due dates are derived by services.cases.case_refresh_review_due (issue 13); the
+    # district and age groups kept for figures by services.demographics (issue 16).
+    assert {"next_review_due", "next_contact_due", "next_meeting_due"} == Case.DERIVED_DATES
+    assert {"district", "age_group_at_opening", "age_group_at_release"} == Case.DEMOGRAPHICS
+    assert Case.DERIVED_DATES | Case.DEMOGRAPHICS == Case.UNVERSIONED_FIELDS
 
 
 @pytest.mark.django_db
