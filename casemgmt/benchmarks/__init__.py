@@ -15,6 +15,7 @@ GROUP_MODULES = (
     "casemgmt.benchmarks.case_page",
     "casemgmt.benchmarks.audit_trail",
     "casemgmt.benchmarks.audit_search",
+    "casemgmt.benchmarks.exports",
 )
 
 

@@ -65,12 +65,17 @@ Prepare = Callable[[dict[str, Any], Any], Preparation | None]
 
 GROUPS: dict[str, GroupSetup] = {}
 PREPARATIONS: dict[str, Prepare] = {}
+# A line printed under a group's name (its targets, what its memory column means).
+NOTES: dict[str, str] = {}
 BENCHMARKS: list[Benchmark] = []
 
 
-def group(name: str, *, prepare: Prepare | None = None) -> Callable[[GroupSetup], GroupSetup]:
-    """Register ``setup`` as the context of the group ``name``, and ``prepare`` as what to
-    do to the data first (its time is reported, never part of a figure)."""
+def group(
+    name: str, *, prepare: Prepare | None = None, note: str = ""
+) -> Callable[[GroupSetup], GroupSetup]:
+    """Register ``setup`` as the context of the group ``name``, ``prepare`` as what to
+    do to the data first (its time is reported, never part of a figure), and ``note`` as
+    a line printed with the group's figures (its targets, say)."""
 
     def register(setup: GroupSetup) -> GroupSetup:
         if name in GROUPS:
@@ -78,6 +83,8 @@ def group(name: str, *, prepare: Prepare | None = None) -> Callable[[GroupSetup]
         GROUPS[name] = setup
         if prepare is not None:
             PREPARATIONS[name] = prepare
+        if note:
+            NOTES[name] = note
         return setup
 
     return register

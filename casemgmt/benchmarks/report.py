@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from casemgmt.benchmarks.measure import Result, Timing
+from casemgmt.benchmarks.registry import NOTES
 
 MEMINFO = Path("/proc/meminfo")
 
@@ -126,7 +127,8 @@ def document(run: dict[str, Any], results: list[Result]) -> dict[str, Any]:
         }
         for result in results
     ]
-    return {**run, "figures": figures}
+    notes = {result.group: NOTES[result.group] for result in results if result.group in NOTES}
+    return {**run, "notes": notes, "figures": figures}
 
 
 def write_json(data: dict[str, Any], paths: list[Path]) -> None:
@@ -203,7 +205,8 @@ def table(results: list[Result]) -> list[str]:
             if wanted != header:
                 lines.append(wanted)
                 header = wanted
-            lines.append(f"[{group}]")
+            note = NOTES.get(group)
+            lines.append(f"[{group}] {note}" if note else f"[{group}]")
         for index, ref in enumerate(result.references):
             lines.append(_line(result, ref, index == 0, with_rates))
     return lines
