@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import DateTimeField, QuerySet
+from django.utils import timezone
 
 from casemgmt import access
 from casemgmt.exports.audit_export import VISIBLE_CASES
@@ -126,13 +127,25 @@ def _dated(export: Export, rows: QuerySet, filters: Filters) -> QuerySet:
     target = model
     for part in path.split("__")[:-1]:
         target = target._meta.get_field(part).related_model
-    is_datetime = isinstance(target._meta.get_field(export.date_field), DateTimeField)
-    lookup = f"{path}__date" if is_datetime else path
+    if isinstance(target._meta.get_field(export.date_field), DateTimeField):
+        # The days of the current time zone as a range of instants (``__date`` would
+        # compare a computed date, which no index on the column serves).
+        if filters.date_from:
+            rows = rows.filter(**{f"{path}__gte": _day_starts(filters.date_from)})
+        if filters.date_to:
+            rows = rows.filter(**{f"{path}__lt": _day_starts(filters.date_to, after=1)})
+        return rows
     if filters.date_from:
-        rows = rows.filter(**{f"{lookup}__gte": filters.date_from})
+        rows = rows.filter(**{f"{path}__gte": filters.date_from})
     if filters.date_to:
-        rows = rows.filter(**{f"{lookup}__lte": filters.date_to})
+        rows = rows.filter(**{f"{path}__lte": filters.date_to})
     return rows
+
+
+def _day_starts(day: datetime.date, *, after: int = 0) -> datetime.datetime:
+    """The first instant of ``day`` (plus ``after`` days) in the current time zone."""
+    moment = datetime.datetime.combine(day + datetime.timedelta(days=after), datetime.time.min)
+    return timezone.make_aware(moment)
 
 
 def rows_for(export: Export, user, filters: Filters) -> QuerySet:

@@ -95,7 +95,11 @@ class Assessment(models.Model):
         ordering = ["-assessed_on", "-id"]
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
-        indexes = [models.Index(fields=["case", "assessed_on"], name="assessment_case_date_idx")]
+        indexes = [
+            models.Index(fields=["case", "assessed_on"], name="assessment_case_date_idx"),
+            # The exports' date range (casemgmt/exports/), over every case exported.
+            models.Index(fields=["assessed_on"], name="assessment_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(structured=False) | models.Q(instrument__isnull=False),

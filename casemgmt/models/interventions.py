@@ -69,6 +69,8 @@ class Intervention(models.Model):
         ordering = ["-starts_on", "-id"]
         verbose_name = _("intervention")
         verbose_name_plural = _("interventions")
+        # The exports' date range (casemgmt/exports/), over every case exported.
+        indexes = [models.Index(fields=["starts_on"], name="intervention_starts_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True)
@@ -125,6 +127,8 @@ class Session(models.Model):
         ordering = ["-held_on", "-id"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
+        # The exports' date range (casemgmt/exports/), over every case exported.
+        indexes = [models.Index(fields=["held_on"], name="session_held_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(duration_minutes__gt=0) & models.Q(duration_minutes__lte=600),

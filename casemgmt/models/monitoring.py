@@ -110,7 +110,11 @@ class Escalation(models.Model):
         ordering = ["-raised_at", "-id"]
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
-        indexes = [models.Index(fields=["case", "status"], name="escalation_case_status_idx")]
+        indexes = [
+            models.Index(fields=["case", "status"], name="escalation_case_status_idx"),
+            # The exports' date range (casemgmt/exports/), over every case exported.
+            models.Index(fields=["raised_at"], name="escalation_raised_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source_key"],
@@ -158,7 +162,11 @@ class CheckIn(models.Model):
         ordering = ["-held_on", "-id"]
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
-        indexes = [models.Index(fields=["case", "held_on"], name="checkin_case_date_idx")]
+        indexes = [
+            models.Index(fields=["case", "held_on"], name="checkin_case_date_idx"),
+            # The exports' date range (casemgmt/exports/), over every case exported.
+            models.Index(fields=["held_on"], name="checkin_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.get_outcome_display()}"

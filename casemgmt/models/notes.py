@@ -126,7 +126,11 @@ class Referral(models.Model):
         ordering = ["-sent_at", "-id"]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
-        indexes = [models.Index(fields=["to_agency", "status"], name="referral_to_status_idx")]
+        indexes = [
+            models.Index(fields=["to_agency", "status"], name="referral_to_status_idx"),
+            # The exports' date range (casemgmt/exports/), over every case exported.
+            models.Index(fields=["sent_at"], name="referral_sent_idx"),
+        ]
         constraints = [
             # One referral to an agency waits for an answer at a time (two senders at once).
             models.UniqueConstraint(

@@ -29,6 +29,8 @@ class ReengagementEvent(models.Model):
         ordering = ["occurred_on", "id"]
         verbose_name = _("re-engagement event")
         verbose_name_plural = _("re-engagement events")
+        # The exports' date range (casemgmt/exports/), over every case exported.
+        indexes = [models.Index(fields=["occurred_on"], name="reengagement_occurred_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on}"

@@ -155,7 +155,11 @@ class Person(models.Model):
                 fields=["cnic"], condition=~models.Q(cnic=""), name="person_cnic_unique"
             ),
         ]
-        indexes = [models.Index(fields=["full_name"], name="person_full_name_idx")]
+        indexes = [
+            models.Index(fields=["full_name"], name="person_full_name_idx"),
+            # The exports' filter by district of origin (casemgmt/exports/).
+            models.Index(fields=["district"], name="person_district_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.full_name}"

@@ -131,6 +131,8 @@ class SharingConsent(GuardianConsentFields, models.Model):
         ordering = ["-given_on", "-id"]
         verbose_name = _("sharing consent")
         verbose_name_plural = _("sharing consents")
+        # The exports' date range (casemgmt/exports/), over every case exported.
+        indexes = [models.Index(fields=["given_on"], name="sharing_given_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(basis="legal_authority")

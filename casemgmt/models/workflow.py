@@ -87,7 +87,11 @@ class StageTransition(models.Model):
                 name="stage_transition_one_pending_per_case",
             ),
         ]
-        indexes = [models.Index(fields=["status", "requested_at"], name="stagetrans_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "requested_at"], name="stagetrans_status_idx"),
+            # The exports' date range (casemgmt/exports/), over every case exported.
+            models.Index(fields=["requested_at"], name="stagetrans_requested_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case}: {self.from_stage} → {self.to_stage} ({self.get_status_display()})"

@@ -329,3 +329,25 @@ def test_the_guide_documents_every_exports_columns():
     text = (Path(settings.BASE_DIR) / "docs" / "auditor.md").read_text()
     start, end = "<!-- export-columns:start -->\n", "\n<!-- export-columns:end -->"
     assert text[text.index(start) + len(start) : text.index(end)] == markdown_columns()
+
+
+def test_a_date_range_over_timestamps_takes_whole_days_of_the_local_time_zone(client, world):
+    """Moves requested late on the last day (local time) are in; just after midnight, out."""
+    from django.utils import timezone
+
+    from casemgmt.models import StageTransition
+
+    client.force_login(world.supervisor)
+    last = datetime.date(2025, 3, 10)
+    local = timezone.get_current_timezone()
+    moves = StageTransition.objects.filter(case=world.cases[0]).order_by("pk")
+    inside, after, before = list(moves[:3])
+    at = {
+        inside.pk: datetime.datetime(2025, 3, 10, 23, 59, tzinfo=local),
+        after.pk: datetime.datetime(2025, 3, 11, 0, 0, tzinfo=local),
+        before.pk: datetime.datetime(2025, 3, 8, 23, 59, tzinfo=local),
+    }
+    for pk, moment in at.items():
+        StageTransition.objects.filter(pk=pk).update(requested_at=moment)
+    rows = _dicts(download(client, "stage_moves", date_from="2025-03-09", date_to=last)[1])
+    assert [int(r["move_id"]) for r in rows] == [inside.pk]
