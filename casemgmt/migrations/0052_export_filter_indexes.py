@@ -4,50 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casemgmt', '0051_audit_actions_exports_and_oversight'),
+        ("casemgmt", "0051_audit_actions_exports_and_oversight"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['assessed_on'], name='assessment_date_idx'),
+            model_name="assessment",
+            index=models.Index(fields=["assessed_on"], name="assessment_date_idx"),
         ),
         migrations.AddIndex(
-            model_name='checkin',
-            index=models.Index(fields=['held_on'], name='checkin_date_idx'),
+            model_name="checkin",
+            index=models.Index(fields=["held_on"], name="checkin_date_idx"),
         ),
         migrations.AddIndex(
-            model_name='escalation',
-            index=models.Index(fields=['raised_at'], name='escalation_raised_idx'),
+            model_name="escalation",
+            index=models.Index(fields=["raised_at"], name="escalation_raised_idx"),
         ),
         migrations.AddIndex(
-            model_name='intervention',
-            index=models.Index(fields=['starts_on'], name='intervention_starts_idx'),
+            model_name="intervention",
+            index=models.Index(fields=["starts_on"], name="intervention_starts_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['district'], name='person_district_idx'),
+            model_name="person",
+            index=models.Index(fields=["district"], name="person_district_idx"),
         ),
         migrations.AddIndex(
-            model_name='reengagementevent',
-            index=models.Index(fields=['occurred_on'], name='reengagement_occurred_idx'),
+            model_name="reengagementevent",
+            index=models.Index(fields=["occurred_on"], name="reengagement_occurred_idx"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['sent_at'], name='referral_sent_idx'),
+            model_name="referral",
+            index=models.Index(fields=["sent_at"], name="referral_sent_idx"),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['held_on'], name='session_held_idx'),
+            model_name="session",
+            index=models.Index(fields=["held_on"], name="session_held_idx"),
         ),
         migrations.AddIndex(
-            model_name='sharingconsent',
-            index=models.Index(fields=['given_on'], name='sharing_given_idx'),
+            model_name="sharingconsent",
+            index=models.Index(fields=["given_on"], name="sharing_given_idx"),
         ),
         migrations.AddIndex(
-            model_name='stagetransition',
-            index=models.Index(fields=['requested_at'], name='stagetrans_requested_idx'),
+            model_name="stagetransition",
+            index=models.Index(fields=["requested_at"], name="stagetrans_requested_idx"),
         ),
     ]
