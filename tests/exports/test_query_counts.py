@@ -1,0 +1,103 @@
+"""Queries pinned at two sizes: the exports page (its form's programmes, stages and
+agencies are one query each, however many there are) and an export itself (a handful
+around one query for its rows: COPY on PostgreSQL, one SELECT read in blocks on SQLite)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from casemgmt import factories
+from casemgmt.models import AuditAction, CheckIn, Programme, Stage, StageTransition
+from casemgmt.services import audit
+from tests.exports.conftest import TODAY, download
+
+# The page: session and user; two permission lookups (export_identified: the user's,
+# then their groups'); agencies, programmes, stages for the form (on PostgreSQL each a
+# server-side cursor, in a transaction of its own: BEGIN and COMMIT are counted, and
+# inside a test's transaction become a savepoint and its release).
+PAGE = {"postgresql": 10, "sqlite": 10}
+# An export: session and user; a transaction with the two permission lookups and the
+# started event; the rows (COPY on PostgreSQL, one SELECT read in blocks on SQLite); the
+# finished event in a transaction of its own. PostgreSQL adds the user's and the
+# deployment's advisory locks and their release. (A deployment that asks for a second
+# factor adds its check to both, as in ``make bench``.)
+EXPORT = {"postgresql": 15, "sqlite": 11}
+# The audit trail asks whether the reader oversees every programme, and (no position
+# given) the last sealed position.
+TRAIL_EXTRA = 2
+
+
+def _grow(world, stages, *, size: int) -> None:
+    """More of everything the page lists and the export writes."""
+    for n in range(size):
+        programme = Programme.objects.create(name=f"Grown {n}", code=f"grown{n}")
+        programme.auditors.add(world.auditor)
+        programme.supervisors.add(world.supervisor)
+        for order, key in enumerate(("start", "end"), start=1):
+            Stage.objects.create(
+                programme=programme,
+                key=key,
+                name=key,
+                order=order,
+                kind=stages["referral"].kind,
+                is_start=order == 1,
+            )
+        factories.AgencyFactory()
+        case = factories.CaseFactory(programme=world.programme, current_stage=stages["referral"])
+        CheckIn.objects.create(
+            case=case,
+            held_on=TODAY - datetime.timedelta(days=n),
+            kind="phone",
+            outcome="met",
+            recorded_by=world.cases[0].assigned_caseworker,
+        )
+        StageTransition.objects.create(
+            case=case,
+            from_stage=stages["referral"],
+            to_stage=stages["intake"],
+            requested_by=world.supervisor,
+            status="rejected",
+        )
+        audit.record(actor=world.supervisor, action=AuditAction.READ_CASE, target=case, case=case)
+
+
+def _page_queries(client, django_assert_num_queries) -> None:
+    with django_assert_num_queries(PAGE[connection.vendor]):
+        response = client.get(reverse("export_list"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("who", ["auditor", "supervisor"])
+def test_the_exports_page_makes_the_same_queries_at_two_sizes(
+    client, world, stages, who, django_assert_num_queries
+):
+    client.force_login(getattr(world, who))
+    _page_queries(client, django_assert_num_queries)
+    _grow(world, stages, size=4)
+    _page_queries(client, django_assert_num_queries)
+
+
+def _export_queries(client, key: str, django_assert_num_queries) -> int:
+    expected = EXPORT[connection.vendor] + (TRAIL_EXTRA if key == "audit_trail" else 0)
+    with django_assert_num_queries(expected):
+        response, body = download(client, key)
+    assert response.status_code == 200 and body
+    return body.count(b"\n")
+
+
+@pytest.mark.parametrize("key", ["cases", "stage_moves", "check_ins", "audit_trail"])
+def test_an_export_makes_the_same_queries_whatever_its_rows(
+    client, world, stages, key, django_assert_num_queries
+):
+    from casemgmt.audit_trail.sealer import seal_pending
+
+    client.force_login(world.auditor)
+    before = _export_queries(client, key, django_assert_num_queries)
+    _grow(world, stages, size=6)
+    seal_pending()
+    after = _export_queries(client, key, django_assert_num_queries)
+    assert after > before
