@@ -17,11 +17,13 @@ from casemgmt.benchmarks import (
     audit_writers,
     case_page,
     caseload,
+    exports,
     heavy_case,
     reference_admin,
 )
 from casemgmt.benchmarks.registry import BENCHMARKS, GROUPS
 from casemgmt.demo.invariants import check_cases
+from casemgmt.exports.definitions import EXPORTS
 from casemgmt.models import AuditAction, AuditEvent, AuditSeal, Case, CaseStatus, Note, User
 from casemgmt.record_kinds import CASE_TABS
 from casemgmt.selectors.caseload import CaseloadFilters, filtered_cases
@@ -75,7 +77,10 @@ def test_a_run_writes_every_figure_beside_its_references(tmp_path):
             assert set(references) == {case_page.TYPICAL}, figure["name"]
         if figure["group"] == audit_search.GROUP:
             assert set(references) == {audit_search.CASELOAD}, figure["name"]
-        if figure["group"] == audit_trail.GROUP:
+        if figure["group"] == exports.GROUP:
+            assert set(references) == {exports.reference_name()}, figure["name"]
+            assert references[exports.reference_name()]["queries"] == 1
+        if figure["group"] in (audit_trail.GROUP, exports.GROUP):
             assert figure["rate"]["per_second"] > 0, figure["name"]
             for ref in references.values():
                 assert ref["rate"]["per_second"] > 0 and ref["rate_ratio"] > 0, ref["name"]
@@ -194,3 +199,21 @@ def test_concurrent_writers_each_on_a_connection_of_its_own(caseworker, make_cas
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db
+def test_the_exports_group_downloads_each_export_beside_its_query_alone(tmp_path):
+    data, printed = _bench(tmp_path, "--only", exports.GROUP)
+
+    assert data["notes"][exports.GROUP].startswith("targets: rate ratio >= 0.5")
+    assert f"[{exports.GROUP}] targets" in printed and "rows/s" in printed
+    figures = [f for f in data["figures"] if f["group"] == exports.GROUP]
+    assert [f["name"] for f in figures] == [exports.figure_name(key) for key in EXPORTS]
+    for figure in figures:
+        (reference,) = figure["references"]
+        # The view sent exactly the rows its query gives (checked by the run too).
+        assert figure["rate"]["count"] == reference["rate"]["count"] > 0, figure["name"]
+        assert figure["rate"]["unit"] == reference["rate"]["unit"] == "rows"
+        assert "peak_memory_mib" in figure["rate"] and reference["rate_ratio"] > 0
+        # A handful of queries around the one that writes the rows, whatever their number.
+        assert figure["queries"] <= 20, figure["name"]
