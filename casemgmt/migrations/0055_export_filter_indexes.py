@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casemgmt", "0051_audit_actions_exports_and_oversight"),
+        ("casemgmt", "0054_audit_actions_legal_hold"),
     ]
 
     operations = [
