@@ -22,6 +22,12 @@ from casemgmt.info_classes import InfoClass as C
 KIND = "casemgmt-audit-export-checkpoint"
 FORMAT = 1
 
+# The raw values of an event may be of any class the trail holds in the clear (a
+# transfer's reason is location, a classification risk; clinical and security values are
+# never copied into it: services.audit.Redacted). The trail's pages check each value, an
+# export cannot, so only a reader of all of those classes gets them.
+TRAIL_VALUE_CLASSES = frozenset(C) - {C.CLINICAL, C.SECURITY}
+
 # Replaced by the query builder with the cases whose content the reader may see.
 VISIBLE_CASES = "{visible_cases}"
 
@@ -88,6 +94,7 @@ AUDIT_TRAIL = Export(
             Kind.JSON,
             "What changed: {field: [before, after]} (JSON).",
             free_text=True,
+            also_needs=TRAIL_VALUE_CLASSES,
         ),
         Column(
             "metadata",
@@ -96,6 +103,7 @@ AUDIT_TRAIL = Export(
             Kind.JSON,
             "The event's details (JSON).",
             free_text=True,
+            also_needs=TRAIL_VALUE_CLASSES,
         ),
     ),
 )

@@ -8,6 +8,7 @@ its kind (how the value is written) and its SQL over the export's table aliases.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -75,7 +76,13 @@ class Dialect:
         )
 
     def as_date(self, expr: str) -> str:
-        return f"CAST({expr} AS date)" if self.postgresql else f"date({expr})"
+        """The day of a moment in the deployment's time zone (the day people call it; the
+        database's own cast gives the day in UTC, a day earlier before 05:00 in Pakistan)."""
+        zone = _zone_name()
+        if self.postgresql:
+            return f"CAST(({expr} AT TIME ZONE '{zone}') AS date)"
+        # Django registers this function on every SQLite connection (``__date`` uses it).
+        return f"django_datetime_cast_date({expr}, '{zone}', 'UTC')"
 
     def json_text(self, expr: str) -> str:
         """A JSON column as text (jsonb's form; the SQLite stream rewrites it the same way)."""
@@ -122,6 +129,9 @@ class Column:
     definition: str = ""
     identifying: bool = False  # names, CNIC, aliases, contacts, exact dates of birth
     free_text: bool = False  # notes, reasons, descriptions
+    # Further classes the reader must hold as well: a value that cites records of other
+    # classes (a move's reasons cite legal and risk records; the trail's raw values any).
+    also_needs: frozenset = frozenset()
 
     @property
     def identified_only(self) -> bool:
@@ -151,3 +161,14 @@ class Column:
 
 def age_group(born: str, on: str) -> Callable[[Dialect], str]:
     return lambda d: d.age_group(born, on)
+
+
+def _zone_name() -> str:
+    """The deployment's time zone, checked to be a plain zone name (it is written into
+    the SQL, never a value a user sends)."""
+    from django.utils import timezone
+
+    zone = timezone.get_current_timezone_name()
+    if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", zone):
+        raise ValueError(f"unexpected time zone name {zone!r}")
+    return zone

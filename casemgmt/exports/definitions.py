@@ -27,6 +27,10 @@ ON_CASE = (
     "JOIN casemgmt_programme pg ON pg.id = c.programme_id"
 )
 
+# A move's reasons cite legal and risk records: only readers of both see them, as on the
+# case page (access.MOVE_CLASSES; tests/exports hold the two equal).
+MOVE_REASON_CLASSES = frozenset({C.LEGAL, C.RISK})
+
 
 def _case_columns() -> tuple[Column, ...]:
     return (
@@ -297,7 +301,15 @@ STAGE_MOVES = Export(
             "The facility a custodial move places the person in.",
         ),
         _age_at("m.requested_at"),
-        Column("reason", C.CASE, "m.reason", K.TEXT, "The requester's reason.", free_text=True),
+        Column(
+            "reason",
+            C.CASE,
+            "m.reason",
+            K.TEXT,
+            "The requester's reason.",
+            free_text=True,
+            also_needs=MOVE_REASON_CLASSES,
+        ),
         Column(
             "decision_reason",
             C.CASE,
@@ -305,6 +317,7 @@ STAGE_MOVES = Export(
             K.TEXT,
             "The supervisor's reason.",
             free_text=True,
+            also_needs=MOVE_REASON_CLASSES,
         ),
     ),
 )

@@ -96,7 +96,9 @@ def columns_for(export: Export, user, *, identified: bool) -> tuple[Column, ...]
     return tuple(
         c
         for c in export.columns
-        if c.info_class in classes and (identified or not c.identified_only)
+        if c.info_class in classes
+        and c.also_needs <= classes
+        and (identified or not c.identified_only)
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from casemgmt.exports import query
 from casemgmt.exports.definitions import EXPORTS
 from casemgmt.models import Agency, Stage
+
+# The days an export's date range may name: a day outside them is a typing mistake, and
+# its start as an instant in the local time zone may not exist (year 1 or 9999).
+EARLIEST_DAY = datetime.date(1900, 1, 1)
+LATEST_DAY = datetime.date(2199, 12, 31)
 
 
 class ExportForm(forms.Form):
@@ -56,6 +63,16 @@ class ExportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        for name in ("date_from", "date_to"):
+            day = cleaned.get(name)
+            if day and not EARLIEST_DAY <= day <= LATEST_DAY:
+                self.add_error(
+                    name,
+                    _("Give a day between %(first)s and %(last)s.")
+                    % {"first": EARLIEST_DAY.isoformat(), "last": LATEST_DAY.isoformat()},
+                )
+                cleaned.pop(name, None)
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_from > date_to:
             raise ValidationError(_("The first date is after the last one."))

@@ -9,6 +9,7 @@ import dataclasses
 import json
 
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -131,6 +132,11 @@ def export_download(request):
     return response
 
 
+def _fetched(cursor, size: int = 2000):
+    while rows := cursor.fetchmany(size):
+        yield from rows
+
+
 @login_required
 @require_GET
 def export_checkpoint(request):
@@ -146,27 +152,33 @@ def export_checkpoint(request):
     filters = _sealed_upto(form.filters())
     columns = (export.column("position"), export.column("hash"))
     built = query.build(export, user, filters, identified=False, columns=columns)
-    started = recording.export_started(
-        actor=user,
-        export="audit_trail_checkpoint",
-        details={"filters": filters.as_record(), "identified": False, "columns": built.header},
-    )
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(built.sql, built.params)
-        data = audit_export.checkpoint(
-            rows=iter(lambda: cursor.fetchone(), None),
-            filters=filters.as_record(),
-            upto=filters.upto,
+    # A walk of the whole trail, like an export: it takes an export's slot.
+    try:
+        slot = limits.acquire(user)
+    except limits.ExportBusy as busy:
+        recording.export_refused_busy(actor=user, export="audit_trail_checkpoint", mine=busy.mine)
+        return _page(request, form, status=429, busy=busy.message)
+    try:
+        started = recording.export_started(
+            actor=user,
+            export="audit_trail_checkpoint",
+            details={"filters": filters.as_record(), "identified": False, "columns": built.header},
         )
-    recording.export_finished(
-        actor=user,
-        export="audit_trail_checkpoint",
-        started=started,
-        rows=data["rows"],
-        completed=True,
-    )
+        # Rows in chunks from a server-side cursor: memory stays flat however long the trail.
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(built.sql, built.params)
+            data = audit_export.checkpoint(
+                rows=_fetched(cursor), filters=filters.as_record(), upto=filters.upto
+            )
+        recording.export_finished(
+            actor=user,
+            export="audit_trail_checkpoint",
+            started=started,
+            rows=data["rows"],
+            completed=True,
+        )
+    finally:
+        slot.release()
     response = HttpResponse(
         json.dumps(data, indent=2, sort_keys=True) + "\n", content_type="application/json"
     )

@@ -351,3 +351,72 @@ def test_a_date_range_over_timestamps_takes_whole_days_of_the_local_time_zone(cl
         StageTransition.objects.filter(pk=pk).update(requested_at=moment)
     rows = _dicts(download(client, "stage_moves", date_from="2025-03-09", date_to=last)[1])
     assert [int(r["move_id"]) for r in rows] == [inside.pk]
+
+
+# --- from the attacker's side: review of 2026-12-04 ------------------------------------
+
+
+@pytest.mark.parametrize("key", ["stage_moves", "audit_trail", "escalations", "cases"])
+@pytest.mark.parametrize("param", [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}])
+def test_a_day_out_of_range_is_a_clear_error_not_a_crash(client, world, key, param):
+    client.force_login(world.auditor)
+    response, _ = download(client, key, **param)
+    assert response.status_code == 400
+    assert b"Give a day between 1900-01-01 and 2199-12-31" in response.content
+    checkpoint = client.get(reverse("export_checkpoint"), {"export": "audit_trail", **param})
+    assert checkpoint.status_code == 400
+
+
+def _supervisor_without_legal_and_risk(world):
+    from casemgmt import access, factories
+    from casemgmt.models import AgencyKind
+
+    user = factories.SupervisorFactory(
+        agency=factories.AgencyFactory(kind=AgencyKind.EDUCATION, name="District Education")
+    )
+    world.programme.supervisors.add(user)
+    assert not access.reads_move_evidence(user)
+    return user
+
+
+def test_a_moves_reasons_need_legal_and_risk_as_on_the_case_page(client, world):
+    """An identified export's move reasons cite legal and risk records: a supervisor of an
+    education agency, who may identify, gets no reason columns (not blank ones)."""
+    from casemgmt.access import MOVE_CLASSES
+    from casemgmt.exports.definitions import MOVE_REASON_CLASSES
+
+    assert MOVE_REASON_CLASSES == MOVE_CLASSES
+    client.force_login(_supervisor_without_legal_and_risk(world))
+    response, body = download(client, "stage_moves", identified="on")
+    assert response.status_code == 200
+    header = parse(body)[0]
+    assert "reason" not in header and "decision_reason" not in header
+    assert not any(payload.encode() in body for payload in PAYLOADS)
+    client.force_login(world.supervisor)
+    header = parse(download(client, "stage_moves", identified="on")[1])[0]
+    assert {"reason", "decision_reason"} <= set(header)
+
+
+def test_the_trails_raw_values_need_every_class(client, world):
+    """An event's changes and details may hold values of several classes, which the trail's
+    pages check one by one and an export cannot: only a reader of all of them gets them."""
+    client.force_login(_supervisor_without_legal_and_risk(world))
+    header = parse(download(client, "audit_trail", identified="on")[1])[0]
+    assert "changes" not in header and "metadata" not in header
+
+
+def test_the_checkpoint_takes_an_exports_slot(client, world):
+    """A checkpoint walks the trail like an export: while the user's export runs, it is
+    refused with the message, and it frees its slot when done."""
+    from casemgmt.exports import limits
+
+    client.force_login(world.auditor)
+    slot = limits.acquire(world.auditor)
+    try:
+        busy = client.get(reverse("export_checkpoint"), {"export": "audit_trail"})
+        assert busy.status_code == 429
+        assert b"already running" in busy.content
+    finally:
+        slot.release()
+    assert client.get(reverse("export_checkpoint"), {"export": "audit_trail"}).status_code == 200
+    assert world.auditor.pk not in limits.running_users()
