@@ -4,6 +4,7 @@ a worker moves the due dates."""
 import datetime
 
 import pytest
+from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from casemgmt import factories
@@ -36,4 +37,6 @@ def test_the_admin_queues_the_job_and_a_worker_moves_the_due_dates(admin_client,
     ]
     run_workers(1)
     case.refresh_from_db()
-    assert case.next_review_due == case.stage_entered_at.date() + datetime.timedelta(days=9)
+    # The day the case entered its stage, in the deployment's time zone (not UTC's).
+    entered = timezone.localdate(case.stage_entered_at)
+    assert case.next_review_due == entered + datetime.timedelta(days=9)

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob
 
-from casemgmt.jobs import accounts, audit, defer, monitoring, sharing
+from casemgmt.jobs import accounts, audit, defer, monitoring, retention, sharing
 from casemgmt.jobs.options import DAILY, RETRY
 from casemgmt.models import Escalation
 from tests.jobs.conftest import defer_periodic_jobs, jobs_under_test, run_workers
@@ -50,13 +50,14 @@ def test_a_periodic_job_runs_once_per_period_with_two_workers(monkeypatch):
         accounts.dormant_accounts, "accounts_disable_dormant", lambda: runs.append(3) or []
     )
     monkeypatch.setattr(audit, "verify_audit_trail", lambda **kw: runs.append(4) or _Held())
+    monkeypatch.setattr(retention.retention, "retention_apply", lambda: runs.append(5) or [])
     last_run = croniter(DAILY, time.time()).get_prev(float)
     for day in range(2):
         defer_periodic_jobs(at=last_run + day * DAY + 1, workers=2)
-        assert jobs_under_test().filter(status="todo").count() == 4, "one of each"
+        assert jobs_under_test().filter(status="todo").count() == 5, "one of each"
         run_workers(2)
-    assert sorted(runs) == [1, 1, 2, 2, 3, 3, 4, 4], "each job ran once a day"
-    assert jobs_under_test().filter(status="succeeded").count() == 8
+    assert sorted(runs) == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5], "each job ran once a day"
+    assert jobs_under_test().filter(status="succeeded").count() == 10
 
 
 class _Held:
