@@ -1,7 +1,7 @@
 """Test run: fast hashing, in-memory email, plain static storage."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import DATABASES, ON_POSTGRESQL, VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = "django-insecure-test-only-key"  # noqa: S105
@@ -24,3 +24,9 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 # A signing key of the test run's own, beside the test database (made on first use).
 CASEMGMT_AUDIT_SIGNING_KEY_FILE = VAR_DIR / "test-audit-signing-key.pem"
 CASEMGMT_AUDIT_CHECKPOINT_DIR = VAR_DIR / "test-audit-checkpoints"
+# SQLite tests use a file, not memory: an in-memory database is one connection that the
+# live server's request threads share with the test, and two atomic requests at once on it
+# broke each other's transactions (a browser test failed at random in CI, then every later
+# one). On a file each thread has its own connection, as in production.
+if not ON_POSTGRESQL:
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
