@@ -130,6 +130,14 @@ CASELOAD_PARAM_CLASSES: dict[str, InfoClass | dict[str, InfoClass]] = {
     "assigned_to_me": CASE_FIELD_CLASSES["assigned_caseworker"],
     # Cases where the agency is an active member of the team: what the team records tell.
     "team_agency": RECORD_CLASSES["team_member"],
+    # The dashboard's scope (selectors.dashboard.scope).
+    "agency": CASE_FIELD_CLASSES["lead_agency"],
+    "district": CASE_FIELD_CLASSES["district"],
+    "sex": PERSON_FIELD_CLASSES["sex"],
+    "age_group": CASE_FIELD_CLASSES["age_group_at_opening"],
+    "opened_from": CASE_FIELD_CLASSES["opened_on"],
+    "opened_to": CASE_FIELD_CLASSES["opened_on"],
+    "exact": C.CASE,
     "sort": {
         "-opened": CASE_FIELD_CLASSES["opened_on"],
         "reference": CASE_FIELD_CLASSES["reference"],

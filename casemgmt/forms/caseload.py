@@ -3,7 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt import access
 from casemgmt.forms.base import CrispyForm
-from casemgmt.models import Agency, CaseStatus, ClassificationBand, Facility, Programme, Stage
+from casemgmt.models import (
+    AgeGroup,
+    Agency,
+    CaseStatus,
+    ClassificationBand,
+    Facility,
+    Programme,
+    Sex,
+    Stage,
+)
 from casemgmt.selectors.caseload import SEARCH_KINDS, CaseloadFilters, search_kind
 
 SORT_CHOICES = [
@@ -64,6 +73,23 @@ class CaseloadFilterForm(CrispyForm):
         empty_label=_("Any agency"),
     )
     assigned_to_me = forms.BooleanField(label=_("Assigned to me"), required=False)
+    # The dashboard's scope: its figures link here with these (selectors.dashboard.scope).
+    agency = forms.ModelChoiceField(
+        label=_("Lead agency"),
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        empty_label=_("Any agency"),
+    )
+    district = forms.CharField(label=_("District at registration"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("Any")), *Sex.choices], required=False)
+    age_group = forms.ChoiceField(
+        label=_("Age group when opened"),
+        choices=[("", _("Any")), *AgeGroup.choices],
+        required=False,
+    )
+    opened_from = forms.DateField(label=_("Opened on or after"), required=False)
+    opened_to = forms.DateField(label=_("Opened on or before"), required=False)
+    exact = forms.BooleanField(label=_("Count every case"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -123,5 +149,12 @@ class CaseloadFilterForm(CrispyForm):
             meeting_overdue=bool(data.get("meeting_overdue")),
             assigned_to_me=bool(data.get("assigned_to_me")),
             team_agency=data["team_agency"].pk if data.get("team_agency") else None,
+            agency=data["agency"].pk if data.get("agency") else None,
+            district=(data.get("district") or "").strip(),
+            sex=data.get("sex") or "",
+            age_group=data.get("age_group") or "",
+            opened_from=data.get("opened_from"),
+            opened_to=data.get("opened_to"),
+            exact=bool(data.get("exact")),
             sort=data.get("sort") or "-opened",
         )

@@ -63,6 +63,16 @@ class CaseloadFilters:
     # The user's own cases (assigned to them): the home page's "my" counts link here.
     assigned_to_me: bool = False
     team_agency: int | None = None
+    # The dashboard's scope (selectors.dashboard.scope): lead agency, the case's district
+    # and age group when it opened, the person's sex, and the opening date's range.
+    agency: int | None = None
+    district: str = ""
+    sex: str = ""
+    age_group: str = ""
+    opened_from: datetime.date | None = None
+    opened_to: datetime.date | None = None
+    # An exact count (uncapped): the list a dashboard figure links to says the same number.
+    exact: bool = False
     sort: str = "-opened"
 
 
@@ -233,6 +243,18 @@ def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
         qs = qs.filter(assigned_caseworker=user)
     if filters.team_agency:
         qs = qs.filter(Exists(active_team_member(filters.team_agency)))
+    if filters.agency:
+        qs = qs.filter(lead_agency_id=filters.agency)
+    if filters.district:
+        qs = qs.filter(district=filters.district)
+    if filters.sex:
+        qs = qs.filter(person__sex=filters.sex)
+    if filters.age_group:
+        qs = qs.filter(age_group_at_opening=filters.age_group)
+    if filters.opened_from:
+        qs = qs.filter(opened_on__gte=filters.opened_from)
+    if filters.opened_to:
+        qs = qs.filter(opened_on__lte=filters.opened_to)
     return qs
 
 
@@ -301,13 +323,18 @@ def caseload_page(
     at_start = (cursor is None) or (backwards and not has_more)
     next_cursor = cursor_for(rows[-1]) if rows and (has_more or backwards) else None
     prev_cursor = cursor_for(rows[0]) if rows and not at_start else None
-    # Counted on the first page only: deeper pages keep what the first one said.
-    count = filtered_cases(user, filters)[: COUNT_CAP + 1].count() if cursor is None else None
+    # Counted on the first page only: deeper pages keep what the first one said. A list
+    # reached from a dashboard figure counts exactly, so it says the figure's number.
+    cap = None if filters.exact else COUNT_CAP
+    count = None
+    if cursor is None:
+        matching = filtered_cases(user, filters)
+        count = matching.count() if cap is None else matching[: cap + 1].count()
     return CaseloadPage(
         cases=rows,
         next_cursor=next_cursor,
         prev_cursor=prev_cursor,
-        count=None if count is None else min(count, COUNT_CAP),
-        count_capped=count is not None and count > COUNT_CAP,
+        count=count if count is None or cap is None else min(count, cap),
+        count_capped=cap is not None and count is not None and count > cap,
         filters=filters,
     )

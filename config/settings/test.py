@@ -1,5 +1,7 @@
 """Test run: fast hashing, in-memory email, plain static storage."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, ON_POSTGRESQL, VAR_DIR, env
 
@@ -27,6 +29,7 @@ CASEMGMT_AUDIT_CHECKPOINT_DIR = VAR_DIR / "test-audit-checkpoints"
 # SQLite tests use a file, not memory: an in-memory database is one connection that the
 # live server's request threads share with the test, and two atomic requests at once on it
 # broke each other's transactions (a browser test failed at random in CI, then every later
-# one). On a file each thread has its own connection, as in production.
+# one). On a file each thread has its own connection, as in production. One file per
+# run (the process id): two runs at once in one checkout must not share it.
 if not ON_POSTGRESQL:
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
