@@ -316,6 +316,11 @@ def can_reassign_departed_work(user) -> bool:
     return _is_writer(user) and user.role == Role.SUPERVISOR
 
 
+def can_view_dashboard(user) -> bool:
+    """The supervisor's dashboard (views.dashboard): figures over the cases they may see."""
+    return _is_writer(user) and user.role == Role.SUPERVISOR
+
+
 def can_merge_people(user) -> bool:
     return bool(
         user

@@ -138,6 +138,14 @@ CASELOAD_PARAM_CLASSES: dict[str, InfoClass | dict[str, InfoClass]] = {
     "opened_from": CASE_FIELD_CLASSES["opened_on"],
     "opened_to": CASE_FIELD_CLASSES["opened_on"],
     "exact": C.CASE,
+    # The supervisor's dashboard figures (selectors.caseload._dashboard_filters).
+    "pending_move": RECORD_CLASSES["stage_move"],
+    "contact_missed": CASE_FIELD_CLASSES["next_contact_due"],
+    "escalation_age_max": RECORD_CLASSES["escalation"],
+    "review_action_overdue": RECORD_CLASSES["review"],
+    # Only the records the user may read count as activity (selectors.caseload).
+    "no_activity_days": C.CASE,
+    "caseworker": CASE_FIELD_CLASSES["assigned_caseworker"],
     "sort": {
         "-opened": CASE_FIELD_CLASSES["opened_on"],
         "reference": CASE_FIELD_CLASSES["reference"],

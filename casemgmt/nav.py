@@ -14,6 +14,7 @@ from casemgmt import access
 from casemgmt.roles import Role
 
 NAV_ENTRIES: list[tuple] = [
+    (_("Dashboard"), "dashboard", "dashboard", access.can_view_dashboard),
     (_("Inbox"), "inbox", "inbox", {Role.CASEWORKER, Role.SUPERVISOR}),
     (_("My caseload"), "caseload", "caseload", {Role.CASEWORKER, Role.SUPERVISOR, Role.AUDITOR}),
     (_("Register a person"), "person_register", "register", {Role.CASEWORKER, Role.SUPERVISOR}),

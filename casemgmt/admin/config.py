@@ -101,7 +101,7 @@ class AuditedConfigAdmin(admin.ModelAdmin):
 class AgencyAdmin(StepUpAdminMixin, AuditedConfigAdmin):
     """An agency's kind decides what its staff may read: a change asks for step-up."""
 
-    list_display = ["name", "short_name", "kind", "district", "is_active"]
+    list_display = ["name", "short_name", "kind", "district", "caseworker_capacity", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "name_ur", "short_name", "district"]
 

@@ -12,7 +12,9 @@ from casemgmt.models import (
     Programme,
     Sex,
     Stage,
+    User,
 )
+from casemgmt.roles import Role
 from casemgmt.selectors.caseload import SEARCH_KINDS, CaseloadFilters, search_kind
 
 SORT_CHOICES = [
@@ -25,7 +27,33 @@ SORT_CHOICES = [
 
 
 # How long an escalation has been open (days): the supervisor's home page counts by these.
-ESCALATION_AGES = [(7, _("a week or more")), (30, _("a month or more"))]
+ESCALATION_AGES = [
+    (2, _("2 days or more")),
+    (7, _("a week or more")),
+    (30, _("a month or more")),
+]
+# The dashboard's escalation bands: the oldest open escalation younger than this.
+ESCALATION_AGE_LIMITS = [(2, _("2 days")), (7, _("a week"))]
+# The dashboard's "no activity" figure (days).
+NO_ACTIVITY_DAYS = [(60, _("60 days or more"))]
+
+
+# Fields shown only when a link set them (the dashboard's scope and figures).
+EXTRA_FIELDS = (
+    "agency",
+    "district",
+    "sex",
+    "age_group",
+    "opened_from",
+    "opened_to",
+    "pending_move",
+    "contact_missed",
+    "escalation_age_max",
+    "review_action_overdue",
+    "no_activity_days",
+    "caseworker",
+    "exact",
+)
 
 
 class CaseloadFilterForm(CrispyForm):
@@ -90,6 +118,32 @@ class CaseloadFilterForm(CrispyForm):
     opened_from = forms.DateField(label=_("Opened on or after"), required=False)
     opened_to = forms.DateField(label=_("Opened on or before"), required=False)
     exact = forms.BooleanField(label=_("Count every case"), required=False)
+    # The supervisor's dashboard figures link here with these (selectors.dashboard).
+    pending_move = forms.BooleanField(label=_("Move waiting for approval"), required=False)
+    contact_missed = forms.BooleanField(
+        label=_("Check-in missed (past the grace period)"), required=False
+    )
+    escalation_age_max = forms.TypedChoiceField(
+        label=_("Oldest open escalation open for less than"),
+        choices=[("", _("Any time")), *ESCALATION_AGE_LIMITS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    review_action_overdue = forms.BooleanField(label=_("Review action overdue"), required=False)
+    no_activity_days = forms.TypedChoiceField(
+        label=_("Nothing recorded for"),
+        choices=[("", _("Any")), *NO_ACTIVITY_DAYS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    caseworker = forms.ModelChoiceField(
+        label=_("Assigned caseworker"),
+        queryset=User.objects.filter(role__in=[Role.CASEWORKER, Role.SUPERVISOR]),
+        required=False,
+        empty_label=_("Anyone"),
+    )
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -112,6 +166,17 @@ class CaseloadFilterForm(CrispyForm):
             del self.fields["sort"]
         if not any(access.may_use_caseload_param(user, "q", kind) for kind in SEARCH_KINDS):
             del self.fields["q"]
+
+    def active_extra_fields(self) -> list:
+        """The dashboard's fields this list was opened with: shown (and kept when another
+        filter changes) so the user sees what the list is; hidden when not in use."""
+        if not self.is_bound:
+            return []
+        return [
+            self[name]
+            for name in EXTRA_FIELDS
+            if name in self.fields and self.data.get(name) not in (None, "")
+        ]
 
     def clean_q(self):
         q = self.cleaned_data["q"]
@@ -156,5 +221,11 @@ class CaseloadFilterForm(CrispyForm):
             opened_from=data.get("opened_from"),
             opened_to=data.get("opened_to"),
             exact=bool(data.get("exact")),
+            pending_move=bool(data.get("pending_move")),
+            contact_missed=bool(data.get("contact_missed")),
+            escalation_age_max=data.get("escalation_age_max"),
+            review_action_overdue=bool(data.get("review_action_overdue")),
+            no_activity_days=data.get("no_activity_days"),
+            caseworker=data["caseworker"].pk if data.get("caseworker") else None,
             sort=data.get("sort") or "-opened",
         )

@@ -31,6 +31,12 @@ class Agency(TranslatedModel):
         help_text=_("NGOs never see risk or security information."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The supervisor's dashboard compares each caseworker's active cases with this.
+    caseworker_capacity = models.PositiveSmallIntegerField(
+        _("cases per caseworker"),
+        default=25,
+        help_text=_("How many active cases one caseworker of this agency can carry."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -18,9 +18,24 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casemgmt import access
-from casemgmt.models import Case, CaseStatus, CaseTeamMember, Escalation, StageKind
+from casemgmt.models import (
+    Assessment,
+    Case,
+    CaseStatus,
+    CaseTeamMember,
+    CheckIn,
+    Escalation,
+    MultiAgencyReview,
+    Note,
+    Programme,
+    ReviewAction,
+    StageKind,
+    StageTransition,
+    TransitionStatus,
+)
 from casemgmt.models.monitoring import OPEN_ESCALATION_STATUSES
 from casemgmt.models.people import normalise_cnic
+from casemgmt.record_kinds import RECORD_KINDS
 
 PAGE_SIZE = 25
 # "Due this week": the next seven days, today included.
@@ -73,6 +88,21 @@ class CaseloadFilters:
     opened_to: datetime.date | None = None
     # An exact count (uncapped): the list a dashboard figure links to says the same number.
     exact: bool = False
+    # The supervisor's dashboard figures (selectors.dashboard.action and .caseload).
+    # A stage move waiting for approval (the approvals queue's rows, on cases in scope).
+    pending_move: bool = False
+    # Past the programme's grace after a missed check-in (services.monitoring.missed_contacts).
+    contact_missed: bool = False
+    # The oldest open escalation open for less than this many days (with escalation_age,
+    # a band: each case in exactly one band).
+    escalation_age_max: int | None = None
+    # A review action past its due date and not done (whoever owns it).
+    review_action_overdue: bool = False
+    # Open, opened this many days ago or more, and nothing recorded since that the user
+    # may read (a note, check-in, assessment, review or stage move).
+    no_activity_days: int | None = None
+    # Assigned to this caseworker (the dashboard's caseload per caseworker).
+    caseworker: int | None = None
     sort: str = "-opened"
 
 
@@ -255,7 +285,87 @@ def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
         qs = qs.filter(opened_on__gte=filters.opened_from)
     if filters.opened_to:
         qs = qs.filter(opened_on__lte=filters.opened_to)
+    return _dashboard_filters(user, filters, qs)
+
+
+def _dashboard_filters(user, filters: CaseloadFilters, qs: QuerySet) -> QuerySet:
+    """The filters only the supervisor's dashboard links to (see the fields' comments)."""
+    today = timezone.localdate()
+    if filters.pending_move:
+        qs = qs.filter(Exists(pending_move(user)))
+    if filters.contact_missed:
+        qs = qs.filter(missed_contact_filter(today))
+    if filters.escalation_age_max is not None:
+        # Open escalations only, none of them as old as the band's upper end.
+        raised_before = timezone.now() - datetime.timedelta(days=filters.escalation_age_max)
+        qs = qs.filter(Exists(open_escalations(user))).exclude(
+            Exists(open_escalations(user).filter(raised_at__lte=raised_before))
+        )
+    if filters.review_action_overdue:
+        qs = qs.filter(Exists(overdue_review_actions(user, today)))
+    if filters.no_activity_days is not None:
+        since = today - datetime.timedelta(days=filters.no_activity_days)
+        qs = qs.filter(status=CaseStatus.ACTIVE, opened_on__lte=since)
+        for recent in recent_activity(user, since):
+            qs = qs.exclude(Exists(recent))
+    if filters.caseworker:
+        qs = qs.filter(assigned_caseworker_id=filters.caseworker)
     return qs
+
+
+def pending_move(user) -> QuerySet:
+    """The outer case's move waiting for approval (one at most), if ``user`` may know of it."""
+    return StageTransition.objects.filter(
+        access.record_rows_filter("stage_move", user),
+        case=OuterRef("pk"),
+        status=TransitionStatus.PENDING,
+    )
+
+
+def missed_contact_filter(today: datetime.date) -> Q:
+    """A missed contact as the daily check counts it (services.monitoring.missed_contacts):
+    past due by more than the programme's grace. One small query for the graces."""
+    late = Q()
+    for programme_id, grace in Programme.objects.values_list("pk", "missed_contact_grace_days"):
+        cutoff = today - datetime.timedelta(days=grace)
+        late |= Q(programme_id=programme_id, next_contact_due__lt=cutoff)
+    if not late:
+        return Q(pk__in=[])
+    return late & Q(status=CaseStatus.ACTIVE, current_stage__kind=StageKind.COMMUNITY)
+
+
+def overdue_review_actions(user, today: datetime.date) -> QuerySet:
+    """Review actions of the outer case past due and not done (rows ``user`` may know of)."""
+    return ReviewAction.objects.filter(
+        access.juvenile_record_filter(RECORD_KINDS["review"], user, "review__"),
+        review__case=OuterRef("pk"),
+        done_at__isnull=True,
+        due_on__lt=today,
+    )
+
+
+# Activity on a case: kind -> (model, its date or time field), indexed with the case.
+ACTIVITY = {
+    "note": (Note, "created_at"),
+    "check_in": (CheckIn, "held_on"),
+    "assessment": (Assessment, "assessed_on"),
+    "review": (MultiAgencyReview, "held_on"),
+    "stage_move": (StageTransition, "requested_at"),
+}
+
+
+def recent_activity(user, since: datetime.date) -> list[QuerySet]:
+    """Records on the outer case since ``since``, of the kinds ``user`` may read (so a
+    record they may not know of does not tell them it exists)."""
+    # Times from the start of that day in the deployment's zone, as dates count it.
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    return [
+        model.objects.filter(access.record_rows_filter(kind, user), case=OuterRef("pk")).filter(
+            **{f"{field}__gte": start if field.endswith("_at") else since}
+        )
+        for kind, (model, field) in ACTIVITY.items()
+        if access.can_read(user, access.RECORD_CLASSES[kind])
+    ]
 
 
 def active_team_member(agency_id: int) -> QuerySet:

@@ -203,6 +203,7 @@ def home_for(user) -> dict:
     groups.append((_("My cases"), caseworker_counts(user)))
     return {
         "groups": groups,
+        "dashboard_url": reverse("dashboard") if access.can_view_dashboard(user) else None,
         "requested_moves": my_requested_moves(user),
         "new_notes": new_notes_on_my_cases(user),
     }

@@ -1,0 +1,134 @@
+"""The dashboard's caseload: cases by stage, the flow between stages, caseload per
+caseworker against the agency's capacity, and time spent per stage.
+
+Counts of cases are grouped SQL aggregates over ``scoped_cases`` and each links to the
+caseload with the same filters, so a bar says the number its list shows.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count
+from django.utils import timezone
+
+from casemgmt import access
+from casemgmt.models import CaseStatus, Stage, StageTransition, TransitionStatus
+from casemgmt.selectors.dashboard.scope import DashboardFilters, caseload_url, scoped_cases
+from casemgmt.selectors.dashboard.stage_time import time_in_stage
+
+FLOW_DAYS = 365
+BAR = 10  # a bar's height in the chart's units; rows are BAR + GAP apart
+GAP = 4
+
+
+def _bars(rows: list[dict], *, total_key="count", limit_key=None) -> dict:
+    """Bar lengths (0-100) for an SVG chart of ``rows``; the longest bar is 100."""
+    top = max([r[total_key] for r in rows] + [r.get(limit_key) or 0 for r in rows] + [1])
+    for i, row in enumerate(rows):
+        row["y"] = i * (BAR + GAP)
+        row["length"] = round(100 * row[total_key] / top, 1)
+        if limit_key and row.get(limit_key):
+            row["limit_x"] = round(100 * row[limit_key] / top, 1)
+    return {"rows": rows, "height": max(len(rows) * (BAR + GAP) - GAP, BAR), "bar": BAR}
+
+
+def _stages() -> dict[int, Stage]:
+    # One small query: stages are configuration, translated on the model.
+    return {s.pk: s for s in Stage.objects.select_related("programme")}
+
+
+def by_stage(user, scope: DashboardFilters, stages: dict) -> dict:
+    counts = (
+        scoped_cases(user, scope).order_by().values("current_stage").annotate(count=Count("id"))
+    )
+    rows = [
+        {
+            "stage": stages[row["current_stage"]],
+            "count": row["count"],
+            "url": caseload_url(user, scope, stage=row["current_stage"]),
+        }
+        for row in counts
+    ]
+    rows.sort(key=lambda r: (r["stage"].programme.name, r["stage"].order))
+    return _bars(rows)
+
+
+def flow(user, scope: DashboardFilters, stages: dict, since: datetime.datetime) -> list[dict]:
+    """Applied moves since ``since`` between each pair of stages (moves, not cases)."""
+    if not access.can_read(user, access.RECORD_CLASSES["stage_move"]):
+        return []
+    moves = (
+        StageTransition.objects.filter(
+            access.record_rows_filter("stage_move", user),
+            status=TransitionStatus.APPLIED,
+            applied_at__gte=since,
+            case__in=scoped_cases(user, scope).values("pk"),
+        )
+        .order_by()
+        .values("from_stage", "to_stage")
+        .annotate(count=Count("id"))
+    )
+    rows = [
+        {"from": stages[m["from_stage"]], "to": stages[m["to_stage"]], "count": m["count"]}
+        for m in moves
+    ]
+    rows.sort(key=lambda r: (r["from"].programme.name, r["from"].order, r["to"].order))
+    return rows
+
+
+def per_caseworker(user, scope: DashboardFilters) -> dict:
+    """Active cases per assigned caseworker, against their agency's capacity."""
+    if not access.may_use_caseload_param(user, "caseworker"):
+        return _bars([])
+    counts = (
+        scoped_cases(user, scope, status=CaseStatus.ACTIVE)
+        .filter(assigned_caseworker__isnull=False)
+        .order_by()
+        .values(
+            "assigned_caseworker",
+            "assigned_caseworker__username",
+            "assigned_caseworker__first_name",
+            "assigned_caseworker__last_name",
+            "assigned_caseworker__is_active",
+            "assigned_caseworker__agency__caseworker_capacity",
+        )
+        .annotate(count=Count("id"))
+    )
+    rows = []
+    for row in counts:
+        full = f"{row['assigned_caseworker__first_name']} {row['assigned_caseworker__last_name']}"
+        capacity = row["assigned_caseworker__agency__caseworker_capacity"]
+        rows.append(
+            {
+                "name": full.strip() or row["assigned_caseworker__username"],
+                "active_user": row["assigned_caseworker__is_active"],
+                "count": row["count"],
+                "capacity": capacity,
+                "over": capacity is not None and row["count"] > capacity,
+                "url": caseload_url(
+                    user, scope, status=CaseStatus.ACTIVE, caseworker=row["assigned_caseworker"]
+                ),
+            }
+        )
+    rows.sort(key=lambda r: (-r["count"], r["name"]))
+    return _bars(rows, limit_key="capacity")
+
+
+def stage_times(user, scope: DashboardFilters, stages: dict, since) -> list[dict]:
+    times = time_in_stage(user, scoped_cases(user, scope), since)
+    rows = [{"stage": stages[pk], **values} for pk, values in times.items()]
+    rows.sort(key=lambda r: (r["stage"].programme.name, r["stage"].order))
+    return rows
+
+
+def section(user, scope: DashboardFilters) -> dict:
+    since = timezone.now() - datetime.timedelta(days=FLOW_DAYS)
+    stages = _stages()
+    return {
+        "by_stage": by_stage(user, scope, stages),
+        "flow": flow(user, scope, stages, since),
+        "caseworkers": per_caseworker(user, scope),
+        "stage_times": stage_times(user, scope, stages, since),
+        "since": since,
+    }
