@@ -86,6 +86,8 @@ MATRIX = {
     "caseload": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
     "inbox": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
     "approvals": (lambda w: {}, _row([GONE, GONE, OK, GONE, LOGIN], [NO_GET] * 4 + [LOGIN])),
+    # The supervisor's dashboard: supervisors only (access.can_view_dashboard).
+    "dashboard": (lambda w: {}, _row([GONE, GONE, OK, GONE, LOGIN], [NO_GET] * 4 + [LOGIN])),
     # The audit trail: auditors of the programme, supervisors for the programmes they
     # supervise (this one supervises none: an empty search, no case's history).
     "audit_trail": (lambda w: {}, _row([GONE, GONE, OK, OK, LOGIN], [NO_GET] * 4 + [LOGIN])),
