@@ -32,7 +32,7 @@ def _ranked_sql(days: str, cases_sql: str, moves_sql: str) -> str:
         picks += [
             f"MAX(CASE WHEN i = {lo} THEN days END) AS {name}_lo",
             f"MAX(CASE WHEN i = {hi} THEN days END) AS {name}_hi",
-            f"MAX(({p} * (n - 1)) % 100) AS {name}_frac",
+            f"MAX(({p} * (n - 1)) %% 100) AS {name}_frac",  # %% : a literal % for the driver
         ]
     return f"""
     WITH moves AS (
@@ -71,6 +71,8 @@ def time_in_stage(user, cases, since) -> dict[int, dict]:
     moves = StageTransition.objects.filter(access.record_rows_filter("stage_move", user))
     moves_sql, moves_params = moves.values("pk").query.sql_with_params()
     sql = _ranked_sql(_DAYS[connection.vendor], cases_sql, moves_sql)
+    # As the ORM would store it (SQLite compares the text of naive UTC times).
+    since = connection.ops.adapt_datetimefield_value(since)
     params = [TransitionStatus.APPLIED, *cases_params, since, *moves_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
