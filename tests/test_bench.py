@@ -17,6 +17,7 @@ from casemgmt.benchmarks import (
     audit_writers,
     case_page,
     caseload,
+    dashboard,
     exports,
     heavy_case,
     reference_admin,
@@ -217,3 +218,18 @@ def test_the_exports_group_downloads_each_export_beside_its_query_alone(tmp_path
         assert "peak_memory_mib" in figure["rate"] and reference["rate_ratio"] > 0
         # A handful of queries around the one that writes the rows, whatever their number.
         assert figure["queries"] <= 20, figure["name"]
+
+
+@pytest.mark.django_db
+def test_the_dashboard_group_times_the_full_page_beside_the_home_page(tmp_path):
+    data, printed = _bench(tmp_path, "--only", dashboard.GROUP)
+
+    assert data["notes"][dashboard.GROUP].startswith("target:")
+    figures = [f for f in data["figures"] if f["group"] == dashboard.GROUP]
+    assert [f["name"] for f in figures] == [
+        "full dashboard",
+        "full dashboard, filtered by district",
+    ]
+    for figure in figures:
+        (reference,) = figure["references"]
+        assert reference["name"] == dashboard.HOME

@@ -16,6 +16,7 @@ GROUP_MODULES = (
     "casemgmt.benchmarks.audit_trail",
     "casemgmt.benchmarks.audit_search",
     "casemgmt.benchmarks.exports",
+    "casemgmt.benchmarks.dashboard",
 )
 
 
