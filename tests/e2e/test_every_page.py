@@ -94,6 +94,7 @@ def _supervisor_pages(user):
     return [
         ("held-registration", f"/people/held/{held.pk}/"),
         ("home", "/"),
+        ("dashboard", "/dashboard/"),
         ("approvals", "/approvals/"),
         ("departed-work", "/supervision/departed-work/"),
         ("case-pending-move", f"/cases/{ref}/"),
