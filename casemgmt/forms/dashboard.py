@@ -14,7 +14,10 @@ class DashboardFilterForm(CrispyForm):
     rule: ``access.may_use_caseload_param``); the selectors drop it again."""
 
     programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Programme.objects.all(), required=False
+        label=_("Programme"),
+        queryset=Programme.objects.all(),
+        required=False,
+        empty_label=_("Any programme"),
     )
     agency = forms.ModelChoiceField(
         label=_("Lead agency"),

@@ -53,6 +53,24 @@ def test_caseload_figures_by_hand(client, world, supervisor, caseworker, other_c
     assert (times["intake"]["median"], times["intake"]["p90"]) == (30.0, 30.0)
 
 
+def test_idle_caseworkers_are_listed_with_their_empty_list(client, world, supervisor, agency):
+    from casemgmt import factories
+
+    idle = factories.CaseworkerFactory(agency=agency, first_name="Idle", last_name="Worker")
+    rows = _dashboard(client, supervisor).context["caseload"]["caseworkers"]["rows"]
+    row = next(r for r in rows if r["name"] == idle.display_name)
+    assert (row["count"], row["capacity"]) == (0, agency.caseworker_capacity)
+    assert client.get(row["url"]).context["page"].count == 0
+
+
+def test_over_capacity_is_flagged(client, world, supervisor, agency, caseworker):
+    type(agency).objects.filter(pk=agency.pk).update(caseworker_capacity=3)
+    rows = _dashboard(client, supervisor).context["caseload"]["caseworkers"]["rows"]
+    over = {r["name"]: r["over"] for r in rows}
+    assert over[caseworker.display_name] is True  # 4 active cases, capacity 3
+    assert "over capacity" in client.get(reverse("dashboard")).content.decode()
+
+
 def _links(content: str) -> dict[str, set[int]]:
     """Every link to the caseload on the page -> the counts shown with it."""
     links = {}

@@ -13,7 +13,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from casemgmt import access
-from casemgmt.models import CaseStatus, Stage, StageTransition, TransitionStatus
+from casemgmt.models import CaseStatus, Stage, StageTransition, TransitionStatus, User
+from casemgmt.roles import Role
 from casemgmt.selectors.dashboard.scope import DashboardFilters, caseload_url, scoped_cases
 from casemgmt.selectors.dashboard.stage_time import time_in_stage
 
@@ -81,7 +82,7 @@ def per_caseworker(user, scope: DashboardFilters) -> dict:
     """Active cases per assigned caseworker, against their agency's capacity."""
     if not access.may_use_caseload_param(user, "caseworker"):
         return _bars([])
-    counts = (
+    counts = list(
         scoped_cases(user, scope, status=CaseStatus.ACTIVE)
         .filter(assigned_caseworker__isnull=False)
         .order_by()
@@ -111,8 +112,30 @@ def per_caseworker(user, scope: DashboardFilters) -> dict:
                 ),
             }
         )
+    rows += _idle_caseworkers(user, scope, {row["assigned_caseworker"] for row in counts})
     rows.sort(key=lambda r: (-r["count"], r["name"]))
     return _bars(rows, limit_key="capacity")
+
+
+def _idle_caseworkers(user, scope: DashboardFilters, busy: set[int]) -> list[dict]:
+    """The supervisor's agency's active caseworkers with no active case in scope: the
+    ones to rebalance towards (their count links to the empty list it is)."""
+    idle = (
+        User.objects.filter(agency_id=user.agency_id, role=Role.CASEWORKER, is_active=True)
+        .exclude(pk__in=busy)
+        .select_related("agency")
+    )
+    return [
+        {
+            "name": worker.display_name,
+            "active_user": True,
+            "count": 0,
+            "capacity": worker.agency.caseworker_capacity,
+            "over": False,
+            "url": caseload_url(user, scope, status=CaseStatus.ACTIVE, caseworker=worker.pk),
+        }
+        for worker in idle
+    ]
 
 
 def stage_times(user, scope: DashboardFilters, stages: dict, since) -> list[dict]:
