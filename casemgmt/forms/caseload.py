@@ -14,7 +14,6 @@ from casemgmt.models import (
     Stage,
     User,
 )
-from casemgmt.roles import Role
 from casemgmt.selectors.caseload import SEARCH_KINDS, CaseloadFilters, search_kind
 
 SORT_CHOICES = [
@@ -138,9 +137,10 @@ class CaseloadFilterForm(CrispyForm):
         empty_value=None,
         required=False,
     )
+    # Offered only with the caseworker a link chose (see __init__): not a list of all staff.
     caseworker = forms.ModelChoiceField(
         label=_("Assigned caseworker"),
-        queryset=User.objects.filter(role__in=[Role.CASEWORKER, Role.SUPERVISOR]),
+        queryset=User.objects.none(),
         required=False,
         empty_label=_("Anyone"),
     )
@@ -152,6 +152,9 @@ class CaseloadFilterForm(CrispyForm):
         self.fields["stage"].queryset = Stage.objects.select_related("programme").order_by(
             "programme__name", "order"
         )
+        chosen = str(self.data.get("caseworker", "")) if self.is_bound else ""
+        if chosen.isascii() and chosen.isdigit() and len(chosen) <= 18:
+            self.fields["caseworker"].queryset = User.objects.filter(pk=int(chosen))
         for name in list(self.fields):
             if name not in ("q", "sort") and not access.may_use_caseload_param(user, name):
                 del self.fields[name]
