@@ -45,7 +45,7 @@ def _ranked_sql(days: str, cases_sql: str, moves_sql: str) -> str:
         WHERE t.status = %s AND t.applied_at IS NOT NULL AND t.case_id IN ({cases_sql})
     ), stays AS (
         SELECT s.stage_id, {days} AS days FROM moves s
-        WHERE s.left_at >= %s AND s.move_id IN ({moves_sql})
+        WHERE s.left_at >= %s {f"AND s.move_id IN ({moves_sql})" if moves_sql else ""}
     ), ranked AS (
         SELECT stage_id, days,
                ROW_NUMBER() OVER (PARTITION BY stage_id ORDER BY days) - 1 AS i,
@@ -67,9 +67,13 @@ def time_in_stage(user, cases, since) -> dict[int, dict]:
     if not access.can_read(user, access.RECORD_CLASSES["stage_move"]):
         return {}
     cases_sql, cases_params = cases.values("pk").query.sql_with_params()
-    # Only stays ended by a move the user may know of (juvenile records, as elsewhere).
-    moves = StageTransition.objects.filter(access.record_rows_filter("stage_move", user))
-    moves_sql, moves_params = moves.values("pk").query.sql_with_params()
+    # Only stays ended by a move the user may know of (juvenile records, as elsewhere);
+    # nothing to check for those who may know of every move (no scan of all moves).
+    hidden = access.record_rows_filter("stage_move", user)
+    moves_sql, moves_params = "", []
+    if hidden:
+        moves = StageTransition.objects.filter(hidden, status=TransitionStatus.APPLIED)
+        moves_sql, moves_params = moves.values("pk").query.sql_with_params()
     sql = _ranked_sql(_DAYS[connection.vendor], cases_sql, moves_sql)
     # As the ORM would store it (SQLite compares the text of naive UTC times).
     since = connection.ops.adapt_datetimefield_value(since)
