@@ -183,10 +183,17 @@ def _band(expression, bands) -> CaseWhen:
     )
 
 
-def _latest_score(track_field: str) -> Subquery:
+def _latest_score(track_field: str, *, on: datetime.date | None = None, rows=None) -> Subquery:
+    """The outer case's latest structured score on one track (as of ``on`` when given;
+    only assessments matching ``rows`` when given: the dashboard's reader's)."""
     latest = Assessment.objects.filter(
         case=OuterRef("pk"), structured=True, **{f"{track_field}__isnull": False}
-    ).order_by("-assessed_on", "-id")
+    )
+    if on is not None:
+        latest = latest.filter(assessed_on__lte=on)
+    if rows is not None:
+        latest = latest.filter(rows)
+    latest = latest.order_by("-assessed_on", "-id")
     return Subquery(latest.values(track_field)[:1], output_field=IntegerField())
 
 
