@@ -36,12 +36,14 @@ class BarChart:
     bar: int = BAR
 
 
-def share_bars(rows: list[list[tuple[str, int]]]) -> BarChart:
+def share_bars(rows: list[list[tuple[str, int]]], *, absolute: bool = False) -> BarChart:
     """One horizontal bar per row, split by each (key, count) in proportion to the row's
-    total (a row with no cases is an empty bar)."""
+    total (a row with no cases is an empty bar); ``absolute``: every bar on the scale of
+    the largest row, so rows compare by size."""
+    largest = max([sum(count for _key, count in parts) for parts in rows] or [0])
     bars = []
     for i, parts in enumerate(rows):
-        total = sum(count for _key, count in parts)
+        total = largest if absolute else sum(count for _key, count in parts)
         x, segments = 0.0, []
         for key, count in parts:
             if total and count:
