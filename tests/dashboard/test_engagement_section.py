@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from casemgmt import factories
 from casemgmt.models import AgencyKind, CaseTeamMember, Referral
@@ -151,10 +151,14 @@ def test_a_supervisor_of_agency_b_sees_only_agency_b(world, agency_b):
     ]
 
 
-def test_the_partial_renders_under_the_csp(world, supervisor):
-    html = render_to_string(
-        "casemgmt/dashboard/_engagement.html", {"engagement": engagement.section(supervisor, SCOPE)}
-    )
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_the_partial_renders_under_the_csp(world, supervisor, language):
+    """Charts and tables, no style attribute or script (strict CSP), in Urdu too."""
+    with translation.override(language):
+        html = render_to_string(
+            "casemgmt/dashboard/_engagement.html",
+            {"engagement": engagement.section(supervisor, SCOPE)},
+        )
     assert "<svg" in html and "<table" in html
     assert "style=" not in html and "<script" not in html
 

@@ -71,7 +71,8 @@ def level_bars(rows: list[tuple[int, int]]) -> BarChart:
                 ],
             )
         )
-    return BarChart(WIDTH, max(len(rows) * (BAR + GAP) - GAP, BAR), bars)
+    # Room for the last bar's limit, drawn under it.
+    return BarChart(WIDTH, max(len(rows) * (BAR + GAP), BAR + GAP), bars)
 
 
 @dataclass(frozen=True)
