@@ -183,17 +183,10 @@ def _band(expression, bands) -> CaseWhen:
     )
 
 
-def _latest_score(track_field: str, *, on: datetime.date | None = None, rows=None) -> Subquery:
-    """The outer case's latest structured score on one track (as of ``on`` when given;
-    only assessments matching ``rows`` when given: the dashboard's reader's)."""
+def _latest_score(track_field: str) -> Subquery:
     latest = Assessment.objects.filter(
         case=OuterRef("pk"), structured=True, **{f"{track_field}__isnull": False}
-    )
-    if on is not None:
-        latest = latest.filter(assessed_on__lte=on)
-    if rows is not None:
-        latest = latest.filter(rows)
-    latest = latest.order_by("-assessed_on", "-id")
+    ).order_by("-assessed_on", "-id")
     return Subquery(latest.values(track_field)[:1], output_field=IntegerField())
 
 

@@ -107,6 +107,34 @@ def test_track_breakdowns_add_up_to_the_latest_scores(world, supervisor):
     assert {b.key for b in dis.breakdowns} == {"sex", "age_group", "district"}
 
 
+def test_latest_scores_today_are_the_oversight_reports(world, supervisor, score):
+    """The one-pass count gives each case the band of ``_latest_score`` (latest by date,
+    then by id when two fall on the same day)."""
+    from django.db.models import Count
+
+    from casemgmt.selectors.dashboard.scope import scoped_cases
+    from casemgmt.selectors.oversight import TRACK_BANDS, _band, _latest_score
+
+    one, two, _three = world["cases"]
+    score(two, D(2026, 9, 1), dis=70)
+    score(two, D(2026, 9, 1), dis=10)  # same day, recorded later: this one is the latest
+    for number, (key, field) in enumerate(
+        [("disengagement", "disengagement_score"), ("deradicalisation", "deradicalisation_score")]
+    ):
+        table = outcomes.section(supervisor, SCOPE, today=TODAY)["tracks"][number]
+        expected = dict(
+            scoped_cases(supervisor, SCOPE)
+            .annotate(latest=_latest_score(field))
+            .annotate(band=_band("latest", TRACK_BANDS))
+            .order_by()
+            .values_list("band")
+            .annotate(n=Count("pk"))
+        )
+        by_sex = next(b for b in table.breakdowns if b.key == "sex")
+        totals = [sum(row.cells[i].count for row in by_sex.rows) for i in range(4)]
+        assert totals == [expected.get(k, 0) for k in ("low", "moderate", "high", "none")], key
+
+
 def test_classification_and_its_change(world, supervisor, list_count):
     c = outcomes.section(supervisor, SCOPE, today=TODAY)["classification"]
     assert [(f.label, f.count) for f in c["figures"]] == [("High concern", 2)]
@@ -184,6 +212,6 @@ def test_query_count_is_the_same_at_two_sizes(
     _count_queries(supervisor, django_assert_num_queries, QUERIES)
 
 
-# Per track: the quarters and the breakdown (2 x 2); the classification, its bands and
-# changes (3); the survival curve (1).
-QUERIES = 8
+# The cases open per quarter (1) and each track's scores (2); the classification, its
+# bands and changes (3); the survival curve (1).
+QUERIES = 7

@@ -2,8 +2,8 @@
 the classification and its change, and time to re-engagement after release.
 
 Every figure counts the scoped cases (``scope.scoped_cases``: only cases the reader may
-see). The track bands and the latest score are the oversight report's (``_band``,
-``_latest_score``), the survival curve is the shared SQL selector's, unchanged.
+see). The track bands and the latest score are the oversight report's (counted in one
+pass per track: ``tracks``), the survival curve is the shared SQL selector's, unchanged.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case as CaseWhen
-from django.db.models import Count, F, Q, QuerySet, Value, When
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +21,7 @@ from casemgmt.field_classes import RECORD_CLASSES
 from casemgmt.models import ClassificationBand, ClassificationChange
 from casemgmt.selectors.dashboard import breakdowns as bd
 from casemgmt.selectors.dashboard import charts
+from casemgmt.selectors.dashboard import tracks as track_counts
 from casemgmt.selectors.dashboard.scope import (
     DashboardFilters,
     Figure,
@@ -30,11 +30,10 @@ from casemgmt.selectors.dashboard.scope import (
     with_scope,
 )
 from casemgmt.selectors.outcomes import DEFAULT_HORIZONS, SurvivalGroup, survival_curves
-from casemgmt.selectors.oversight import NONE, TRACK_BANDS, _band, _latest_score
+from casemgmt.selectors.oversight import NONE, TRACK_BANDS
 
 QUARTERS = 4  # the current calendar quarter and the three before it
 CHANGE_DAYS = 365  # classification changes "in the last 12 months"
-OUT = "out"  # a case not open during that quarter: not counted in it
 
 # Primary first: the order the tracks are shown in, each on its own (P7).
 TRACKS = [
@@ -82,54 +81,21 @@ def _track_columns() -> list[tuple[str, str]]:
     return [(key, str(label)) for key, label, _l, _h in TRACK_BANDS] + [(NONE, _("Not scored"))]
 
 
-def track_over_time(user, cases: QuerySet, track_field: str, spans) -> list:
-    """Per quarter, the cases open at some time in it by the band of their latest score
-    on the track as of the quarter's last day. One query: grouped by the band in each
-    quarter (a few hundred groups at most), added up per quarter here."""
-    rows_filter = access.record_rows_filter("assessment", user)
-    annotations, bands = {}, {}
-    for i, (_label, start, end) in enumerate(spans):
-        annotations[f"score_{i}"] = _latest_score(track_field, on=end, rows=rows_filter)
-        open_then = Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start))
-        bands[f"band_{i}"] = CaseWhen(
-            When(open_then, then=_band(f"score_{i}", TRACK_BANDS)), default=Value(OUT)
-        )
-    grouped = (
-        cases.annotate(**annotations)
-        .annotate(**bands)
-        .order_by()
-        .values(*bands)
-        .annotate(n=Count("pk"))
-    )
-    counts: dict[tuple[int, str], int] = {}
-    for row in grouped:
-        for i in range(len(spans)):
-            key = (i, row[f"band_{i}"])
-            counts[key] = counts.get(key, 0) + row["n"]
-    columns = _track_columns()
-    rows = []
-    for i, (label, _start, _end) in enumerate(spans):
-        cells = [counts.get((i, key), 0) for key, _l in columns]
-        rows.append((label, cells, sum(cells)))
-    return rows
-
-
 def tracks(user, scope: DashboardFilters, today: datetime.date) -> list[TrackTable]:
     if not access.can_read(user, RECORD_CLASSES["assessment"]):
         return []
     cases = scoped_cases(user, scope)
     spans = quarter_spans(today)
     columns = _track_columns()
+    keys = [k for k, _l in columns]
+    by_group = track_counts.case_counts(user, cases, spans)
     out = []
     for key, track_field, title, primary in TRACKS:
-        rows = track_over_time(user, cases, track_field, spans)
-        latest = _latest_score(track_field, rows=access.record_rows_filter("assessment", user))
-        groups = bd.grouped(user, cases, _band("latest", TRACK_BANDS), latest=latest)
-        chart = charts.share_bars(
-            [list(zip([k for k, _l in columns], r[1], strict=True)) for r in rows]
-        )
+        scored = track_counts.scored_counts(user, cases, track_field, spans)
+        rows = track_counts.quarter_rows(spans, by_group, scored)
+        chart = charts.share_bars([list(zip(keys, cells, strict=True)) for _l, cells, _t in rows])
         table = TrackTable(key, title, primary, columns, rows, chart)
-        table.breakdowns = bd.breakdowns(user, groups, [k for k, _l in columns])
+        table.breakdowns = bd.breakdowns(user, track_counts.now_groups(by_group, scored), keys)
         out.append(table)
     return out
 
