@@ -163,9 +163,9 @@ def test_the_partial_renders_under_the_csp(world, supervisor, language):
     assert "style=" not in html and "<script" not in html
 
 
-# The gates' requirements and both review counts (2); single-agency and active (2); the
+# The gates' requirements and both review counts (2); single-agency and active (1); the
 # referrals and their agencies' names (2).
-QUERIES = 6
+QUERIES = 5
 
 
 def test_query_count_is_the_same_at_two_sizes(
