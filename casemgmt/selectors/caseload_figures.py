@@ -85,12 +85,14 @@ def required_agency_kinds() -> dict[tuple[int, str], frozenset[str]]:
     return {key: frozenset(kinds) for key, kinds in out.items()}
 
 
-def with_last_review(qs: QuerySet, user) -> QuerySet:
-    """Annotate the latest multi-agency review ``user`` may know about (id and kind)."""
-    latest = MultiAgencyReview.objects.filter(
+def reviewed(qs: QuerySet, user) -> QuerySet:
+    """The cases with a multi-agency review ``user`` may know about, with the latest one's
+    id and kind (the EXISTS first lets the database skip the cases never reviewed)."""
+    reviews = MultiAgencyReview.objects.filter(
         access.record_rows_filter("review", user), case=OuterRef("pk")
-    ).order_by("-held_on", "-id")
-    return qs.annotate(
+    )
+    latest = reviews.order_by("-held_on", "-id")
+    return qs.filter(Exists(reviews)).annotate(
         figure_review_id=Subquery(latest.values("pk")[:1], output_field=IntegerField()),
         figure_review_kind=Subquery(latest.values("kind")[:1], output_field=CharField()),
     )
@@ -107,7 +109,7 @@ def _own_position(kind: str) -> Exists:
 
 
 def last_review_incomplete(required: dict[tuple[int, str], frozenset[str]]) -> Q:
-    """On ``with_last_review`` rows: a kind required for that review is missing. The
+    """On ``reviewed`` rows: a kind required for that review is missing. The
     condition grows with the configuration, never with the data."""
     missing = Q(pk__in=[])
     for (programme_id, review_kind), kinds in sorted(required.items()):
@@ -121,7 +123,7 @@ def last_review(qs: QuerySet, user, state: str, required=None) -> QuerySet:
     """Cases whose last review is ``state`` ("complete" or "incomplete"); cases with no
     review are neither."""
     required = required_agency_kinds() if required is None else required
-    qs = with_last_review(qs, user).filter(figure_review_id__isnull=False)
+    qs = reviewed(qs, user)
     incomplete = last_review_incomplete(required)
     return qs.filter(incomplete) if state == "incomplete" else qs.exclude(incomplete)
 

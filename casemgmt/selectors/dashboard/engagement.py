@@ -36,9 +36,7 @@ def reviews(user, scope: DashboardFilters) -> dict | None:
     if not access.can_read(user, RECORD_CLASSES["review"]):
         return None
     required = cf.required_agency_kinds()
-    reviewed = cf.with_last_review(scoped_cases(user, scope, **ACTIVE), user).filter(
-        figure_review_id__isnull=False
-    )
+    reviewed = cf.reviewed(scoped_cases(user, scope, **ACTIVE), user)
     incomplete_q = cf.last_review_incomplete(required)
     counts = reviewed.aggregate(
         total=Count("pk"),
