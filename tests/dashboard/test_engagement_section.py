@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from casemgmt import factories
@@ -193,3 +194,12 @@ def test_query_count_is_the_same_at_two_sizes(
         )
     with django_assert_num_queries(QUERIES):
         engagement.section(supervisor, SCOPE)
+
+
+def test_the_list_shows_the_figures_filter_and_keeps_it(world, client, supervisor):
+    """A list reached from a figure shows its filter (so a later change keeps it)."""
+    client.force_login(supervisor)
+    figure = engagement.section(supervisor, SCOPE)["reviews"]["incomplete"]
+    body = client.get(figure.url).content.decode()
+    assert 'name="last_review"' in body
+    assert 'name="last_review"' not in client.get(reverse("caseload")).content.decode()
