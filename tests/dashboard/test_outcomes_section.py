@@ -215,3 +215,25 @@ def test_query_count_is_the_same_at_two_sizes(
 # The cases open per quarter (1) and each track's scores (2); the classification, its
 # bands and changes (3); the survival curve (1).
 QUERIES = 7
+
+
+def test_a_release_late_on_new_years_eve_utc_is_next_years_in_both(
+    make_case, caseworker, stages, supervisor, list_count
+):
+    """Released at 22:00 UTC on 31 December 2024, 03:00 on 1 January 2025 in Pakistan: the
+    curve and the list it links to both put it in 2025 (the deployment's local date)."""
+    from casemgmt.models import StageTransition
+
+    case = make_case("released")
+    StageTransition.objects.create(
+        case=case,
+        from_stage=stages["release_preparation"],
+        to_stage=stages["released"],
+        requested_by=caseworker,
+        reason="r",
+        status="applied",
+        applied_at=datetime.datetime(2024, 12, 31, 22, tzinfo=datetime.UTC),
+    )
+    rows = outcomes.section(supervisor, SCOPE, today=TODAY)["survival"]["rows"]
+    assert [(r["followed"].label, r["followed"].count) for r in rows] == [("2025", 1)]
+    assert list_count(rows[0]["followed"].url) == 1
