@@ -173,6 +173,11 @@ CASES = [
         _on_case(A.CASE_ASSIGNED, "case"),
     ),
     _do(
+        "reassign cases between caseworkers of an agency",
+        "services.cases.cases_reassign",
+        _on_case(A.CASE_ASSIGNED, "case", per="case reassigned"),
+    ),
+    _do(
         "add an agency to the team",
         "services.cases.team_member_add",
         _on_case(A.CASE_TEAM_ADDED, "caseteammember"),

@@ -319,6 +319,18 @@ def _(w):
     cases.case_assign_caseworker(case=w.case, by=w.sv, caseworker=w.cw2)
 
 
+@drives("reassign cases between caseworkers of an agency")
+def _(w):
+    second = factories.CaseFactory(
+        programme=w.case.programme,
+        current_stage=w.case.current_stage,
+        lead_agency=w.agency,
+        assigned_caseworker=w.cw,
+    )
+    yield {"case reassigned": 2}
+    cases.cases_reassign(cases=[w.case, second], by=w.sv, caseworker=w.cw2)
+
+
 @drives("add an agency to the team")
 def _(w):
     yield
