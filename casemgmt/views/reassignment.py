@@ -12,8 +12,10 @@ from django.views.decorators.http import require_http_methods
 from casemgmt import access
 from casemgmt.errors import CasesNotReassigned
 from casemgmt.forms.reassignment import ReassignCasesForm, ReassignFromForm
+from casemgmt.models import AuditAction
 from casemgmt.selectors import reassignment as selectors
 from casemgmt.selectors.scope import refuse_page
+from casemgmt.services import audit
 from casemgmt.services.cases import cases_reassign
 from casemgmt.views._forms import form_errors_as_messages, service_errors_as_messages
 
@@ -36,6 +38,7 @@ def reassign_cases(request):
         chooser.cleaned_data["caseworker"] if chooser.is_bound and chooser.is_valid() else None
     )
     cases = list(selectors.reassignable_cases(request.user, current)) if current else []
+    _record_read(request, cases)
     context = {
         "chooser": chooser,
         "current": current,
@@ -43,6 +46,16 @@ def reassign_cases(request):
         "takers": [u for u in staff if u != current] if current else [],
     }
     return render(request, TEMPLATE, context)
+
+
+def _record_read(request, cases) -> None:
+    """The page names people and their cases' stages and caseworkers: the case record."""
+    audit.record_list_read(
+        actor=request.user,
+        action=AuditAction.READ_REASSIGNMENT,
+        cases=cases,
+        classes={access.InfoClass.CASE} if cases else set(),
+    )
 
 
 def _list_url(caseworker) -> str:
@@ -79,6 +92,7 @@ def _post(request, staff):
             return redirect(_list_url(data["caseworker"]))
         if isinstance(attempt.error, CasesNotReassigned):
             failures = attempt.error.failures
+    _record_read(request, cases)
     context = {
         "confirming": True,
         "current": data["caseworker"],

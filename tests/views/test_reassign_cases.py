@@ -83,6 +83,9 @@ def test_the_page_lists_the_open_cases_of_a_caseworker_of_the_agency(client, wor
     body = response.content.decode()
     assert world["closed"].reference not in body
     assert world["police_case"].reference not in body
+    read = AuditEvent.objects.get(action=AuditAction.READ_REASSIGNMENT)
+    assert read.metadata["cases"] == sorted(c.pk for c in world["alices"])
+    assert read.metadata["classes"] == ["case"]
 
 
 def test_another_agencys_caseworker_cannot_be_listed(client, world):
@@ -252,5 +255,7 @@ def test_the_pages_are_pinned_at_two_sizes(client, world, django_assert_num_quer
     assert len(large_confirm.context["cases"]) == len(small_confirm.context["cases"]) + 6
 
 
-LIST_QUERIES = 10
-CONFIRM_QUERIES = 9
+# Each page: the session and user, the agency's staff (the choices; their count), the cases
+# in one query, and the read record.
+LIST_QUERIES = 11
+CONFIRM_QUERIES = 10
