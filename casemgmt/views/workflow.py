@@ -131,8 +131,12 @@ def decide_move(request, pk, decision):
         # Someone else decided it (or it was withdrawn) since the form was shown.
         messages.error(
             request,
-            _("%(case)s: this move was already %(status)s by someone else; nothing was changed.")
-            % {"case": move.case.reference, "status": move.get_status_display().lower()},
+            _("%(case)s: this move was already %(status)s by %(who)s; nothing was changed.")
+            % {
+                "case": move.case.reference,
+                "status": move.get_status_display().lower(),
+                "who": move.decided_by.display_name if move.decided_by else _("someone else"),
+            },
         )
         return back
     data = form.cleaned_data

@@ -214,7 +214,8 @@ def test_a_second_supervisors_stale_form_is_refused(client, supervisor, agency, 
         response = _decide(client, stale, decision, reason="No", version=stale.case.version)
         assert response["Location"] == QUEUE
         messages = _messages(client.get(QUEUE))
-        assert any("already applied by someone else" in m for m in messages), messages
+        already = f"already applied by {supervisor.display_name}; nothing was changed"
+        assert any(already in m for m in messages), messages
     move = StageTransition.objects.get(pk=ready["move"].pk)
     assert (move.status, move.decided_by) == (TransitionStatus.APPLIED, supervisor)
     assert AuditEvent.objects.filter(action=AuditAction.CASE_TRANSITION_APPROVED).count() == 1
