@@ -321,6 +321,13 @@ def can_view_dashboard(user) -> bool:
     return _is_writer(user) and user.role == Role.SUPERVISOR
 
 
+def can_reassign_cases(user) -> bool:
+    """The page to move cases between caseworkers of the supervisor's agency
+    (views/reassignment.py): supervisors of an agency; each case listed is one they may
+    change (``working_cases_filter``)."""
+    return can_reassign_departed_work(user) and user.agency_id is not None
+
+
 def can_merge_people(user) -> bool:
     return bool(
         user

@@ -91,3 +91,15 @@ class PossibleDuplicate(DomainError):
             _("This person may already be registered: %s.")
             % "; ".join(f"{m.person.reference} {m.person.full_name} ({m.why})" for m in matches)
         )
+
+
+class CasesNotReassigned(DomainError):
+    """A reassignment of several cases refused as a whole; ``failures`` maps each refused
+    case's reference to why (``services.cases.cases_reassign``)."""
+
+    def __init__(self, failures: dict[str, str]):
+        self.failures = failures
+        super().__init__(
+            _("No case was reassigned: %s")
+            % " ".join(f"{reference}: {why}" for reference, why in failures.items())
+        )

@@ -137,6 +137,14 @@ CASELOAD_PARAM_CLASSES: dict[str, InfoClass | dict[str, InfoClass]] = {
     "age_group": CASE_FIELD_CLASSES["age_group_at_opening"],
     "opened_from": CASE_FIELD_CLASSES["opened_on"],
     "opened_to": CASE_FIELD_CLASSES["opened_on"],
+    # Outcome, engagement and facility figures (selectors.caseload_figures): the records
+    # each one reads (the release is a stage move; the review's positions, the team and
+    # the referrals are their own records).
+    "released_in": RECORD_CLASSES["stage_move"],
+    "last_review": RECORD_CLASSES["review"],
+    "single_agency_team": RECORD_CLASSES["team_member"],
+    "referral_waiting_for": RECORD_CLASSES["referral"],
+    "referral_age": RECORD_CLASSES["referral"],
     "exact": C.CASE,
     # The supervisor's dashboard figures (selectors.caseload._dashboard_filters).
     "pending_move": RECORD_CLASSES["stage_move"],

@@ -26,6 +26,7 @@ NAV_ENTRIES: list[tuple] = [
         "departed_work",
         access.can_reassign_departed_work,
     ),
+    (_("Reassign cases"), "reassign_cases", "reassign_cases", access.can_reassign_cases),
     (_("Audit trail"), "audit_trail", "audit", access.can_read_audit_trail),
     (_("Oversight report"), "oversight_report", "oversight", access.can_read_oversight_report),
     (_("Exports"), "export_list", "exports", {Role.SUPERVISOR, Role.AUDITOR}),
@@ -40,7 +41,15 @@ NAV_ENTRIES: list[tuple] = [
 
 # Pages used now and then: under "More" on wide screens, so the bar stays on one line.
 LESS_FREQUENT = frozenset(
-    {"facilities", "departed_work", "break_glass", "oversight", "exports", "admin"}
+    {
+        "facilities",
+        "departed_work",
+        "reassign_cases",
+        "break_glass",
+        "oversight",
+        "exports",
+        "admin",
+    }
 )
 
 

@@ -15,6 +15,7 @@ from casemgmt.views import (
     oversight,
     people,
     person_corrections,
+    reassignment,
     session,
     workflow,
 )
@@ -69,6 +70,7 @@ urlpatterns = [
     path("exports/download/", exports.export_download, name="export_download"),
     path("exports/audit-checkpoint/", exports.export_checkpoint, name="export_checkpoint"),
     path("supervision/departed-work/", departed_work.departed_work, name="departed_work"),
+    path("supervision/reassign/", reassignment.reassign_cases, name="reassign_cases"),
     path("cases/<str:reference>/notes/", collaboration.note_list, name="note_list"),
     path("cases/<str:reference>/notes/<int:pk>/", collaboration.note_history, name="note_history"),
     path("cases/<str:reference>/access/", collaboration.case_access, name="case_access"),

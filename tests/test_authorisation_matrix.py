@@ -128,6 +128,11 @@ MATRIX = {
         lambda w: {},
         _row([GONE, GONE, OK, GONE, LOGIN], [GONE, GONE, BACK, GONE, LOGIN]),
     ),
+    # Supervisors of an agency: an empty post goes back to the page with a message.
+    "reassign_cases": (
+        lambda w: {},
+        _row([GONE, GONE, OK, GONE, LOGIN], [GONE, GONE, BACK, GONE, LOGIN]),
+    ),
     "break_glass": (lambda w: {}, _row([OK, OK, OK, OK, LOGIN], [DONE, DONE, DONE, DONE, LOGIN])),
     "person_register": (lambda w: {}, _row([OK, OK, OK, GONE, LOGIN], [OK, OK, OK, GONE, LOGIN])),
     "case_detail": (

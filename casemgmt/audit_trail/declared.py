@@ -173,6 +173,11 @@ CASES = [
         _on_case(A.CASE_ASSIGNED, "case"),
     ),
     _do(
+        "reassign cases between caseworkers of an agency",
+        "services.cases.cases_reassign",
+        _on_case(A.CASE_ASSIGNED, "case", per="case reassigned"),
+    ),
+    _do(
         "add an agency to the team",
         "services.cases.team_member_add",
         _on_case(A.CASE_TEAM_ADDED, "caseteammember"),
@@ -636,6 +641,7 @@ READS = [
     _list_read("read the inbox", "inbox", A.READ_INBOX),
     _list_read("read the approvals queue", "approvals", A.READ_APPROVALS),
     _list_read("read disabled users' work", "departed_work", A.READ_DEPARTED_WORK),
+    _list_read("read the cases to reassign", "reassign_cases", A.READ_REASSIGNMENT),
     _list_read("search the audit trail", "audit_trail", A.READ_AUDIT_TRAIL),
     _do(
         "read the oversight report (page or CSV)",

@@ -210,7 +210,9 @@ def _gates(d: Dialect) -> str:
     gate = d.json_field(element, "gate")
     met = f"CASE WHEN {d.json_true(element, 'met')} THEN 'met' ELSE 'not met' END"
     readable = f"WHERE {d.json_field(element, 'info_class')} IN ({classes})"
-    return d.joined(f"{gate} || ': ' || {met}", f"{source} {readable}", index)
+    # Gate keys are set in the admin: neutralised like any text, in case one ever starts
+    # with a formula sign.
+    return d.text(d.joined(f"{gate} || ': ' || {met}", f"{source} {readable}", index))
 
 
 def _legal_authorities(d: Dialect) -> str:
@@ -281,7 +283,7 @@ STAGE_MOVES = Export(
             "gates",
             C.CASE,
             _gates,
-            K.SAFE,
+            K.TEXT,
             "The gates checked when it was asked for (or decided): gate: met / not met, "
             "for gates whose information class the reader may read.",
         ),

@@ -16,15 +16,20 @@ import re
 
 PREFIX = "'"
 
-# What may hide a dangerous first character (PostgreSQL text never holds NUL).
-_HIDING = r"\x01-\x20\x7f-\x9f\xa0\ufeff"
+# What may hide a dangerous first character (PostgreSQL text never holds NUL): control
+# characters, spaces of every width (U+2000-U+200B, the line and paragraph separators,
+# the narrow, medium and ideographic spaces) and byte-order marks.
+_HIDING = r"\x01-\x20\x7f-\x9f\xa0\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
 _DANGEROUS = r"=+@|%\t\r-"
 
 PATTERN = re.compile(rf"^[\x00{_HIDING}]*[\x00{_DANGEROUS}]")
 
 # The same class for PostgreSQL's regular expressions (ARE): character-entry escapes
 # are valid inside brackets there too.
-PG_PATTERN = r"^[\x01-\x20\x7f-\x9f\u00a0\ufeff]*[=+@|%\t\r-]"
+PG_PATTERN = (
+    r"^[\x01-\x20\x7f-\x9f\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]*"
+    r"[=+@|%\t\r-]"
+)
 
 
 def is_dangerous(value: str) -> bool:

@@ -15,6 +15,7 @@ from casemgmt.models import (
     User,
 )
 from casemgmt.selectors.caseload import SEARCH_KINDS, CaseloadFilters, search_kind
+from casemgmt.selectors.caseload_figures import LAST_REVIEW_CHOICES, REFERRAL_AGES
 
 SORT_CHOICES = [
     ("-opened", _("Newest first")),
@@ -51,6 +52,11 @@ EXTRA_FIELDS = (
     "review_action_overdue",
     "no_activity_days",
     "caseworker",
+    "released_in",
+    "last_review",
+    "single_agency_team",
+    "referral_waiting_for",
+    "referral_age",
     "exact",
 )
 
@@ -116,6 +122,27 @@ class CaseloadFilterForm(CrispyForm):
     )
     opened_from = forms.DateField(label=_("Opened on or after"), required=False)
     opened_to = forms.DateField(label=_("Opened on or before"), required=False)
+    # Outcome, engagement and facility figures (selectors.caseload_figures).
+    released_in = forms.IntegerField(
+        label=_("First released in (year)"), min_value=1900, max_value=2199, required=False
+    )
+    last_review = forms.ChoiceField(
+        label=_("Last multi-agency review"),
+        choices=[("", _("Any")), *LAST_REVIEW_CHOICES],
+        required=False,
+    )
+    single_agency_team = forms.BooleanField(label=_("Only one agency on the team"), required=False)
+    referral_waiting_for = forms.ModelChoiceField(
+        label=_("Referral waiting for"),
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        empty_label=_("Any agency"),
+    )
+    referral_age = forms.ChoiceField(
+        label=_("Referral waiting"),
+        choices=[("", _("Any time")), *((key, label) for key, label, _l, _h in REFERRAL_AGES)],
+        required=False,
+    )
     exact = forms.BooleanField(label=_("Count every case"), required=False)
     # The supervisor's dashboard figures link here with these (selectors.dashboard).
     pending_move = forms.BooleanField(label=_("Move waiting for approval"), required=False)
@@ -223,6 +250,13 @@ class CaseloadFilterForm(CrispyForm):
             age_group=data.get("age_group") or "",
             opened_from=data.get("opened_from"),
             opened_to=data.get("opened_to"),
+            released_in=data.get("released_in"),
+            last_review=data.get("last_review") or "",
+            single_agency_team=bool(data.get("single_agency_team")),
+            referral_waiting_for=(
+                data["referral_waiting_for"].pk if data.get("referral_waiting_for") else None
+            ),
+            referral_age=data.get("referral_age") or "",
             exact=bool(data.get("exact")),
             pending_move=bool(data.get("pending_move")),
             contact_missed=bool(data.get("contact_missed")),

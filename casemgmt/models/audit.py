@@ -57,6 +57,7 @@ class AuditAction(models.TextChoices):
     READ_INBOX = "read.inbox", _("Inbox read")
     READ_APPROVALS = "read.approvals", _("Approvals queue read")
     READ_DEPARTED_WORK = "read.departed_work", _("Work of disabled users read")
+    READ_REASSIGNMENT = "read.reassignment", _("Cases to reassign read")
     READ_AUDIT_TRAIL = "read.audit_trail", _("Audit trail read")
     READ_OVERSIGHT_REPORT = "read.oversight_report", _("Oversight report read")
     # The audit trail itself

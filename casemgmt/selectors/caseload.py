@@ -36,6 +36,7 @@ from casemgmt.models import (
 from casemgmt.models.monitoring import OPEN_ESCALATION_STATUSES
 from casemgmt.models.people import normalise_cnic
 from casemgmt.record_kinds import RECORD_KINDS
+from casemgmt.selectors import caseload_figures
 
 PAGE_SIZE = 25
 # "Due this week": the next seven days, today included.
@@ -86,6 +87,14 @@ class CaseloadFilters:
     age_group: str = ""
     opened_from: datetime.date | None = None
     opened_to: datetime.date | None = None
+    # Outcome, engagement and facility figures (selectors.caseload_figures): cases first
+    # released in a year, whose last multi-agency review was complete or not, with a
+    # single agency on the team, with a referral waiting for an agency (and for how long).
+    released_in: int | None = None
+    last_review: str = ""
+    single_agency_team: bool = False
+    referral_waiting_for: int | None = None
+    referral_age: str = ""
     # An exact count (uncapped): the list a dashboard figure links to says the same number.
     exact: bool = False
     # The supervisor's dashboard figures (selectors.dashboard.action and .caseload).
@@ -285,6 +294,8 @@ def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
         qs = qs.filter(opened_on__gte=filters.opened_from)
     if filters.opened_to:
         qs = qs.filter(opened_on__lte=filters.opened_to)
+    # Outcome, engagement and facility figures.
+    qs = caseload_figures.apply(qs, user, filters)
     return _dashboard_filters(user, filters, qs)
 
 

@@ -32,8 +32,9 @@ OPEN_STATUSES = [CaseStatus.ACTIVE, CaseStatus.SUSPENDED]
 TAKER_ROLES = ["caseworker", "supervisor"]
 
 
-def _reach(user) -> QuerySet:
-    """Open cases ``user`` may change (never through emergency access)."""
+def cases_in_reach(user) -> QuerySet:
+    """Open cases ``user`` may change (never through emergency access): what a supervisor
+    may hand on, here and on the reassignment page (selectors/reassignment.py)."""
     if not access.can_reassign_departed_work(user):
         return Case.objects.none()
     return Case.objects.filter(access.working_cases_filter(user), status__in=OPEN_STATUSES)
@@ -44,7 +45,7 @@ def _supervised(user) -> QuerySet:
     supervises = Programme.supervisors.through.objects.filter(
         programme_id=OuterRef("programme_id"), user_id=user.pk
     )
-    return _reach(user).filter(Exists(supervises))
+    return cases_in_reach(user).filter(Exists(supervises))
 
 
 def _theirs(user, case_field: str, person_field: str) -> Q:
@@ -52,7 +53,10 @@ def _theirs(user, case_field: str, person_field: str) -> Q:
     supervised = Q(**{f"{case_field}__in": _supervised(user)})
     if user.agency_id is None:
         return supervised
-    own_agency = {f"{case_field}__in": _reach(user), f"{person_field}__agency_id": user.agency_id}
+    own_agency = {
+        f"{case_field}__in": cases_in_reach(user),
+        f"{person_field}__agency_id": user.agency_id,
+    }
     return Q(**own_agency) | supervised
 
 

@@ -18,33 +18,15 @@ event), the same floating-point figures as the textbook loop.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case as CaseWhen
 from django.db.models import (
-    DateField,
-    F,
-    Func,
-    IntegerField,
-    Min,
-    OuterRef,
-    Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import (
-    Cast,
-    Coalesce,
-    ExtractYear,
-    Greatest,
-    Least,
-    TruncDate,
 )
 from django.utils import timezone
 
@@ -100,82 +82,84 @@ class DailyCount:
     at_risk: int
 
 
-class DaysBetween(Func):
+def _days_between(end: str, start: str) -> str:
     """Whole days from ``start`` to ``end`` (two dates), on PostgreSQL and SQLite."""
-
-    output_field = IntegerField()
-    arity = 2
-
-    def as_sql(self, compiler, connection, **extra):
-        end, start = self.source_expressions
-        end_sql, end_params = compiler.compile(end)
-        start_sql, start_params = compiler.compile(start)
-        if connection.vendor == "sqlite":
-            sql = f"CAST(ROUND(julianday({end_sql}) - julianday({start_sql})) AS INTEGER)"
-        else:
-            sql = f"(({end_sql})::date - ({start_sql})::date)"
-        return sql, (*end_params, *start_params)
+    if connection.vendor == "sqlite":
+        return f"CAST(ROUND(julianday({end}) - julianday({start})) AS INTEGER)"
+    return f"(({end})::date - ({start})::date)"
 
 
-def follow_up_rows(
-    cases: QuerySet, *, kinds: Iterable[str] | None = None, today: datetime.date, group_by
-) -> QuerySet:
-    """One row per released case of ``cases``: days followed, event (1/0) and group."""
-    applied = StageTransition.objects.filter(
-        case=OuterRef("pk"), status=TransitionStatus.APPLIED, to_stage__kind=StageKind.COMMUNITY
-    )
-    events = ReengagementEvent.objects.filter(case=OuterRef("pk"))
-    if kinds:
-        events = events.filter(kind__in=list(kinds))
-    today_value = Value(today, output_field=DateField())
-    rows = (
-        Case.objects.filter(pk__in=cases.values("pk"))
-        .annotate(
-            released_at=Subquery(
-                applied.order_by("applied_at").values("applied_at")[:1],
-            ),
-            first_event=Subquery(
-                events.values("case").annotate(first=Min("occurred_on")).values("first")[:1],
-                output_field=DateField(),
-            ),
-        )
-        .filter(released_at__isnull=False)
-        .annotate(start=TruncDate("released_at"))
-        .annotate(
-            event=CaseWhen(
-                When(Q(first_event__isnull=False, first_event__gte=F("start")), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            days=CaseWhen(
-                When(
-                    Q(first_event__isnull=False, first_event__gte=F("start")),
-                    then=DaysBetween("first_event", "start"),
-                ),
-                default=Greatest(
-                    DaysBetween(
-                        Least(
-                            Cast(Coalesce("closed_on", today_value), DateField()),
-                            today_value,
-                        ),
-                        "start",
-                    ),
-                    Value(0),
-                ),
-                output_field=IntegerField(),
-            ),
-            grp=_group_expression(group_by),
-        )
-    )
-    return rows.values("grp", "days", "event")
+def _local_date(moment: str) -> str:
+    """The day of a moment in the deployment's time zone, as ``TruncDate`` dates it."""
+    zone = timezone.get_current_timezone_name()
+    if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", zone):
+        raise ValueError(f"unexpected time zone name {zone!r}")
+    if connection.vendor == "sqlite":
+        # Django registers this function on every SQLite connection (``__date`` uses it).
+        return f"django_datetime_cast_date({moment}, '{zone}', 'UTC')"
+    return f"CAST(({moment} AT TIME ZONE '{zone}') AS date)"
 
 
-def _group_expression(group_by):
+def _group_sql(group_by) -> str:
     if group_by == SurvivalGroup.COHORT_YEAR:
-        return ExtractYear("start")
+        if connection.vendor == "sqlite":
+            return "CAST(strftime('%%Y', start) AS INTEGER)"
+        return "CAST(EXTRACT(YEAR FROM start) AS integer)"
     if group_by == SurvivalGroup.PROGRAMME:
-        return Cast("programme_id", IntegerField())
-    return Value(0, output_field=IntegerField())
+        return "programme_id"
+    return "0"
+
+
+def follow_up_sql(
+    cases: QuerySet, *, kinds: Iterable[str] | None = None, today: datetime.date, group_by
+) -> tuple[str, list]:
+    """One row per released case of ``cases``: group, days followed and event (1/0), as
+    SQL with its parameters. The release (first applied move into a community stage) and
+    the first re-engagement event are each found once, grouped, for all cases together: a
+    correlated subquery per case and per use cost 3 s at 100,000 cases."""
+    scoped_sql, scoped_params = cases.order_by().values("pk").query.sql_with_params()
+    transitions = StageTransition._meta.db_table
+    stages = StageTransition._meta.get_field("to_stage").related_model._meta.db_table
+    events = ReengagementEvent._meta.db_table
+    kinds = list(kinds or [])
+    kind_filter = f"AND e.kind IN ({', '.join(['%s'] * len(kinds))})" if kinds else ""
+    if connection.vendor == "sqlite":
+        greatest, least = "max", "min"
+    else:
+        greatest, least = "GREATEST", "LEAST"
+    evented = "first_on IS NOT NULL AND first_on >= start"
+    followed_to = f"{least}(COALESCE(closed_on, %s), %s)"
+    sql = f"""
+        SELECT {_group_sql(group_by)} AS grp,
+               CASE WHEN {evented} THEN 1 ELSE 0 END AS event,
+               CASE WHEN {evented} THEN {_days_between("first_on", "start")}
+                    ELSE {greatest}({_days_between(followed_to, "start")}, 0) END AS days
+        FROM (
+            SELECT c.programme_id, c.closed_on, {_local_date("r.released_at")} AS start,
+                   f.first_on
+            FROM (
+                SELECT t.case_id, MIN(t.applied_at) AS released_at
+                FROM {transitions} t JOIN {stages} s ON s.id = t.to_stage_id
+                WHERE t.status = %s AND s.kind = %s AND t.case_id IN ({scoped_sql})
+                GROUP BY t.case_id
+            ) r
+            JOIN {Case._meta.db_table} c ON c.id = r.case_id
+            LEFT JOIN (
+                SELECT e.case_id, MIN(e.occurred_on) AS first_on
+                FROM {events} e WHERE 1 = 1 {kind_filter}
+                GROUP BY e.case_id
+            ) f ON f.case_id = r.case_id
+        ) released
+    """  # noqa: S608 (table names are the models', values are placeholders)
+    params = [
+        today,
+        today,
+        TransitionStatus.APPLIED.value,
+        StageKind.COMMUNITY.value,
+        *scoped_params,
+        *kinds,
+    ]
+    return sql, params
 
 
 def daily_counts(
@@ -190,11 +174,7 @@ def daily_counts(
     day 0's row, whose at-risk is everyone followed), in day order. One query."""
     today = today or timezone.localdate()
     try:
-        per_case_sql, params = (
-            follow_up_rows(cases, kinds=kinds, today=today, group_by=group_by)
-            .order_by()
-            .query.sql_with_params()
-        )
+        per_case_sql, params = follow_up_sql(cases, kinds=kinds, today=today, group_by=group_by)
     except EmptyResultSet:  # e.g. cases of no programme: nothing to count
         return {}
     marks = [0, *horizons_days]

@@ -13,7 +13,7 @@ def visible_move_or_404(user, pk) -> StageTransition:
     """A stage move on a case ``user`` can see."""
     moves = StageTransition.objects.filter(
         access.record_rows_filter("stage_move", user), case__in=Case.objects.visible_to(user)
-    ).select_related("case", "to_stage", "from_stage")
+    ).select_related("case", "to_stage", "from_stage", "decided_by")
     return in_scope_or_404(moves, pk)
 
 

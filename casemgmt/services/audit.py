@@ -208,6 +208,7 @@ LIST_READ_ACTIONS = frozenset(
         AuditAction.READ_INBOX,
         AuditAction.READ_APPROVALS,
         AuditAction.READ_DEPARTED_WORK,
+        AuditAction.READ_REASSIGNMENT,
         AuditAction.READ_AUDIT_TRAIL,
     }
 )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casemgmt import access, cadence, rules
-from casemgmt.errors import NotPermitted, StaleCase
+from casemgmt.errors import CasesNotReassigned, DomainError, NotPermitted, StaleCase
 from casemgmt.models import (
     AgeGroup,
     Agency,
@@ -257,6 +257,60 @@ def case_assign_caseworker(
         changes=audit.diff(before, audit.snapshot(case, ["assigned_caseworker"])),
     )
     return case
+
+
+@transaction.atomic
+def cases_reassign(
+    *,
+    cases: list[Case],
+    by: User,
+    caseworker: User,
+    expected_versions: dict[int, int] | None = None,
+) -> list[Case]:
+    """Give each of ``cases`` to ``caseworker`` (an active caseworker or supervisor of
+    ``by``'s agency), each through ``case_assign_caseworker`` so each is recorded as
+    assigned. All or nothing: when any case is refused (its version is not the one in
+    ``expected_versions``, the caseworker's agency is not on its team, ``by`` may not
+    change it), nothing is changed and ``CasesNotReassigned`` names every refused case."""
+    from casemgmt.selectors.departed_work import TAKER_ROLES
+
+    if not access.can_reassign_cases(by):
+        raise NotPermitted(_("Only a supervisor of an agency can reassign its cases."))
+    if not cases:
+        raise ValidationError({"cases": _("Choose at least one case to reassign.")})
+    if not (
+        caseworker.is_active
+        and caseworker.role in TAKER_ROLES
+        and caseworker.agency_id == by.agency_id
+    ):
+        raise ValidationError(
+            {
+                "caseworker": _("%s is not an active caseworker or supervisor of your agency.")
+                % caseworker.display_name
+            }
+        )
+    versions = expected_versions or {}
+    failures: dict[str, str] = {}
+    reassigned = []
+    # In id order, so two reassignments of overlapping cases lock them in the same order.
+    for case in sorted(cases, key=lambda c: c.pk):
+        try:
+            with transaction.atomic():
+                reassigned.append(
+                    case_assign_caseworker(
+                        case=case,
+                        by=by,
+                        caseworker=caseworker,
+                        expected_version=versions.get(case.pk),
+                    )
+                )
+        except ValidationError as error:
+            failures[case.reference] = " ".join(error.messages)
+        except DomainError as error:
+            failures[case.reference] = error.message
+    if failures:
+        raise CasesNotReassigned(failures)
+    return reassigned
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from casemgmt import access
+from casemgmt.exports import formula
 from casemgmt.forms.oversight import OversightReportForm
 from casemgmt.models import AuditAction, Programme
 from casemgmt.selectors import oversight as selectors
@@ -21,21 +22,13 @@ from casemgmt.services import audit
 
 WITHHELD = "."  # a withheld count, on the page and in the CSV
 
-# Spreadsheet formula safety. The exports framework (casemgmt/exports/) has its own
-# module for this; point ``spreadsheet_safe`` at it when both are merged.
-_FORMULA_STARTS = frozenset("=+-@|%\t\r\0")
-_INVISIBLE = " \ufeff\u200b\u00a0" + "".join(chr(c) for c in range(32) if chr(c) not in "\t\r")
-
 
 def spreadsheet_safe(value):
-    """Numbers stay numbers; text a spreadsheet would evaluate (a formula sign, also
-    behind spaces, control characters or a byte-order mark) gets a leading quote."""
+    """Numbers stay numbers; text goes through the exports' one formula rule
+    (``exports.formula``), so the report and the exports neutralise the same cells."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
-    text = "" if value is None else str(value)
-    if text[:1] in _FORMULA_STARTS or text.lstrip(_INVISIBLE)[:1] in _FORMULA_STARTS:
-        return "'" + text
-    return text
+    return formula.neutralise("" if value is None else str(value))
 
 
 def _report(request):

@@ -2,13 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from casemgmt import access, workflow
 from casemgmt.errors import GatesNotMet, StaleCase
+from casemgmt.forms.base import ServiceErrors, error_messages
 from casemgmt.forms.workflow import DecisionForm, StageMoveForm, WithdrawMoveForm
 from casemgmt.models import (
     AuditAction,
@@ -18,12 +20,12 @@ from casemgmt.models import (
     StageTransition,
     TransitionStatus,
 )
-from casemgmt.selectors.cases import pending_moves_for, visible_case_or_404
+from casemgmt.selectors.approvals import approvals_queue
+from casemgmt.selectors.cases import visible_case_or_404
 from casemgmt.selectors.facilities import facilities_with_occupancy
 from casemgmt.selectors.scope import refuse, refuse_page
 from casemgmt.selectors.workflow import visible_move_or_404
 from casemgmt.services import audit
-from casemgmt.views._forms import service_errors_as_messages
 
 
 @login_required
@@ -115,16 +117,31 @@ def _facilities_for(user, moves):
 @login_required
 @require_POST
 def decide_move(request, pk, decision):
-    """Approve or reject a pending move (supervisors); redirects back to the case."""
+    """Approve or reject a pending move (supervisors); redirects back to the case, or to
+    the page the form was on (``next``: the approvals queue) when it is one of ours."""
     if decision not in ("approve", "reject"):
         raise Http404
     move = visible_move_or_404(request.user, pk)
+    back = _back_to(request, move)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The form was incomplete; reload the case and try again."))
-        return redirect("case_detail", reference=move.case.reference)
+        return back
+    if move.status != TransitionStatus.PENDING:
+        # Someone else decided it (or it was withdrawn) since the form was shown.
+        messages.error(
+            request,
+            _("%(case)s: this move was already %(status)s by %(who)s; nothing was changed.")
+            % {
+                "case": move.case.reference,
+                "status": move.get_status_display().lower(),
+                "who": move.decided_by.display_name if move.decided_by else _("someone else"),
+            },
+        )
+        return back
     data = form.cleaned_data
-    with service_errors_as_messages(request):
+    # The queue lists many cases: each refusal names its case.
+    with ServiceErrors(lambda error: _refused(request, move, error)):
         if decision == "approve":
             workflow.approve_transition(
                 stage_transition=move,
@@ -141,6 +158,25 @@ def decide_move(request, pk, decision):
                 expected_version=data["version"],
             )
             messages.success(request, _("Rejected: the case stays where it is."))
+    return back
+
+
+def _refused(request, move, error) -> None:
+    messages.error(
+        request,
+        _("%(case)s: nothing was changed. %(why)s")
+        % {"case": move.case.reference, "why": " ".join(error_messages(error))},
+    )
+
+
+def _back_to(request, move) -> HttpResponseRedirect:
+    """Where a decision returns: the ``next`` page posted with it if it is on this site
+    (the approvals queue), else the case."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
     return redirect("case_detail", reference=move.case.reference)
 
 
@@ -184,8 +220,8 @@ def withdraw_move(request, pk):
 
 
 def _approvals_classes(user) -> set:
-    """The queue shows the case record, and move reasons and gate results (legal and risk)
-    to a supervisor who may read both."""
+    """The withdrawal page shows the case record, and the move's reason and gate results
+    (legal and risk) to a supervisor who may read both."""
     reasons = {access.InfoClass.LEGAL, access.InfoClass.RISK}
     return {access.InfoClass.CASE} | (reasons if access.reads_move_evidence(user) else set())
 
@@ -193,24 +229,28 @@ def _approvals_classes(user) -> set:
 @login_required
 @require_safe
 def approvals(request):
-    """The supervisor's queue of moves waiting for approval."""
+    """The supervisor's queue of moves waiting for approval: beside each, its recorded
+    gates, the latest assessment and review, and the forms to approve or reject it."""
     if not access.can_approve(request.user):
         refuse_page(request)
-    moves = list(pending_moves_for(request.user))
+    queue = approvals_queue(request.user)
     audit.record_list_read(
         actor=request.user,
         action=AuditAction.READ_APPROVALS,
-        cases={m.case_id for m in moves},
-        classes=_approvals_classes(request.user) if moves else set(),
+        cases={m.case_id for m in queue.moves},
+        classes=queue.classes,
     )
     # Every listed case is one the user works on, so "may move it" is the class rule alone.
     return render(
         request,
         "casemgmt/approvals.html",
         {
-            "moves": moves,
-            # Those who read the reasons may move these cases, so they may withdraw the moves.
-            "shows_reasons": access.reads_move_evidence(request.user),
-            "decision_form_class": DecisionForm,
+            "moves": queue.moves,
+            # Those who read the reasons may move these cases, so they may decide and
+            # withdraw the moves.
+            "shows_reasons": queue.shows_evidence,
+            "reads_assessments": queue.reads_assessments,
+            "reads_reviews": queue.reads_reviews,
+            "back": request.get_full_path(),
         },
     )

@@ -319,6 +319,18 @@ def _(w):
     cases.case_assign_caseworker(case=w.case, by=w.sv, caseworker=w.cw2)
 
 
+@drives("reassign cases between caseworkers of an agency")
+def _(w):
+    second = factories.CaseFactory(
+        programme=w.case.programme,
+        current_stage=w.case.current_stage,
+        lead_agency=w.agency,
+        assigned_caseworker=w.cw,
+    )
+    yield {"case reassigned": 2}
+    cases.cases_reassign(cases=[w.case, second], by=w.sv, caseworker=w.cw2)
+
+
 @drives("add an agency to the team")
 def _(w):
     yield
@@ -1226,6 +1238,16 @@ _reads("open a person's correction page", lambda w: ("person_correct", w.case.pe
 _reads("read the inbox", lambda w: ("inbox",))
 _reads("read the approvals queue", lambda w: ("approvals",), user="sv")
 _reads("read disabled users' work", lambda w: ("departed_work",), user="sv")
+
+
+@drives("read the cases to reassign")
+def _(w):
+    client = w.signed_in(w.sv)
+    yield
+    response = client.get(reverse("reassign_cases"), {"caseworker": w.cw.pk})
+    assert response.status_code == 200 and response.context["cases"]
+
+
 _reads("search the audit trail", lambda w: ("audit_trail",), user="sv")
 _reads("read the oversight report (page or CSV)", lambda w: ("oversight_report",), user="sv")
 _reads("search the caseload by CNIC", lambda w: ("caseload",), q="15602-1234567-3")

@@ -97,11 +97,25 @@ def _supervisor_pages(user):
         ("dashboard", "/dashboard/"),
         ("approvals", "/approvals/"),
         ("departed-work", "/supervision/departed-work/"),
+        ("reassign-cases", f"/supervision/reassign/?caseworker={_busiest(user).pk}"),
         ("case-pending-move", f"/cases/{ref}/"),
         ("case-access", f"/cases/{ref}/access/"),
         ("move-withdraw", f"/moves/{move.pk}/withdraw/"),
         ("two-factor", "/accounts/2fa/"),
     ]
+
+
+def _busiest(supervisor):
+    """The caseworker of the supervisor's agency with the most open cases (the reassignment
+    page lists them)."""
+    from django.db.models import Count, Q
+
+    return (
+        User.objects.filter(agency=supervisor.agency, role="caseworker", is_active=True)
+        .annotate(open=Count("assigned_cases", filter=Q(assigned_cases__status="active")))
+        .order_by("-open", "pk")
+        .first()
+    )
 
 
 def _health_pages(user):

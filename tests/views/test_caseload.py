@@ -229,6 +229,13 @@ def test_every_caseload_parameter_is_refused_or_ignored_without_its_class(client
         "meeting_overdue": {"": "on"},
         "assigned_to_me": {"": "on"},
         "team_agency": {"": str(partner.pk)},
+        # Outcome, engagement and facility figures: neither case was released, reviewed,
+        # has a one-agency team or a referral waiting, so each empties the list.
+        "released_in": {"": "2026"},
+        "last_review": {"": "incomplete"},
+        "single_agency_team": {"": "on"},
+        "referral_waiting_for": {"": str(partner.pk)},
+        "referral_age": {"": "under_7"},
         "sort": {key: key for key, _label in SORT_CHOICES},
         # The dashboard's scope and figures (selectors.dashboard).
         "agency": {"": str(w["agencies"][AgencyKind.POLICE].pk)},

@@ -6,16 +6,17 @@ Each builder is ``section(user, scope) -> dict``, rendered by the partial
 
 from __future__ import annotations
 
-from casemgmt.selectors.dashboard import action, caseload
+from casemgmt.selectors.dashboard import action, caseload, engagement, facilities, outcomes
 from casemgmt.selectors.dashboard.scope import DashboardFilters
 
-# (context key, builder), in the page's order. The outcomes, engagement and facilities
-# sections (helper B's modules of this package) are added here at merge:
-#   ("outcomes", outcomes.section), ("engagement", engagement.section),
-#   ("facilities", facilities.section)
+# (context key, builder), in the page's order. A builder may return None (facilities,
+# for a reader without location information): its partial then renders nothing.
 SECTIONS = [
     ("action", action.section),
     ("caseload", caseload.section),
+    ("outcomes", outcomes.section),
+    ("engagement", engagement.section),
+    ("facilities", facilities.section),
 ]
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casemgmt", "0055_export_filter_indexes"),
+        ("casemgmt", "0056_audit_action_reassignment_read"),
     ]
 
     operations = [

@@ -1,0 +1,192 @@
+"""Caseload filters behind the dashboard's outcome, engagement and facility figures.
+
+Each is defined once here and used both by ``selectors.caseload.filtered_cases`` (the list
+a figure links to) and by ``selectors.dashboard`` (the figure's SQL aggregate), so a
+figure and its list cannot count differently.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Case as CaseWhen
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casemgmt import access
+from casemgmt.models import (
+    CaseTeamMember,
+    MultiAgencyReview,
+    Referral,
+    ReferralStatus,
+    ReviewPosition,
+    StageKind,
+    StageTransition,
+    TransitionGate,
+    TransitionStatus,
+)
+
+LAST_REVIEW_CHOICES = [
+    ("complete", _("every required agency gave its own position")),
+    ("incomplete", _("a required agency gave no position of its own")),
+]
+# How long a referral has waited for the receiving agency (sent_at, in days).
+REFERRAL_AGES = [
+    ("under_7", _("under 7 days"), None, 7),
+    ("7_to_30", _("7 to 30 days"), 7, 30),
+    ("over_30", _("over 30 days"), 30, None),
+]
+
+
+# --- released in (the survival curve's cohort year) -------------------------------
+
+
+def released_in(qs: QuerySet, year: int) -> QuerySet:
+    """Cases first released (first applied move into a community stage) in ``year``, as
+    ``selectors.outcomes.follow_up_rows`` dates a release (local date of applied_at)."""
+    first = StageTransition.objects.filter(
+        case=OuterRef("pk"), status=TransitionStatus.APPLIED, to_stage__kind=StageKind.COMMUNITY
+    ).order_by("applied_at")
+    return (
+        qs.annotate(figure_released_at=Subquery(first.values("applied_at")[:1]))
+        .annotate(figure_released_on=TruncDate("figure_released_at"))
+        .filter(figure_released_on__year=year)
+    )
+
+
+# --- last multi-agency review complete --------------------------------------------
+
+
+def required_agency_kinds() -> dict[tuple[int, str], frozenset[str]]:
+    """(programme id, review kind) -> the agency kinds a gate requires at such a review:
+    the union over the programme's ``multi_agency_review`` gates (one query)."""
+    out: dict[tuple[int, str], set[str]] = {}
+    gates = TransitionGate.objects.filter(gate="multi_agency_review").values_list(
+        "transition__programme_id", "params"
+    )
+    for programme_id, params in gates:
+        params = params or {}
+        kinds = out.setdefault((programme_id, params.get("review_kind", "")), set())
+        kinds.update(params.get("required_agency_kinds") or [])
+    return {key: frozenset(kinds) for key, kinds in out.items()}
+
+
+def reviewed(qs: QuerySet, user) -> QuerySet:
+    """The cases with a multi-agency review ``user`` may know about, with the latest one's
+    id and kind (the EXISTS first lets the database skip the cases never reviewed)."""
+    reviews = MultiAgencyReview.objects.filter(
+        access.record_rows_filter("review", user), case=OuterRef("pk")
+    )
+    latest = reviews.order_by("-held_on", "-id")
+    return qs.filter(Exists(reviews)).annotate(
+        figure_review_id=Subquery(latest.values("pk")[:1], output_field=IntegerField()),
+        figure_review_kind=Subquery(latest.values("kind")[:1], output_field=CharField()),
+    )
+
+
+def _own_position(kind: str) -> Exists:
+    """An agency of ``kind`` at the outer case's last review, speaking for itself (recorded
+    by its own staff, or confirmed by them: ``ReviewPosition.is_agency_own``)."""
+    return Exists(
+        ReviewPosition.objects.filter(
+            review_id=OuterRef("figure_review_id"), agency__kind=kind
+        ).filter(Q(recorded_by_agency_id=F("agency_id")) | Q(confirmed_at__isnull=False))
+    )
+
+
+def last_review_incomplete(required: dict[tuple[int, str], frozenset[str]]) -> Q:
+    """On ``reviewed`` rows: a kind required for that review is missing. The
+    condition grows with the configuration, never with the data."""
+    missing = Q(pk__in=[])
+    for (programme_id, review_kind), kinds in sorted(required.items()):
+        for kind in sorted(kinds):
+            at_review = Q(programme_id=programme_id, figure_review_kind=review_kind)
+            missing |= at_review & ~_own_position(kind)
+    return missing
+
+
+def last_review(qs: QuerySet, user, state: str, required=None) -> QuerySet:
+    """Cases whose last review is ``state`` ("complete" or "incomplete"); cases with no
+    review are neither."""
+    required = required_agency_kinds() if required is None else required
+    qs = reviewed(qs, user)
+    incomplete = last_review_incomplete(required)
+    return qs.filter(incomplete) if state == "incomplete" else qs.exclude(incomplete)
+
+
+# --- single-agency team -----------------------------------------------------------
+
+
+def active_agencies() -> Subquery:
+    """How many agencies are active on the outer case's team."""
+    members = (
+        CaseTeamMember.objects.filter(case=OuterRef("pk"), left_on__isnull=True)
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(members, output_field=IntegerField())
+
+
+def single_agency_team(qs: QuerySet) -> QuerySet:
+    return qs.annotate(figure_agencies=active_agencies()).filter(figure_agencies=1)
+
+
+# --- referrals waiting for acceptance ---------------------------------------------
+
+
+def referral_age_band(now: datetime.datetime) -> CaseWhen:
+    """The age band of a referral row (``REFERRAL_AGES``), as SQL."""
+    whens = []
+    for key, _label, _low, high in REFERRAL_AGES:
+        if high is not None:
+            whens.append(When(sent_at__gt=now - datetime.timedelta(days=high), then=Value(key)))
+    return CaseWhen(*whens, default=Value(REFERRAL_AGES[-1][0]), output_field=CharField())
+
+
+def waiting_referrals(user) -> QuerySet:
+    """Referrals sent and not yet answered that ``user`` may know about."""
+    return Referral.objects.filter(
+        access.record_rows_filter("referral", user), status=ReferralStatus.SENT
+    )
+
+
+def referral_waiting(qs: QuerySet, user, agency_id: int | None, age: str) -> QuerySet:
+    """Cases with a referral waiting for ``agency_id`` (any agency when None) and, when
+    ``age`` is given, sent within that age band."""
+    referrals = waiting_referrals(user).filter(case=OuterRef("pk"))
+    if agency_id:
+        referrals = referrals.filter(to_agency_id=agency_id)
+    if age:
+        referrals = referrals.annotate(figure_age=referral_age_band(timezone.now())).filter(
+            figure_age=age
+        )
+    return qs.filter(Exists(referrals))
+
+
+def apply(qs: QuerySet, user, filters) -> QuerySet:
+    """The filters of this module that ``filters`` (a CaseloadFilters) sets."""
+    if filters.released_in:
+        qs = released_in(qs, filters.released_in)
+    if filters.last_review:
+        qs = last_review(qs, user, filters.last_review)
+    if filters.single_agency_team:
+        qs = single_agency_team(qs)
+    if filters.referral_waiting_for or filters.referral_age:
+        qs = referral_waiting(qs, user, filters.referral_waiting_for, filters.referral_age)
+    return qs

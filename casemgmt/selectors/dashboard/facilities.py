@@ -1,0 +1,106 @@
+"""The dashboard's facilities (DOMAIN.md P10): occupancy against capacity, now and at
+each month's end over the last year.
+
+Occupancy is a facility-level aggregate: it counts everyone placed there, whoever's case
+it is, and is shown for the facilities the programmes the reader supervises use. Its
+drill-down is the caseload filtered by the facility, which lists only the cases the
+reader may see; the section says how many others are placed there. Where a person is
+held is location information: a reader without it gets no facility section at all.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from casemgmt import access
+from casemgmt.models import Placement, Programme
+from casemgmt.selectors.dashboard import charts
+from casemgmt.selectors.dashboard.scope import DashboardFilters, Figure, caseload_url, scoped_cases
+from casemgmt.selectors.facilities import facilities_with_occupancy
+
+MONTHS = 12
+
+
+def month_ends(today: datetime.date, n: int = MONTHS) -> list[datetime.date]:
+    """The last day of each of the last ``n`` months, oldest first; this month's is today."""
+    ends = [today]
+    first = today.replace(day=1)
+    for _i in range(n - 1):
+        end = first - datetime.timedelta(days=1)
+        ends.append(end)
+        first = end.replace(day=1)
+    return ends[::-1]
+
+
+def _held_on(day: datetime.date) -> Q:
+    """Placements (from a facility) in which someone was held at the end of ``day``."""
+    return Q(placements__started_on__lte=day) & (
+        Q(placements__ended_on__isnull=True) | Q(placements__ended_on__gt=day)
+    )
+
+
+def supervised_programmes(user, scope: DashboardFilters):
+    programmes = Programme.objects.filter(supervisors=user)
+    if scope.programme:
+        programmes = programmes.filter(pk=scope.programme)
+    return programmes
+
+
+def section(user, scope: DashboardFilters, *, today: datetime.date | None = None) -> dict | None:
+    """Three queries: the facilities with their occupancy now and at each month's end (one
+    GROUP BY over placements), and the reader's cases in scope in each."""
+    if not access.can_read_case_field(user, "facility"):
+        return None
+    today = today or timezone.localdate()
+    ends = month_ends(today)
+    # Used by a supervised programme: someone of it placed there at some time in the year.
+    used = Placement.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=ends[0].replace(day=1)),
+        case__programme__in=supervised_programmes(user, scope),
+    ).values("facility_id")
+    facilities = list(
+        facilities_with_occupancy()
+        .filter(pk__in=used)
+        .annotate(
+            **{f"held_{i}": Count("placements", filter=_held_on(d)) for i, d in enumerate(ends)}
+        )
+        .order_by("name")
+    )
+    visible = dict(
+        scoped_cases(user, scope)
+        .filter(facility__in=[f.pk for f in facilities])
+        .order_by()
+        .values_list("facility_id")
+        .annotate(n=Count("pk"))
+    )
+    rows = []
+    for f in facilities:
+        mine = visible.get(f.pk, 0)
+        held = [getattr(f, f"held_{i}") for i in range(len(ends))]
+        rows.append(
+            {
+                "facility": f,
+                "occupancy": f.occupancy,
+                "capacity": f.capacity,
+                "over": f.occupancy > f.capacity,
+                "visible": Figure(
+                    f"facility_{f.pk}", f.name, mine, caseload_url(user, scope, facility=f.pk)
+                ),
+                # Placed there but not in the list: others' cases, or outside the scope.
+                "others": max(f.occupancy - mine, 0),
+                "months": held,
+                "trend": charts.lines(
+                    [("c0", held), ("capacity", [f.capacity] * len(held))],
+                    top=max([*held, f.capacity]),
+                    height=60,
+                ),
+            }
+        )
+    return {
+        "rows": rows,
+        "months": ends,
+        "chart": charts.level_bars([(r["occupancy"], r["capacity"]) for r in rows]),
+    }
