@@ -316,6 +316,17 @@ def can_reassign_departed_work(user) -> bool:
     return _is_writer(user) and user.role == Role.SUPERVISOR
 
 
+def staff_known_to(user):
+    """The staff ``user`` may see named in a filter (the caseload's "assigned caseworker"):
+    their own agency's, and whoever is assigned to a case they may see. Anyone else's id
+    is not a valid choice, so a crafted link cannot turn the filter into a staff directory."""
+    from casemgmt.models import Case, User
+
+    assigned = Case.objects.visible_to(user).filter(assigned_caseworker=OuterRef("pk"))
+    own_agency = Q(agency_id=user.agency_id) if user.agency_id else Q(pk__in=[])
+    return User.objects.filter(own_agency | Q(Exists(assigned)))
+
+
 def can_view_dashboard(user) -> bool:
     """The supervisor's dashboard (views.dashboard): figures over the cases they may see."""
     return _is_writer(user) and user.role == Role.SUPERVISOR

@@ -181,7 +181,7 @@ class CaseloadFilterForm(CrispyForm):
         )
         chosen = str(self.data.get("caseworker", "")) if self.is_bound else ""
         if chosen.isascii() and chosen.isdigit() and len(chosen) <= 18:
-            self.fields["caseworker"].queryset = User.objects.filter(pk=int(chosen))
+            self.fields["caseworker"].queryset = access.staff_known_to(user).filter(pk=int(chosen))
         for name in list(self.fields):
             if name not in ("q", "sort") and not access.may_use_caseload_param(user, name):
                 del self.fields[name]

@@ -55,11 +55,15 @@ REFERRAL_AGES = [
 # --- released in (the survival curve's cohort year) -------------------------------
 
 
-def released_in(qs: QuerySet, year: int) -> QuerySet:
+def released_in(qs: QuerySet, user, year: int) -> QuerySet:
     """Cases first released (first applied move into a community stage) in ``year``, as
-    ``selectors.outcomes.follow_up_rows`` dates a release (local date of applied_at)."""
+    ``selectors.outcomes.follow_up_sql`` dates a release (local date of applied_at), among
+    the moves ``user`` may read (the juvenile rule), as the survival curve counts them."""
     first = StageTransition.objects.filter(
-        case=OuterRef("pk"), status=TransitionStatus.APPLIED, to_stage__kind=StageKind.COMMUNITY
+        access.record_rows_filter("stage_move", user),
+        case=OuterRef("pk"),
+        status=TransitionStatus.APPLIED,
+        to_stage__kind=StageKind.COMMUNITY,
     ).order_by("applied_at")
     return (
         qs.annotate(figure_released_at=Subquery(first.values("applied_at")[:1]))
@@ -182,7 +186,7 @@ def referral_waiting(qs: QuerySet, user, agency_id: int | None, age: str) -> Que
 def apply(qs: QuerySet, user, filters) -> QuerySet:
     """The filters of this module that ``filters`` (a CaseloadFilters) sets."""
     if filters.released_in:
-        qs = released_in(qs, filters.released_in)
+        qs = released_in(qs, user, filters.released_in)
     if filters.last_review:
         qs = last_review(qs, user, filters.last_review)
     if filters.single_agency_team:

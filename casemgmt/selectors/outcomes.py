@@ -111,18 +111,39 @@ def _group_sql(group_by) -> str:
 
 
 def follow_up_sql(
-    cases: QuerySet, *, kinds: Iterable[str] | None = None, today: datetime.date, group_by
+    cases: QuerySet,
+    *,
+    kinds: Iterable[str] | None = None,
+    today: datetime.date,
+    group_by,
+    reader=None,
 ) -> tuple[str, list]:
     """One row per released case of ``cases``: group, days followed and event (1/0), as
     SQL with its parameters. The release (first applied move into a community stage) and
     the first re-engagement event are each found once, grouped, for all cases together: a
-    correlated subquery per case and per use cost 3 s at 100,000 cases."""
+    correlated subquery per case and per use cost 3 s at 100,000 cases. With a ``reader``,
+    only the moves and events they may read count (the juvenile rule: a release or an
+    event recorded while the person was a juvenile is not theirs to count)."""
     scoped_sql, scoped_params = cases.order_by().values("pk").query.sql_with_params()
     transitions = StageTransition._meta.db_table
     stages = StageTransition._meta.get_field("to_stage").related_model._meta.db_table
     events = ReengagementEvent._meta.db_table
     kinds = list(kinds or [])
     kind_filter = f"AND e.kind IN ({', '.join(['%s'] * len(kinds))})" if kinds else ""
+    move_filter, move_params, event_filter, event_params = "", [], "", []
+    if reader is not None:
+        from casemgmt import access
+
+        readable_moves = StageTransition.objects.filter(
+            access.record_rows_filter("stage_move", reader)
+        )
+        moves_sql, move_params = readable_moves.values("pk").query.sql_with_params()
+        move_filter = f"AND t.id IN ({moves_sql})"
+        readable_events = ReengagementEvent.objects.filter(
+            access.record_rows_filter("reengagement", reader)
+        )
+        events_sql, event_params = readable_events.values("pk").query.sql_with_params()
+        event_filter = f"AND e.id IN ({events_sql})"
     if connection.vendor == "sqlite":
         greatest, least = "max", "min"
     else:
@@ -141,12 +162,13 @@ def follow_up_sql(
                 SELECT t.case_id, MIN(t.applied_at) AS released_at
                 FROM {transitions} t JOIN {stages} s ON s.id = t.to_stage_id
                 WHERE t.status = %s AND s.kind = %s AND t.case_id IN ({scoped_sql})
+                {move_filter}
                 GROUP BY t.case_id
             ) r
             JOIN {Case._meta.db_table} c ON c.id = r.case_id
             LEFT JOIN (
                 SELECT e.case_id, MIN(e.occurred_on) AS first_on
-                FROM {events} e WHERE 1 = 1 {kind_filter}
+                FROM {events} e WHERE 1 = 1 {kind_filter} {event_filter}
                 GROUP BY e.case_id
             ) f ON f.case_id = r.case_id
         ) released
@@ -157,7 +179,9 @@ def follow_up_sql(
         TransitionStatus.APPLIED.value,
         StageKind.COMMUNITY.value,
         *scoped_params,
+        *move_params,
         *kinds,
+        *event_params,
     ]
     return sql, params
 
@@ -169,12 +193,15 @@ def daily_counts(
     horizons_days: Sequence[int] = (),
     today: datetime.date | None = None,
     group_by: SurvivalGroup = SurvivalGroup.ALL,
+    reader=None,
 ) -> dict[int, list[DailyCount]]:
     """Per group, the days with an event and the first day at or past each horizon (and
     day 0's row, whose at-risk is everyone followed), in day order. One query."""
     today = today or timezone.localdate()
     try:
-        per_case_sql, params = follow_up_sql(cases, kinds=kinds, today=today, group_by=group_by)
+        per_case_sql, params = follow_up_sql(
+            cases, kinds=kinds, today=today, group_by=group_by, reader=reader
+        )
     except EmptyResultSet:  # e.g. cases of no programme: nothing to count
         return {}
     marks = [0, *horizons_days]
@@ -235,12 +262,13 @@ def survival_curves(
     kinds: Iterable[str] | None = None,
     years: Sequence[int] = DEFAULT_HORIZONS,
     today: datetime.date | None = None,
+    reader=None,
 ) -> list[SurvivalCurve]:
     """Time to re-engagement of the released cases of ``cases`` (already scoped to the
     reader), one curve per group in group order; a group with nobody released is absent."""
     horizons = [round(y * YEAR_DAYS) for y in years]
     counts = daily_counts(
-        cases, kinds=kinds, horizons_days=horizons, today=today, group_by=group_by
+        cases, kinds=kinds, horizons_days=horizons, today=today, group_by=group_by, reader=reader
     )
     curves = []
     for group, daily in sorted(counts.items()):

@@ -39,17 +39,14 @@ def reassignable_cases(user, caseworker: User) -> QuerySet:
     )
 
 
-def chosen_cases_or_404(user, pks: list[int]) -> list[Case]:
-    """The cases posted by id, each one ``user`` may change (in any state: one closed or
-    reassigned since the page was shown is refused by the service, by its version); any
-    other id (another agency's case) is "not found", and recorded."""
+def chosen_cases_or_404(user, caseworker: User, pks: list[int]) -> list[Case]:
+    """The cases posted by id, each an open case of ``caseworker`` that ``user`` may
+    reassign (what the page listed); any other id (another agency's caseworker's case, a
+    closed case, one reassigned since) is "not found", and recorded. A case changed
+    meanwhile in another way is refused by the service, by its version."""
     if not access.can_reassign_cases(user):
         refuse(Case, pks[0] if pks else "")
-    cases = list(
-        Case.objects.filter(access.working_cases_filter(user), pk__in=pks)
-        .select_related("person", "current_stage", "assigned_caseworker")
-        .order_by("reference")
-    )
+    cases = list(reassignable_cases(user, caseworker).filter(pk__in=pks))
     missing = sorted(set(pks) - {c.pk for c in cases})
     if missing:
         refuse(Case, missing[0])

@@ -70,7 +70,7 @@ def _post(request, staff):
         return redirect(_list_url(form.cleaned_data.get("caseworker")))
     data = form.cleaned_data
     # Any id outside the cases the supervisor may change is "not found", and recorded.
-    cases = selectors.chosen_cases_or_404(request.user, data["cases"])
+    cases = selectors.chosen_cases_or_404(request.user, data["caseworker"], data["cases"])
     failures = {}
     if data["step"] == "apply":
         with service_errors_as_messages(request) as attempt:

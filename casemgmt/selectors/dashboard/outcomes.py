@@ -162,7 +162,7 @@ def survival(user, scope: DashboardFilters, today: datetime.date) -> dict | None
     if not access.can_read(user, RECORD_CLASSES["reengagement"]):
         return None
     cases = scoped_cases(user, scope)
-    curves = survival_curves(cases, group_by=SurvivalGroup.COHORT_YEAR, today=today)
+    curves = survival_curves(cases, group_by=SurvivalGroup.COHORT_YEAR, today=today, reader=user)
     years = DEFAULT_HORIZONS
     rows, series = [], []
     for i, curve in enumerate(curves):

@@ -1,0 +1,129 @@
+"""Security review: failing tests for this session's findings (scratch, not for main)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from casemgmt import access, factories
+from casemgmt.models import AgencyKind, Case, CaseStatus, ReengagementEvent, StageTransition
+from casemgmt.selectors.dashboard import outcomes
+from casemgmt.selectors.dashboard.scope import DashboardFilters
+
+pytestmark = pytest.mark.django_db
+
+
+def test_caseload_caseworker_param_names_any_user(client, caseworker):
+    """?caseworker=<id> offers that user as the selected choice, whoever they are."""
+    elsewhere = factories.AgencyFactory(kind=AgencyKind.POLICE, name="Police CTD")
+    officer = factories.CaseworkerFactory(agency=elsewhere, username="ctd.officer.khan")
+    admin = factories.AdministratorFactory(agency=elsewhere, username="root.admin")
+    client.force_login(caseworker)
+    for user in (officer, admin):
+        body = client.get(reverse("caseload"), {"caseworker": user.pk}).content.decode()
+        assert user.username not in body, f"{user.username} named on the caseload"
+
+
+def test_reassignment_takes_a_case_of_another_agencys_caseworker(
+    client, programme, stages, agency, supervisor, caseworker, other_caseworker
+):
+    """The page is 'between caseworkers of an agency'; a posted id of a case assigned to
+    another agency's caseworker (the supervisor's agency is on its team) is accepted."""
+    lead = factories.AgencyFactory(kind=AgencyKind.POLICE)
+    theirs = factories.CaseworkerFactory(agency=lead)
+    case = factories.CaseFactory(
+        programme=programme,
+        current_stage=stages["counselling"],
+        lead_agency=lead,
+        assigned_caseworker=theirs,
+        team=[(agency, "support")],
+    )
+    client.force_login(supervisor)
+    client.post(
+        reverse("reassign_cases"),
+        {
+            "caseworker": caseworker.pk,
+            "to_caseworker": other_caseworker.pk,
+            "step": "apply",
+            "cases": [case.pk],
+            f"version-{case.pk}": case.version,
+        },
+    )
+    case.refresh_from_db()
+    assert case.assigned_caseworker_id == theirs.pk
+
+
+def test_reassignment_reassigns_a_closed_case(
+    client, make_case, supervisor, caseworker, other_caseworker
+):
+    """The page lists open cases only; a posted closed case id is reassigned anyway."""
+    case = make_case("counselling")
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED)
+    case.refresh_from_db()
+    client.force_login(supervisor)
+    client.post(
+        reverse("reassign_cases"),
+        {
+            "caseworker": caseworker.pk,
+            "to_caseworker": other_caseworker.pk,
+            "step": "apply",
+            "cases": [case.pk],
+            f"version-{case.pk}": case.version,
+        },
+    )
+    case.refresh_from_db()
+    assert case.assigned_caseworker_id == caseworker.pk
+
+
+@pytest.fixture
+def grown_up_case(make_case, stages, caseworker):
+    """A person 18 two years ago, released (and re-engaged) while still a juvenile."""
+    today = timezone.localdate()
+    person = factories.PersonFactory(date_of_birth=today.replace(year=today.year - 20))
+    case = make_case("released", person=person, opened_on=today.replace(year=today.year - 5))
+    released_at = timezone.now() - datetime.timedelta(days=3 * 365)
+    move = StageTransition.objects.create(
+        case=case,
+        from_stage=stages["release_preparation"],
+        to_stage=stages["released"],
+        requested_by=caseworker,
+        reason="r",
+        status="applied",
+        applied_at=released_at,
+        requested_at=released_at,
+    )
+    event = ReengagementEvent.objects.create(
+        case=case,
+        kind="arrest",
+        occurred_on=(released_at + datetime.timedelta(days=100)).date(),
+        recorded_by=caseworker,
+    )
+    # Recorded then too (the juvenile rule dates a re-engagement by recorded_at).
+    ReengagementEvent.objects.filter(pk=event.pk).update(
+        recorded_at=released_at + datetime.timedelta(days=100)
+    )
+    return case, move, event
+
+
+def test_released_in_tells_the_year_of_a_juvenile_era_move(client, caseworker, grown_up_case):
+    case, move, _event = grown_up_case
+    assert not caseworker.juvenile_trained
+    hidden = StageTransition.objects.filter(access.record_rows_filter("stage_move", caseworker))
+    assert move not in hidden  # the move is under the juvenile rule for this user
+    client.force_login(caseworker)
+    year = timezone.localdate(move.applied_at).year
+    page = client.get(reverse("caseload"), {"released_in": year}).context["page"]
+    assert case not in page.cases
+
+
+def test_dashboard_survival_counts_juvenile_era_records(grown_up_case, agency):
+    """A supervisor of an agency on the team (not of the programme, not trained)."""
+    case, move, event = grown_up_case
+    boss = factories.SupervisorFactory(agency=agency)
+    assert not access.supervises_programme(boss, case.programme_id)
+    hidden = ReengagementEvent.objects.filter(access.record_rows_filter("reengagement", boss))
+    assert event not in hidden
+    survival = outcomes.survival(boss, DashboardFilters(), timezone.localdate())
+    # Neither the juvenile-era release nor the juvenile-era event may count.
+    assert survival is None or survival["rows"] == [], survival["rows"]
