@@ -127,3 +127,38 @@ def test_dashboard_survival_counts_juvenile_era_records(grown_up_case, agency):
     survival = outcomes.survival(boss, DashboardFilters(), timezone.localdate())
     # Neither the juvenile-era release nor the juvenile-era event may count.
     assert survival is None or survival["rows"] == [], survival["rows"]
+
+
+def test_time_in_stage_does_not_date_a_juvenile_era_move(make_case, stages, caseworker, agency):
+    """A stay that began with a move recorded while the person was a juvenile is not
+    counted for staff who may not know of that move: its length would date it."""
+    from casemgmt.selectors.dashboard.stage_time import time_in_stage
+
+    today = timezone.localdate()
+    person = factories.PersonFactory(date_of_birth=today.replace(year=today.year - 20))
+    case = make_case("released", person=person, opened_on=today.replace(year=today.year - 5))
+    began = timezone.now() - datetime.timedelta(days=3 * 365)
+    ended = timezone.now() - datetime.timedelta(days=10)
+    for from_key, to_key, at in (
+        ("counselling", "release_preparation", began),
+        ("release_preparation", "released", ended),
+    ):
+        StageTransition.objects.create(
+            case=case,
+            from_stage=stages[from_key],
+            to_stage=stages[to_key],
+            requested_by=caseworker,
+            reason="r",
+            status="applied",
+            applied_at=at,
+            requested_at=at,
+        )
+    boss = factories.SupervisorFactory(agency=agency)
+    readable = StageTransition.objects.filter(access.record_rows_filter("stage_move", boss))
+    assert readable.filter(case=case).count() == 1  # only the adult-era move
+    since = timezone.now() - datetime.timedelta(days=365)
+    stays = time_in_stage(boss, Case.objects.filter(pk=case.pk), since)
+    assert stages["release_preparation"].pk not in stays
+    trained = factories.SupervisorFactory(agency=agency, juvenile_trained=True)
+    stays = time_in_stage(trained, Case.objects.filter(pk=case.pk), since)
+    assert stays[stages["release_preparation"].pk]["stays"] == 1

@@ -26,6 +26,14 @@ PERCENTILES = [("median", 50), ("p90", 90)]
 
 
 def _ranked_sql(days: str, cases_sql: str, moves_sql: str) -> str:
+    # A stay counts only when the user may know of the move that ended it and of the one
+    # that began it: its length would otherwise date a move they may not know of.
+    readable = (
+        f"AND s.move_id IN ({moves_sql}) "
+        f"AND (s.entered_by IS NULL OR s.entered_by IN ({moves_sql}))"
+        if moves_sql
+        else ""
+    )
     picks = []
     for name, p in PERCENTILES:
         lo, hi = f"({p} * (n - 1)) / 100", f"({p} * (n - 1) + 99) / 100"
@@ -37,6 +45,7 @@ def _ranked_sql(days: str, cases_sql: str, moves_sql: str) -> str:
     return f"""
     WITH moves AS (
         SELECT t.id AS move_id, t.from_stage_id AS stage_id, t.applied_at AS left_at,
+               LAG(t.id) OVER (PARTITION BY t.case_id ORDER BY t.applied_at, t.id) AS entered_by,
                COALESCE(LAG(t.applied_at) OVER (
                    PARTITION BY t.case_id ORDER BY t.applied_at, t.id), c.created_at
                ) AS entered_at
@@ -45,7 +54,7 @@ def _ranked_sql(days: str, cases_sql: str, moves_sql: str) -> str:
         WHERE t.status = %s AND t.applied_at IS NOT NULL AND t.case_id IN ({cases_sql})
     ), stays AS (
         SELECT s.stage_id, {days} AS days FROM moves s
-        WHERE s.left_at >= %s {f"AND s.move_id IN ({moves_sql})" if moves_sql else ""}
+        WHERE s.left_at >= %s {readable}
     ), ranked AS (
         SELECT stage_id, days,
                ROW_NUMBER() OVER (PARTITION BY stage_id ORDER BY days) - 1 AS i,
@@ -67,7 +76,7 @@ def time_in_stage(user, cases, since) -> dict[int, dict]:
     if not access.can_read(user, access.RECORD_CLASSES["stage_move"]):
         return {}
     cases_sql, cases_params = cases.values("pk").query.sql_with_params()
-    # Only stays ended by a move the user may know of (juvenile records, as elsewhere);
+    # Only stays between moves the user may know of (juvenile records, as elsewhere);
     # nothing to check for those who may know of every move (no scan of all moves).
     hidden = access.record_rows_filter("stage_move", user)
     moves_sql, moves_params = "", []
@@ -77,7 +86,7 @@ def time_in_stage(user, cases, since) -> dict[int, dict]:
     sql = _ranked_sql(_DAYS[connection.vendor], cases_sql, moves_sql)
     # As the ORM would store it (SQLite compares the text of naive UTC times).
     since = connection.ops.adapt_datetimefield_value(since)
-    params = [TransitionStatus.APPLIED, *cases_params, since, *moves_params]
+    params = [TransitionStatus.APPLIED, *cases_params, since, *moves_params, *moves_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         columns = [c[0] for c in cursor.description]
