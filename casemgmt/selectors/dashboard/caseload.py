@@ -19,19 +19,17 @@ from casemgmt.selectors.dashboard.scope import DashboardFilters, caseload_url, s
 from casemgmt.selectors.dashboard.stage_time import time_in_stage
 
 FLOW_DAYS = 365
-BAR = 10  # a bar's height in the chart's units; rows are BAR + GAP apart
-GAP = 4
 
 
 def _bars(rows: list[dict], *, total_key="count", limit_key=None) -> dict:
-    """Bar lengths (0-100) for an SVG chart of ``rows``; the longest bar is 100."""
+    """Each row's bar length (0-100; the longest bar, or capacity mark, is 100) and its
+    capacity mark, for the bar drawn in its table row (dashboard/_row_bar.html)."""
     top = max([r[total_key] for r in rows] + [r.get(limit_key) or 0 for r in rows] + [1])
-    for i, row in enumerate(rows):
-        row["y"] = i * (BAR + GAP)
+    for row in rows:
         row["length"] = round(100 * row[total_key] / top, 1)
         if limit_key and row.get(limit_key):
             row["limit_x"] = round(100 * row[limit_key] / top, 1)
-    return {"rows": rows, "height": max(len(rows) * (BAR + GAP) - GAP, BAR), "bar": BAR}
+    return {"rows": rows}
 
 
 def _stages() -> dict[int, Stage]:
