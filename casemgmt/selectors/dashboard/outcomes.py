@@ -61,6 +61,11 @@ class TrackTable:
     def column_labels(self) -> list[str]:
         return [label for _key, label in self.columns]
 
+    @property
+    def rows_with_bars(self) -> list[tuple[tuple[str, list[int], int], charts.Bar]]:
+        """Each quarter's row with its bar, drawn in the row so the bar has its label."""
+        return list(zip(self.rows, self.chart.bars, strict=True))
+
 
 def quarter_spans(today: datetime.date, n: int = QUARTERS):
     """(label, first day, last day) of the last ``n`` quarters, oldest first; the current
