@@ -135,6 +135,8 @@ def referrals(user, scope: DashboardFilters) -> dict | None:
         ],
         absolute=True,
     )
+    for row, bar in zip(rows, chart.bars, strict=True):
+        row["bar"] = bar  # drawn in the agency's row of the table, beside its label
     return {
         "bands": [(AGE_COLOURS[key], label) for key, label in bands],
         "rows": rows,

@@ -99,8 +99,7 @@ def section(user, scope: DashboardFilters, *, today: datetime.date | None = None
                 ),
             }
         )
-    return {
-        "rows": rows,
-        "months": ends,
-        "chart": charts.level_bars([(r["occupancy"], r["capacity"]) for r in rows]),
-    }
+    chart = charts.level_bars([(r["occupancy"], r["capacity"]) for r in rows])
+    for row, bar in zip(rows, chart.bars, strict=True):
+        row["bar"] = bar  # drawn in the facility's row of the table, beside its name
+    return {"rows": rows, "months": ends, "chart": chart}
