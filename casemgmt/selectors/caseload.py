@@ -19,23 +19,12 @@ from django.utils import timezone
 
 from casemgmt import access
 from casemgmt.models import (
-    Assessment,
     Case,
     CaseStatus,
     CaseTeamMember,
-    CheckIn,
-    Escalation,
-    MultiAgencyReview,
-    Note,
-    Programme,
-    ReviewAction,
     StageKind,
-    StageTransition,
-    TransitionStatus,
 )
-from casemgmt.models.monitoring import OPEN_ESCALATION_STATUSES
 from casemgmt.models.people import normalise_cnic
-from casemgmt.record_kinds import RECORD_KINDS
 from casemgmt.selectors import caseload_figures
 
 PAGE_SIZE = 25
@@ -262,10 +251,12 @@ def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
         # Under 18 today, as juveniles.py and the access policy count it (indexed adult_on).
         qs = qs.filter(person__adult_on__gt=timezone.localdate())
     if filters.open_escalation:
-        qs = qs.filter(Exists(open_escalations(user)))
+        qs = qs.filter(Exists(caseload_figures.open_escalations(user)))
     if filters.escalation_age is not None:
         raised_before = timezone.now() - datetime.timedelta(days=filters.escalation_age)
-        qs = qs.filter(Exists(open_escalations(user).filter(raised_at__lte=raised_before)))
+        qs = qs.filter(
+            Exists(caseload_figures.open_escalations(user).filter(raised_at__lte=raised_before))
+        )
     if filters.contact_due_soon:
         # Released cases whose next check-in falls in the coming week (today included).
         today = timezone.localdate()
@@ -294,91 +285,8 @@ def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
         qs = qs.filter(opened_on__gte=filters.opened_from)
     if filters.opened_to:
         qs = qs.filter(opened_on__lte=filters.opened_to)
-    # Outcome, engagement and facility figures.
-    qs = caseload_figures.apply(qs, user, filters)
-    return _dashboard_filters(user, filters, qs)
-
-
-def _dashboard_filters(user, filters: CaseloadFilters, qs: QuerySet) -> QuerySet:
-    """The filters only the supervisor's dashboard links to (see the fields' comments)."""
-    today = timezone.localdate()
-    if filters.pending_move:
-        qs = qs.filter(Exists(pending_move(user)))
-    if filters.contact_missed:
-        qs = qs.filter(missed_contact_filter(today))
-    if filters.escalation_age_max is not None:
-        # Open escalations only, none of them as old as the band's upper end.
-        raised_before = timezone.now() - datetime.timedelta(days=filters.escalation_age_max)
-        qs = qs.filter(Exists(open_escalations(user))).exclude(
-            Exists(open_escalations(user).filter(raised_at__lte=raised_before))
-        )
-    if filters.review_action_overdue:
-        qs = qs.filter(Exists(overdue_review_actions(user, today)))
-    if filters.no_activity_days is not None:
-        since = today - datetime.timedelta(days=filters.no_activity_days)
-        qs = qs.filter(status=CaseStatus.ACTIVE, opened_on__lte=since)
-        for recent in recent_activity(user, since):
-            # NOT IN a set computed once (hashed), not a correlated NOT EXISTS: with the
-            # notes' visibility rules the planner misjudges the latter badly.
-            qs = qs.exclude(pk__in=recent.values("case_id"))
-    if filters.caseworker:
-        qs = qs.filter(assigned_caseworker_id=filters.caseworker)
-    return qs
-
-
-def pending_move(user) -> QuerySet:
-    """The outer case's move waiting for approval (one at most), if ``user`` may know of it."""
-    return StageTransition.objects.filter(
-        access.record_rows_filter("stage_move", user),
-        case=OuterRef("pk"),
-        status=TransitionStatus.PENDING,
-    )
-
-
-def missed_contact_filter(today: datetime.date) -> Q:
-    """A missed contact as the daily check counts it (services.monitoring.missed_contacts):
-    past due by more than the programme's grace. One small query for the graces."""
-    late = Q()
-    for programme_id, grace in Programme.objects.values_list("pk", "missed_contact_grace_days"):
-        cutoff = today - datetime.timedelta(days=grace)
-        late |= Q(programme_id=programme_id, next_contact_due__lt=cutoff)
-    if not late:
-        return Q(pk__in=[])
-    return late & Q(status=CaseStatus.ACTIVE, current_stage__kind=StageKind.COMMUNITY)
-
-
-def overdue_review_actions(user, today: datetime.date) -> QuerySet:
-    """Review actions of the outer case past due and not done (rows ``user`` may know of)."""
-    return ReviewAction.objects.filter(
-        access.juvenile_record_filter(RECORD_KINDS["review"], user, "review__"),
-        review__case=OuterRef("pk"),
-        done_at__isnull=True,
-        due_on__lt=today,
-    )
-
-
-# Activity on a case: kind -> (model, its date or time field), indexed with the case.
-ACTIVITY = {
-    "note": (Note, "created_at"),
-    "check_in": (CheckIn, "held_on"),
-    "assessment": (Assessment, "assessed_on"),
-    "review": (MultiAgencyReview, "held_on"),
-    "stage_move": (StageTransition, "requested_at"),
-}
-
-
-def recent_activity(user, since: datetime.date) -> list[QuerySet]:
-    """Records since ``since``, of the kinds ``user`` may read (so a record they may not
-    know of does not tell them it exists)."""
-    # Times from the start of that day in the deployment's zone, as dates count it.
-    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
-    return [
-        model.objects.filter(access.record_rows_filter(kind, user)).filter(
-            **{f"{field}__gte": start if field.endswith("_at") else since}
-        )
-        for kind, (model, field) in ACTIVITY.items()
-        if access.can_read(user, access.RECORD_CLASSES[kind])
-    ]
+    # The dashboard's own figures (action needed, outcomes, engagement).
+    return caseload_figures.apply(qs, user, filters)
 
 
 def active_team_member(agency_id: int) -> QuerySet:
@@ -386,18 +294,6 @@ def active_team_member(agency_id: int) -> QuerySet:
     unique index team_one_active_membership (case, agency where left_on is null)."""
     return CaseTeamMember.objects.filter(
         case=OuterRef("pk"), agency_id=agency_id, left_on__isnull=True
-    )
-
-
-def open_escalations(user) -> QuerySet:
-    """Open escalations of the outer case that ``user`` may know about: a trigger of a
-    class they cannot read (or one raised while the person was a juvenile, for untrained
-    staff) does not count, so the filter tells no more than the case page. Served by
-    escalation_case_status_idx (case, status)."""
-    return Escalation.objects.filter(
-        access.record_rows_filter("escalation", user),
-        case=OuterRef("pk"),
-        status__in=OPEN_ESCALATION_STATUSES,
     )
 
 

@@ -1,4 +1,4 @@
-"""Caseload filters behind the dashboard's outcome, engagement and facility figures.
+"""Caseload filters behind the dashboard's figures (action needed, outcomes, engagement).
 
 Each is defined once here and used both by ``selectors.caseload.filtered_cases`` (the list
 a figure links to) and by ``selectors.dashboard`` (the figure's SQL aggregate), so a
@@ -29,16 +29,25 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt import access
 from casemgmt.models import (
+    Assessment,
+    CaseStatus,
     CaseTeamMember,
+    CheckIn,
+    Escalation,
     MultiAgencyReview,
+    Note,
+    Programme,
     Referral,
     ReferralStatus,
+    ReviewAction,
     ReviewPosition,
     StageKind,
     StageTransition,
     TransitionGate,
     TransitionStatus,
 )
+from casemgmt.models.monitoring import OPEN_ESCALATION_STATUSES
+from casemgmt.record_kinds import RECORD_KINDS
 
 LAST_REVIEW_CHOICES = [
     ("complete", _("every required agency gave its own position")),
@@ -183,8 +192,106 @@ def referral_waiting(qs: QuerySet, user, agency_id: int | None, age: str) -> Que
     return qs.filter(Exists(referrals))
 
 
+# --- action needed (the dashboard's action figures) --------------------------------
+
+
+def _action_filters(qs: QuerySet, user, filters) -> QuerySet:
+    """The "action needed" figures' filters (see the CaseloadFilters fields' comments)."""
+    today = timezone.localdate()
+    if filters.pending_move:
+        qs = qs.filter(Exists(pending_move(user)))
+    if filters.contact_missed:
+        qs = qs.filter(missed_contact_filter(today))
+    if filters.escalation_age_max is not None:
+        # Open escalations only, none of them as old as the band's upper end.
+        raised_before = timezone.now() - datetime.timedelta(days=filters.escalation_age_max)
+        qs = qs.filter(Exists(open_escalations(user))).exclude(
+            Exists(open_escalations(user).filter(raised_at__lte=raised_before))
+        )
+    if filters.review_action_overdue:
+        qs = qs.filter(Exists(overdue_review_actions(user, today)))
+    if filters.no_activity_days is not None:
+        since = today - datetime.timedelta(days=filters.no_activity_days)
+        qs = qs.filter(status=CaseStatus.ACTIVE, opened_on__lte=since)
+        for recent in recent_activity(user, since):
+            # NOT IN a set computed once (hashed), not a correlated NOT EXISTS: with the
+            # notes' visibility rules the planner misjudges the latter badly.
+            qs = qs.exclude(pk__in=recent.values("case_id"))
+    if filters.caseworker:
+        qs = qs.filter(assigned_caseworker_id=filters.caseworker)
+    return qs
+
+
+def pending_move(user) -> QuerySet:
+    """The outer case's move waiting for approval (one at most), if ``user`` may know of it."""
+    return StageTransition.objects.filter(
+        access.record_rows_filter("stage_move", user),
+        case=OuterRef("pk"),
+        status=TransitionStatus.PENDING,
+    )
+
+
+def missed_contact_filter(today: datetime.date) -> Q:
+    """A missed contact as the daily check counts it (services.monitoring.missed_contacts):
+    past due by more than the programme's grace. One small query for the graces."""
+    late = Q()
+    for programme_id, grace in Programme.objects.values_list("pk", "missed_contact_grace_days"):
+        cutoff = today - datetime.timedelta(days=grace)
+        late |= Q(programme_id=programme_id, next_contact_due__lt=cutoff)
+    if not late:
+        return Q(pk__in=[])
+    return late & Q(status=CaseStatus.ACTIVE, current_stage__kind=StageKind.COMMUNITY)
+
+
+def overdue_review_actions(user, today: datetime.date) -> QuerySet:
+    """Review actions of the outer case past due and not done (rows ``user`` may know of)."""
+    return ReviewAction.objects.filter(
+        access.juvenile_record_filter(RECORD_KINDS["review"], user, "review__"),
+        review__case=OuterRef("pk"),
+        done_at__isnull=True,
+        due_on__lt=today,
+    )
+
+
+# Activity on a case: kind -> (model, its date or time field), indexed with the case.
+ACTIVITY = {
+    "note": (Note, "created_at"),
+    "check_in": (CheckIn, "held_on"),
+    "assessment": (Assessment, "assessed_on"),
+    "review": (MultiAgencyReview, "held_on"),
+    "stage_move": (StageTransition, "requested_at"),
+}
+
+
+def recent_activity(user, since: datetime.date) -> list[QuerySet]:
+    """Records since ``since``, of the kinds ``user`` may read (so a record they may not
+    know of does not tell them it exists)."""
+    # Times from the start of that day in the deployment's zone, as dates count it.
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    return [
+        model.objects.filter(access.record_rows_filter(kind, user)).filter(
+            **{f"{field}__gte": start if field.endswith("_at") else since}
+        )
+        for kind, (model, field) in ACTIVITY.items()
+        if access.can_read(user, access.RECORD_CLASSES[kind])
+    ]
+
+
+def open_escalations(user) -> QuerySet:
+    """Open escalations of the outer case that ``user`` may know about: a trigger of a
+    class they cannot read (or one raised while the person was a juvenile, for untrained
+    staff) does not count, so the filter tells no more than the case page. Served by
+    escalation_case_status_idx (case, status)."""
+    return Escalation.objects.filter(
+        access.record_rows_filter("escalation", user),
+        case=OuterRef("pk"),
+        status__in=OPEN_ESCALATION_STATUSES,
+    )
+
+
 def apply(qs: QuerySet, user, filters) -> QuerySet:
     """The filters of this module that ``filters`` (a CaseloadFilters) sets."""
+    qs = _action_filters(qs, user, filters)
     if filters.released_in:
         qs = released_in(qs, user, filters.released_in)
     if filters.last_review:
