@@ -101,3 +101,35 @@ def test_an_export_makes_the_same_queries_whatever_its_rows(
     seal_pending()
     after = _export_queries(client, key, django_assert_num_queries)
     assert after > before
+
+
+# The checkpoint: session and user; a transaction with the two permission lookups, the
+# latest sealed position, whether the reader oversees every programme and the started
+# event; the sealed rows (one SELECT, a server-side cursor on PostgreSQL); the seal batch;
+# the finished event in a transaction of its own. PostgreSQL adds the export slot's
+# advisory locks and their release, and the cursor's own statements.
+CHECKPOINT = {"postgresql": 18, "sqlite": 14}
+
+
+def _checkpoint_queries(client, django_assert_num_queries) -> int:
+    with django_assert_num_queries(CHECKPOINT[connection.vendor]):
+        response = client.get(reverse("export_checkpoint"), {"export": "audit_trail"})
+        data = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200
+    import json
+
+    return json.loads(data)["rows"]
+
+
+def test_the_checkpoint_makes_the_same_queries_whatever_its_rows(
+    client, world, stages, django_assert_num_queries
+):
+    from casemgmt.audit_trail.sealer import seal_pending
+
+    client.force_login(world.auditor)
+    seal_pending()
+    before = _checkpoint_queries(client, django_assert_num_queries)
+    _grow(world, stages, size=6)
+    seal_pending()
+    after = _checkpoint_queries(client, django_assert_num_queries)
+    assert after > before
