@@ -15,21 +15,23 @@ from django.utils import timezone
 from casemgmt import access
 from casemgmt.models import CaseStatus, Stage, StageTransition, TransitionStatus, User
 from casemgmt.roles import Role
+from casemgmt.selectors.dashboard import charts
 from casemgmt.selectors.dashboard.scope import DashboardFilters, caseload_url, scoped_cases
 from casemgmt.selectors.dashboard.stage_time import time_in_stage
 
 FLOW_DAYS = 365
 
 
-def _bars(rows: list[dict], *, total_key="count", limit_key=None) -> dict:
-    """Each row's bar length (0-100; the longest bar, or capacity mark, is 100) and its
-    capacity mark, for the bar drawn in its table row (dashboard/_row_bar.html)."""
-    top = max([r[total_key] for r in rows] + [r.get(limit_key) or 0 for r in rows] + [1])
-    for row in rows:
-        row["length"] = round(100 * row[total_key] / top, 1)
-        if limit_key and row.get(limit_key):
-            row["limit_x"] = round(100 * row[limit_key] / top, 1)
-    return {"rows": rows}
+def _bars(rows: list[dict], *, limit_key=None) -> dict:
+    """Each row's bar (``charts``), drawn in its table row (dashboard/_row_stack.html):
+    the count against the largest, and the capacity as the thin bar under it."""
+    if limit_key:
+        chart = charts.level_bars([(r["count"], r[limit_key]) for r in rows])
+    else:
+        chart = charts.share_bars([[("value", r["count"])] for r in rows], absolute=True)
+    for row, bar in zip(rows, chart.bars, strict=True):
+        row["bar"] = bar
+    return {"rows": rows, "width": chart.width}
 
 
 def _stages() -> dict[int, Stage]:

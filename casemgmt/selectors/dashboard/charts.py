@@ -54,23 +54,18 @@ def share_bars(rows: list[list[tuple[str, int]]], *, absolute: bool = False) -> 
     return BarChart(WIDTH, max(len(rows) * (BAR + GAP) - GAP, BAR), bars)
 
 
-def level_bars(rows: list[tuple[int, int]]) -> BarChart:
+def level_bars(rows: list[tuple[int, int | None]]) -> BarChart:
     """One bar per (value, limit): the value's length against the largest of all, with
-    the limit (e.g. a capacity) as a second, thin bar under it."""
-    largest = max([max(v, limit) for v, limit in rows] or [0]) or 1
+    the limit (e.g. a capacity) as a second, thin bar under it (none when unknown)."""
+    largest = max([max(v, limit or 0) for v, limit in rows] or [0]) or 1
     bars = []
     for i, (value, limit) in enumerate(rows):
         y = i * (BAR + GAP)
-        over = "over" if value > limit else "value"
-        bars.append(
-            Bar(
-                y,
-                [
-                    Segment(over, 0, round(WIDTH * value / largest, 2)),
-                    Segment("limit", 0, round(WIDTH * limit / largest, 2)),
-                ],
-            )
-        )
+        over = "over" if limit is not None and value > limit else "value"
+        segments = [Segment(over, 0, round(WIDTH * value / largest, 2))]
+        if limit is not None:
+            segments.append(Segment("limit", 0, round(WIDTH * limit / largest, 2)))
+        bars.append(Bar(y, segments))
     # Room for the last bar's limit, drawn under it.
     return BarChart(WIDTH, max(len(rows) * (BAR + GAP), BAR + GAP), bars)
 
