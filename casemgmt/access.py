@@ -27,7 +27,11 @@ from casemgmt.field_classes import (  # noqa: F401 (re-exported: access.X is the
     RECORD_CLASSES,
 )
 from casemgmt.info_classes import InfoClass
-from casemgmt.juvenile_access import juvenile_case_filter, juvenile_record_filter
+from casemgmt.juvenile_access import (
+    juvenile_case_filter,
+    juvenile_record_filter,
+    supervised_programme_filter,  # noqa: F401 (the policy's, for selectors)
+)
 from casemgmt.models.agencies import AgencyKind
 from casemgmt.record_kinds import RECORD_KINDS
 from casemgmt.roles import Role
@@ -152,8 +156,10 @@ def scope_filter(user) -> Q:
     supervises = Programme.supervisors.through.objects.filter(
         programme_id=OuterRef("programme_id"), user_id=user.pk
     )
-    # Assignment alone never outlives the agency's place on the team.
-    return Q(Exists(on_team)) | Q(Exists(supervises))
+    # Assignment alone never outlives the agency's place on the team. The supervisors'
+    # test comes first: PostgreSQL keeps the order of an OR, and that one is a small set
+    # checked once (hashed), where the team's is an index look-up per case.
+    return Q(Exists(supervises)) | Q(Exists(on_team))
 
 
 def oversight_filter(user) -> Q:
@@ -380,6 +386,12 @@ def has_break_glass(user, case) -> bool:
 
 def note_visibility_filter(user, case) -> Q:
     """Notes whose visibility rule (and the juvenile rule) lets ``user`` know they exist."""
+    return note_audience_filter(user) & juvenile_record_filter(RECORD_KINDS["note"], user)
+
+
+def note_audience_filter(user) -> Q:
+    """Notes whose author's choice of readers lets ``user`` know they exist (without the
+    juvenile rule: ``note_visibility_filter`` adds it)."""
     from casemgmt.models import NoteVisibility
 
     q = Q(visibility=NoteVisibility.CASE_TEAM)
@@ -391,7 +403,7 @@ def note_visibility_filter(user, case) -> Q:
         # Oversight sees that every note exists (who, when, with what visibility); the
         # body still follows the author's visibility and the class rules.
         q = Q()
-    return q & juvenile_record_filter(RECORD_KINDS["note"], user)
+    return q
 
 
 def note_visibility_includes(user, note) -> bool:

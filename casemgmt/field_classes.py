@@ -84,6 +84,8 @@ CASE_FIELD_CLASSES: dict[str, InfoClass] = {
     # frequency defaults to the classification band's, so the interval from the last
     # review tells the band: risk, as the classification itself.
     "next_meeting_due": C.RISK,
+    # The latest multi-agency review (stored by services.reviews): the review's own class.
+    "last_review": RECORD_CLASSES["review"],
     # Derived: the person is under 18 today (Person.adult_on, juveniles.py). Whether a
     # case is on the juvenile track is shown to everyone who may open it (the marker).
     "juvenile": C.CASE,

@@ -20,7 +20,8 @@ def exempt(user) -> bool:
     return user.role == Role.AUDITOR or bool(getattr(user, "juvenile_trained", False))
 
 
-def _supervises(user, programme_path: str) -> Q:
+def supervised_programme_filter(user, programme_path: str) -> Q:
+    """The programme (reached through ``programme_path``) is one ``user`` supervises."""
     from casemgmt.models import Programme
 
     if user.role != Role.SUPERVISOR:
@@ -34,14 +35,15 @@ def _supervises(user, programme_path: str) -> Q:
     )
 
 
-def juvenile_case_filter(user, prefix: str = "") -> Q:
-    """Cases (reached through ``prefix``) ``user`` may open under the juvenile rule."""
+def juvenile_case_filter(user, prefix: str = "", on=None) -> Q:
+    """Cases (reached through ``prefix``) ``user`` may open under the juvenile rule; with
+    ``on`` (a date), those whose every record dated from ``on`` ``user`` may know of."""
     if exempt(user):
         return Q()
-    adult = Q(**{f"{prefix}person__adult_on__lte": timezone.localdate()}) | Q(
+    adult = Q(**{f"{prefix}person__adult_on__lte": on or timezone.localdate()}) | Q(
         **{f"{prefix}person__adult_on__isnull": True}
     )
-    return adult | _supervises(user, f"{prefix}programme_id")
+    return adult | supervised_programme_filter(user, f"{prefix}programme_id")
 
 
 def juvenile_record_filter(kind, user, prefix: str = "") -> Q:
@@ -57,4 +59,4 @@ def juvenile_record_filter(kind, user, prefix: str = "") -> Q:
     adult = Q(**{lookup: F(f"{case}__person__adult_on")}) | Q(
         **{f"{case}__person__adult_on__isnull": True}
     )
-    return adult | _supervises(user, f"{case}__programme_id")
+    return adult | supervised_programme_filter(user, f"{case}__programme_id")

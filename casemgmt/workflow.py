@@ -90,6 +90,21 @@ def _lock_case(case: Case, expected_version: int | None) -> Case:
     return case_with_evidence(case.pk)
 
 
+_STAY = ["stay_began_at", "stay_began_with"]
+
+
+def _record_stay(case: Case, move: StageTransition) -> None:
+    """The stay ``move`` ends, as services.stored_figures defines it: begun by the case's
+    previous applied move, or at its creation for the first stage."""
+    previous = (
+        StageTransition.objects.filter(case=case, status=TransitionStatus.APPLIED)
+        .order_by("-applied_at", "-id")
+        .first()
+    )
+    move.stay_began_with = previous
+    move.stay_began_at = previous.applied_at if previous else case.created_at
+
+
 def _apply(case: Case, to_stage: Stage, now: datetime.datetime, move: StageTransition) -> dict:
     """Move the locked case into ``to_stage`` (compare-and-swap), opening or ending its
     placement with the move; return the changes."""
@@ -218,6 +233,7 @@ def request_transition(
             metadata={"from": from_stage.key, "to": to_stage.key, "reason": move.reason},
         )
     else:
+        _record_stay(case, move)
         changes = _apply(case, to_stage, now, move)
         move.applied_at = now
         move.save()
@@ -304,13 +320,14 @@ def approve_transition(
     if not all(r.met for r in results):
         raise GatesNotMet(results)
     move.decided_by = by
+    _record_stay(case, move)
     changes = _apply(case, move.to_stage, now, move)
     move.status = TransitionStatus.APPLIED
     move.decided_at = now
     move.applied_at = now
     move.decision_reason = reason.strip()
     move.gate_results = [r.as_dict() for r in results]
-    move.save(update_fields=[*_DECIDED, "applied_at", "gate_results"])
+    move.save(update_fields=[*_DECIDED, "applied_at", "gate_results", *_STAY])
     side_moves.record_reengagement(move, move.requested_by)
     audit.record(
         actor=by,

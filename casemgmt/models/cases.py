@@ -113,6 +113,16 @@ class Case(models.Model):
     next_contact_due = models.DateField(_("next contact due"), null=True, blank=True)
     # The next multi-agency review after release, from the plan's review frequency.
     next_meeting_due = models.DateField(_("next multi-agency review due"), null=True, blank=True)
+    # The latest multi-agency review (by date, then id), written with each review
+    # (services.reviews): the dashboard's "last review" figures join it, not a search.
+    last_review = models.ForeignKey(
+        "casemgmt.MultiAgencyReview",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     is_restricted = models.BooleanField(

@@ -74,6 +74,13 @@ class StageTransition(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("decision reason"), blank=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    # Written when the move applies, from the case as it stood: the stay this move ended
+    # began at ``stay_began_at`` (the case's creation for its first stage), with the move
+    # ``stay_began_with`` (None for the first stage). Time per stage reads them.
+    stay_began_at = models.DateTimeField(null=True, blank=True, editable=False)
+    stay_began_with = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -91,6 +98,8 @@ class StageTransition(models.Model):
             models.Index(fields=["status", "requested_at"], name="stagetrans_status_idx"),
             # The exports' date range (casemgmt/exports/), over every case exported.
             models.Index(fields=["requested_at"], name="stagetrans_requested_idx"),
+            # The dashboard's moves and stays of the last 12 months.
+            models.Index(fields=["status", "applied_at"], name="stagetrans_applied_idx"),
         ]
 
     def __str__(self) -> str:

@@ -143,7 +143,7 @@ PERSONAL_DATA: dict[str, PersonalField] = _merge(
         (ERASE, TEXT, "reason decision_reason"),
         (KEEP, CODE, "reason_kind reengagement_kind status"),
         (KEEP, "each gate's name, result and fixed message: the evidence (P8)", "gate_results"),
-        (KEEP, WHEN, "requested_at decided_at applied_at"),
+        (KEEP, WHEN, "requested_at decided_at applied_at stay_began_at"),
     ),
     _model(
         "Note",

@@ -13,6 +13,7 @@ from django.db.models import Case as CaseWhen
 from django.db.models import (
     CharField,
     Count,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -23,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,14 +101,28 @@ def required_agency_kinds() -> dict[tuple[int, str], frozenset[str]]:
 
 def reviewed(qs: QuerySet, user) -> QuerySet:
     """The cases with a multi-agency review ``user`` may know about, with the latest one's
-    id and kind (the EXISTS first lets the database skip the cases never reviewed)."""
-    reviews = MultiAgencyReview.objects.filter(
-        access.record_rows_filter("review", user), case=OuterRef("pk")
-    )
-    latest = reviews.order_by("-held_on", "-id")
-    return qs.filter(Exists(reviews)).annotate(
-        figure_review_id=Subquery(latest.values("pk")[:1], output_field=IntegerField()),
-        figure_review_kind=Subquery(latest.values("kind")[:1], output_field=CharField()),
+    id and kind: the case's stored latest review (``Case.last_review``) when they may know
+    of it, else the latest among those they may (a juvenile's reviews, searched only then)."""
+    known = access.record_rows_filter("review", user)
+    if not known:
+        return qs.filter(last_review__isnull=False).annotate(
+            figure_review_id=F("last_review_id"), figure_review_kind=F("last_review__kind")
+        )
+    reviews = MultiAgencyReview.objects.filter(known)
+    stored = reviews.filter(pk=OuterRef("last_review_id"))
+    latest = reviews.filter(case=OuterRef("pk")).order_by("-held_on", "-id")
+
+    def pick(field, output):
+        # Subqueries, so the positions' EXISTS can name the pick (OuterRef) in any query.
+        return Coalesce(
+            Subquery(stored.values(field)), Subquery(latest.values(field)[:1]), output_field=output
+        )
+
+    return (
+        qs.filter(last_review__isnull=False)
+        .annotate(figure_review_id=pick("pk", IntegerField()))
+        .filter(figure_review_id__isnull=False)
+        .annotate(figure_review_kind=pick("kind", CharField()))
     )
 
 
@@ -213,10 +228,7 @@ def _action_filters(qs: QuerySet, user, filters) -> QuerySet:
     if filters.no_activity_days is not None:
         since = today - datetime.timedelta(days=filters.no_activity_days)
         qs = qs.filter(status=CaseStatus.ACTIVE, opened_on__lte=since)
-        for recent in recent_activity(user, since):
-            # NOT IN a set computed once (hashed), not a correlated NOT EXISTS: with the
-            # notes' visibility rules the planner misjudges the latter badly.
-            qs = qs.exclude(pk__in=recent.values("case_id"))
+        qs = qs.exclude(recent_activity(user, since))
     if filters.caseworker:
         qs = qs.filter(assigned_caseworker_id=filters.caseworker)
     return qs
@@ -263,18 +275,42 @@ ACTIVITY = {
 }
 
 
-def recent_activity(user, since: datetime.date) -> list[QuerySet]:
-    """Records since ``since``, of the kinds ``user`` may read (so a record they may not
-    know of does not tell them it exists)."""
+def recent_activity(user, since: datetime.date) -> Q:
+    """On cases: a record since ``since``, of a kind ``user`` reads, that they may know of
+    (so a record they may not know of does not tell them it exists).
+
+    Where the juvenile rule hides nothing dated since ``since`` (the person was an adult
+    by then, or the reader supervises the programme: nearly every case) the records are
+    found by date alone, through the date indexes, as one hashed set per kind; only the
+    other cases are checked record by record."""
     # Times from the start of that day in the deployment's zone, as dates count it.
     start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
-    return [
-        model.objects.filter(access.record_rows_filter(kind, user)).filter(
-            **{f"{field}__gte": start if field.endswith("_at") else since}
-        )
-        for kind, (model, field) in ACTIVITY.items()
-        if access.can_read(user, access.RECORD_CLASSES[kind])
-    ]
+    adult_since = access.juvenile_case_filter(user, on=since)
+    found = Q(pk__in=[])
+    for kind, (model, field) in ACTIVITY.items():
+        if not access.can_read(user, access.RECORD_CLASSES[kind]):
+            continue
+        dated = _since(model, field, since, start)
+        rows = model.objects.filter(dated)
+        if kind == "note":
+            # Every version of a note counts: a correction keeps the note's readers and is
+            # newer, so the latest versions alone would give the same cases.
+            rows = rows.filter(access.note_audience_filter(user))
+        if adult_since:
+            # The juvenile rule dates a record by its own field: from ``since`` on it too.
+            juvenile_date = RECORD_KINDS[kind].date_field
+            rows = rows.filter(_since(model, juvenile_date, since, start))
+            every_rule = model.objects.filter(
+                dated, access.record_rows_filter(kind, user), case=OuterRef("pk")
+            )
+            found |= ~adult_since & Exists(every_rule)
+        found |= adult_since & Q(pk__in=rows.values("case_id"))
+    return found
+
+
+def _since(model, field: str, since: datetime.date, start: datetime.datetime) -> Q:
+    is_time = isinstance(model._meta.get_field(field), DateTimeField)
+    return Q(**{f"{field}__gte": start if is_time else since})
 
 
 def open_escalations(user) -> QuerySet:

@@ -20,6 +20,7 @@ from casemgmt.models import (
     CaseStatus,
     CaseTeamMember,
     Facility,
+    MultiAgencyReview,
     Person,
     Programme,
     Stage,
@@ -229,6 +230,14 @@ def case_refresh_meeting_due(case: Case) -> None:
     meeting_due = cadence.meeting_due_for(Case(pk=case.pk), stage=stage)
     Case.objects.filter(pk=case.pk).update(next_meeting_due=meeting_due)
     case.next_meeting_due = meeting_due
+
+
+def case_refresh_last_review(case: Case) -> None:
+    """Store the case's latest multi-agency review (by date, then id) after one is recorded:
+    a review may be recorded late, dated before the latest. Unversioned, as above."""
+    latest = MultiAgencyReview.objects.filter(case=case.pk).order_by("-held_on", "-id").first()
+    Case.objects.filter(pk=case.pk).update(last_review=latest)
+    case.last_review = latest
 
 
 @transaction.atomic

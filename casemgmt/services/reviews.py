@@ -31,7 +31,7 @@ from casemgmt.models import (
 )
 from casemgmt.services import audit
 from casemgmt.services import classification as classification_module
-from casemgmt.services.cases import case_refresh_meeting_due, lock_case
+from casemgmt.services.cases import case_refresh_last_review, case_refresh_meeting_due, lock_case
 
 # (agency, position, dissent) or (agency, position, dissent, attended by)
 PositionRow = tuple
@@ -219,6 +219,7 @@ def review_record(
             case=case, by=by, band=classification, reason=classification_reason, review=review
         )
     case_refresh_meeting_due(case)
+    case_refresh_last_review(case)
     return review
 
 

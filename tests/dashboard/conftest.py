@@ -16,13 +16,15 @@ from casemgmt.models import (
     StageTransition,
 )
 from casemgmt.services.escalations import escalation_raise
+from casemgmt.services.stored_figures import refresh_stored_figures
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
 def move(case, stages, from_key, to_key, *, by, applied_at, status="applied"):
-    return StageTransition.objects.create(
+    """A move written directly, with the stay it ended stored as the engine would."""
+    created = StageTransition.objects.create(
         case=case,
         from_stage=stages[from_key],
         to_stage=stages[to_key],
@@ -33,6 +35,8 @@ def move(case, stages, from_key, to_key, *, by, applied_at, status="applied"):
         decided_at=applied_at if status == "applied" else None,
         applied_at=applied_at if status == "applied" else None,
     )
+    refresh_stored_figures([case.pk])
+    return created
 
 
 def escalate(case, days_ago: int):
@@ -60,6 +64,7 @@ def world(agency, caseworker, other_caseworker, supervisor, make_case, stages):
     review = MultiAgencyReview.objects.create(
         case=a4, kind="progress", held_on=TODAY - 5 * DAY, decision="Go on", recorded_by=caseworker
     )
+    refresh_stored_figures([a4.pk])
     ReviewAction.objects.create(
         review=review, description="Call", owner=caseworker, due_on=TODAY - DAY
     )

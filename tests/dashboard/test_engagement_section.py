@@ -12,6 +12,7 @@ from casemgmt import factories
 from casemgmt.models import AgencyKind, CaseTeamMember, Referral
 from casemgmt.selectors.dashboard import engagement
 from casemgmt.selectors.dashboard.scope import DashboardFilters
+from casemgmt.services.cases import case_refresh_last_review
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def kinds(agency):
 def review(case, held_on, kind, positions, by):
     """A review with (agency, recorded by agency, confirmed) positions."""
     r = case.reviews.create(kind=kind, held_on=held_on, decision="d", recorded_by=by)
+    case_refresh_last_review(case)  # as services.reviews does
     for agency, recorded_for, confirmed in positions:
         r.positions.create(
             agency=agency,

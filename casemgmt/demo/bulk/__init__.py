@@ -42,6 +42,7 @@ from casemgmt.demo.bulk.setting import Setting, build_setting
 from casemgmt.demo.bulk.writer import BulkWriter
 from casemgmt.models import Case, CaseStatus, Placement
 from casemgmt.services.references import CASE_PREFIX, PERSON_PREFIX, allocate_references
+from casemgmt.services.stored_figures import refresh_stored_figures
 
 CHUNK = 2_000
 # How long ago a case opened (days), by the kind of the stage it has reached.
@@ -86,13 +87,16 @@ def _seed_chunk(setting: Setting, size: int, history_sample: float) -> None:
     writer = BulkWriter()
     person_refs = allocate_references(prefix=PERSON_PREFIX, count=size)
     case_refs = allocate_references(prefix=CASE_PREFIX, count=size)
+    case_ids = []
     for person_ref, case_ref in zip(person_refs, case_refs, strict=True):
         full = setting.rng.random() < history_sample
-        build_case(writer, setting, person_ref, case_ref, full_history=full)
+        case_ids.append(build_case(writer, setting, person_ref, case_ref, full_history=full))
     writer.flush()
+    # The values the engine and the review service store as they write (one pass).
+    refresh_stored_figures(case_ids)
 
 
-def build_case(writer: BulkWriter, setting: Setting, person_ref, case_ref, *, full_history):
+def build_case(writer: BulkWriter, setting: Setting, person_ref, case_ref, *, full_history) -> int:
     rng = setting.rng
     juvenile = rng.random() < 0.03
     path = pick_path(setting)
@@ -119,6 +123,7 @@ def build_case(writer: BulkWriter, setting: Setting, person_ref, case_ref, *, fu
         raised = add_release(writer, setting, draft, band)
         add_notes(writer, setting, draft)
     _add_case(writer, setting, draft, person_id, band, assessments, raised)
+    return draft.case_id
 
 
 def _add_case(writer, setting: Setting, draft: Draft, person_id, band, assessments, raised):
