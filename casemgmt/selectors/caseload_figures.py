@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -99,52 +99,70 @@ def required_agency_kinds() -> dict[tuple[int, str], frozenset[str]]:
     return {key: frozenset(kinds) for key, kinds in out.items()}
 
 
-def reviewed(qs: QuerySet, user) -> QuerySet:
-    """The cases with a multi-agency review ``user`` may know about, with the latest one's
-    id and kind: the case's stored latest review (``Case.last_review``) when they may know
-    of it, else the latest among those they may (a juvenile's reviews, searched only then)."""
-    known = access.record_rows_filter("review", user)
-    if not known:
-        return qs.filter(last_review__isnull=False).annotate(
-            figure_review_id=F("last_review_id"), figure_review_kind=F("last_review__kind")
-        )
-    reviews = MultiAgencyReview.objects.filter(known)
-    stored = reviews.filter(pk=OuterRef("last_review_id"))
-    latest = reviews.filter(case=OuterRef("pk")).order_by("-held_on", "-id")
-
-    def pick(field, output):
-        # Subqueries, so the positions' EXISTS can name the pick (OuterRef) in any query.
-        return Coalesce(
-            Subquery(stored.values(field)), Subquery(latest.values(field)[:1]), output_field=output
-        )
-
+def _stored_review_known(user) -> Q:
+    """Cases whose stored latest review (``Case.last_review``) is the latest ``user`` may
+    know of: the juvenile rule hides none of their reviews, as the person was an adult
+    when the case opened (reviews are recorded from then on) or has no date of birth, or
+    ``user`` supervises the programme. ``Q()`` for a reader the rule never holds back."""
+    if not access.record_rows_filter("review", user):
+        return Q()
     return (
-        qs.filter(last_review__isnull=False)
-        .annotate(figure_review_id=pick("pk", IntegerField()))
-        .filter(figure_review_id__isnull=False)
-        .annotate(figure_review_kind=pick("kind", CharField()))
+        Q(person__adult_on__isnull=True)
+        | Q(person__adult_on__lte=F("opened_on"))
+        | access.supervised_programme_filter(user, "programme_id")
     )
 
 
-def _own_position(kind: str) -> Exists:
-    """An agency of ``kind`` at the outer case's last review, speaking for itself (recorded
-    by its own staff, or confirmed by them: ``ReviewPosition.is_agency_own``)."""
+def _known_reviews(user) -> QuerySet:
+    return MultiAgencyReview.objects.filter(access.record_rows_filter("review", user))
+
+
+def _latest_known_review(user) -> QuerySet:
+    """The latest review ``user`` may know of, of the case two levels out (a search, for
+    the few cases whose stored one they may not know of)."""
+    return _known_reviews(user).filter(case=OuterRef(OuterRef("pk"))).order_by("-held_on", "-id")
+
+
+def reviewed(qs: QuerySet, user) -> QuerySet:
+    """The cases with a multi-agency review ``user`` may know about."""
+    known = _stored_review_known(user)
+    if not known:
+        return qs.filter(last_review__isnull=False)
+    searched = Exists(_known_reviews(user).filter(case=OuterRef("pk")))
+    return qs.filter(Q(last_review__isnull=False) & (known | searched))
+
+
+def _own_position(kind: str, review) -> Exists:
+    """An agency of ``kind`` at ``review`` (an OuterRef or a subquery), speaking for itself
+    (recorded by its own staff, or confirmed by them: ``ReviewPosition.is_agency_own``)."""
     return Exists(
-        ReviewPosition.objects.filter(
-            review_id=OuterRef("figure_review_id"), agency__kind=kind
-        ).filter(Q(recorded_by_agency_id=F("agency_id")) | Q(confirmed_at__isnull=False))
+        ReviewPosition.objects.filter(review_id=review, agency__kind=kind).filter(
+            Q(recorded_by_agency_id=F("agency_id")) | Q(confirmed_at__isnull=False)
+        )
     )
 
 
-def last_review_incomplete(required: dict[tuple[int, str], frozenset[str]]) -> Q:
-    """On ``reviewed`` rows: a kind required for that review is missing. The
-    condition grows with the configuration, never with the data."""
-    missing = Q(pk__in=[])
+def last_review_incomplete(required: dict[tuple[int, str], frozenset[str]], user) -> Q:
+    """On ``reviewed`` cases: a kind required for a review of the last one's kind has no
+    position of its own there. Read from the stored latest review, searched only where
+    the reader may not know of it; the condition grows with the configuration, never
+    with the data."""
+    known = _stored_review_known(user)
+    stored, searched = Q(pk__in=[]), Q(pk__in=[])
     for (programme_id, review_kind), kinds in sorted(required.items()):
         for kind in sorted(kinds):
-            at_review = Q(programme_id=programme_id, figure_review_kind=review_kind)
-            missing |= at_review & ~_own_position(kind)
-    return missing
+            stored |= Q(programme_id=programme_id, last_review__kind=review_kind) & ~_own_position(
+                kind, OuterRef("last_review_id")
+            )
+            if known:
+                latest = _latest_known_review(user)
+                missing = MultiAgencyReview.objects.filter(
+                    pk=Subquery(latest.values("pk")[:1]), kind=review_kind
+                ).exclude(_own_position(kind, OuterRef("pk")))
+                searched |= Q(programme_id=programme_id) & Exists(missing)
+    if not known:
+        return stored
+    return (known & stored) | (~known & searched)
 
 
 def last_review(qs: QuerySet, user, state: str, required=None) -> QuerySet:
@@ -152,7 +170,7 @@ def last_review(qs: QuerySet, user, state: str, required=None) -> QuerySet:
     review are neither."""
     required = required_agency_kinds() if required is None else required
     qs = reviewed(qs, user)
-    incomplete = last_review_incomplete(required)
+    incomplete = last_review_incomplete(required, user)
     return qs.filter(incomplete) if state == "incomplete" else qs.exclude(incomplete)
 
 

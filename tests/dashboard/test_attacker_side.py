@@ -1,4 +1,4 @@
-"""Security review: failing tests for this session's findings (scratch, not for main)."""
+"""The dashboard from the attacker's side: each test failed on the code before its fix."""
 
 import datetime
 
@@ -164,3 +164,47 @@ def test_time_in_stage_does_not_date_a_juvenile_era_move(make_case, stages, case
     trained = factories.SupervisorFactory(agency=agency, juvenile_trained=True)
     stays = time_in_stage(trained, Case.objects.filter(pk=case.pk), since)
     assert stays[stages["release_preparation"].pk]["stays"] == 1
+
+
+def test_last_review_is_the_latest_the_reader_may_know_of(make_case, caseworker, agency):
+    """The stored latest review was recorded while the person was a juvenile: a supervisor
+    who may not know of it judges the case by the latest review they may know of (here a
+    complete one), not by the hidden one (incomplete), nor counts it as reviewed by it."""
+    from casemgmt.selectors import caseload_figures as cf
+    from casemgmt.services.cases import case_refresh_last_review
+
+    today = timezone.localdate()
+    adult_on = today - datetime.timedelta(days=10)
+    person = factories.PersonFactory(date_of_birth=adult_on.replace(year=adult_on.year - 18))
+    case = make_case("counselling", person=person, opened_on=today - datetime.timedelta(days=400))
+    probation = factories.AgencyFactory(kind=AgencyKind.PROBATION)
+    # Held earlier, recorded (late) after the 18th birthday, probation speaking: complete.
+    known = case.reviews.create(
+        kind="closure_review",
+        held_on=today - datetime.timedelta(days=30),
+        decision="d",
+        recorded_by=caseworker,
+    )
+    known.positions.create(agency=probation, position="agree", recorded_by_agency=probation)
+    # Held later, recorded before the 18th birthday, no probation: incomplete, and hidden.
+    hidden_at = timezone.now() - datetime.timedelta(days=20)
+    case.reviews.create(
+        kind="closure_review",
+        held_on=today - datetime.timedelta(days=20),
+        decision="d",
+        recorded_by=caseworker,
+        recorded_at=hidden_at,
+    )
+    case_refresh_last_review(case)
+    cases = Case.objects.filter(pk=case.pk)
+    boss = factories.SupervisorFactory(agency=agency)
+    assert case.last_review.held_on == today - datetime.timedelta(days=20)
+    assert (
+        cf.last_review(cases, boss, "complete").count(),
+        cf.last_review(cases, boss, "incomplete").count(),
+    ) == (1, 0)
+    trained = factories.SupervisorFactory(agency=agency, juvenile_trained=True)
+    assert (
+        cf.last_review(cases, trained, "complete").count(),
+        cf.last_review(cases, trained, "incomplete").count(),
+    ) == (0, 1)

@@ -37,7 +37,7 @@ def reviews(user, scope: DashboardFilters) -> dict | None:
         return None
     required = cf.required_agency_kinds()
     reviewed = cf.reviewed(scoped_cases(user, scope, **ACTIVE), user)
-    incomplete_q = cf.last_review_incomplete(required)
+    incomplete_q = cf.last_review_incomplete(required, user)
     counts = reviewed.aggregate(
         total=Count("pk"),
         incomplete=Count("pk", filter=incomplete_q) if required else Count("pk", filter=Q(pk=None)),
