@@ -5,8 +5,10 @@ services.reviews). Each is checked against its definition, computed the slow way
 from __future__ import annotations
 
 import datetime
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from casemgmt import workflow
@@ -121,3 +123,14 @@ def test_the_repair_touches_only_the_cases_named(make_case, caseworker):
 def test_nothing_to_refresh_runs_no_statement(django_assert_num_queries):
     with django_assert_num_queries(0):
         refresh_stored_figures([])
+
+
+def test_the_repair_command_restores_what_was_lost(make_case, caseworker):
+    case = make_case("counselling")
+    latest = _review(case, caseworker, timezone.localdate())
+    Case.objects.filter(pk=case.pk).update(last_review=None)
+    out = StringIO()
+    call_command("refresh_stored_figures", "--case", str(case.pk), stdout=out)
+    case.refresh_from_db()
+    assert case.last_review == latest
+    assert out.getvalue().strip() == "Stored figures recomputed for 1 case(s)."

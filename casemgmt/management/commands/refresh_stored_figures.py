@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from casemgmt.services.stored_figures import refresh_stored_figures
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the figures stored for the dashboard (each applied move's stay, each "
+        "case's latest multi-agency review) from the records, in one transaction. The app "
+        "keeps them as it writes; run this after changing those records in the database "
+        "by hand (docs/operations.md, 'Stored figures')."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--case",
+            type=int,
+            action="append",
+            dest="cases",
+            metavar="ID",
+            help="Only this case (by its id); repeat for several. Default: every case.",
+        )
+
+    def handle(self, *args, cases=None, **options):
+        with transaction.atomic():
+            refresh_stored_figures(cases)
+        scope = f"{len(cases)} case(s)" if cases else "every case"
+        self.stdout.write(f"Stored figures recomputed for {scope}.")
