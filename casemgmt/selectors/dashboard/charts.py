@@ -81,6 +81,7 @@ class LineChart:
     width: int
     height: int
     lines: list[Line]
+    grid: list[float]  # y of the horizontal guides: the top and the middle
 
 
 def lines(series: list[tuple[str, list[float | None]]], *, top: float, height=120) -> LineChart:
@@ -97,4 +98,4 @@ def lines(series: list[tuple[str, list[float | None]]], *, top: float, height=12
             if value is not None
         )
         out.append(Line(key, points))
-    return LineChart(WIDTH, height, out)
+    return LineChart(WIDTH, height, out, [0, height / 2])

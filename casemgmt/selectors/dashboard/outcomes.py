@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -193,6 +194,9 @@ def survival(user, scope: DashboardFilters, today: datetime.date) -> dict | None
         "years": years,
         "rows": rows,
         "chart": charts.lines(series, top=100),
+        # The axes' labels: a tick per year on x; 100, 50 and 0 % on y (top to bottom).
+        "x_ticks": [number_format(y) for y in range(years[-1] + 1)],
+        "y_ticks": [f"{number_format(p)}%" for p in (100, 50, 0)],
     }
 
 
