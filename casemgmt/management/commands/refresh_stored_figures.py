@@ -16,10 +16,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--case",
             type=int,
-            action="append",
+            nargs="+",
             dest="cases",
             metavar="ID",
-            help="Only this case (by its id); repeat for several. Default: every case.",
+            help="Only these cases (by id). Default: every case.",
         )
 
     def handle(self, *args, cases=None, **options):
