@@ -3,14 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt import access
 from casemgmt.forms.base import CrispyForm
+from casemgmt.forms.case_scope import CaseScopeFields
 from casemgmt.models import (
-    AgeGroup,
     Agency,
     CaseStatus,
     ClassificationBand,
     Facility,
     Programme,
-    Sex,
     Stage,
     User,
 )
@@ -61,9 +60,10 @@ EXTRA_FIELDS = (
 )
 
 
-class CaseloadFilterForm(CrispyForm):
+class CaseloadFilterForm(CaseScopeFields, CrispyForm):
     """The caseload's filters; a field on information the user may not read is not offered
-    (the access policy's ``CASELOAD_PARAM_CLASSES``), and the selector drops it again."""
+    (the access policy's ``CASELOAD_PARAM_CLASSES``), and the selector drops it again. The
+    dashboard's scope fields (``CaseScopeFields``) are those its figures link here with."""
 
     q = forms.CharField(
         label=_("Search"),
@@ -106,22 +106,6 @@ class CaseloadFilterForm(CrispyForm):
         empty_label=_("Any agency"),
     )
     assigned_to_me = forms.BooleanField(label=_("Assigned to me"), required=False)
-    # The dashboard's scope: its figures link here with these (selectors.dashboard.scope).
-    agency = forms.ModelChoiceField(
-        label=_("Lead agency"),
-        queryset=Agency.objects.order_by("name"),
-        required=False,
-        empty_label=_("Any agency"),
-    )
-    district = forms.CharField(label=_("District at registration"), max_length=100, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("Any")), *Sex.choices], required=False)
-    age_group = forms.ChoiceField(
-        label=_("Age group when opened"),
-        choices=[("", _("Any")), *AgeGroup.choices],
-        required=False,
-    )
-    opened_from = forms.DateField(label=_("Opened on or after"), required=False)
-    opened_to = forms.DateField(label=_("Opened on or before"), required=False)
     # Outcome, engagement and facility figures (selectors.caseload_figures).
     released_in = forms.IntegerField(
         label=_("First released in (year)"), min_value=1900, max_value=2199, required=False
@@ -244,12 +228,7 @@ class CaseloadFilterForm(CrispyForm):
             meeting_overdue=bool(data.get("meeting_overdue")),
             assigned_to_me=bool(data.get("assigned_to_me")),
             team_agency=data["team_agency"].pk if data.get("team_agency") else None,
-            agency=data["agency"].pk if data.get("agency") else None,
-            district=(data.get("district") or "").strip(),
-            sex=data.get("sex") or "",
-            age_group=data.get("age_group") or "",
-            opened_from=data.get("opened_from"),
-            opened_to=data.get("opened_to"),
+            **self.scope_values(),
             released_in=data.get("released_in"),
             last_review=data.get("last_review") or "",
             single_agency_team=bool(data.get("single_agency_team")),

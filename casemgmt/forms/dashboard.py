@@ -5,13 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from casemgmt import access
 from casemgmt.forms.base import CrispyForm
-from casemgmt.models import AgeGroup, Agency, Programme, Sex
+from casemgmt.forms.case_scope import SCOPE_FIELDS, CaseScopeFields
+from casemgmt.models import Programme
 from casemgmt.selectors.dashboard.scope import DashboardFilters
 
 
-class DashboardFilterForm(CrispyForm):
+class DashboardFilterForm(CaseScopeFields, CrispyForm):
     """A field on information the user may not read is not offered (the caseload's own
     rule: ``access.may_use_caseload_param``); the selectors drop it again."""
+
+    field_order = ["programme", *SCOPE_FIELDS]
 
     programme = forms.ModelChoiceField(
         label=_("Programme"),
@@ -19,21 +22,6 @@ class DashboardFilterForm(CrispyForm):
         required=False,
         empty_label=_("Any programme"),
     )
-    agency = forms.ModelChoiceField(
-        label=_("Lead agency"),
-        queryset=Agency.objects.order_by("name"),
-        required=False,
-        empty_label=_("Any agency"),
-    )
-    district = forms.CharField(label=_("District at registration"), max_length=100, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("Any")), *Sex.choices], required=False)
-    age_group = forms.ChoiceField(
-        label=_("Age group when opened"),
-        choices=[("", _("Any")), *AgeGroup.choices],
-        required=False,
-    )
-    opened_from = forms.DateField(label=_("Opened on or after"), required=False)
-    opened_to = forms.DateField(label=_("Opened on or before"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,13 +34,7 @@ class DashboardFilterForm(CrispyForm):
         if not self.is_bound:
             return DashboardFilters()
         self.is_valid()
-        data = self.cleaned_data
+        programme = self.cleaned_data.get("programme")
         return DashboardFilters(
-            programme=data["programme"].pk if data.get("programme") else None,
-            agency=data["agency"].pk if data.get("agency") else None,
-            district=(data.get("district") or "").strip(),
-            sex=data.get("sex") or "",
-            age_group=data.get("age_group") or "",
-            opened_from=data.get("opened_from"),
-            opened_to=data.get("opened_to"),
+            programme=programme.pk if programme else None, **self.scope_values()
         )

@@ -50,7 +50,22 @@ SORTS = {
 
 
 @dataclass
-class CaseloadFilters:
+class CaseScope:
+    """The filters every dashboard figure shares with the caseload it links to (declared
+    once: ``CaseloadFilters`` and ``selectors.dashboard.scope.DashboardFilters`` both
+    have them): lead agency, the case's district and age group when it opened, the
+    person's sex, and the opening date's range."""
+
+    agency: int | None = None
+    district: str = ""
+    sex: str = ""
+    age_group: str = ""
+    opened_from: datetime.date | None = None
+    opened_to: datetime.date | None = None
+
+
+@dataclass
+class CaseloadFilters(CaseScope):
     q: str = ""
     programme: int | None = None
     stage: int | None = None
@@ -68,14 +83,6 @@ class CaseloadFilters:
     # The user's own cases (assigned to them): the home page's "my" counts link here.
     assigned_to_me: bool = False
     team_agency: int | None = None
-    # The dashboard's scope (selectors.dashboard.scope): lead agency, the case's district
-    # and age group when it opened, the person's sex, and the opening date's range.
-    agency: int | None = None
-    district: str = ""
-    sex: str = ""
-    age_group: str = ""
-    opened_from: datetime.date | None = None
-    opened_to: datetime.date | None = None
     # Outcome, engagement and facility figures (selectors.caseload_figures): cases first
     # released in a year, whose last multi-agency review was complete or not, with a
     # single agency on the team, with a referral waiting for an agency (and for how long).

@@ -7,7 +7,6 @@ link opens the caseload with them and ``exact``, so the list says the same numbe
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import asdict, dataclass, replace
 
 from django.db.models import QuerySet
@@ -15,23 +14,19 @@ from django.urls import reverse
 
 from casemgmt.selectors.caseload import (
     CaseloadFilters,
+    CaseScope,
     caseload_query,
     filtered_cases,
     usable_filters,
 )
 
 
-@dataclass(frozen=True)
-class DashboardFilters:
-    """The dashboard's own filters, kept in its URL (forms.dashboard)."""
+@dataclass
+class DashboardFilters(CaseScope):
+    """The dashboard's own filters, kept in its URL (forms.dashboard): the programme and
+    the scope it shares with the caseload."""
 
     programme: int | None = None
-    agency: int | None = None
-    district: str = ""
-    sex: str = ""
-    age_group: str = ""
-    opened_from: datetime.date | None = None
-    opened_to: datetime.date | None = None
 
     def caseload(self, **figure) -> CaseloadFilters:
         """The caseload filters of a figure: this scope and the figure's own filters."""
