@@ -65,6 +65,25 @@ class CaseloadFilterForm(CaseScopeFields, CrispyForm):
     (the access policy's ``CASELOAD_PARAM_CLASSES``), and the selector drops it again. The
     dashboard's scope fields (``CaseScopeFields``) are those its figures link here with."""
 
+    # The list's own filters first, then the dashboard's scope, then the rest as declared.
+    field_order = [
+        "q",
+        "programme",
+        "stage",
+        "status",
+        "facility",
+        "classification",
+        "overdue",
+        "contact_overdue",
+        "contact_due_soon",
+        "juvenile",
+        "open_escalation",
+        "escalation_age",
+        "meeting_overdue",
+        "team_agency",
+        "assigned_to_me",
+    ]
+
     q = forms.CharField(
         label=_("Search"),
         required=False,
