@@ -134,14 +134,18 @@ def follow_up_sql(
     if reader is not None:
         from casemgmt import access
 
+        # Only releases can be read here (applied moves into a community stage), and no
+        # order: the set is hashed once.
         readable_moves = StageTransition.objects.filter(
-            access.record_rows_filter("stage_move", reader)
-        )
+            access.record_rows_filter("stage_move", reader),
+            status=TransitionStatus.APPLIED,
+            to_stage__kind=StageKind.COMMUNITY,
+        ).order_by()
         moves_sql, move_params = readable_moves.values("pk").query.sql_with_params()
         move_filter = f"AND t.id IN ({moves_sql})"
         readable_events = ReengagementEvent.objects.filter(
             access.record_rows_filter("reengagement", reader)
-        )
+        ).order_by()
         events_sql, event_params = readable_events.values("pk").query.sql_with_params()
         event_filter = f"AND e.id IN ({events_sql})"
     if connection.vendor == "sqlite":
