@@ -212,9 +212,9 @@ def test_query_count_is_the_same_at_two_sizes(
     _count_queries(supervisor, django_assert_num_queries, QUERIES)
 
 
-# The cases open per quarter (1) and each track's scores (2); the classification, its
+# The cases open per quarter (1) and both tracks' scores (1); the classification, its
 # bands and changes (3); the survival curve (1).
-QUERIES = 7
+QUERIES = 6
 
 
 def test_a_release_late_on_new_years_eve_utc_is_next_years_in_both(

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 # Session, user and the request's savepoint; the nine action figures (and the programmes'
 # grace periods); held registrations, referrals, departed work (3) and the user's
 # permissions; stages, by stage, flow, per caseworker (and the idle ones), time in stage;
-# the form's choices (30); then the outcomes, engagement and facilities sections (11).
-QUERIES = 41
+# the form's choices (30); then the outcomes, engagement and facilities sections (10).
+QUERIES = 40
 
 
 def _more(make_case, stages, caseworker, n):

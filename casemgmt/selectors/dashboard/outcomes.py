@@ -95,9 +95,10 @@ def tracks(user, scope: DashboardFilters, today: datetime.date) -> list[TrackTab
     columns = _track_columns()
     keys = [k for k, _l in columns]
     by_group = track_counts.case_counts(user, cases, spans)
+    by_track = track_counts.scored_counts(user, cases, [t[1] for t in TRACKS], spans)
     out = []
     for key, track_field, title, primary in TRACKS:
-        scored = track_counts.scored_counts(user, cases, track_field, spans)
+        scored = by_track[track_field]
         rows = track_counts.quarter_rows(spans, by_group, scored)
         chart = charts.share_bars([list(zip(keys, cells, strict=True)) for _l, cells, _t in rows])
         table = TrackTable(key, title, primary, columns, rows, chart)

@@ -1,12 +1,12 @@
-"""The two outcome tracks on the dashboard, counted over assessments in one pass each.
+"""The two outcome tracks on the dashboard, counted over assessments in one pass.
 
 A case's latest score "as of" a day is the oversight report's ``_latest_score`` (latest
 structured assessment with a score on the track, by date then id). Asking that per case
 and per quarter is a correlated subquery per case, quarter and band (seconds at 100,000
 cases); here each scored assessment gets the date of the case's next one (a window
 function), so it is the latest as of every day from its own date until that next date.
-One query per track then adds up, per (sex, age group, district), each quarter's bands and
-today's; one query counts the cases open in each quarter by the same groups, so "not
+One query then adds up, for both tracks, per (sex, age group, district), each quarter's
+bands and today's; one query counts the cases open in each quarter by the same groups, so "not
 scored" is the difference. ``tests/dashboard`` checks both against ``_latest_score``.
 """
 
@@ -16,6 +16,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Value, Window
 from django.db.models.functions import Lead
+from django.db.models.lookups import IsNull
 
 from casemgmt import access
 from casemgmt.models import Assessment
@@ -60,60 +61,74 @@ def case_counts(user, cases: QuerySet, spans) -> dict[Key, dict]:
     return out
 
 
-def scored_counts(user, cases: QuerySet, track_field: str, spans) -> dict[Key, dict]:
-    """Per group: scored cases by (quarter index or "now", band). One query."""
+def scored_counts(user, cases: QuerySet, track_fields: list[str], spans) -> dict[str, dict]:
+    """Per track, then per group: scored cases by (quarter index or "now", band). One
+    query for every track: the assessments are read and scoped once."""
+    scored = Q()
+    for track_field in track_fields:
+        scored |= Q(**{f"{track_field}__isnull": False})
+    per_track = {}
+    for i, track_field in enumerate(track_fields):
+        per_track[f"a_score_{i}"] = F(track_field)
+        # The case's next assessment scored on this track (its own partition: those not
+        # scored on it have theirs, and never count, as their score is null).
+        per_track[f"a_next_{i}"] = Window(
+            Lead("assessed_on"),
+            partition_by=[F("case_id"), IsNull(F(track_field), True)],
+            order_by=[F("assessed_on").asc(), F("id").asc()],
+        )
     per_assessment = (
         Assessment.objects.filter(
+            scored,
             access.record_rows_filter("assessment", user),
             structured=True,
             case__in=cases.values("pk"),
-            **{f"{track_field}__isnull": False},
         )
         .annotate(
             a_on=F("assessed_on"),
-            a_next=Window(
-                Lead("assessed_on"),
-                partition_by=[F("case_id")],
-                order_by=[F("assessed_on").asc(), F("id").asc()],
-            ),
-            a_score=F(track_field),
             a_opened=F("case__opened_on"),
             a_closed=F("case__closed_on"),
+            **per_track,
             **_dimensions(user, "case__"),
         )
-        .values("a_on", "a_next", "a_score", "a_opened", "a_closed", "d_sex", "d_age", "d_district")
+        .values("a_on", "a_opened", "a_closed", *per_track, "d_sex", "d_age", "d_district")
         .order_by()
     )
     try:
         inner_sql, params = per_assessment.query.sql_with_params()
     except EmptyResultSet:
-        return {}
+        return {track_field: {} for track_field in track_fields}
     sums, sum_params, names = [], [], []
-    for i, (_label, start, end) in enumerate(spans):
-        latest_then = "a_on <= %s AND (a_next IS NULL OR a_next > %s)"
-        open_then = "a_opened <= %s AND (a_closed IS NULL OR a_closed >= %s)"
+    for t, track_field in enumerate(track_fields):
+        score, after = f"a_score_{t}", f"a_next_{t}"
+        for i, (_label, start, end) in enumerate(spans):
+            latest_then = f"a_on <= %s AND ({after} IS NULL OR {after} > %s)"
+            open_then = "a_opened <= %s AND (a_closed IS NULL OR a_closed >= %s)"
+            for band, _l, low, high in TRACK_BANDS:
+                sums.append(
+                    f"SUM(CASE WHEN {latest_then} AND {open_then} "
+                    f"AND {score} BETWEEN %s AND %s THEN 1 ELSE 0 END)"
+                )
+                sum_params += [end, end, end, start, low, high]
+                names.append((track_field, (i, band)))
         for band, _l, low, high in TRACK_BANDS:
             sums.append(
-                f"SUM(CASE WHEN {latest_then} AND {open_then} "
-                "AND a_score BETWEEN %s AND %s THEN 1 ELSE 0 END)"
+                f"SUM(CASE WHEN {after} IS NULL AND {score} BETWEEN %s AND %s THEN 1 ELSE 0 END)"
             )
-            sum_params += [end, end, end, start, low, high]
-            names.append((i, band))
-    for band, _l, low, high in TRACK_BANDS:
-        sums.append("SUM(CASE WHEN a_next IS NULL AND a_score BETWEEN %s AND %s THEN 1 ELSE 0 END)")
-        sum_params += [low, high]
-        names.append(("now", band))
+            sum_params += [low, high]
+            names.append((track_field, ("now", band)))
     sql = (
         f"WITH a AS ({inner_sql}) SELECT d_sex, d_age, d_district, {', '.join(sums)} "  # noqa: S608 (Django's SQL and placeholders)
         "FROM a GROUP BY d_sex, d_age, d_district"
     )
-    out: dict[Key, dict] = {}
+    out: dict[str, dict[Key, dict]] = {track_field: {} for track_field in track_fields}
     with connection.cursor() as cursor:
         # The CTE comes first in the statement, so its parameters lead.
         cursor.execute(sql, [*params, *sum_params])
         for sex, age, district, *values in cursor.fetchall():
             key = (sex or "", age or "", district or "")
-            out[key] = {name: int(v or 0) for name, v in zip(names, values, strict=True)}
+            for (track_field, name), v in zip(names, values, strict=True):
+                out[track_field].setdefault(key, {})[name] = int(v or 0)
     return out
 
 
