@@ -11,9 +11,10 @@ pytestmark = pytest.mark.django_db
 
 # Session, user and the request's savepoint; the nine action figures (and the programmes'
 # grace periods); held registrations, referrals, departed work (3) and the user's
-# permissions; stages, by stage, flow, per caseworker (and the idle ones), time in stage;
+# permissions; stages, by stage, the year's moves (flow and time in stage), per caseworker
+# (and the idle ones);
 # the form's choices (30); then the outcomes, engagement and facilities sections (10).
-QUERIES = 40
+QUERIES = 39
 
 
 def _more(make_case, stages, caseworker, n):

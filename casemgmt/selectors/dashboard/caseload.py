@@ -13,11 +13,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from casemgmt import access
-from casemgmt.models import CaseStatus, Stage, StageTransition, TransitionStatus, User
+from casemgmt.models import CaseStatus, Stage, User
 from casemgmt.roles import Role
 from casemgmt.selectors.dashboard import charts
 from casemgmt.selectors.dashboard.scope import DashboardFilters, caseload_url, scoped_cases
-from casemgmt.selectors.dashboard.stage_time import time_in_stage
+from casemgmt.selectors.dashboard.stage_time import YearOfMoves, year_of_moves
 
 FLOW_DAYS = 365
 
@@ -55,24 +55,11 @@ def by_stage(user, scope: DashboardFilters, stages: dict) -> dict:
     return _bars(rows)
 
 
-def flow(user, scope: DashboardFilters, stages: dict, since: datetime.datetime) -> list[dict]:
-    """Applied moves since ``since`` between each pair of stages (moves, not cases)."""
-    if not access.can_read(user, access.RECORD_CLASSES["stage_move"]):
-        return []
-    moves = (
-        StageTransition.objects.filter(
-            access.record_rows_filter("stage_move", user),
-            status=TransitionStatus.APPLIED,
-            applied_at__gte=since,
-            case__in=scoped_cases(user, scope).values("pk"),
-        )
-        .order_by()
-        .values("from_stage", "to_stage")
-        .annotate(count=Count("id"))
-    )
+def flow(stages: dict, year: YearOfMoves) -> list[dict]:
+    """Applied moves of the year between each pair of stages (moves, not cases)."""
     rows = [
-        {"from": stages[m["from_stage"]], "to": stages[m["to_stage"]], "count": m["count"]}
-        for m in moves
+        {"from": stages[from_id], "to": stages[to_id], "count": count}
+        for (from_id, to_id), count in year.flow.items()
     ]
     rows.sort(key=lambda r: (r["from"].programme.name, r["from"].order, r["to"].order))
     return rows
@@ -138,9 +125,8 @@ def _idle_caseworkers(user, scope: DashboardFilters, busy: set[int]) -> list[dic
     ]
 
 
-def stage_times(user, scope: DashboardFilters, stages: dict, since) -> list[dict]:
-    times = time_in_stage(user, scoped_cases(user, scope), since)
-    rows = [{"stage": stages[pk], **values} for pk, values in times.items()]
+def stage_times(stages: dict, year: YearOfMoves) -> list[dict]:
+    rows = [{"stage": stages[pk], **values} for pk, values in year.stays.items()]
     rows.sort(key=lambda r: (r["stage"].programme.name, r["stage"].order))
     return rows
 
@@ -148,10 +134,11 @@ def stage_times(user, scope: DashboardFilters, stages: dict, since) -> list[dict
 def section(user, scope: DashboardFilters) -> dict:
     since = timezone.now() - datetime.timedelta(days=FLOW_DAYS)
     stages = _stages()
+    year = year_of_moves(user, scoped_cases(user, scope), since)
     return {
         "by_stage": by_stage(user, scope, stages),
-        "flow": flow(user, scope, stages, since),
+        "flow": flow(stages, year),
         "caseworkers": per_caseworker(user, scope),
-        "stage_times": stage_times(user, scope, stages, since),
+        "stage_times": stage_times(stages, year),
         "since": since,
     }
