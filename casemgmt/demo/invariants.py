@@ -121,6 +121,9 @@ def _stage_history(case: Case, moves: list, allowed: set) -> list[str]:
         problems.append(f"{ref}: current stage is not where its moves lead")
     if moves and case.stage_entered_at != moves[-1].applied_at:
         problems.append(f"{ref}: entered its stage at another time than its last move")
+    for move in moves:
+        if move.stay_began_at is None or move.stay_began_at > move.applied_at:
+            problems.append(f"{ref}: move {move.pk} ends a stay that begins after it")
     stage = case.current_stage
     expected = (
         CaseStatus.CLOSED
