@@ -178,11 +178,9 @@ def _open_case(
         assigned_caseworker=crew.writer,
         facility=facility if lead == facility.agency else None,
         opened_on=timezone.localdate(start),
+        # Created when the story starts: its first stay (time per stage) counts from then.
+        now=start,
     )
-    # The story is told from ``start``: the case was created then, as its first stay (time
-    # per stage, services.stored_figures) and its first move count from it.
-    Case.objects.filter(pk=case.pk).update(created_at=start, stage_entered_at=start)
-    case.created_at = case.stage_entered_at = start
     _build_team(case, crew=crew, lead=lead, given_on=timezone.localdate(start))
     return case
 

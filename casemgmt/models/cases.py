@@ -159,7 +159,9 @@ class Case(models.Model):
     # must not make another user's open form stale.
     DERIVED_DATES = frozenset({"next_review_due", "next_contact_due", "next_meeting_due"})
     DEMOGRAPHICS = frozenset({"district", "age_group_at_opening", "age_group_at_release"})
-    UNVERSIONED_FIELDS = DERIVED_DATES | DEMOGRAPHICS
+    # Read by the dashboard instead of a search (services.stored_figures).
+    STORED_FIGURES = frozenset({"last_review"})
+    UNVERSIONED_FIELDS = DERIVED_DATES | DEMOGRAPHICS | STORED_FIGURES
 
     class Meta:
         ordering = ["-opened_on", "-id"]

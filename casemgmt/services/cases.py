@@ -92,11 +92,14 @@ def case_open(
     assigned_caseworker: User | None = None,
     facility: Facility | None = None,
     opened_on: datetime.date | None = None,
+    now: datetime.datetime | None = None,
 ) -> Case:
-    """Open a case for ``person`` at the programme's start stage; the lead agency joins the team."""
+    """Open a case for ``person`` at the programme's start stage; the lead agency joins the
+    team. ``now`` is when it is created (the engine's verbs take one too), by default now."""
     access.ensure_writer(by)
     person = Person.objects.select_related("merged_into").get(pk=person.pk)
-    opened_on = opened_on or timezone.localdate()
+    now = now or timezone.now()
+    opened_on = opened_on or timezone.localdate(now)
     errors = _case_open_errors(
         by=by,
         person=person,
@@ -128,6 +131,8 @@ def case_open(
                 assigned_caseworker=assigned_caseworker,
                 facility=facility,
                 opened_on=opened_on,
+                created_at=now,
+                stage_entered_at=now,
                 # Kept on the case when retention erases the person (services.demographics).
                 district=person.district,
                 age_group_at_opening=AgeGroup.on(person.date_of_birth, opened_on),

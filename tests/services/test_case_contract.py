@@ -50,7 +50,9 @@ def test_unversioned_fields_are_real_and_few():
     # district and age groups kept for figures by services.demographics (issue 16).
     assert {"next_review_due", "next_contact_due", "next_meeting_due"} == Case.DERIVED_DATES
     assert {"district", "age_group_at_opening", "age_group_at_release"} == Case.DEMOGRAPHICS
-    assert Case.DERIVED_DATES | Case.DEMOGRAPHICS == Case.UNVERSIONED_FIELDS
+    # The latest review, stored by services.reviews for the dashboard (issue 17).
+    assert {"last_review"} == Case.STORED_FIGURES
+    assert Case.DERIVED_DATES | Case.DEMOGRAPHICS | Case.STORED_FIGURES == Case.UNVERSIONED_FIELDS
 
 
 @pytest.mark.django_db
