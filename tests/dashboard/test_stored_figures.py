@@ -8,7 +8,7 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from casemgmt import workflow
@@ -134,3 +134,13 @@ def test_the_repair_command_restores_what_was_lost(make_case, caseworker):
     case.refresh_from_db()
     assert case.last_review == latest
     assert out.getvalue().strip() == "Stored figures recomputed for 1 case(s)."
+
+
+def test_the_repair_command_refuses_an_unknown_case_and_changes_nothing(make_case, caseworker):
+    case = make_case("counselling")
+    _review(case, caseworker, timezone.localdate())
+    Case.objects.filter(pk=case.pk).update(last_review=None)
+    with pytest.raises(CommandError, match="No case with id 999999; nothing changed."):
+        call_command("refresh_stored_figures", "--case", str(case.pk), "999999")
+    case.refresh_from_db()
+    assert case.last_review is None

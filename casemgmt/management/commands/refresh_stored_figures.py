@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from casemgmt.models import Case
 from casemgmt.services.stored_figures import refresh_stored_figures
 
 
@@ -23,6 +24,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, cases=None, **options):
+        if cases:
+            unknown = sorted(
+                set(cases) - set(Case.objects.filter(pk__in=cases).values_list("pk", flat=True))
+            )
+            if unknown:
+                # Nothing recomputed: a mistyped id should not pass for a repair.
+                raise CommandError(
+                    f"No case with id {', '.join(map(str, unknown))}; nothing changed."
+                )
         with transaction.atomic():
             refresh_stored_figures(cases)
         scope = f"{len(cases)} case(s)" if cases else "every case"
