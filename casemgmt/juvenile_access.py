@@ -38,12 +38,15 @@ def supervised_programme_filter(user, programme_path: str) -> Q:
 def juvenile_case_filter(user, prefix: str = "", on=None) -> Q:
     """Cases (reached through ``prefix``) ``user`` may open under the juvenile rule; with
     ``on`` (a date), those whose every record dated from ``on`` ``user`` may know of."""
+    from casemgmt.models import Person
+
     if exempt(user):
         return Q()
-    adult = Q(**{f"{prefix}person__adult_on__lte": on or timezone.localdate()}) | Q(
-        **{f"{prefix}person__adult_on__isnull": True}
-    )
-    return adult | supervised_programme_filter(user, f"{prefix}programme_id")
+    # "Not one of the people under 18 on that day": the minors are a small indexed set,
+    # hashed once, where "adult_on <= day or null" joins every case to its person.
+    minors = Person.objects.filter(adult_on__gt=on or timezone.localdate()).values("pk")
+    adult = ~Q(**{f"{prefix}person_id__in": minors})
+    return supervised_programme_filter(user, f"{prefix}programme_id") | adult
 
 
 def juvenile_record_filter(kind, user, prefix: str = "") -> Q:
