@@ -16,7 +16,6 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -177,20 +176,22 @@ def last_review(qs: QuerySet, user, state: str, required=None) -> QuerySet:
 # --- single-agency team -----------------------------------------------------------
 
 
-def active_agencies() -> Subquery:
-    """How many agencies are active on the outer case's team."""
-    members = (
-        CaseTeamMember.objects.filter(case=OuterRef("pk"), left_on__isnull=True)
+def single_agency_team_filter() -> Q:
+    """On cases: one agency alone is active on the team. The teams are counted once, in
+    one grouped pass (hashed), not with a count per case."""
+    single = (
+        CaseTeamMember.objects.filter(left_on__isnull=True)
         .order_by()
-        .values("case")
+        .values("case_id")
         .annotate(n=Count("pk"))
-        .values("n")
+        .filter(n=1)
+        .values("case_id")
     )
-    return Subquery(members, output_field=IntegerField())
+    return Q(pk__in=single)
 
 
 def single_agency_team(qs: QuerySet) -> QuerySet:
-    return qs.annotate(figure_agencies=active_agencies()).filter(figure_agencies=1)
+    return qs.filter(single_agency_team_filter())
 
 
 # --- referrals waiting for acceptance ---------------------------------------------

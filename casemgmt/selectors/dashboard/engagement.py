@@ -70,10 +70,8 @@ def single_agency(user, scope: DashboardFilters) -> dict | None:
     query: the filter's own team count, so the count is its list's)."""
     if not access.can_read(user, RECORD_CLASSES["team_member"]):
         return None
-    counts = (
-        scoped_cases(user, scope, **ACTIVE)
-        .annotate(figure_agencies=cf.active_agencies())
-        .aggregate(active=Count("pk"), single=Count("pk", filter=Q(figure_agencies=1)))
+    counts = scoped_cases(user, scope, **ACTIVE).aggregate(
+        active=Count("pk"), single=Count("pk", filter=cf.single_agency_team_filter())
     )
     return {
         "single": Figure(
