@@ -134,10 +134,17 @@ def reviewed(qs: QuerySet, user) -> QuerySet:
 def _own_position(kind: str, review) -> Exists:
     """An agency of ``kind`` at ``review`` (an OuterRef or a subquery), speaking for itself
     (recorded by its own staff, or confirmed by them: ``ReviewPosition.is_agency_own``)."""
-    return Exists(
-        ReviewPosition.objects.filter(review_id=review, agency__kind=kind).filter(
-            Q(recorded_by_agency_id=F("agency_id")) | Q(confirmed_at__isnull=False)
-        )
+    return Exists(_reviews_heard(kind).filter(review_id=review))
+
+
+def _reviews_heard(kind: str) -> QuerySet:
+    """Reviews where an agency of ``kind`` gave its own position (``_own_position``); as a
+    set, hashed once per kind, where a look-up per case would walk every case's review."""
+    return (
+        ReviewPosition.objects.filter(agency__kind=kind)
+        .filter(Q(recorded_by_agency_id=F("agency_id")) | Q(confirmed_at__isnull=False))
+        .order_by()
+        .values("review_id")
     )
 
 
@@ -150,8 +157,8 @@ def last_review_incomplete(required: dict[tuple[int, str], frozenset[str]], user
     stored, searched = Q(pk__in=[]), Q(pk__in=[])
     for (programme_id, review_kind), kinds in sorted(required.items()):
         for kind in sorted(kinds):
-            stored |= Q(programme_id=programme_id, last_review__kind=review_kind) & ~_own_position(
-                kind, OuterRef("last_review_id")
+            stored |= Q(programme_id=programme_id, last_review__kind=review_kind) & ~Q(
+                last_review_id__in=_reviews_heard(kind)
             )
             if known:
                 latest = _latest_known_review(user)
