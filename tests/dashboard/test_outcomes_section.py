@@ -175,6 +175,22 @@ def test_a_supervisor_of_agency_b_counts_only_agency_b(world, agency_b):
     assert [r["followed"].count for r in section["survival"]["rows"]] == [1]
 
 
+def test_the_tracks_without_the_classification_are_the_same(world, supervisor, monkeypatch):
+    """The cases are grouped once for both; a reader who may read the assessments but
+    not the classification still gets every track figure, and no classification."""
+    full = outcomes.section(supervisor, SCOPE, today=TODAY)
+    reads = outcomes.access.can_read_case_field
+    monkeypatch.setattr(
+        outcomes.access,
+        "can_read_case_field",
+        lambda user, name: name != "classification" and reads(user, name),
+    )
+    section = outcomes.section(supervisor, SCOPE, today=TODAY)
+    assert section["classification"] is None
+    assert [t.rows for t in section["tracks"]] == [t.rows for t in full["tracks"]]
+    assert [t.breakdowns for t in section["tracks"]] == [t.breakdowns for t in full["tracks"]]
+
+
 def test_without_risk_information_there_are_no_outcome_figures(world):
     reader = factories.SupervisorFactory(agency=factories.AgencyFactory(kind=AgencyKind.EDUCATION))
     assert outcomes.section(reader, SCOPE, today=TODAY) == {
@@ -212,9 +228,10 @@ def test_query_count_is_the_same_at_two_sizes(
     _count_queries(supervisor, django_assert_num_queries, QUERIES)
 
 
-# The cases open per quarter (1) and both tracks' scores (1); the classification, its
-# bands and changes (3); the survival curve (1).
-QUERIES = 6
+# The cases by group and classification band, with those open per quarter, shared by the
+# tracks and the classification (1); both tracks' scores (1); the classification's bands
+# and changes (2); the survival curve (1).
+QUERIES = 5
 
 
 def test_a_release_late_on_new_years_eve_utc_is_next_years_in_both(

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 # grace periods); held registrations, referrals, departed work (3) and the user's
 # permissions; stages, by stage, the year's moves (flow and time in stage), per caseworker
 # (and the idle ones);
-# the form's choices (30); then the outcomes, engagement and facilities sections (10).
-QUERIES = 39
+# the form's choices (30); then the outcomes, engagement and facilities sections (9).
+QUERIES = 38
 
 
 def _more(make_case, stages, caseworker, n):

@@ -1,9 +1,10 @@
 """Breakdowns of a dashboard figure by sex, age group (when the case opened) and district.
 
-One GROUP BY query per figure over the scoped cases, by (sex, age group, district, the
-figure's value); each breakdown adds those few groups up over the other two dimensions
-(a loop over groups, never over cases). A dimension the reader may not read (the
-district is location information) is neither grouped by nor shown.
+A figure's cases are counted in SQL by (sex, age group, district, the figure's value)
+(``tracks.case_counts``, one query for the outcomes section); each breakdown adds those
+few groups up over the other two dimensions (a loop over groups, never over cases). A
+dimension the reader may not read (the district is location information) is neither
+grouped by nor shown.
 
 Small numbers are shown as they are, not withheld (``casemgmt.suppression`` is for
 published reports): the dashboard is internal to supervisors, who may open every case
@@ -15,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt import access
@@ -62,27 +62,6 @@ def readable_dimensions(user) -> list[str]:
     if access.can_read_case_field(user, "district"):
         out.append("district")
     return out
-
-
-def grouped(user, cases: QuerySet, value, **annotations) -> Groups:
-    """Counts of ``cases`` by (sex, age group, district, ``value``): one query."""
-    dims = readable_dimensions(user)
-    rows = (
-        cases.annotate(**annotations)
-        .annotate(
-            b_sex=F("person__sex") if "sex" in dims else Value(""),
-            b_age=F("age_group_at_opening") if "age_group" in dims else Value(""),
-            b_district=F("district") if "district" in dims else Value(""),
-            b_value=value,
-        )
-        .order_by()
-        .values("b_sex", "b_age", "b_district", "b_value")
-        .annotate(n=Count("pk"))
-    )
-    return {
-        (r["b_sex"] or "", r["b_age"] or "", r["b_district"] or "", r["b_value"]): r["n"]
-        for r in rows
-    }
 
 
 def totals(groups: Groups) -> dict[object, int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, IntegerField, Q, Value
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -87,14 +87,23 @@ def _track_columns() -> list[tuple[str, str]]:
     return [(key, str(label)) for key, label, _l, _h in TRACK_BANDS] + [(NONE, _("Not scored"))]
 
 
-def tracks(user, scope: DashboardFilters, today: datetime.date) -> list[TrackTable]:
+def _case_groups(user, cases, spans) -> dict[tuple, dict] | None:
+    """The scoped cases by (sex, age group, district, classification band), with those
+    open each quarter: one pass for both the tracks and the classification (None when the
+    reader may see neither)."""
+    by_band = access.can_read_case_field(user, "classification")
+    if not (by_band or access.can_read(user, RECORD_CLASSES["assessment"])):
+        return None
+    value = F("classification_id") if by_band else Value(None, output_field=IntegerField())
+    return track_counts.case_counts(user, cases, spans, value)
+
+
+def tracks(user, cases, spans, case_groups) -> list[TrackTable]:
     if not access.can_read(user, RECORD_CLASSES["assessment"]):
         return []
-    cases = scoped_cases(user, scope)
-    spans = quarter_spans(today)
     columns = _track_columns()
     keys = [k for k, _l in columns]
-    by_group = track_counts.case_counts(user, cases, spans)
+    by_group = track_counts.by_person_group(case_groups)
     by_track = track_counts.scored_counts(user, cases, [t[1] for t in TRACKS], spans)
     out = []
     for key, track_field, title, primary in TRACKS:
@@ -107,13 +116,12 @@ def tracks(user, scope: DashboardFilters, today: datetime.date) -> list[TrackTab
     return out
 
 
-def classification(user, scope: DashboardFilters, today: datetime.date) -> dict | None:
+def classification(user, scope: DashboardFilters, today, cases, case_groups) -> dict | None:
     """Cases by classification band (each linking to its list), the unclassified, and the
     changes decided in the last 12 months (up, down, first set: changes, not cases)."""
     if not access.can_read_case_field(user, "classification"):
         return None
-    cases = scoped_cases(user, scope)
-    groups = bd.grouped(user, cases, F("classification_id"))
+    groups = {key: counts["all"] for key, counts in case_groups.items()}
     by_band = bd.totals(groups)
     bands = list(
         ClassificationBand.objects.filter(pk__in=[k for k in by_band if k])
@@ -203,8 +211,11 @@ def survival(user, scope: DashboardFilters, today: datetime.date) -> dict | None
 
 def section(user, scope: DashboardFilters, *, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
+    cases = scoped_cases(user, scope)
+    spans = quarter_spans(today)
+    case_groups = _case_groups(user, cases, spans)
     return {
-        "tracks": tracks(user, scope, today),
-        "classification": classification(user, scope, today),
+        "tracks": tracks(user, cases, spans, case_groups),
+        "classification": classification(user, scope, today, cases, case_groups),
         "survival": survival(user, scope, today),
     }

@@ -43,12 +43,14 @@ def _open_in(span, prefix: str = "") -> Q:
     )
 
 
-def case_counts(user, cases: QuerySet, spans) -> dict[Key, dict]:
-    """Per group: every case ("all") and those open in each quarter (index). One query."""
+def case_counts(user, cases: QuerySet, spans, value) -> dict[tuple, dict]:
+    """Per (sex, age group, district, ``value``): every case ("all") and those open in each
+    quarter (index). One query, shared with the classification's breakdowns (``value``
+    is its band), so the cases are grouped once for both."""
     rows = (
-        cases.annotate(**_dimensions(user, ""))
+        cases.annotate(**_dimensions(user, ""), d_value=value)
         .order_by()
-        .values("d_sex", "d_age", "d_district")
+        .values("d_sex", "d_age", "d_district", "d_value")
         .annotate(
             all=Count("pk"),
             **{f"open_{i}": Count("pk", filter=_open_in(s)) for i, s in enumerate(spans)},
@@ -56,8 +58,18 @@ def case_counts(user, cases: QuerySet, spans) -> dict[Key, dict]:
     )
     out = {}
     for r in rows:
-        key = (r["d_sex"] or "", r["d_age"] or "", r["d_district"] or "")
+        key = (r["d_sex"] or "", r["d_age"] or "", r["d_district"] or "", r["d_value"])
         out[key] = {"all": r["all"], **{i: r[f"open_{i}"] for i in range(len(spans))}}
+    return out
+
+
+def by_person_group(counts: dict[tuple, dict]) -> dict[Key, dict]:
+    """``case_counts`` added up over its value: per (sex, age group, district) alone."""
+    out: dict[Key, dict] = {}
+    for (*key, _value), group in counts.items():
+        into = out.setdefault(tuple(key), dict.fromkeys(group, 0))
+        for name, n in group.items():
+            into[name] += n
     return out
 
 
