@@ -129,10 +129,18 @@ def scored_counts(user, cases: QuerySet, track_fields: list[str], spans) -> dict
             )
             sum_params += [low, high]
             names.append((track_field, ("now", band)))
+    # Only an assessment still the latest at the first quarter's end (or later) can count:
+    # the others are dropped before the sums.
+    first_end = spans[0][2]
+    still_latest = " OR ".join(
+        f"(a_score_{t} IS NOT NULL AND (a_next_{t} IS NULL OR a_next_{t} > %s))"
+        for t in range(len(track_fields))
+    )
     sql = (
         f"WITH a AS ({inner_sql}) SELECT d_sex, d_age, d_district, {', '.join(sums)} "  # noqa: S608 (Django's SQL and placeholders)
-        "FROM a GROUP BY d_sex, d_age, d_district"
+        f"FROM a WHERE {still_latest} GROUP BY d_sex, d_age, d_district"
     )
+    sum_params += [first_end] * len(track_fields)
     out: dict[str, dict[Key, dict]] = {track_field: {} for track_field in track_fields}
     with connection.cursor() as cursor:
         # The CTE comes first in the statement, so its parameters lead.
