@@ -42,14 +42,11 @@ def juvenile_case_filter(user, prefix: str = "", on=None) -> Q:
 
     if exempt(user):
         return Q()
-    # "Not one of the people under 18 on that day": PostgreSQL hashes that small indexed
-    # set once, where "adult_on <= day or null" joins every case to its person. NOT EXISTS,
-    # not NOT IN: when the set outgrows the hash memory, it looks each case's person up
-    # (0.3 s at 100,000 cases), where NOT IN compares every case with every minor (13 s).
-    minor = Person.objects.filter(
-        pk=OuterRef(f"{prefix}person_id"), adult_on__gt=on or timezone.localdate()
-    )
-    return supervised_programme_filter(user, f"{prefix}programme_id") | ~Exists(minor)
+    # "Not one of the people under 18 on that day": the minors are a small indexed set,
+    # hashed once, where "adult_on <= day or null" joins every case to its person.
+    minors = Person.objects.filter(adult_on__gt=on or timezone.localdate()).values("pk")
+    adult = ~Q(**{f"{prefix}person_id__in": minors})
+    return supervised_programme_filter(user, f"{prefix}programme_id") | adult
 
 
 def juvenile_record_filter(kind, user, prefix: str = "") -> Q:
