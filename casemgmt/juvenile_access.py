@@ -43,7 +43,9 @@ def juvenile_case_filter(user, prefix: str = "", on=None) -> Q:
     if exempt(user):
         return Q()
     # "Not one of the people under 18 on that day": the minors are a small indexed set,
-    # hashed once, where "adult_on <= day or null" joins every case to its person.
+    # hashed once, where "adult_on <= day or null" joins every case to its person. The
+    # set must fit PostgreSQL's hash memory (docs/operations.md, "Juvenile track"); NOT
+    # EXISTS would not need to, but it misled the planner: nested figures 2-10x slower.
     minors = Person.objects.filter(adult_on__gt=on or timezone.localdate()).values("pk")
     adult = ~Q(**{f"{prefix}person_id__in": minors})
     return supervised_programme_filter(user, f"{prefix}programme_id") | adult
