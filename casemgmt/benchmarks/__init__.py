@@ -17,6 +17,7 @@ GROUP_MODULES = (
     "casemgmt.benchmarks.audit_search",
     "casemgmt.benchmarks.exports",
     "casemgmt.benchmarks.dashboard",
+    "casemgmt.benchmarks.connections",
 )
 
 
