@@ -149,32 +149,67 @@ def test_the_moves_i_asked_for_with_their_state(client, caseworker, supervisor, 
 
 @pytest.mark.parametrize("role", ["caseworker", "supervisor"])
 def test_home_query_count_does_not_grow_with_the_work(
-    client, role, request, make_case, django_assert_num_queries
+    client, role, request, make_case, other_caseworker, stages, django_assert_num_queries
 ):
+    from casemgmt import workflow
+
     user = request.getfixturevalue(role)
     client.force_login(user)
 
     def add(n):
+        """n more of each thing the page counts or lists: due cases, new notes by a
+        colleague on them, moves the user asked for."""
         for _ in range(n):
-            make_case(
+            case = make_case(
                 "released",
                 assigned_caseworker=user,
                 next_review_due=TODAY - DAY,
                 next_contact_due=TODAY - DAY,
             )
+            notes.note_add(
+                case=case, by=other_caseworker, category="general", visibility="case_team", body="n"
+            )
+            workflow.request_transition(
+                case=make_case("intake"),
+                reason_kind="withdrawn",
+                to_stage=stages["exited"],
+                by=user,
+                reason="x",
+            )
 
     add(2)
     client.get(reverse("home"))  # warm the session
     with django_assert_num_queries(HOME_QUERIES[role]):
-        client.get(reverse("home"))
+        small = client.get(reverse("home")).context
     add(20)
     with django_assert_num_queries(HOME_QUERIES[role]):
+        large = client.get(reverse("home")).context
+    assert (small["new_notes"]["total"], large["new_notes"]["total"]) == (2, 22)
+    assert (len(small["requested_moves"]), len(large["requested_moves"])) == (2, 5)
+
+
+@pytest.mark.parametrize("role", ["auditor", "administrator"])
+def test_home_of_the_entry_points_does_not_grow_with_the_cases(
+    client, role, request, make_case, django_assert_num_queries
+):
+    user = request.getfixturevalue(role)
+    user.is_staff = role == "administrator"
+    user.save()
+    client.force_login(user)
+    make_case()
+    client.get(reverse("home"))  # warm the session
+    with django_assert_num_queries(HOME_QUERIES[role]):
         client.get(reverse("home"))
+    for _ in range(20):
+        make_case()
+    with django_assert_num_queries(HOME_QUERIES[role]):
+        assert client.get(reverse("home")).context["entry_points"]
 
 
 # Each count is one query; the supervisor adds the agency's counts, approvals, held
-# registrations and the work of disabled users (several queries of its own).
-HOME_QUERIES = {"caseworker": 14, "supervisor": 25}
+# registrations and the work of disabled users (several queries of its own). Auditors and
+# administrators get links only: the session, the user, the savepoint pair and the menu's agency.
+HOME_QUERIES = {"caseworker": 14, "supervisor": 25, "auditor": 5, "administrator": 5}
 
 
 def test_auditors_and_administrators_get_their_entry_points(client, auditor, administrator):

@@ -7,7 +7,14 @@ import pytest
 from django.urls import reverse
 
 from casemgmt import factories, workflow
-from casemgmt.models import AgencyKind, GroupCategory, Placement, Programme, StageTransition
+from casemgmt.models import (
+    AgencyKind,
+    Case,
+    GroupCategory,
+    Placement,
+    Programme,
+    StageTransition,
+)
 from casemgmt.selectors.timeline import case_timeline
 from casemgmt.services import (
     cases,
@@ -318,6 +325,50 @@ def test_caseload_first_page_with_every_filter(
     assert response.context["page"].filters.team_agency == caseworker.agency_id
     assert response.context["page"].filters.assigned_to_me
     assert len(response.context["page"].cases) == 25
+
+
+# The caseload's other pages, each the same count at two sizes: the first page's 12 less
+# the capped count on a deeper page (it keeps what the first page said); sorting and
+# searching are conditions and orders of the same two queries (rows, capped count).
+CASELOAD = {"deep": 11, "sort_name": 12, "search_name": 12, "search_reference": 12}
+
+
+def _caseload_pages(client, make_case, sizes, variant, django_assert_num_queries):
+    """For each total of cases in ``sizes``: the page ``variant`` names, pinned; returns
+    how many rows each listed (every case made here is a "Khan Zeb")."""
+    listed = []
+    for size in sizes:
+        while (made := Case.objects.count()) < size:
+            make_case(person=factories.PersonFactory(full_name=f"Khan Zeb {made}"))
+        url = reverse("caseload")
+        if variant == "deep":
+            # Past every full page of the first, so the deep page moves with the size.
+            cursor = ""
+            for _ in range(size // 25):
+                page = client.get(url + (f"?after={cursor}" if cursor else "")).context["page"]
+                cursor = page.next_cursor
+            url += f"?after={cursor}"
+        elif variant == "sort_name":
+            url += "?sort=name"
+        elif variant == "search_name":
+            url += "?q=Khan+Zeb"
+        else:
+            url += f"?q={make_case().reference}"
+        response = _pinned(client, url, CASELOAD[variant], django_assert_num_queries)
+        listed.append(len(response.context["page"].cases))
+    return listed
+
+
+@pytest.mark.parametrize("variant", sorted(CASELOAD))
+def test_caseload_variants(client, caseworker, make_case, variant, django_assert_num_queries):
+    client.force_login(caseworker)
+    small, large = _caseload_pages(client, make_case, (30, 80), variant, django_assert_num_queries)
+    if variant == "search_reference":
+        assert small == large == 1
+    elif variant == "deep":
+        assert (small, large) == (5, 5)  # the last page of 30, then of 80 cases
+    else:
+        assert small == large == 25
 
 
 def _born(years_ago: int) -> datetime.date:
