@@ -20,6 +20,8 @@ from casemgmt.benchmarks import (
     dashboard,
     exports,
     heavy_case,
+    other_pages,
+    query_plans,
     reference_admin,
 )
 from casemgmt.benchmarks.registry import BENCHMARKS, GROUPS
@@ -77,7 +79,18 @@ def test_a_run_writes_every_figure_beside_its_references(tmp_path):
         if figure["group"] == case_page.GROUP:
             assert set(references) == {case_page.TYPICAL}, figure["name"]
         if figure["group"] == audit_search.GROUP:
-            assert set(references) == {audit_search.CASELOAD}, figure["name"]
+            assert set(references) == {audit_search.CASELOAD, audit_search.RAW_SQL}
+            assert references[audit_search.RAW_SQL]["queries"] == 1
+        if figure["group"] == other_pages.GROUP:
+            assert set(references) == {other_pages.SLOWEST, other_pages.READS}, figure["name"]
+            # The page's reads, replayed: fewer statements than the page (no writes, no
+            # transaction), more than its slowest one.
+            reads = references[other_pages.READS]["queries"]
+            assert 1 < reads < figure["queries"], figure["name"]
+            assert references[other_pages.SLOWEST]["queries"] == 1
+        if figure["group"] == query_plans.GROUP:
+            assert set(references) == {query_plans.WHOLE_TABLE}, figure["name"]
+            assert figure["queries"] == references[query_plans.WHOLE_TABLE]["queries"] == 1
         if figure["group"] == exports.GROUP:
             assert set(references) == {exports.reference_name()}, figure["name"]
             assert references[exports.reference_name()]["queries"] == 1
@@ -88,6 +101,16 @@ def test_a_run_writes_every_figure_beside_its_references(tmp_path):
         for ref in references.values():
             assert ref["median_ms"] > 0 and ref["ratio"] > 0
             assert ref["name"] in printed
+
+    # The query plans: each selective query's plan on PostgreSQL; elsewhere, said so.
+    plans = data["findings"][query_plans.GROUP]
+    if connection.vendor == "postgresql":
+        assert plans["applicable"] is True
+        assert [p["query"] for p in plans["plans"]] == [q.name for q in query_plans.PLANNED]
+        assert all(p["verdict"] for p in plans["plans"])
+    else:
+        assert plans == {"applicable": False, "plans": []}
+        assert "not applicable on sqlite" in printed
 
     # The case page figures' case: topped up to its long history, every row audited.
     worker = User.objects.get(username=caseload.USERNAME)
@@ -233,3 +256,44 @@ def test_the_dashboard_group_times_the_full_page_beside_the_home_page(tmp_path):
     for figure in figures:
         (reference,) = figure["references"]
         assert reference["name"] == dashboard.HOME
+
+
+def _planned(selective: bool) -> query_plans.PlannedQuery:
+    return query_plans.PlannedQuery(
+        "search", query_plans.CASES, ("case_status_due_idx",), selective, lambda ctx: None
+    )
+
+
+def _node(kind: str, **more) -> dict:
+    return {"Node Type": kind, **more}
+
+
+def test_a_plan_is_read_for_its_indexes_and_sequential_scans():
+    cases, events = query_plans.CASES, query_plans.AUDIT_EVENTS
+    indexed = _node(
+        "Limit",
+        Plans=[
+            _node("Index Scan", **{"Relation Name": cases, "Index Name": "case_status_due_idx"}),
+            _node("Bitmap Index Scan", **{"Index Name": "team_agency_active_idx"}),
+            _node("Seq Scan", **{"Relation Name": "casemgmt_stage"}),
+        ],
+    )
+    report = query_plans.read_plan(_planned(True), indexed)
+    assert report.indexes_used == ("case_status_due_idx", "team_agency_active_idx")
+    assert report.sequential_scans == ("casemgmt_stage",)
+    assert not report.seq_scan_on_cases and not report.seq_scan_on_audit_events
+    assert report.verdict == "met"
+
+    # Another index, no scan of a watched table: no sequential scan, but said so.
+    other = _node("Index Scan", **{"Relation Name": cases, "Index Name": "case_opened_idx"})
+    assert query_plans.read_plan(_planned(True), other).verdict.startswith("met (no sequential")
+
+    # A sequential scan of the cases deep in the plan fails a selective query only.
+    scanned = _node(
+        "Hash Join", Plans=[_node("Hash", Plans=[_node("Seq Scan", **{"Relation Name": cases})])]
+    )
+    report = query_plans.read_plan(_planned(True), scanned)
+    assert report.seq_scan_on_cases and report.verdict == f"not met: sequential scan on {cases}"
+    assert query_plans.read_plan(_planned(False), scanned).verdict.startswith("not selective")
+    on_events = _node("Seq Scan", **{"Relation Name": events})
+    assert query_plans.read_plan(_planned(True), on_events).seq_scan_on_audit_events

@@ -17,6 +17,8 @@ GROUP_MODULES = (
     "casemgmt.benchmarks.audit_search",
     "casemgmt.benchmarks.exports",
     "casemgmt.benchmarks.dashboard",
+    "casemgmt.benchmarks.other_pages",
+    "casemgmt.benchmarks.query_plans",
     "casemgmt.benchmarks.connections",
 )
 

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from casemgmt.benchmarks.registry import GROUPS, Benchmark, Work
+from casemgmt.benchmarks.registry import FINDINGS, GROUPS, Benchmark, Findings, Work
 
 
 def _as_deployed() -> dict[str, Any]:
@@ -145,8 +145,10 @@ def measure_all(
     options: dict[str, Any],
     repeat: int,
     progress: Progress,
+    findings: dict[str, Findings] | None = None,
 ) -> list[Result]:
-    """Every selected figure, group by group, inside its group's context."""
+    """Every selected figure, group by group, inside its group's context; what a group
+    finds besides times goes into ``findings``, by group."""
     results = []
     with override_settings(**_as_deployed()):
         for name, figures in selection:
@@ -154,5 +156,7 @@ def measure_all(
                 for figure in figures:
                     progress.step(f"{name}: {figure.name}")
                     results.append(measure(figure, context, repeat))
+                if findings is not None and name in FINDINGS:
+                    findings[name] = FINDINGS[name](context)
     progress.finish()
     return results

@@ -59,6 +59,18 @@ class Preparation:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Findings:
+    """What a group reports besides times (query plans, say), found while its context is
+    open after its figures: ``lines`` printed after the table, ``data`` kept in the JSON."""
+
+    lines: tuple[str, ...]
+    data: Any
+
+
+# What a group finds besides its figures: given the group's context, after its figures.
+Find = Callable[[Any], Findings]
+
 # Brings the data to what a group's figures need, once per run and before any timing:
 # given the run's options and a stream for a progress bar (the command's stderr).
 Prepare = Callable[[dict[str, Any], Any], Preparation | None]
@@ -67,15 +79,17 @@ GROUPS: dict[str, GroupSetup] = {}
 PREPARATIONS: dict[str, Prepare] = {}
 # A line printed under a group's name (its targets, what its memory column means).
 NOTES: dict[str, str] = {}
+FINDINGS: dict[str, Find] = {}
 BENCHMARKS: list[Benchmark] = []
 
 
 def group(
-    name: str, *, prepare: Prepare | None = None, note: str = ""
+    name: str, *, prepare: Prepare | None = None, note: str = "", find: Find | None = None
 ) -> Callable[[GroupSetup], GroupSetup]:
     """Register ``setup`` as the context of the group ``name``, ``prepare`` as what to
-    do to the data first (its time is reported, never part of a figure), and ``note`` as
-    a line printed with the group's figures (its targets, say)."""
+    do to the data first (its time is reported, never part of a figure), ``note`` as
+    a line printed with the group's figures (its targets, say) and ``find`` as what the
+    group reports besides times, once its figures are measured."""
 
     def register(setup: GroupSetup) -> GroupSetup:
         if name in GROUPS:
@@ -85,6 +99,8 @@ def group(
             PREPARATIONS[name] = prepare
         if note:
             NOTES[name] = note
+        if find is not None:
+            FINDINGS[name] = find
         return setup
 
     return register

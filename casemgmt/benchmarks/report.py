@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from casemgmt.benchmarks.measure import Result, Timing
-from casemgmt.benchmarks.registry import NOTES
+from casemgmt.benchmarks.registry import NOTES, Findings
 
 MEMINFO = Path("/proc/meminfo")
 
@@ -117,8 +117,11 @@ def _reference(figure: Timing, reference: Timing) -> dict[str, Any]:
     return data
 
 
-def document(run: dict[str, Any], results: list[Result]) -> dict[str, Any]:
-    """The JSON document: the circumstances and every figure with its references."""
+def document(
+    run: dict[str, Any], results: list[Result], findings: dict[str, Findings] | None = None
+) -> dict[str, Any]:
+    """The JSON document: the circumstances, every figure with its references and what
+    the groups found besides times."""
     figures = [
         {
             "group": result.group,
@@ -128,7 +131,8 @@ def document(run: dict[str, Any], results: list[Result]) -> dict[str, Any]:
         for result in results
     ]
     notes = {result.group: NOTES[result.group] for result in results if result.group in NOTES}
-    return {**run, "notes": notes, "figures": figures}
+    found = {name: finding.data for name, finding in (findings or {}).items()}
+    return {**run, "notes": notes, "figures": figures, "findings": found}
 
 
 def write_json(data: dict[str, Any], paths: list[Path]) -> None:

@@ -106,18 +106,24 @@ class Command(BaseCommand):
             )
             self._introduce(run)
             progress = Progress(self.stderr, sum(len(figures) for _, figures in selection))
+            findings = {}
             results = measure_all(
                 selection,
                 options={"cases": cases, **group_options},
                 repeat=repeat,
                 progress=progress,
+                findings=findings,
             )
         except registry.BenchmarkError as error:
             raise CommandError(str(error)) from error
         for line in report.table(results):
             self.stdout.write(line)
+        for name, found in findings.items():
+            self.stdout.write(f"[{name}]")
+            for line in found.lines:
+                self.stdout.write(line)
         paths = [json] if json else self._default_paths()
-        report.write_json(report.document(run, results), paths)
+        report.write_json(report.document(run, results, findings), paths)
         self.stdout.write(f"Written to {', '.join(str(path) for path in paths)}")
 
     def _prepare(self, selection, options: dict) -> dict:
