@@ -198,6 +198,36 @@ def test_case_page(client, full_case, role, tab, request, django_assert_num_quer
     _pinned(client, url, CASE_PAGE[role, tab], django_assert_num_queries)
 
 
+@pytest.mark.parametrize(("role", "tab"), sorted(CASE_PAGE))
+def test_case_page_with_500_notes(
+    client, full_case, other_caseworker, role, tab, request, django_assert_num_queries
+):
+    """The issue's heavy case: 500 notes by two authors in every visibility, the same
+    count as with one."""
+    from casemgmt.models import Note
+
+    case, add = full_case
+    client.force_login(request.getfixturevalue(role))
+    url = reverse("case_detail", args=[case.reference]) + f"?tab={tab}"
+    add(1)
+    _pinned(client, url, CASE_PAGE[role, tab], django_assert_num_queries)
+    authors = [case.assigned_caseworker, other_caseworker]
+    visibilities = ["case_team", "my_agency", "supervisors"]
+    Note.objects.bulk_create(
+        Note(
+            case=case,
+            author=authors[i % 2],
+            agency_id=authors[i % 2].agency_id,
+            category="general",
+            visibility=visibilities[i % 3],
+            body=f"Note {i}",
+        )
+        for i in range(499)
+    )
+    assert case.notes.count() == 500
+    _pinned(client, url, CASE_PAGE[role, tab], django_assert_num_queries)
+
+
 def test_case_page_on_legal_hold(client, full_case, supervisor, django_assert_num_queries):
     """A held case shows its hold (one query for who set it and why) to readers of legal
     records; a supervisor of the programme also gets the form."""
