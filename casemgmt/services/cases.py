@@ -195,6 +195,18 @@ def cases_move_to_person(locked: list[Case], person: Person) -> None:
     cases_record_demographics(person_ids=[person.pk])
 
 
+def _locked_stage(case: Case) -> Stage:
+    """Lock the case row for its derived values and return its stage as stored now.
+
+    Two requests (on any app servers) recording inputs at once would each work the values
+    out from what had committed when it read, and the later write would win with a value
+    that misses the other's record. Holding the row while reading makes the second wait
+    for the first to commit and then see its record. ``no_key``: the lock does not wait
+    for the key-share locks the caller's own inserts of the case's records take."""
+    locked = Case.objects.select_for_update(no_key=True).only("current_stage_id").get(pk=case.pk)
+    return Stage.objects.get(pk=locked.current_stage_id)
+
+
 def case_refresh_review_due(
     case: Case,
     *,
@@ -213,7 +225,7 @@ def case_refresh_review_due(
     history (``services.programme_settings`` after a settings change)."""
     today = today or timezone.localdate()
     # The stage as stored now: the caller's copy may predate a move.
-    stage = Stage.objects.get(cases=case.pk)
+    stage = _locked_stage(case)
     if review_due is not False:
         due = review_due
     else:
@@ -231,7 +243,7 @@ def case_refresh_review_due(
 def case_refresh_meeting_due(case: Case) -> None:
     """Recompute only the next multi-agency review due (after a review is recorded: the
     reassessment and contact dates do not depend on reviews). Unversioned, as above."""
-    stage = Stage.objects.get(cases=case.pk)
+    stage = _locked_stage(case)
     meeting_due = cadence.meeting_due_for(Case(pk=case.pk), stage=stage)
     Case.objects.filter(pk=case.pk).update(next_meeting_due=meeting_due)
     case.next_meeting_due = meeting_due
@@ -240,6 +252,7 @@ def case_refresh_meeting_due(case: Case) -> None:
 def case_refresh_last_review(case: Case) -> None:
     """Store the case's latest multi-agency review (by date, then id) after one is recorded:
     a review may be recorded late, dated before the latest. Unversioned, as above."""
+    _locked_stage(case)
     latest = MultiAgencyReview.objects.filter(case=case.pk).order_by("-held_on", "-id").first()
     Case.objects.filter(pk=case.pk).update(last_review=latest)
     case.last_review = latest

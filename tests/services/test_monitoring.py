@@ -160,3 +160,50 @@ def test_plan_defaults_follow_the_programme_bands_as_edited_in_the_admin(
         case=case, by=caseworker, responsible_agency=agency, residence="Home", starts_on=TODAY
     )
     assert (plan.contact_frequency, plan.review_frequency) == ("fortnightly", "quarterly")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_check_in_committed_meanwhile_is_not_lost_from_the_next_contact(
+    monkeypatch, released, caseworker, other_caseworker
+):
+    """Two check-ins at once (two app servers): the one held earlier works out the next
+    contact, pauses, and writes it after today's has committed. The due date must still
+    follow today's check-in: the case is locked before its dates are worked out, so the
+    second waits for the first and sees its check-in."""
+    import threading
+    import time
+
+    from django.db import transaction
+
+    from tests.services.conftest import run_at_once
+
+    computed = threading.Event()
+    real_contact_due = cadence.contact_due_for
+
+    def contact_due_then_pause(case, **kwargs):
+        due = real_contact_due(case, **kwargs)
+        if threading.current_thread().name == "earlier" and not computed.is_set():
+            computed.set()
+            time.sleep(1.5)  # today's check-in is recorded and committed meanwhile
+        return due
+
+    monkeypatch.setattr(cadence, "contact_due_for", contact_due_then_pause)
+
+    def record(by, held_on, *, wait=False):
+        if wait:
+            assert computed.wait(timeout=10)
+        else:
+            threading.current_thread().name = "earlier"
+        with transaction.atomic():
+            return monitoring.check_in_record(
+                case=released, by=by, held_on=held_on, kind="phone", outcome="met"
+            )
+
+    earlier, today = run_at_once(
+        lambda: record(caseworker, TODAY - datetime.timedelta(days=10)),
+        lambda: record(other_caseworker, TODAY, wait=True),
+    )
+    assert isinstance(earlier, CheckIn) and isinstance(today, CheckIn), (earlier, today)
+    released.refresh_from_db()
+    assert released.next_contact_due == TODAY + datetime.timedelta(days=7)
