@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format clean worker bench smoke-prod
+.PHONY: install run test lint format clean worker bench smoke-prod load
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,3 +60,11 @@ bench: install
 # gunicorn whatever happened.
 smoke-prod: install
 	$(BIN)/python scripts/smoke_prod.py $(SMOKE_ARGS)
+
+# Load run (docs/performance.md, "Load"): gunicorn with production settings and 2 workers on
+# a free loopback port against the PostgreSQL in DATABASE_URL, driven by locust (headless,
+# bounded in time) as staff who sign in with their second factor; prints req/s and
+# p50/p95/p99, fails on any error. LOAD_ARGS="--users 16 --run-time 120 --no-dashboard".
+# Never part of `make test` or CI.
+load: install
+	$(BIN)/python scripts/load/run.py $(LOAD_ARGS)
