@@ -1,10 +1,11 @@
 """What a database connection costs a request: the basis of the deployment's pooling
 choice (docs/operations.md, "Connections and pooling").
 
-The home page of the demo caseworker (a light page, so the connection's share shows)
-served on a new connection, as ``CONN_MAX_AGE = 0`` does for every request, beside the
-same page on a kept connection, with and without the health check production runs at
-each request's first query (``CONN_HEALTH_CHECKS``). And a bare new connection (connect,
+A typical case's page for the demo caseworker (the case page figures' typical case: a
+page of about 50 ms reading some twenty tables) served on a new connection, as
+``CONN_MAX_AGE = 0`` does for every request, beside the same page on a kept connection,
+with and without the health check production runs at each request's first query
+(``CONN_HEALTH_CHECKS``). And a bare new connection (connect,
 ``SELECT 1``, close) beside ``SELECT 1`` on an open one.
 
 A new connection per request closes the runner's connection first, so the page's first
@@ -24,15 +25,16 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test import Client
 from django.urls import reverse
 
+from casemgmt.benchmarks.heavy_case import candidates
 from casemgmt.benchmarks.pages import get_ok, logged_in_client
 from casemgmt.benchmarks.registry import BenchmarkError, Reference, Work, benchmark, group
-from casemgmt.models import User
+from casemgmt.models import Case, User
 
 GROUP = "connections"
 USERNAME = "caseworker"  # the demo's caseworker (casemgmt/demo/data.py)
-PAGE_NEW = "home page, a new connection per request"
-PAGE_KEPT = "home page, kept connection"
-PAGE_CHECKED = "home page, kept connection, health-checked (production)"
+PAGE_NEW = "case page, a new connection per request"
+PAGE_KEPT = "case page, kept connection"
+PAGE_CHECKED = "case page, kept connection, health-checked (production)"
 CONNECT = "new connection: connect, SELECT 1, close"
 SELECT_OPEN = "SELECT 1 on an open connection"
 
@@ -40,7 +42,7 @@ SELECT_OPEN = "SELECT 1 on an open connection"
 @dataclass
 class ConnectionsContext:
     client: Client
-    home: str
+    page: str
 
 
 @group(GROUP, note="what CONN_MAX_AGE = 0 would cost each request; production keeps them")
@@ -49,18 +51,22 @@ def connections_context(options: dict[str, Any]):
     worker = User.objects.filter(username=USERNAME).first()
     if worker is None:
         raise BenchmarkError(f"no user {USERNAME!r}: seed the demo data first (seed_demo)")
+    # The first candidate is the case page figures' long case: the next is a typical one.
+    case = candidates(worker)[1:2].first() or Case.objects.visible_to(worker).order_by("pk").first()
+    if case is None:
+        raise BenchmarkError(f"{USERNAME!r} sees no case: seed the demo data first")
     with logged_in_client(worker) as client:
-        yield ConnectionsContext(client, reverse("home"))
+        yield ConnectionsContext(client, reverse("case_detail", args=[case.reference]))
 
 
 def _page_on_a_new_connection(ctx: ConnectionsContext):
     if not connection.in_atomic_block:
         connection.close()
-    return get_ok(ctx.client, ctx.home)
+    return get_ok(ctx.client, ctx.page)
 
 
 def _page_on_the_kept_connection(ctx: ConnectionsContext):
-    return get_ok(ctx.client, ctx.home)
+    return get_ok(ctx.client, ctx.page)
 
 
 def _page_health_checked(ctx: ConnectionsContext):
@@ -70,7 +76,7 @@ def _page_health_checked(ctx: ConnectionsContext):
     connection.health_check_enabled = True
     connection.health_check_done = False
     try:
-        return get_ok(ctx.client, ctx.home)
+        return get_ok(ctx.client, ctx.page)
     finally:
         connection.health_check_enabled = enabled
 
