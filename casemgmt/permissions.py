@@ -22,6 +22,9 @@ from casemgmt.roles import Role
 class CasePermissions:
     user: object
     case: object
+    # Whether the user may change the case, when the case's own query has said so
+    # (``selectors.cases.case_page_case_or_404``); None asks the access policy.
+    writable: bool | None = None
 
     @cached_property
     def classes(self) -> frozenset[InfoClass]:
@@ -34,6 +37,8 @@ class CasePermissions:
 
     @cached_property
     def can_write(self) -> bool:
+        if self.writable is not None:
+            return self.writable
         return access.can_write_case(self.user, self.case)
 
     @cached_property
@@ -116,4 +121,6 @@ class CasePermissions:
 
 
 def case_permissions(user, case) -> CasePermissions:
-    return CasePermissions(user=user, case=case)
+    """The user's permissions on ``case``; a case from ``case_page_case_or_404`` brings
+    whether they may change it."""
+    return CasePermissions(user=user, case=case, writable=getattr(case, "writable", None))

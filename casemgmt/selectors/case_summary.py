@@ -51,12 +51,20 @@ def case_summary(case: Case, perms) -> CaseSummary:
         results = gates.evaluate(case, summary.next_move, readable=perms.classes)
         summary.unmet = [result for result in results if not result.met]
     if access.can_read(perms.user, access.RECORD_CLASSES["escalation"]):
-        summary.open_escalations = (
-            Escalation.objects.filter(case=case, status__in=OPEN_ESCALATION_STATUSES)
-            .filter(access.record_rows_filter("escalation", perms.user))
-            .count()
-        )
+        summary.open_escalations = _open_escalations(case, perms.user)
     return summary
+
+
+def _open_escalations(case: Case, user) -> int:
+    """Those ``user`` may know of: counted by the case page's own query when it read the
+    case (``selectors.cases.case_page_case_or_404``), else here."""
+    if getattr(case, "open_escalations", None) is not None:
+        return case.open_escalations
+    return (
+        Escalation.objects.filter(case=case, status__in=OPEN_ESCALATION_STATUSES)
+        .filter(access.record_rows_filter("escalation", user))
+        .count()
+    )
 
 
 def summary_classes(case: Case, summary: CaseSummary) -> set:

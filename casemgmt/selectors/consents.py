@@ -11,8 +11,11 @@ def withdrawal_proposal(case: Case) -> Transition | None:
     stage_id = case.programme.consent_withdrawal_stage_id
     if stage_id is None or stage_id == case.current_stage_id:
         return None
-    consents = list(case.consents.values_list("withdrawn_on", flat=True))
-    if not consents or any(withdrawn is None for withdrawn in consents):
+    all_withdrawn = getattr(case, "consents_all_withdrawn", None)  # the case page's query
+    if all_withdrawn is None:
+        consents = list(case.consents.values_list("withdrawn_on", flat=True))
+        all_withdrawn = bool(consents) and all(withdrawn is not None for withdrawn in consents)
+    if not all_withdrawn:
         return None
     if case.stage_transitions.filter(status=TransitionStatus.PENDING).exists():
         return None

@@ -23,6 +23,7 @@ from casemgmt.selectors import audit_trail
 from casemgmt.selectors.case_summary import case_summary, summary_classes
 from casemgmt.selectors.cases import (
     case_header,
+    case_page_case_or_404,
     case_record_or_404,
     case_sections,
     case_tabs,
@@ -51,7 +52,7 @@ def _section_url(case, section: str) -> str:
 def case_detail_view(request, reference):
     """The case page: its header and what is next, then one tab (``?tab=``) of its sections
     or its timeline; an unknown or empty tab shows the first."""
-    case = visible_case_or_404(request.user, reference)
+    case = case_page_case_or_404(request.user, reference)
     perms = case_permissions(request.user, case)
     header = case_header(case)
     tabs = case_tabs(perms)
