@@ -224,11 +224,13 @@ PLANNED = (
         False,
         _cases_by_stage(lambda ctx: DashboardFilters()),
     ),
+    # A district is a small part of a national programme (in the demo, a handful of the
+    # hand-written cases): selective, and no index on the case's district is intended yet.
     PlannedQuery(
         "dashboard: cases by stage, a district",
         CASES,
-        ("case_status_stage_idx", "case_prog_stage_idx"),
-        False,
+        (),
+        True,
         _cases_by_stage(lambda ctx: DashboardFilters(district=ctx.district)),
     ),
 )
@@ -254,7 +256,7 @@ def find_plans(ctx: PlansContext) -> Findings:
     lines += [
         columns.format(
             r.query,
-            " or ".join(r.intended),
+            " or ".join(r.intended) or "none",
             ", ".join(r.indexes_used) or "none",
             "seq" if r.seq_scan_on_cases else "no",
             "seq" if r.seq_scan_on_audit_events else "no",
