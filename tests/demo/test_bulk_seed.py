@@ -139,3 +139,25 @@ def test_a_history_sample_outside_zero_to_one_is_refused(share):
     with pytest.raises(CommandError, match="--history-sample must be between 0 and 1"):
         call_command("seed_demo", "--cases", "5", "--history-sample", share)
     assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_caseworkers_carry_a_caseload_not_the_whole_register():
+    """At scale the generated cases go to generated caseworkers of the lead agencies, so
+    a demo caseworker's "my cases" is a caseload (about CASELOAD), not a share of every
+    case; the generated staff cannot sign in."""
+    from casemgmt.demo.bulk.caseworkers import CASELOAD, ensure_caseworkers
+    from casemgmt.models import User
+
+    seed_agencies_and_users()
+    total = 8 * CASELOAD
+    seed_bulk_cases(total, history_sample=0)
+    loads = Counter(Case.objects.values_list("assigned_caseworker__username", flat=True))
+    assert max(loads.values()) <= 2 * CASELOAD, loads
+    assert loads["caseworker"] <= 2 * CASELOAD
+    generated = User.objects.filter(username__startswith="generated.")
+    assert generated.exists()
+    assert not any(u.has_usable_password() for u in generated)
+    # Asked again for as many cases, there are enough already.
+    assert ensure_caseworkers(total, seed=total) == 0
+    assert check_cases(list(Case.objects.values_list("pk", flat=True))) == []

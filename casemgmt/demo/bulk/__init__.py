@@ -29,6 +29,7 @@ from casemgmt.demo.bulk.cases import (
     open_draft,
     pick_path,
 )
+from casemgmt.demo.bulk.caseworkers import ensure_caseworkers
 from casemgmt.demo.bulk.classifying import add_classification
 from casemgmt.demo.bulk.community import add_release
 from casemgmt.demo.bulk.records import (
@@ -67,6 +68,7 @@ def seed_bulk_cases(
     missing = total - Case.objects.count()
     if missing <= 0:
         return 0
+    ensure_caseworkers(total, seed=total)
     setting = build_setting(seed=total)
     done = 0
     while done < missing:
