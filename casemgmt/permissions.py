@@ -22,9 +22,11 @@ from casemgmt.roles import Role
 class CasePermissions:
     user: object
     case: object
-    # Whether the user may change the case, when the case's own query has said so
-    # (``selectors.cases.case_page_case_or_404``); None asks the access policy.
+    # Whether the user may change the case and supervises its programme, when the case's
+    # own query has said so (``selectors.cases.case_page_case_or_404``); None asks the
+    # access policy.
     writable: bool | None = None
+    supervises_programme: bool | None = None
 
     @cached_property
     def classes(self) -> frozenset[InfoClass]:
@@ -56,7 +58,11 @@ class CasePermissions:
     @cached_property
     def can_hold(self) -> bool:
         """Set or lift a legal hold (a supervisor of the case's programme)."""
-        return self.can_restrict and access.supervises_programme(self.user, self.case.programme_id)
+        if not self.can_restrict:
+            return False
+        if self.supervises_programme is not None:
+            return self.supervises_programme
+        return access.supervises_programme(self.user, self.case.programme_id)
 
     @cached_property
     def can_assign(self) -> bool:
@@ -122,5 +128,10 @@ class CasePermissions:
 
 def case_permissions(user, case) -> CasePermissions:
     """The user's permissions on ``case``; a case from ``case_page_case_or_404`` brings
-    whether they may change it."""
-    return CasePermissions(user=user, case=case, writable=getattr(case, "writable", None))
+    whether they may change it and supervise its programme."""
+    return CasePermissions(
+        user=user,
+        case=case,
+        writable=getattr(case, "writable", None),
+        supervises_programme=getattr(case, "supervises_programme", None),
+    )

@@ -12,6 +12,7 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
+    Prefetch,
     QuerySet,
     Subquery,
     Value,
@@ -28,6 +29,7 @@ from casemgmt.models import (
     MonitoringPlan,
     Note,
     Person,
+    Programme,
     StageTransition,
     TransitionStatus,
 )
@@ -75,10 +77,11 @@ def visible_case_or_404(user, reference: str) -> Case:
 
 
 def case_page_case_or_404(user, reference: str) -> Case:
-    """``visible_case_or_404`` for the case page, with three facts the page needs from
+    """``visible_case_or_404`` for the case page, with the facts the page needs from
     other tables read in the same query, not in one query each: ``writable``
-    (``access.can_write_case``, by its own filter), ``open_escalations`` (those the
-    reader may know of; None to a reader of no escalation) and ``consents_all_withdrawn``
+    (``access.can_write_case``, by its own filter), ``supervises_programme``
+    (``access.supervises_programme``), ``open_escalations`` (those the reader may know
+    of; None to a reader of no escalation) and ``consents_all_withdrawn``
     (``selectors.consents.withdrawal_proposal``)."""
     writable = ExpressionWrapper(access.working_cases_filter(user), output_field=BooleanField())
     open_escalations = Value(None, output_field=IntegerField())
@@ -92,8 +95,12 @@ def case_page_case_or_404(user, reference: str) -> Case:
         )
         open_escalations = Coalesce(Subquery(counted), 0)
     consents = Consent.objects.filter(case=OuterRef("pk"))
+    supervisors = Programme.supervisors.through.objects.filter(
+        programme_id=OuterRef("programme_id"), user_id=user.pk
+    )
     qs = _visible_cases(user).annotate(
         writable=writable,
+        supervises_programme=Exists(supervisors),
         open_escalations=open_escalations,
         consents_all_withdrawn=Exists(consents)
         & ~Exists(consents.filter(withdrawn_on__isnull=True)),
@@ -152,13 +159,26 @@ def kind_rows(kind: RecordKind, case: Case, user) -> list:
         kind.model_class.objects.filter(case=case)
         .filter(access.record_rows_filter(kind.key, user))
         .select_related(*kind.select_related)
-        .prefetch_related(*kind.prefetch_related)
+        .prefetch_related(*(_joined_prefetch(kind.model_class, p) for p in kind.prefetch_related))
     )
     if kind.annotate:
         qs = qs.annotate(**import_string(kind.annotate)())
     if kind.order_by:
         qs = qs.order_by(*kind.order_by)
     return list(qs[: kind.limit] if kind.limit else qs)
+
+
+def _joined_prefetch(model, path: str) -> str | Prefetch:
+    """``parts__owner`` (a record's parts and each part's foreign key) as one query, the
+    parts joined to what they point at, instead of one query per level."""
+    head, _, rest = path.partition("__")
+    if not rest or "__" in rest:
+        return path
+    part = model._meta.get_field(head).related_model
+    target = part._meta.get_field(rest)
+    if not (target.concrete and (target.many_to_one or target.one_to_one)):
+        return path
+    return Prefetch(head, queryset=part._default_manager.select_related(rest))
 
 
 @dataclass

@@ -62,14 +62,16 @@ def cases(make_case, caseworker, supervisor, agency, programme):
 
 
 def test_the_case_pages_case_agrees_with_the_policy(
-    cases, caseworker, other_caseworker, supervisor, auditor
+    cases, caseworker, other_caseworker, supervisor, auditor, agency
 ):
     every, (school, police) = cases
+    bystander = factories.SupervisorFactory(agency=agency)  # not the programme's
     teacher = factories.CaseworkerFactory(agency=school)
     officer = factories.CaseworkerFactory(agency=police)
     outsider = factories.CaseworkerFactory(agency=factories.AgencyFactory())
     BreakGlassGrant.objects.create(case=every[0], user=outsider, reason="Night emergency")
-    readers = [caseworker, other_caseworker, supervisor, auditor, teacher, officer, outsider]
+    readers = [caseworker, other_caseworker, supervisor, bystander, auditor, teacher, officer]
+    readers.append(outsider)
     seen = set()
     for user in readers:
         for listed in every:
@@ -82,6 +84,11 @@ def test_the_case_pages_case_agrees_with_the_policy(
             case = case_page_case_or_404(user, listed.reference)
             assert case.writable == access.can_write_case(user, expected)
             assert case_permissions(user, case).can_write == case.writable
+            supervises = access.supervises_programme(user, expected.programme_id)
+            assert case.supervises_programme == supervises
+            assert (
+                case_permissions(user, case).can_hold == case_permissions(user, expected).can_hold
+            )
             counted = case_summary(expected, case_permissions(user, expected))
             assert case_summary(case, case_permissions(user, case)) == counted
             withdrawn = list(expected.consents.values_list("withdrawn_on", flat=True))

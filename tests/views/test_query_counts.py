@@ -161,10 +161,10 @@ def _pinned(client, url, expected, django_assert_num_queries):
 # (role, tab) → queries of one tab of the case page: the header, the summary and that tab's
 # sections, each reading its rows whatever their number. Every tab pays the same base: the
 # session, user, savepoints, the case (with, in the same query, whether the reader may
-# change it, its open escalations and whether every consent is withdrawn), the team, a
-# pending move, the summary (the next move and its gates) and the read event; supervisors
-# one more (whether they supervise the programme: the legal hold form). Then per section: its kinds'
-# rows (a review's positions, attendees and actions: 3 more), and the extras: progress
+# change it and supervises its programme, its open escalations and whether every consent
+# is withdrawn), the team, a pending move, the summary (the next move, its gates and their
+# evidence) and the read event. Then per section: its kinds' rows (a review's positions,
+# attendees and actions, each with its agency or owner: 3 more), and the extras: progress
 # reads the latest ratings, classification its history (and, for supervisors, the bands
 # of the change form), monitoring the plans and the date of the last contact made. The
 # timeline tab reads its UNION and its authors. Each role shows different sections.
@@ -172,17 +172,17 @@ CASE_PAGE = {
     ("caseworker", "overview"): 19,
     ("caseworker", "support"): 22,
     ("caseworker", "legal"): 19,
-    ("caseworker", "partners"): 24,
+    ("caseworker", "partners"): 21,
     ("caseworker", "timeline"): 16,
-    ("supervisor", "overview"): 20,
-    ("supervisor", "support"): 23,
-    ("supervisor", "legal"): 20,
-    ("supervisor", "partners"): 26,
-    ("supervisor", "timeline"): 17,
+    ("supervisor", "overview"): 19,
+    ("supervisor", "support"): 22,
+    ("supervisor", "legal"): 19,
+    ("supervisor", "partners"): 22,
+    ("supervisor", "timeline"): 16,
     ("auditor", "overview"): 20,
     ("auditor", "support"): 21,
     ("auditor", "legal"): 20,
-    ("auditor", "partners"): 25,
+    ("auditor", "partners"): 22,
     ("auditor", "timeline"): 17,
 }
 
