@@ -146,17 +146,25 @@ def forget_used_codes(app, secret: str) -> None:
 def work_for(user, seed: str) -> dict:
     """The cases ``user`` opens and writes on: a sample of its active caseload, those of
     them where it may add a note, and a sample of its released cases with a monitoring
-    plan where it may record a check-in."""
+    plan where it may record a check-in.
+
+    Only writes the demo's invariants (``demo.invariants.check_cases``) accept: notes where
+    the user's agency is on the team (a programme's supervisor may write on any of its
+    cases, but the invariants want every note's agency on the team), check-ins on cases
+    already assessed (on a case never assessed, a check-in moves the first assessment's
+    due date to the check-in's day plus the programme's initial days, which the
+    invariants' replay of the history does not do)."""
     from django.db.models import Exists, OuterRef
 
-    from casemgmt.access import info_classes, note_class
-    from casemgmt.models import Case, CaseStatus, MonitoringPlan
+    from casemgmt.access import agency_on_team, info_classes, note_class
+    from casemgmt.models import Assessment, Case, CaseStatus, MonitoringPlan
     from casemgmt.permissions import case_permissions
 
     rng = random.Random(seed)  # noqa: S311 - a sample, not a secret
     active = Case.objects.visible_to(user).filter(status=CaseStatus.ACTIVE)
     monitored = active.filter(
         Exists(MonitoringPlan.objects.filter(case=OuterRef("pk"))),
+        Exists(Assessment.objects.filter(case=OuterRef("pk"))),
         current_stage__kind="community",
     )
 
@@ -172,7 +180,9 @@ def work_for(user, seed: str) -> dict:
         "note_cases": sorted(
             case.reference
             for case in opened
-            if may_write_notes and case_permissions(user, case).can_add("note")
+            if may_write_notes
+            and agency_on_team(case, user.agency_id)
+            and case_permissions(user, case).can_add("note")
         ),
         "check_in_cases": sorted(
             case.reference
