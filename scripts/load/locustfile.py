@@ -3,9 +3,10 @@ this file in its own process, which gevent patches: nothing of Django is importe
 
 Each simulated user takes the next account of the plan (scripts/load/prepare.py), signs in
 through the sign-in form and, when its account has one, the second-factor form with the
-code its authenticator app shows, then, with a pause of a person between clicks, opens its
-caseload and its cases, adds notes and records check-ins through the real forms; the
-supervisors also open the dashboard and the auditor downloads an export.
+code its authenticator app shows, waits for the others to sign in, then, with a pause of a
+person between clicks, opens its caseload and its cases, adds notes and records check-ins
+through the real forms; the supervisors also open the dashboard and the auditor downloads
+an export.
 
 Behind one trusted proxy, as production runs: every request says X-Forwarded-Proto: https,
 and each simulated user comes from its own address (X-Forwarded-For), as staff in their
@@ -27,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 import gevent
+import gevent.event
 from locust import FastHttpUser, between, events, task
 from locust.exception import StopUser
 
@@ -50,6 +52,7 @@ _plan: dict = {}
 _runner: list = []
 _slots = itertools.count()
 _signed_in = 0
+_everyone_signed_in = gevent.event.Event()
 
 
 def _setting(name: str, default: str) -> str:
@@ -83,11 +86,16 @@ def _write_results(environment, **_kwargs) -> None:
         Path(results).write_text(json.dumps(SAMPLES.summary(), indent=1))
 
 
-def _all_signed_in() -> None:
+def _signed_in_and_waited() -> None:
+    """Count one user signed in and wait for the others: the mix starts for everyone at
+    once, so no dashboard or export holds a worker while others still sign in (their codes
+    expire in the queue: allauth accepts the current 30-second period's code only)."""
     global _signed_in
     _signed_in += 1
     if _signed_in == int(_setting("USERS", "0")):
         SAMPLES.window_start = time.time()  # the measured window opens
+        _everyone_signed_in.set()
+    _everyone_signed_in.wait()
 
 
 class BehindTlsProxy(DefaultCookiePolicy):
@@ -112,7 +120,7 @@ class Staff(FastHttpUser):
         self.client.cookiejar.set_policy(BehindTlsProxy())
         self.actions = self._actions()
         self._sign_in()
-        _all_signed_in()
+        _signed_in_and_waited()
 
     def _actions(self) -> list[tuple[int, object]]:
         account = self.account
