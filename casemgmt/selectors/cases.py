@@ -49,6 +49,7 @@ from casemgmt.record_kinds import (
 from casemgmt.selectors import caseload_figures
 from casemgmt.selectors.progress import case_progress
 from casemgmt.selectors.scope import OutOfScope, in_scope_or_404
+from casemgmt.selectors.workflow import pending_move
 
 
 def _visible_cases(user) -> QuerySet:
@@ -81,8 +82,9 @@ def case_page_case_or_404(user, reference: str) -> Case:
     other tables read in the same query, not in one query each: ``writable``
     (``access.can_write_case``, by its own filter), ``supervises_programme``
     (``access.supervises_programme``), ``open_escalations`` (those the reader may know
-    of; None to a reader of no escalation) and ``consents_all_withdrawn``
-    (``selectors.consents.withdrawal_proposal``)."""
+    of; None to a reader of no escalation), ``consents_all_withdrawn``
+    (``selectors.consents.withdrawal_proposal``) and ``pending_move_id`` (``case_header``
+    reads the move only when there is one)."""
     writable = ExpressionWrapper(access.working_cases_filter(user), output_field=BooleanField())
     open_escalations = Value(None, output_field=IntegerField())
     if access.can_read(user, access.RECORD_CLASSES["escalation"]):
@@ -101,6 +103,12 @@ def case_page_case_or_404(user, reference: str) -> Case:
     qs = _visible_cases(user).annotate(
         writable=writable,
         supervises_programme=Exists(supervisors),
+        # At most one per case (the constraint stage_transition_one_pending_per_case).
+        pending_move_id=Subquery(
+            StageTransition.objects.filter(
+                case=OuterRef("pk"), status=TransitionStatus.PENDING
+            ).values("pk")[:1]
+        ),
         open_escalations=open_escalations,
         consents_all_withdrawn=Exists(consents)
         & ~Exists(consents.filter(withdrawn_on__isnull=True)),
@@ -269,16 +277,16 @@ def team_extra(case: Case, perms: CasePermissions) -> dict:
 
 
 def case_header(case: Case) -> dict:
-    """The header's facts: the active team and a move waiting for approval."""
+    """The header's facts for a case from ``case_page_case_or_404``: the active team and a
+    move waiting for approval (read only when that query found one)."""
+    pending = pending_move(case) if case.pending_move_id is not None else None
     return {
         "active_team": list(
             CaseTeamMember.objects.filter(case=case, left_on__isnull=True)
             .select_related("agency")
             .order_by("joined_on", "id")
         ),
-        "pending_move": StageTransition.objects.filter(case=case, status=TransitionStatus.PENDING)
-        .select_related("from_stage", "to_stage", "requested_by")
-        .first(),
+        "pending_move": pending,
     }
 
 

@@ -6,12 +6,13 @@ import datetime
 
 import pytest
 
-from casemgmt import access, factories
+from casemgmt import access, factories, workflow
 from casemgmt.models import AgencyKind, BreakGlassGrant, CaseAccessGrant, Consent, TeamRole
 from casemgmt.permissions import case_permissions
 from casemgmt.selectors.case_summary import case_summary
-from casemgmt.selectors.cases import case_page_case_or_404, visible_case_or_404
+from casemgmt.selectors.cases import case_header, case_page_case_or_404, visible_case_or_404
 from casemgmt.selectors.scope import OutOfScope
+from casemgmt.selectors.workflow import pending_move
 from casemgmt.services import escalations, evidence
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def _consent(case, by, *, withdrawn: bool) -> None:
 
 
 @pytest.fixture
-def cases(make_case, caseworker, supervisor, agency, programme):
+def cases(make_case, caseworker, supervisor, agency, programme, stages):
     """Open, restricted (with a grant, with a revoked grant, without), escalated in
     classes not every reader may read, with consents in every state."""
     programme.supervisors.add(supervisor)
@@ -49,6 +50,9 @@ def cases(make_case, caseworker, supervisor, agency, programme):
     half = make_case("counselling")
     _consent(half, caseworker, withdrawn=True)
     _consent(half, caseworker, withdrawn=False)
+    workflow.request_transition(
+        case=half, reason_kind="withdrawn", to_stage=stages["exited"], by=caseworker, reason="x"
+    )
     restricted = [make_case("counselling", is_restricted=True) for _ in range(3)]
     CaseAccessGrant.objects.create(case=restricted[0], user=caseworker, granted_by=supervisor)
     CaseAccessGrant.objects.create(
@@ -91,11 +95,14 @@ def test_the_case_pages_case_agrees_with_the_policy(
             )
             counted = case_summary(expected, case_permissions(user, expected))
             assert case_summary(case, case_permissions(user, case)) == counted
+            pending = pending_move(expected)
+            assert case.pending_move_id == (pending.pk if pending else None)
+            assert case_header(case)["pending_move"] == pending
             withdrawn = list(expected.consents.values_list("withdrawn_on", flat=True))
             assert case.consents_all_withdrawn == (bool(withdrawn) and all(withdrawn))
             seen.add((case.writable, case.open_escalations, case.consents_all_withdrawn))
     # Every kind of answer was compared: writers and not, a trigger hidden or counted,
-    # consents all withdrawn or not.
+    # consents all withdrawn or not (a pending move is compared on the case that has one).
     writable, counts, withdrawn = (set(answers) for answers in zip(*seen, strict=True))
     assert (writable, withdrawn) == ({True, False}, {True, False})
     assert counts == {None, 0, 1, 2}
