@@ -100,6 +100,14 @@ class StageTransition(models.Model):
             models.Index(fields=["requested_at"], name="stagetrans_requested_idx"),
             # The dashboard's moves and stays of the last 12 months.
             models.Index(fields=["status", "applied_at"], name="stagetrans_applied_idx"),
+            # The home page's "moves I asked for", newest first: without it PostgreSQL
+            # joined the requester's moves to every case (114 ms; 11 ms with it).
+            models.Index(
+                "requested_by",
+                models.F("requested_at").desc(),
+                models.F("id").desc(),
+                name="stagetrans_requester_idx",
+            ),
         ]
 
     def __str__(self) -> str:
