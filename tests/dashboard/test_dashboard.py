@@ -71,6 +71,37 @@ def test_over_capacity_is_flagged(client, world, supervisor, agency, caseworker)
     assert "over capacity" in client.get(reverse("dashboard")).content.decode()
 
 
+def test_many_caseworkers_show_the_most_and_the_least_loaded(
+    client, world, supervisor, agency, make_case
+):
+    """A programme's hundreds of caseworkers: the table keeps the most loaded and the least
+    loaded, says how many there are and how many are over capacity; each row still opens
+    its exact list."""
+    from casemgmt import factories
+    from casemgmt.selectors.dashboard.caseload import LEAST_LOADED, MOST_LOADED
+
+    type(agency).objects.filter(pk=agency.pk).update(caseworker_capacity=2)
+    for n in range(MOST_LOADED + LEAST_LOADED):
+        worker = factories.CaseworkerFactory(
+            agency=agency, first_name="Worker", last_name=f"{n:02d}"
+        )
+        for _ in range(n % 4):
+            make_case("counselling", assigned_caseworker=worker)
+    response = _dashboard(client, supervisor)
+    chart = response.context["caseload"]["caseworkers"]
+    counts = [r["count"] for r in chart["rows"]]
+    # Over capacity (2): three new caseworkers with three cases, world's caseworker with four.
+    assert chart["total"] == MOST_LOADED + LEAST_LOADED + 2
+    assert chart["over"] == sum(1 for n in range(MOST_LOADED + LEAST_LOADED) if n % 4 == 3) + 1
+    assert len(counts) == MOST_LOADED + LEAST_LOADED
+    assert counts == sorted(counts, reverse=True)
+    assert counts[0] == 4 and counts[-1] == 0
+    shown = response.content.decode()
+    assert f"of {chart['total']} caseworkers, {chart['over']} of them over capacity" in shown
+    for row in chart["rows"][:2] + chart["rows"][-1:]:
+        assert client.get(row["url"]).context["page"].count == row["count"]
+
+
 def _links(content: str) -> dict[str, set[int]]:
     """Every link to the caseload on the page -> the counts shown with it."""
     links = {}
