@@ -333,3 +333,47 @@ class TestQueryCounts:
                 with django_assert_num_queries(12):
                     page = client.get(url).context["page"]
                 assert page.count == shown
+
+
+class TestProgressBeforeEighteen:
+    """The case page's progress chart and per-domain changes are built from assessments:
+    one made before the 18th birthday must not reach an untrained reader through them,
+    as it does not through the assessments list."""
+
+    @pytest.fixture
+    def assessed(self, track):
+        from casemgmt.models import Assessment, Instrument
+
+        case = track["case"]
+        case.person.date_of_birth = born_years_ago(18, days=10)
+        case.person.save()
+        instrument = Instrument.objects.filter(is_active=True).first() or Instrument.objects.first()
+        before = Assessment.objects.create(
+            case=case,
+            instrument=instrument,
+            kind="initial",
+            assessed_on=TODAY - datetime.timedelta(days=40),
+            assessor=track["trained"],
+            agency=track["prison"],
+            overall_concern="high",
+            disengagement_score=77,
+            deradicalisation_score=66,
+        )
+        # Recorded then too: a row is on the juvenile track by when it was made.
+        made = timezone.now() - datetime.timedelta(days=40)
+        Assessment.objects.filter(pk=before.pk).update(recorded_at=made)
+        return {**track, "before": before}
+
+    def test_untrained_reader_gets_no_progress_from_it(self, assessed):
+        from casemgmt.selectors.progress import case_progress
+
+        untrained = case_progress(assessed["case"], assessed["untrained"])
+        assert untrained["chart"] is None and untrained["changes"] == []
+
+    def test_trained_reader_and_programme_supervisor_get_it(self, assessed):
+        from casemgmt.selectors.progress import case_progress
+
+        for user in (assessed["trained"], assessed["programme_supervisor"]):
+            progress = case_progress(assessed["case"], user)
+            assert progress["latest"] == assessed["before"]
+            assert [a.pk for a in progress["chart"]["rows"]] == [assessed["before"].pk]

@@ -67,9 +67,13 @@ class DomainChange:
 
 def case_progress(case, user) -> dict:
     """Chart data for both tracks and per-domain changes; clinical domains only for those
-    who may read clinical information. Three queries whatever the history."""
+    who may read clinical information, and only the assessments ``user`` may know of (the
+    reader rules of the assessments list: none made before the 18th birthday for untrained
+    staff). Three queries whatever the history."""
     assessments = list(
-        Assessment.objects.filter(case=case, instrument__isnull=False).order_by("assessed_on", "id")
+        Assessment.objects.filter(
+            access.record_rows_filter("assessment", user), case=case, instrument__isnull=False
+        ).order_by("assessed_on", "id")
     )
     if not assessments:
         return {"chart": None, "changes": []}
