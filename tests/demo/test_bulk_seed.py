@@ -107,6 +107,12 @@ def test_people_are_varied_and_cohorts_span_years(generated):
     sexes = Counter(people.values_list("sex", flat=True))
     assert sexes["female"] >= 5 and sexes["male"] > sexes["female"]
     assert len(set(people.values_list("district", flat=True))) >= 5
+    # The cases keep the de-identified district and age groups the figures read.
+    cases = Case.objects.filter(pk__in=generated)
+    assert not cases.filter(district="").exists()
+    assert not cases.filter(age_group_at_opening="").exists()
+    released_cases = cases.filter(stage_transitions__to_stage__key="released")
+    assert not released_cases.filter(age_group_at_release="").exists()
     assert sum(p.is_juvenile for p in people) >= 1
     release_years = set(
         StageTransition.objects.filter(case__in=generated, to_stage__key="released").values_list(

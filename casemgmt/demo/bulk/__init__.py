@@ -42,6 +42,7 @@ from casemgmt.demo.bulk.referrals import add_referrals
 from casemgmt.demo.bulk.setting import Setting, build_setting
 from casemgmt.demo.bulk.writer import BulkWriter
 from casemgmt.models import Case, CaseStatus, Placement
+from casemgmt.services.demographics import cases_record_demographics
 from casemgmt.services.references import CASE_PREFIX, PERSON_PREFIX, allocate_references
 from casemgmt.services.stored_figures import refresh_stored_figures
 
@@ -94,8 +95,13 @@ def _seed_chunk(setting: Setting, size: int, history_sample: float) -> None:
         full = setting.rng.random() < history_sample
         case_ids.append(build_case(writer, setting, person_ref, case_ref, full_history=full))
     writer.flush()
-    # The values the engine and the review service store as they write (one pass).
+    # The values the engine and the review service store as they write (one pass), and
+    # the de-identified district and age groups the figures read (as case_open and the
+    # first release record them).
     refresh_stored_figures(case_ids)
+    cases_record_demographics(
+        person_ids=Case.objects.filter(pk__in=case_ids).values_list("person_id", flat=True)
+    )
 
 
 def build_case(writer: BulkWriter, setting: Setting, person_ref, case_ref, *, full_history) -> int:
