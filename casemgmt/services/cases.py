@@ -222,7 +222,8 @@ def case_refresh_review_due(
     The dates are derived, so they do not bump the case's version (see
     ``Case.UNVERSIONED_FIELDS``). ``today`` is the day of the change (a move's);
     ``review_due``, when given, is the review due date the caller derived from the whole
-    history (``services.programme_settings`` after a settings change)."""
+    history (``services.programme_settings`` after a settings change). A check-in or a
+    monitoring plan changes only the last two: ``case_refresh_contact_due``."""
     today = today or timezone.localdate()
     # The stage as stored now: the caller's copy may predate a move.
     stage = _locked_stage(case)
@@ -238,6 +239,21 @@ def case_refresh_review_due(
     )
     case.next_review_due, case.next_contact_due = due, contact_due
     case.next_meeting_due = meeting_due
+
+
+def case_refresh_contact_due(case: Case) -> None:
+    """Recompute only the dates that follow the monitoring plans and check-ins: the next
+    contact and the next multi-agency review (after a check-in or a plan is recorded).
+    The reassessment date does not depend on them: worked out again from the day of the
+    check-in, a case never assessed would have its overdue first assessment put off to
+    that day plus the programme's initial days. Unversioned, as above."""
+    stage = _locked_stage(case)
+    contact_due = cadence.contact_due_for(Case(pk=case.pk), stage=stage)
+    meeting_due = cadence.meeting_due_for(Case(pk=case.pk), stage=stage)
+    Case.objects.filter(pk=case.pk).update(
+        next_contact_due=contact_due, next_meeting_due=meeting_due
+    )
+    case.next_contact_due, case.next_meeting_due = contact_due, meeting_due
 
 
 def case_refresh_meeting_due(case: Case) -> None:

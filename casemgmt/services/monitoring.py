@@ -26,7 +26,7 @@ from casemgmt.models import (
 )
 from casemgmt.services import audit
 from casemgmt.services.case_records import create_case_record
-from casemgmt.services.cases import case_refresh_review_due
+from casemgmt.services.cases import case_refresh_contact_due
 from casemgmt.services.classification import monitoring_defaults
 from casemgmt.services.escalations import escalation_raise
 
@@ -59,7 +59,7 @@ def check_in_record(
         case=case,
         changes=audit.created(check_in, ["held_on", "kind", "outcome"]),
     )
-    case_refresh_review_due(case)
+    case_refresh_contact_due(case)
     if outcome == CheckInOutcome.CONCERN:
         escalation_raise(
             case=case,
@@ -159,5 +159,5 @@ def monitoring_plan_record(
         work_arrangements=work_arrangements.strip(),
         conditions=conditions.strip(),
     )
-    case_refresh_review_due(case)
+    case_refresh_contact_due(case)
     return plan

@@ -207,3 +207,28 @@ def test_a_check_in_committed_meanwhile_is_not_lost_from_the_next_contact(
     assert isinstance(earlier, CheckIn) and isinstance(today, CheckIn), (earlier, today)
     released.refresh_from_db()
     assert released.next_contact_due == TODAY + datetime.timedelta(days=7)
+
+
+def test_a_check_in_does_not_put_off_an_overdue_first_assessment(released, caseworker):
+    """A case never assessed: its first assessment is overdue. Recording a check-in or a
+    new plan changes the contact dates only; before, the reassessment date was worked out
+    again from that day (that day plus the initial days) and the overdue work vanished."""
+    from casemgmt.models import Case
+
+    overdue = TODAY - datetime.timedelta(days=5)
+    Case.objects.filter(pk=released.pk).update(next_review_due=overdue)
+    assert not released.assessments.exists()
+    monitoring.check_in_record(
+        case=released, by=caseworker, held_on=TODAY, kind="phone", outcome="met"
+    )
+    monitoring.monitoring_plan_record(
+        case=released,
+        by=caseworker,
+        responsible_agency=caseworker.agency,
+        contact_frequency="monthly",
+        residence="Home",
+        starts_on=TODAY,
+    )
+    released.refresh_from_db()
+    assert released.next_review_due == overdue
+    assert released.next_contact_due == TODAY + datetime.timedelta(days=30)
