@@ -267,12 +267,12 @@ def test_a_new_band_after_the_plan_proposes_a_new_plan(
         residence="Home",
         starts_on=TODAY,
     )
-    assert plan_proposal(case) is None  # the plan follows the band
+    assert plan_proposal(case, caseworker) is None  # the plan follows the band
     classification.case_classify(
         case=case, by=supervisor, band=bands["high"], reason="Threat reported by police."
     )
     case = Case.objects.get(pk=case.pk)
-    proposal = plan_proposal(case)
+    proposal = plan_proposal(case, caseworker)
     assert proposal["band"] == bands["high"]
     assert (proposal["plan"].contact_frequency, proposal["band"].contact_frequency) == (
         "monthly",
@@ -285,7 +285,7 @@ def test_a_new_band_after_the_plan_proposes_a_new_plan(
         residence="Home",
         starts_on=TODAY,
     )
-    assert plan_proposal(case) is None  # the new plan took the band's defaults
+    assert plan_proposal(case, caseworker) is None  # the new plan took the band's defaults
 
 
 def test_an_administrator_edits_a_band_in_the_admin_and_new_plans_follow_it(
