@@ -84,7 +84,7 @@ def case_page_case_or_404(user, reference: str) -> Case:
     (``access.supervises_programme``), ``open_escalations`` (those the reader may know
     of; None to a reader of no escalation), ``consents_all_withdrawn``
     (``selectors.consents.withdrawal_proposal``) and ``pending_move_id`` (``case_header``
-    reads the move only when there is one)."""
+    reads the move only when there is one the reader may know of)."""
     writable = ExpressionWrapper(access.working_cases_filter(user), output_field=BooleanField())
     open_escalations = Value(None, output_field=IntegerField())
     if access.can_read(user, access.RECORD_CLASSES["escalation"]):
@@ -103,12 +103,9 @@ def case_page_case_or_404(user, reference: str) -> Case:
     qs = _visible_cases(user).annotate(
         writable=writable,
         supervises_programme=Exists(supervisors),
-        # At most one per case (the constraint stage_transition_one_pending_per_case).
-        pending_move_id=Subquery(
-            StageTransition.objects.filter(
-                case=OuterRef("pk"), status=TransitionStatus.PENDING
-            ).values("pk")[:1]
-        ),
+        # At most one per case (the constraint stage_transition_one_pending_per_case),
+        # and only one the reader may know of, as the caseload's filter says.
+        pending_move_id=Subquery(caseload_figures.pending_move(user).values("pk")[:1]),
         open_escalations=open_escalations,
         consents_all_withdrawn=Exists(consents)
         & ~Exists(consents.filter(withdrawn_on__isnull=True)),

@@ -63,6 +63,7 @@ def _positions_to_confirm(user, cases) -> list:
         return []
     return Shown(
         ReviewPosition.objects.filter(
+            access.juvenile_record_filter(RECORD_KINDS["review"], user, "review__"),
             agency_id=user.agency_id,
             confirmed_at__isnull=True,
             review__case__in=cases.filter(access.scope_filter(user)),

@@ -26,6 +26,20 @@ def pending_move(case: Case) -> StageTransition | None:
     )
 
 
+def known_pending_move(case: Case, user) -> StageTransition | None:
+    """``pending_move`` for a reader: None when ``user`` may not know of it (one requested
+    before the person's 18th birthday, for untrained staff), as in the caseload's filter."""
+    return (
+        StageTransition.objects.filter(
+            access.record_rows_filter("stage_move", user),
+            case=case,
+            status=TransitionStatus.PENDING,
+        )
+        .select_related("from_stage", "to_stage", "requested_by")
+        .first()
+    )
+
+
 def case_with_evidence(pk: int) -> Case:
     """The case with everything gates read prefetched, so evaluating all its moves costs a
     fixed number of queries (the engine reads it again after locking the row)."""

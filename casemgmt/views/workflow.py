@@ -24,7 +24,7 @@ from casemgmt.selectors.approvals import approvals_queue
 from casemgmt.selectors.cases import visible_case_or_404
 from casemgmt.selectors.facilities import facilities_with_occupancy
 from casemgmt.selectors.scope import refuse, refuse_page
-from casemgmt.selectors.workflow import visible_move_or_404
+from casemgmt.selectors.workflow import known_pending_move, visible_move_or_404
 from casemgmt.services import audit
 
 
@@ -88,7 +88,7 @@ def _move_page(request, case, form, failed_stage, error):
         {
             "case": case,
             "moves": moves,
-            "pending": workflow.pending_move(case),
+            "pending": known_pending_move(case, request.user),
             "form": form,
             "failed_stage": failed_stage,
             "gate_failure": error if isinstance(error, GatesNotMet) else None,
