@@ -192,8 +192,9 @@ def _glass(user) -> Exists:
     )
 
 
-def visible_cases_filter(user) -> Q:
-    """Everything ``Case.objects.visible_to`` returns; restricted cases need the allow-list."""
+def visible_cases_filter(user, *, person_joined: bool = False) -> Q:
+    """Everything ``Case.objects.visible_to`` returns; restricted cases need the allow-list.
+    ``person_joined``: the query joins the person anyway (``juvenile_case_filter``)."""
     if not user.is_active:
         return Q(pk__in=[])
     if user.role == Role.AUDITOR:
@@ -204,7 +205,7 @@ def visible_cases_filter(user) -> Q:
         return Q(pk__in=[])
     # Emergency access does not open a juvenile case to untrained staff either.
     return ((base & (Q(is_restricted=False) | Q(_allow_listed(user)))) | Q(_glass(user))) & (
-        juvenile_case_filter(user)
+        juvenile_case_filter(user, person_joined=person_joined)
     )
 
 

@@ -10,7 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casemgmt import access, factories, juveniles
-from casemgmt.models import AgencyKind, AuditEvent, Note, Renunciation, SharingConsent
+from casemgmt.models import (
+    AgencyKind,
+    AuditEvent,
+    Case,
+    Note,
+    Person,
+    Renunciation,
+    SharingConsent,
+)
 from casemgmt.selectors.timeline import case_timeline
 from casemgmt.services import evidence, referrals, sharing
 from tests.case_page import every_tab
@@ -377,3 +385,41 @@ class TestProgressBeforeEighteen:
             progress = case_progress(assessed["case"], user)
             assert progress["latest"] == assessed["before"]
             assert [a.pk for a in progress["chart"]["rows"]] == [assessed["before"].pk]
+
+
+@pytest.mark.parametrize("birthday_days_ago", [-1, 0, 1])
+def test_both_forms_of_the_juvenile_rule_see_the_same_cases(track, auditor, birthday_days_ago):
+    """The rule reads the person's column when the query joins the person (sorted or
+    searched by name), a set of minors otherwise: the same cases for every reader, around
+    the 18th birthday and with no date of birth."""
+    case = track["case"]
+    case.person.date_of_birth = born_years_ago(18, days=birthday_days_ago)
+    case.person.save()
+    no_birth_date = factories.CaseFactory(
+        programme=case.programme,
+        current_stage=case.current_stage,
+        lead_agency=track["prison"],
+        person=factories.PersonFactory(date_of_birth=born_years_ago(15)),
+    )
+    # No 18th birthday known (as after retention erased the date of birth).
+    Person.objects.filter(pk=no_birth_date.person_id).update(adult_on=None)
+    readers = [track[k] for k in ("trained", "untrained", "programme_supervisor")]
+    readers += [track["agency_supervisor"], auditor]
+    for reader in readers:
+        plain = set(Case.objects.visible_to(reader).values_list("pk", flat=True))
+        joined = set(
+            Case.objects.visible_to(reader, person_joined=True).values_list("pk", flat=True)
+        )
+        assert plain == joined, reader
+    untrained = set(Case.objects.visible_to(track["untrained"]).values_list("pk", flat=True))
+    assert no_birth_date.pk in untrained
+    assert (case.pk in untrained) == (birthday_days_ago >= 0)
+
+
+def test_the_caseload_sorted_by_name_keeps_the_rule(client, track):
+    from casemgmt.selectors.caseload import CaseloadFilters, caseload_page
+
+    case = track["case"]
+    for reader, sees in ((track["untrained"], False), (track["trained"], True)):
+        page = caseload_page(reader, CaseloadFilters(sort="name"))
+        assert (case in page.cases) is sees

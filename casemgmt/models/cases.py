@@ -46,13 +46,14 @@ class ConcernLevel(models.TextChoices):
 
 
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Only the cases ``user`` may see (see ``casemgmt.access``)."""
+    def visible_to(self, user, *, person_joined: bool = False):
+        """Only the cases ``user`` may see (see ``casemgmt.access``); ``person_joined``
+        when the query joins each case's person anyway (sorted or searched by name)."""
         from casemgmt.access import visible_cases_filter
 
         if user is None or not user.is_authenticated:
             return self.none()
-        return self.filter(visible_cases_filter(user))
+        return self.filter(visible_cases_filter(user, person_joined=person_joined))
 
 
 class Case(models.Model):

@@ -225,11 +225,13 @@ def usable_filters(user, filters: CaseloadFilters) -> CaseloadFilters:
     return replace(filters, **dropped) if dropped else filters
 
 
-def filtered_cases(user, filters: CaseloadFilters) -> QuerySet:
-    """The user's caseload with search and filters applied (no ordering, no page)."""
+def filtered_cases(user, filters: CaseloadFilters, *, by_name: bool = False) -> QuerySet:
+    """The user's caseload with search and filters applied (no ordering, no page);
+    ``by_name``: the caller sorts by the person's name."""
     filters = usable_filters(user, filters)
-    qs = Case.objects.visible_to(user)
     q = filters.q.strip()
+    # A search or a sort by name joins each case to its person (access.juvenile_case_filter).
+    qs = Case.objects.visible_to(user, person_joined=by_name or bool(q))
     if q:
         qs = qs.filter(_search(q))
     if filters.programme:
@@ -312,7 +314,7 @@ def caseload_page(
     sort = filters.sort if filters.sort in SORTS else "-opened"
     descending = sort.startswith("-")
     source = SORTS[sort]
-    qs = filtered_cases(user, filters)
+    qs = filtered_cases(user, filters, by_name=sort == "name")
     if source == "due":
         qs = qs.annotate(sort_value=due_sort_expression())
     else:
