@@ -114,3 +114,28 @@ def test_the_inbox_hides_a_position_to_confirm_from_a_review_before_18(turned_18
     assert list(inbox_for(turned_18["untrained_teacher"])["positions_to_confirm"]) == []
     trained = inbox_for(turned_18["trained_teacher"])["positions_to_confirm"]
     assert [position.review for position in trained] == [review]
+
+
+def test_the_case_history_hides_the_cases_changes_before_18(turned_18):
+    """The case's own events (a move asked for, a field changed) dated before the birthday
+    are under the rule like the records: the stage moves' list hides such a move."""
+    from unittest import mock
+
+    from casemgmt.models import AuditAction, AuditEvent
+    from casemgmt.selectors.audit_trail import case_change_events
+
+    case = turned_18["case"]
+    # Audit events are append-only: dated then by the field's default when written.
+    at = AuditEvent._meta.get_field("at")
+    with mock.patch.object(at, "_get_default", lambda: BEFORE_18):
+        workflow.request_transition(
+            case=case,
+            to_stage=turned_18["stages"]["exited"],
+            by=turned_18["trained"],
+            reason_kind="withdrawn",
+            reason="Withdrawn.",
+        )
+    requested = AuditEvent.objects.get(case=case, action=AuditAction.CASE_TRANSITION_REQUESTED)
+    assert requested.at == BEFORE_18
+    assert list(case_change_events(turned_18["untrained"], case)) == []
+    assert list(case_change_events(turned_18["trained"], case)) == [requested]

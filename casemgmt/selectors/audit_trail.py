@@ -18,12 +18,12 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import CharField, F, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemgmt import access, personal_data
+from casemgmt import access, juvenile_access, personal_data
 from casemgmt.audit_trail.groups import ACTIONS_BY_GROUP, ActionGroup, group_of
 from casemgmt.audit_trail.personal_values import PersonalValues, is_marker
 from casemgmt.field_classes import CASE_FIELD_CLASSES, PERSON_FIELD_CLASSES
@@ -470,13 +470,24 @@ def classes_shown(rows: list[TrailRow]) -> set[InfoClass]:
 # --- a case's history of changes, where people work ----------------------------------
 
 
+def _adult_era(user) -> Q:
+    """Events of the case that ``user`` may know of under the juvenile rule: those dated
+    before the person's 18th birthday only for juvenile-trained staff, auditors and the
+    programme's supervisors (``juvenile_access.juvenile_record_filter``)."""
+    if juvenile_access.exempt(user):
+        return Q()
+    adult = Q(at__date__gte=F("case__person__adult_on")) | Q(case__person__adult_on__isnull=True)
+    return adult | access.supervised_programme_filter(user, "case__programme_id")
+
+
 def case_change_events(user, case: Case) -> QuerySet:
     """The changes and moves of ``case`` and of its records that ``user`` may know of:
     records of kinds whose class they may read, rows the case page would show them (a
     note's visibility, an escalation's trigger, the juvenile rule). Reads are oversight's,
     not listed here. ``case`` must be one ``user`` may open."""
     classes = access.info_classes(user)
-    records = Q(target_type=Case._meta.label_lower, target_id=str(case.pk))
+    # The case's own events under the juvenile rule by their date, as its records by theirs.
+    records = Q(target_type=Case._meta.label_lower, target_id=str(case.pk)) & _adult_era(user)
     for key, kind in RECORD_KINDS.items():
         if kind.info_class not in classes:
             continue
