@@ -35,6 +35,27 @@ def supervised_programme_filter(user, programme_path: str) -> Q:
     )
 
 
+def opened_before_18(case) -> bool:
+    """The case opened before its person's 18th birthday (so some of its records may be)."""
+    adult_on = case.person.adult_on
+    return adult_on is not None and case.opened_on < adult_on
+
+
+def hides_early_history(user, case, *, supervises: bool | None = None) -> bool:
+    """Whether the juvenile rule hides part of ``case``'s history from ``user``: the case
+    opened before the person's 18th birthday and ``user`` is neither juvenile-trained nor a
+    supervisor of its programme (``supervises``, when the caller knows). What sums up the
+    records (a gate's reason, worded from the records it checked) then says only whether
+    it is met: the record it cites may be one from before the birthday."""
+    if exempt(user) or not opened_before_18(case):
+        return False
+    if supervises is None:
+        from casemgmt.access import supervises_programme
+
+        supervises = supervises_programme(user, case.programme_id)
+    return not supervises
+
+
 def juvenile_case_filter(user, prefix: str = "", on=None, *, person_joined=False) -> Q:
     """Cases (reached through ``prefix``) ``user`` may open under the juvenile rule; with
     ``on`` (a date), those whose every record dated from ``on`` ``user`` may know of.

@@ -33,6 +33,21 @@ class CasePermissions:
         return access.info_classes(self.user)
 
     @cached_property
+    def gate_classes(self) -> frozenset[InfoClass]:
+        """The classes a gate's reason may cite for this reader: none when the juvenile
+        rule hides part of the case's history from them (each reason then only says
+        whether the gate is met, ``gates.render.without_details``)."""
+        from casemgmt.juvenile_access import hides_early_history
+
+        if self.user.role == Role.SUPERVISOR and self.supervises_programme is None:
+            hidden = hides_early_history(self.user, self.case)
+        else:
+            hidden = hides_early_history(
+                self.user, self.case, supervises=bool(self.supervises_programme)
+            )
+        return frozenset() if hidden else frozenset(self.classes)
+
+    @cached_property
     def case_fields(self) -> frozenset[str]:
         """The case's fields the user may read (the access policy's CASE_FIELD_CLASSES)."""
         return access.readable_case_fields(self.user)

@@ -59,13 +59,21 @@ def _transitions_from(stage: Stage):
     )
 
 
+def gate_classes(user: User, case: Case) -> frozenset:
+    """The classes gate reasons may cite for ``user`` on ``case`` (``CasePermissions.
+    gate_classes``): none when the juvenile rule hides part of the case's history."""
+    from casemgmt.juvenile_access import hides_early_history
+
+    return frozenset() if hides_early_history(user, case) else access.info_classes(user)
+
+
 def available_moves(
     case: Case, user: User, *, now: datetime.datetime | None = None
 ) -> list[AvailableMove]:
     """Every move out of the case's current stage, with every gate's result for ``user``."""
     case = case_with_evidence(case.pk)
     may_move = access.can_move_case(user, case)
-    readable = access.info_classes(user)
+    readable = gate_classes(user, case)
     moves = []
     for transition in _transitions_from(case.current_stage):
         results = gates.evaluate(case, transition, now=now, readable=readable)
@@ -212,7 +220,7 @@ def request_transition(
     case = _lock_case(case, expected_version)
     access.ensure_can_write_case(by, case)
     transition = _requestable_transition(case, to_stage, by)
-    readable = access.info_classes(by)
+    readable = gate_classes(by, case)
     results = gates.evaluate(case, transition, now=now, readable=readable, move_reason=reason_kind)
     if not all(r.met for r in results):
         raise GatesNotMet(results)
@@ -315,7 +323,7 @@ def approve_transition(
     transition = _transitions_from(case.current_stage).filter(to_stage=move.to_stage).first()
     if transition is None:
         raise TransitionNotAllowed(_("The programme no longer allows this move."))
-    readable, reason_kind = access.info_classes(by), move.reason_kind
+    readable, reason_kind = gate_classes(by, case), move.reason_kind
     results = gates.evaluate(case, transition, now=now, readable=readable, move_reason=reason_kind)
     if not all(r.met for r in results):
         raise GatesNotMet(results)

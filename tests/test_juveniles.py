@@ -423,3 +423,80 @@ def test_the_caseload_sorted_by_name_keeps_the_rule(client, track):
     for reader, sees in ((track["untrained"], False), (track["trained"], True)):
         page = caseload_page(reader, CaseloadFilters(sort="name"))
         assert (case in page.cases) is sees
+
+
+class TestGateReasonsBeforeEighteen:
+    """A gate's reason is worded from the records it checked: on a case opened before the
+    18th birthday it can cite one made then (a renunciation's date and state), which an
+    untrained reader may not know of. They get whether each gate is met, not why."""
+
+    @pytest.fixture
+    def early(self, track, stages):
+        from casemgmt.models import Case
+
+        case = track["case"]
+        case.person.date_of_birth = born_years_ago(18, days=10)
+        case.person.save()
+        Case.objects.filter(pk=case.pk).update(
+            current_stage=stages["release_preparation"],
+            opened_on=TODAY - datetime.timedelta(days=40),
+        )
+        case.refresh_from_db()
+        renounced = evidence.renunciation_record(
+            case=case,
+            by=track["trained"],
+            kind="violence",
+            declared_on=TODAY - datetime.timedelta(days=30),
+            witness_name="W",
+        )
+        Renunciation.objects.filter(pk=renounced.pk).update(
+            recorded_at=timezone.now() - datetime.timedelta(days=30)
+        )
+        return {**track, "case": case}
+
+    def _reasons(self, user, case) -> str:
+        from casemgmt.permissions import case_permissions
+        from casemgmt.selectors.case_summary import case_summary
+        from casemgmt.workflow import available_moves
+
+        summary = case_summary(case, case_permissions(user, case))
+        moves = available_moves(case, user)
+        return " ".join(
+            [r.reason for r in summary.unmet] + [r.reason for m in moves for r in m.results]
+        )
+
+    def test_untrained_reader_is_told_whether_not_why(self, early):
+        reasons = self._reasons(early["untrained"], early["case"])
+        assert "Renunciation of violence recorded on" not in reasons
+        assert "on a record you may not read" in reasons
+
+    def test_trained_reader_and_programme_supervisor_are_told_why(self, early):
+        for user in (early["trained"], early["programme_supervisor"]):
+            assert "Renunciation of violence recorded on" in self._reasons(user, early["case"])
+
+    def test_the_approvals_queue_words_stored_reasons_the_same_way(self, early, stages):
+        from casemgmt.models import StageTransition
+        from casemgmt.selectors.approvals import approvals_queue
+
+        case = early["case"]
+        StageTransition.objects.create(
+            case=case,
+            from_stage=stages["release_preparation"],
+            to_stage=stages["released"],
+            requested_by=early["trained"],
+            reason="Ready",
+            status="pending",
+            gate_results=[
+                {
+                    "gate": "renunciation_violence_verified",
+                    "met": False,
+                    "reason": "Renunciation of violence recorded on 5 Nov but not yet verified.",
+                    "info_class": "case",
+                }
+            ],
+        )
+        untrained = approvals_queue(early["agency_supervisor"]).moves
+        assert untrained and untrained[0].gates
+        assert all("recorded on" not in g.reason for g in untrained[0].gates)
+        lead = approvals_queue(early["programme_supervisor"]).moves
+        assert any("recorded on" in g.reason for g in lead[0].gates)

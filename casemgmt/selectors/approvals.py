@@ -17,6 +17,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 
 from casemgmt import access
 from casemgmt.gates.render import stored_for_reader
+from casemgmt.juvenile_access import exempt, hides_early_history, opened_before_18
 from casemgmt.models import Assessment, MultiAgencyReview, ReviewPosition, StageTransition
 from casemgmt.selectors.cases import pending_moves_for
 
@@ -36,6 +37,16 @@ class ApprovalsQueue:
 def _latest(model, user, kind_key: str, *order) -> Subquery:
     rows = model.objects.filter(access.record_rows_filter(kind_key, user), case=OuterRef("case_id"))
     return Subquery(rows.order_by(*order).values("pk")[:1])
+
+
+def _supervised_programmes(user) -> set[int]:
+    from casemgmt.models import Programme
+
+    return set(
+        Programme.supervisors.through.objects.filter(user_id=user.pk).values_list(
+            "programme_id", flat=True
+        )
+    )
 
 
 def approvals_queue(user) -> ApprovalsQueue:
@@ -65,8 +76,16 @@ def approvals_queue(user) -> ApprovalsQueue:
         [getattr(m, "latest_review_pk", None) for m in moves],
     )
     classes = {access.InfoClass.CASE} if moves else set()
+    early = not exempt(user) and any(opened_before_18(m.case) for m in moves)
+    supervised = _supervised_programmes(user) if early else set()
     for move in moves:
-        move.gates = stored_for_reader(move.gate_results, readable) if shows_evidence else []
+        # A case opened before the person's 18th birthday: the reasons may cite records
+        # the reader may not know of (juvenile_access.hides_early_history).
+        hidden = hides_early_history(
+            user, move.case, supervises=move.case.programme_id in supervised
+        )
+        gates_readable = frozenset() if hidden else readable
+        move.gates = stored_for_reader(move.gate_results, gates_readable) if shows_evidence else []
         move.latest_assessment = assessments.get(getattr(move, "latest_assessment_pk", None))
         move.latest_review = reviews.get(getattr(move, "latest_review_pk", None))
         if shows_evidence:

@@ -48,7 +48,7 @@ def case_summary(case: Case, perms) -> CaseSummary:
     if not case.current_stage.is_terminal:
         summary.next_move = next_forward_move(case)
     if summary.next_move is not None:
-        results = gates.evaluate(case, summary.next_move, readable=perms.classes)
+        results = gates.evaluate(case, summary.next_move, readable=perms.gate_classes)
         summary.unmet = [result for result in results if not result.met]
     if access.can_read(perms.user, access.RECORD_CLASSES["escalation"]):
         summary.open_escalations = _open_escalations(case, perms.user)
