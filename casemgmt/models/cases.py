@@ -204,6 +204,9 @@ class Case(models.Model):
             # The audit trail names a person by their key as text (target_id): an
             # auditor's filter finds the person's cases by it (access.trail_events_filter).
             models.Index(Cast("person_id", models.CharField()), name="case_person_key_idx"),
+            # The dashboard's district filter (every figure): a district is a few per cent
+            # of a programme's cases (23 -> 8 ms for cases by stage at 100,000).
+            models.Index(fields=["district"], name="case_district_idx"),
         ]
 
     def __str__(self) -> str:
