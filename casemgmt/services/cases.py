@@ -202,11 +202,14 @@ def _locked_stage(case: Case) -> Stage:
     out from what had committed when it read, and the later write would win with a value
     that misses the other's record. Holding the row while reading makes the second wait
     for the first to commit and then see its record. ``no_key``: the lock does not wait
-    for the key-share locks the caller's own inserts of the case's records take."""
+    for the key-share locks the caller's own inserts of the case's records take. The
+    refreshers are atomic themselves (a caller outside a transaction gets one; inside,
+    no savepoint), so the lock lasts until their write."""
     locked = Case.objects.select_for_update(no_key=True).only("current_stage_id").get(pk=case.pk)
     return Stage.objects.get(pk=locked.current_stage_id)
 
 
+@transaction.atomic(savepoint=False)
 def case_refresh_review_due(
     case: Case,
     *,
@@ -241,6 +244,7 @@ def case_refresh_review_due(
     case.next_meeting_due = meeting_due
 
 
+@transaction.atomic(savepoint=False)
 def case_refresh_contact_due(case: Case) -> None:
     """Recompute only the dates that follow the monitoring plans and check-ins: the next
     contact and the next multi-agency review (after a check-in or a plan is recorded).
@@ -256,6 +260,7 @@ def case_refresh_contact_due(case: Case) -> None:
     case.next_contact_due, case.next_meeting_due = contact_due, meeting_due
 
 
+@transaction.atomic(savepoint=False)
 def case_refresh_meeting_due(case: Case) -> None:
     """Recompute only the next multi-agency review due (after a review is recorded: the
     reassessment and contact dates do not depend on reviews). Unversioned, as above."""
@@ -265,6 +270,7 @@ def case_refresh_meeting_due(case: Case) -> None:
     case.next_meeting_due = meeting_due
 
 
+@transaction.atomic(savepoint=False)
 def case_refresh_last_review(case: Case) -> None:
     """Store the case's latest multi-agency review (by date, then id) after one is recorded:
     a review may be recorded late, dated before the latest. Unversioned, as above."""
