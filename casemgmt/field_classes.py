@@ -148,6 +148,9 @@ CASELOAD_PARAM_CLASSES: dict[str, InfoClass | dict[str, InfoClass]] = {
     "referral_waiting_for": RECORD_CLASSES["referral"],
     "referral_age": RECORD_CLASSES["referral"],
     "exact": C.CASE,
+    # Cases a dashboard figure counted (selectors.dashboard.stored): who was counted is
+    # the reader's own view's, checked there.
+    "counted": C.CASE,
     # The supervisor's dashboard figures (selectors.caseload._dashboard_filters).
     "pending_move": RECORD_CLASSES["stage_move"],
     "contact_missed": CASE_FIELD_CLASSES["next_contact_due"],

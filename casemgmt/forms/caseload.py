@@ -147,6 +147,8 @@ class CaseloadFilterForm(CaseScopeFields, CrispyForm):
         required=False,
     )
     exact = forms.BooleanField(label=_("Count every case"), required=False)
+    # The cases a dashboard figure counted (``CaseloadFilters.counted``): set by its link.
+    counted = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     # The supervisor's dashboard figures link here with these (selectors.dashboard).
     pending_move = forms.BooleanField(label=_("Move waiting for approval"), required=False)
     contact_missed = forms.BooleanField(
@@ -256,6 +258,7 @@ class CaseloadFilterForm(CaseScopeFields, CrispyForm):
             ),
             referral_age=data.get("referral_age") or "",
             exact=bool(data.get("exact")),
+            counted=data.get("counted"),
             pending_move=bool(data.get("pending_move")),
             contact_missed=bool(data.get("contact_missed")),
             escalation_age_max=data.get("escalation_age_max"),

@@ -11,6 +11,7 @@ defers the periodic ones itself. Importing this package registers every job
 from casemgmt.jobs import (  # noqa: F401 - registers the jobs
     accounts,
     audit,
+    dashboards,
     monitoring,
     programmes,
     retention,

@@ -25,6 +25,11 @@ from casemgmt.models.cases import (
     TeamRole,
 )
 from casemgmt.models.classification import ClassificationBand, ClassificationChange
+from casemgmt.models.dashboard_snapshots import (
+    DashboardFigureCase,
+    DashboardFigureList,
+    DashboardSnapshot,
+)
 from casemgmt.models.evidence import (
     Consent,
     Eligibility,
@@ -111,6 +116,9 @@ __all__ = [
     "AuditPersonalValue",
     "ClassificationBand",
     "ClassificationChange",
+    "DashboardFigureCase",
+    "DashboardFigureList",
+    "DashboardSnapshot",
     "MoveReason",
     "WithdrawalMethod",
     "Attendance",

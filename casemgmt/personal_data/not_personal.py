@@ -49,6 +49,12 @@ NOT_PERSONAL: dict[str, str] = {
     "casemgmt.AuditEvent.action": "an AuditAction code",
     "casemgmt.AuditEvent.target_type": "a model's name",
     **_not_personal(
+        "the dashboard's pre-aggregated figures: counts, ids, caseworkers' names and the "
+        "view they serve (nothing of a person's record; the lists hold case ids only)",
+        DashboardSnapshot="programmes info_classes taken_at figures",
+        DashboardFigureList="query",
+    ),
+    **_not_personal(
         "the trail's seals: hashes, signatures, key ids and times, computed from events",
         AuditSeal="hash",
         AuditSealBatch="sealed_at head_hash signature key_id",

@@ -26,6 +26,7 @@ from casemgmt.models import (
 )
 from casemgmt.models.people import normalise_cnic
 from casemgmt.selectors import caseload_figures
+from casemgmt.selectors.dashboard.stored import counted_list
 
 PAGE_SIZE = 25
 # "Due this week": the next seven days, today included.
@@ -108,6 +109,10 @@ class CaseloadFilters(CaseScope):
     no_activity_days: int | None = None
     # Assigned to this caseworker (the dashboard's caseload per caseworker).
     caseworker: int | None = None
+    # The cases a dashboard figure counted when its snapshot was taken (a
+    # ``DashboardFigureList``): the list then holds those, whatever the other filters say
+    # now (they are the figure's), so it says the figure's number "as of" its time.
+    counted: int | None = None
     sort: str = "-opened"
 
 
@@ -119,6 +124,8 @@ class CaseloadPage:
     count: int | None
     count_capped: bool
     filters: CaseloadFilters = field(default_factory=CaseloadFilters)
+    # The dashboard figure's list the rows are (``CaseloadFilters.counted``), if usable.
+    counted: object | None = None
 
 
 def _encode(values: list) -> str:
@@ -234,6 +241,11 @@ def filtered_cases(user, filters: CaseloadFilters, *, by_name: bool = False) -> 
     qs = Case.objects.visible_to(user, person_joined=by_name or bool(q))
     if q:
         qs = qs.filter(_search(q))
+    if filters.counted:
+        counted = counted_list(user, filters.counted)
+        if counted is not None:
+            return qs.filter(pk__in=counted.members.values("case_id"))
+        # Not the reader's view, or recomputed since: the live list of the same filters.
     if filters.programme:
         qs = qs.filter(programme_id=filters.programme)
     if filters.stage:
@@ -311,6 +323,7 @@ def caseload_page(
 ) -> CaseloadPage:
     """One page of the caseload; ``after``/``before`` are cursors from a previous page."""
     filters = usable_filters(user, filters)
+    counted = counted_list(user, filters.counted) if filters.counted else None
     sort = filters.sort if filters.sort in SORTS else "-opened"
     descending = sort.startswith("-")
     source = SORTS[sort]
@@ -365,4 +378,5 @@ def caseload_page(
         count=count if count is None or cap is None else min(count, cap),
         count_capped=cap is not None and count is not None and count > cap,
         filters=filters,
+        counted=counted,
     )

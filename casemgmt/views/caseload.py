@@ -34,7 +34,15 @@ def caseload(request):
     params = request.GET.copy()
     params.pop("after", None)
     params.pop("before", None)
-    context = {"form": form, "page": page, "query": params.urlencode()}
+    live = params.copy()
+    live.pop("counted", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": params.urlencode(),
+        # The same filters, evaluated now (a dashboard figure's link counted them earlier).
+        "live_query": live.urlencode(),
+    }
     template = "casemgmt/caseload.html"
     if request.htmx and request.htmx.target == "caseload-results":
         template += "#results"

@@ -96,7 +96,7 @@ def test_the_partial_renders_under_the_csp(world, supervisor, language):
     assert "style=" not in html and "<script" not in html
 
 
-QUERIES = 2  # the facilities with every occupancy count; the reader's cases in each
+QUERIES = 3  # the facilities with every occupancy count; the reader's cases in each; names
 
 
 def test_query_count_is_the_same_at_two_sizes(

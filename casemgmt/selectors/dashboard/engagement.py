@@ -23,6 +23,7 @@ from casemgmt.selectors.dashboard.scope import (
     caseload_url,
     scoped_cases,
 )
+from casemgmt.selectors.dashboard.stored import measured
 
 ACTIVE = {"status": CaseStatus.ACTIVE}
 # Colour of each referral age band (charts' Okabe-Ito classes): older is warmer.
@@ -38,9 +39,14 @@ def reviews(user, scope: DashboardFilters) -> dict | None:
     required = cf.required_agency_kinds()
     reviewed = cf.reviewed(scoped_cases(user, scope, **ACTIVE), user)
     incomplete_q = cf.last_review_incomplete(required, user)
-    counts = reviewed.aggregate(
-        total=Count("pk"),
-        incomplete=Count("pk", filter=incomplete_q) if required else Count("pk", filter=Q(pk=None)),
+    counts = measured(
+        "last_review",
+        lambda: reviewed.aggregate(
+            total=Count("pk"),
+            incomplete=(
+                Count("pk", filter=incomplete_q) if required else Count("pk", filter=Q(pk=None))
+            ),
+        ),
     )
     total, incomplete = counts["total"], counts["incomplete"]
     complete = total - incomplete
@@ -70,8 +76,11 @@ def single_agency(user, scope: DashboardFilters) -> dict | None:
     query: the filter's own team count, so the count is its list's)."""
     if not access.can_read(user, RECORD_CLASSES["team_member"]):
         return None
-    counts = scoped_cases(user, scope, **ACTIVE).aggregate(
-        active=Count("pk"), single=Count("pk", filter=cf.single_agency_team_filter())
+    counts = measured(
+        "single_agency",
+        lambda: scoped_cases(user, scope, **ACTIVE).aggregate(
+            active=Count("pk"), single=Count("pk", filter=cf.single_agency_team_filter())
+        ),
     )
     return {
         "single": Figure(
@@ -99,7 +108,10 @@ def referrals(user, scope: DashboardFilters) -> dict | None:
         .values("to_agency_id", "age")
         .annotate(n=Count("case", distinct=True))
     )
-    counts = {(row["to_agency_id"], row["age"]): row["n"] for row in grouped}
+    counts = {
+        (row["to_agency_id"], row["age"]): row["n"]
+        for row in measured("referrals", lambda: list(grouped))
+    }
     agencies = Agency.objects.filter(pk__in={agency for agency, _age in counts}).order_by("name")
     bands = [(key, str(label)) for key, label, _low, _high in cf.REFERRAL_AGES]
     rows = []

@@ -16,9 +16,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from casemgmt import access
-from casemgmt.models import Placement, Programme
+from casemgmt.models import Facility, Placement, Programme
 from casemgmt.selectors.dashboard import charts
 from casemgmt.selectors.dashboard.scope import DashboardFilters, Figure, caseload_url, scoped_cases
+from casemgmt.selectors.dashboard.stored import measured
 from casemgmt.selectors.facilities import facilities_with_occupancy
 
 MONTHS = 12
@@ -51,7 +52,8 @@ def supervised_programmes(user, scope: DashboardFilters):
 
 def section(user, scope: DashboardFilters, *, today: datetime.date | None = None) -> dict | None:
     """Three queries: the facilities with their occupancy now and at each month's end (one
-    GROUP BY over placements), and the reader's cases in scope in each."""
+    GROUP BY over placements), the reader's cases in scope in each, and the facilities'
+    names (kept apart from the numbers, which a snapshot keeps: ``stored``)."""
     if not access.can_read_case_field(user, "facility"):
         return None
     today = today or timezone.localdate()
@@ -61,40 +63,50 @@ def section(user, scope: DashboardFilters, *, today: datetime.date | None = None
         Q(ended_on__isnull=True) | Q(ended_on__gte=ends[0].replace(day=1)),
         case__programme__in=supervised_programmes(user, scope),
     ).values("facility_id")
-    facilities = list(
-        facilities_with_occupancy()
-        .filter(pk__in=used)
-        .annotate(
-            **{f"held_{i}": Count("placements", filter=_held_on(d)) for i, d in enumerate(ends)}
+
+    def figures():
+        facilities = (
+            facilities_with_occupancy()
+            .filter(pk__in=used)
+            .annotate(
+                **{f"held_{i}": Count("placements", filter=_held_on(d)) for i, d in enumerate(ends)}
+            )
+            .order_by("name")
         )
-        .order_by("name")
-    )
-    visible = dict(
-        scoped_cases(user, scope)
-        .filter(facility__in=[f.pk for f in facilities])
-        .order_by()
-        .values_list("facility_id")
-        .annotate(n=Count("pk"))
-    )
+        rows = [
+            (f.pk, f.occupancy, f.capacity, [getattr(f, f"held_{i}") for i in range(len(ends))])
+            for f in facilities
+        ]
+        visible = (
+            scoped_cases(user, scope)
+            .filter(facility__in=[pk for pk, *_rest in rows])
+            .order_by()
+            .values_list("facility_id")
+            .annotate(n=Count("pk"))
+        )
+        return rows, dict(visible)
+
+    numbers, visible = measured("facilities", figures)
+    names = Facility.objects.in_bulk([pk for pk, *_rest in numbers])
     rows = []
-    for f in facilities:
-        mine = visible.get(f.pk, 0)
-        held = [getattr(f, f"held_{i}") for i in range(len(ends))]
+    for pk, occupancy, capacity, held in numbers:
+        f = names[pk]
+        mine = visible.get(pk, 0)
         rows.append(
             {
                 "facility": f,
-                "occupancy": f.occupancy,
-                "capacity": f.capacity,
-                "over": f.occupancy > f.capacity,
+                "occupancy": occupancy,
+                "capacity": capacity,
+                "over": occupancy > capacity,
                 "visible": Figure(
-                    f"facility_{f.pk}", f.name, mine, caseload_url(user, scope, facility=f.pk)
+                    f"facility_{pk}", f.name, mine, caseload_url(user, scope, facility=pk)
                 ),
                 # Placed there but not in the list: others' cases, or outside the scope.
-                "others": max(f.occupancy - mine, 0),
+                "others": max(occupancy - mine, 0),
                 "months": held,
                 "trend": charts.lines(
-                    [("c0", held), ("capacity", [f.capacity] * len(held))],
-                    top=max([*held, f.capacity]),
+                    [("c0", held), ("capacity", [capacity] * len(held))],
+                    top=max([*held, capacity]),
                     height=60,
                 ),
             }

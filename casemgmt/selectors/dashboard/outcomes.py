@@ -30,6 +30,7 @@ from casemgmt.selectors.dashboard.scope import (
     scoped_cases,
     with_scope,
 )
+from casemgmt.selectors.dashboard.stored import measured
 from casemgmt.selectors.outcomes import DEFAULT_HORIZONS, SurvivalGroup, survival_curves
 from casemgmt.selectors.oversight import NONE, TRACK_BANDS
 
@@ -95,7 +96,7 @@ def _case_groups(user, cases, spans) -> dict[tuple, dict] | None:
     if not (by_band or access.can_read(user, RECORD_CLASSES["assessment"])):
         return None
     value = F("classification_id") if by_band else Value(None, output_field=IntegerField())
-    return track_counts.case_counts(user, cases, spans, value)
+    return measured("case_groups", lambda: track_counts.case_counts(user, cases, spans, value))
 
 
 def tracks(user, cases, spans, case_groups) -> list[TrackTable]:
@@ -104,7 +105,10 @@ def tracks(user, cases, spans, case_groups) -> list[TrackTable]:
     columns = _track_columns()
     keys = [k for k, _l in columns]
     by_group = track_counts.by_person_group(case_groups)
-    by_track = track_counts.scored_counts(user, cases, [t[1] for t in TRACKS], spans)
+    by_track = measured(
+        "scored_counts",
+        lambda: track_counts.scored_counts(user, cases, [t[1] for t in TRACKS], spans),
+    )
     out = []
     for key, track_field, title, primary in TRACKS:
         scored = by_track[track_field]
@@ -149,14 +153,17 @@ def classification(user, scope: DashboardFilters, today, cases, case_groups) -> 
         return caseload_url(user, with_scope(scope, **{dimension: value}), classification=band_id)
 
     since = today - datetime.timedelta(days=CHANGE_DAYS)
-    changes = ClassificationChange.objects.filter(
-        access.record_rows_filter("classification", user),
-        case__in=cases.values("pk"),
-        decided_on__gt=since,
-    ).aggregate(
-        up=Count("pk", filter=Q(band__rank__gt=F("previous_band__rank"))),
-        down=Count("pk", filter=Q(band__rank__lt=F("previous_band__rank"))),
-        first=Count("pk", filter=Q(previous_band__isnull=True)),
+    changes = measured(
+        "classification_changes",
+        lambda: ClassificationChange.objects.filter(
+            access.record_rows_filter("classification", user),
+            case__in=cases.values("pk"),
+            decided_on__gt=since,
+        ).aggregate(
+            up=Count("pk", filter=Q(band__rank__gt=F("previous_band__rank"))),
+            down=Count("pk", filter=Q(band__rank__lt=F("previous_band__rank"))),
+            first=Count("pk", filter=Q(previous_band__isnull=True)),
+        ),
     )
     table = bd.breakdowns(user, groups, [b.pk for b in bands] + [None], link=link)
     return {
@@ -177,7 +184,12 @@ def survival(user, scope: DashboardFilters, today: datetime.date) -> dict | None
     if not access.can_read(user, RECORD_CLASSES["reengagement"]):
         return None
     cases = scoped_cases(user, scope)
-    curves = survival_curves(cases, group_by=SurvivalGroup.COHORT_YEAR, today=today, reader=user)
+    curves = measured(
+        "survival",
+        lambda: survival_curves(
+            cases, group_by=SurvivalGroup.COHORT_YEAR, today=today, reader=user
+        ),
+    )
     years = DEFAULT_HORIZONS
     rows, series = [], []
     for i, curve in enumerate(curves):

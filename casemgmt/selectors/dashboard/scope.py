@@ -19,6 +19,7 @@ from casemgmt.selectors.caseload import (
     filtered_cases,
     usable_filters,
 )
+from casemgmt.selectors.dashboard import stored
 
 
 @dataclass
@@ -53,12 +54,12 @@ def scoped_cases(user, scope: DashboardFilters, **figure) -> QuerySet:
 def caseload_url(user, scope: DashboardFilters, **figure) -> str:
     """The caseload with exactly the filters ``scoped_cases`` applies for this figure."""
     filters = usable_filters(user, scope.caseload(**figure))
-    return f"{reverse('caseload')}?{caseload_query(filters)}"
+    return f"{reverse('caseload')}?{stored.figure_link(caseload_query(filters), filters)}"
 
 
 def case_figure(user, scope: DashboardFilters, key: str, label, *, urgent=False, **figure):
     """A figure counted from the caseload's own filters, linking to that list."""
-    count = scoped_cases(user, scope, **figure).count()
+    count = stored.measured(f"count:{key}", lambda: scoped_cases(user, scope, **figure).count())
     return Figure(key, label, count, caseload_url(user, scope, **figure), urgent=urgent)
 
 
