@@ -251,11 +251,14 @@ def test_the_dashboard_group_times_the_full_page_beside_the_home_page(tmp_path):
     figures = [f for f in data["figures"] if f["group"] == dashboard.GROUP]
     assert [f["name"] for f in figures] == [
         "full dashboard",
+        "full dashboard, computed live",
         "full dashboard, filtered by district",
     ]
     for figure in figures:
         (reference,) = figure["references"]
         assert reference["name"] == dashboard.HOME
+    # The snapshot the full dashboard reads was taken first, and its time reported.
+    assert "took the snapshot of 'supervisor''s view" in printed
 
 
 def _planned(selective: bool) -> query_plans.PlannedQuery:

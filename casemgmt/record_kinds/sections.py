@@ -136,6 +136,8 @@ NOT_RECORD_KINDS: dict[str, str] = {
     "casemgmt.AuditEvent": "the audit trail itself",
     "casemgmt.HeldRegistration": "a registration waiting for review; its case, once linked",
     "casemgmt.LegalHold": "a programme supervisor's hold on the case (shown in its header)",
+    "casemgmt.DashboardFigureCase": "a dashboard figure counted the case (derived, kept by "
+    "selectors.dashboard.stored for the figure's list)",
 }
 
 
@@ -152,6 +154,8 @@ def case_data_model_names() -> list[str]:
             "casemgmt.HeldRegistration",
             # Only a programme's supervisors set one, in the app: no role's model permission.
             "casemgmt.LegalHold",
+            # Written by the dashboard's job only, read through the caseload.
+            "casemgmt.DashboardFigureCase",
         }
     ]
     return names

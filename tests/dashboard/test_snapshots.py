@@ -243,3 +243,25 @@ def test_kept_results_decode_to_equal_values():
         assert stored.decode(stored.encode(value)) == value
     with pytest.raises(TypeError):
         stored.encode(object())
+
+
+def test_a_snapshot_missing_a_result_is_not_served(client, world, supervisor):
+    """Taken by an earlier version of the page (a result it did not keep, or in a shape it
+    no longer reads): the page is computed live, not a server error."""
+    snapshot = _snapshot(supervisor)
+    figures = dict(snapshot.figures)
+    del figures["by_stage"]
+    DashboardSnapshot.objects.filter(pk=snapshot.pk).update(figures=figures)
+    assert _get(client, supervisor).context["as_of"] is None
+    figures["by_stage"] = {"~c": "Gone", "f": {}}
+    DashboardSnapshot.objects.filter(pk=snapshot.pk).update(figures=figures)
+    assert _get(client, supervisor).context["as_of"] is None
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "0", "99999999999999999999"])
+def test_a_counted_list_that_is_not_one_is_the_live_list(client, world, supervisor, value):
+    client.force_login(supervisor)
+    response = client.get(f"{reverse('caseload')}?overdue=on&exact=on&counted={value}")
+    assert response.status_code == 200
+    assert response.context["page"].counted is None
+    assert response.context["page"].count == 1

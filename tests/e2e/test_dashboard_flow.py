@@ -67,3 +67,56 @@ def test_a_supervisor_acts_from_the_dashboard(page, live_server, programme, stag
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     page.goto(live_server.url + "/dashboard/")
     assert_accessible(page, "dashboard-ur")
+
+
+def test_the_dashboard_as_of_its_snapshot_and_the_lists_it_counted(
+    page, live_server, programme, stages
+):
+    from casemgmt.selectors.dashboard.stored import view_of
+    from casemgmt.services.dashboard_snapshots import take_snapshot
+
+    agency = factories.AgencyFactory(name="Probation Swat", kind=AgencyKind.PROBATION)
+    worker = factories.CaseworkerFactory(username="ayesha", first_name="Ayesha", agency=agency)
+    supervisor = factories.SupervisorFactory(username="imran", first_name="Imran", agency=agency)
+    cases = [
+        factories.CaseFactory(
+            programme=programme,
+            current_stage=stages["intake"],
+            lead_agency=agency,
+            assigned_caseworker=worker,
+        )
+        for _i in range(2)
+    ]
+    for c in cases:
+        workflow.request_transition(
+            case=c, to_stage=stages["exited"], by=worker, reason="Moved.", reason_kind="withdrawn"
+        )
+    take_snapshot(view_of(supervisor), supervisor)
+    # After the snapshot, one move is withdrawn: live, one waits; as of the snapshot, two.
+    move = cases[0].stage_transitions.get(status="pending")
+    workflow.withdraw_transition(stage_transition=move, by=worker, reason="Not yet.")
+
+    sign_in(page, live_server, "imran")
+    page.goto(live_server.url + "/dashboard/")
+    expect(page.locator("[data-as-of]")).to_be_visible()
+    pending = page.locator("[data-figure=pending_moves]")
+    expect(pending).to_have_attribute("data-count", "2")
+    assert_accessible(page, "dashboard-as-of-en")
+    pending.click()
+    expect(page.locator("[data-counted]")).to_be_visible()
+    expect(page.locator("#caseload-results")).to_contain_text("2 cases match.")
+    page.click("text=Show the live list")
+    expect(page.locator("#caseload-results")).to_contain_text("1 case matches.")
+    expect(page.locator("[data-counted]")).to_have_count(0)
+
+    page.goto(live_server.url + "/dashboard/")
+    page.click("text=Compute them now")
+    expect(page.locator("[data-live]")).to_be_visible()
+    expect(page.locator("[data-figure=pending_moves]")).to_have_attribute("data-count", "1")
+
+    page.click("#account-menu")
+    page.select_option("#language-select", "ur")
+    page.click("#language-select + button")
+    page.goto(live_server.url + "/dashboard/")
+    expect(page.locator("[data-as-of]")).to_be_visible()
+    assert_accessible(page, "dashboard-as-of-ur")

@@ -26,8 +26,11 @@ def dashboard_for(user, scope: DashboardFilters, *, snapshot=None) -> dict:
     if snapshot is None:
         return {"as_of": None, **_sections(user, scope)}
     list_ids = dict(snapshot.lists.values_list("query", "pk"))
-    with stored.mode(stored.Replaying(snapshot, list_ids)):
-        return {"as_of": snapshot.taken_at, **_sections(user, scope)}
+    try:
+        with stored.mode(stored.Replaying(snapshot, list_ids)):
+            return {"as_of": snapshot.taken_at, **_sections(user, scope)}
+    except stored.NotKept:
+        return dashboard_for(user, scope)
 
 
 def _sections(user, scope: DashboardFilters) -> dict:

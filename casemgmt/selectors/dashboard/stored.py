@@ -162,7 +162,15 @@ def measured(name: str, compute: Callable[[], object]):
     if isinstance(current, Recording):
         current.figures[name] = encode(compute())
         return decode(current.figures[name])
-    return decode(current.snapshot.figures[name])
+    try:
+        return decode(current.snapshot.figures[name])
+    except (KeyError, TypeError, ValueError) as error:
+        raise NotKept(name) from error
+
+
+class NotKept(Exception):
+    """The snapshot does not hold a result the page needs (taken by an earlier version of
+    the page, say): the page is computed live instead (``page.dashboard_for``)."""
 
 
 def figure_link(query: str, filters) -> str:
@@ -222,7 +230,7 @@ def decode(value):
         return datetime.date.fromisoformat(value["~d"])
     if "~dt" in value:
         return datetime.datetime.fromisoformat(value["~dt"])
-    cls = _registered()[value["~c"]]
+    cls = _registered()[value["~c"]]  # KeyError: not a shape this version keeps
     return cls(**{name: decode(v) for name, v in value["f"].items()})
 
 
