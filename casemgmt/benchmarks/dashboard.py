@@ -56,7 +56,9 @@ def take_snapshot(options: dict[str, Any], stream=None) -> Preparation:
     if view is None:
         raise BenchmarkError(f"{USERNAME!r} has no shared view (an allow-list place?)")
     started = time.perf_counter()
-    snapshot = take(view, supervisor)
+    snapshot = take(view, [supervisor])
+    if snapshot is None:
+        raise BenchmarkError(f"{USERNAME!r}'s view changed while the snapshot began")
     seconds = time.perf_counter() - started
     lists = snapshot.lists.count()
     rows = DashboardFigureCase.objects.filter(figure_list__snapshot=snapshot).count()

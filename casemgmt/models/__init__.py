@@ -26,6 +26,7 @@ from casemgmt.models.cases import (
 )
 from casemgmt.models.classification import ClassificationBand, ClassificationChange
 from casemgmt.models.dashboard_snapshots import (
+    DashboardAccessChange,
     DashboardFigureCase,
     DashboardFigureList,
     DashboardSnapshot,
@@ -116,6 +117,7 @@ __all__ = [
     "AuditPersonalValue",
     "ClassificationBand",
     "ClassificationChange",
+    "DashboardAccessChange",
     "DashboardFigureCase",
     "DashboardFigureList",
     "DashboardSnapshot",

@@ -24,6 +24,11 @@ class DashboardSnapshot(models.Model):
     took_ms = models.PositiveIntegerField(default=0)
     # What each of the dashboard's queries returned (``stored.encode``): numbers and ids.
     figures = models.JSONField()
+    # The code that computed them (``stored.CODE_VERSION``): another version's figures may
+    # follow other rules or have another shape, so they are not served.
+    version = models.CharField(max_length=16, default="")
+    # The newest access change (``DashboardAccessChange``) the figures include.
+    access_generation = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("dashboard snapshot")
@@ -68,3 +73,15 @@ class DashboardFigureCase(models.Model):
 
     def __str__(self):
         return f"{self.figure_list_id}: {self.case_id}"
+
+
+class DashboardAccessChange(models.Model):
+    """A change of who may see a case that a snapshot taken before it would not show (a
+    case restricted, an agency leaving its team, a person corrected or erased): written
+    in that change's transaction; a snapshot serves only while it includes the newest."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    what = models.CharField(max_length=60)
+
+    def __str__(self):
+        return f"{self.what} at {self.at:%Y-%m-%d %H:%M}"

@@ -51,8 +51,9 @@ NOT_PERSONAL: dict[str, str] = {
     **_not_personal(
         "the dashboard's pre-aggregated figures: counts, ids, caseworkers' names and the "
         "view they serve (nothing of a person's record; the lists hold case ids only)",
-        DashboardSnapshot="programmes info_classes taken_at figures",
+        DashboardSnapshot="programmes info_classes taken_at figures version",
         DashboardFigureList="query",
+        DashboardAccessChange="at what",
     ),
     **_not_personal(
         "the trail's seals: hashes, signatures, key ids and times, computed from events",

@@ -232,9 +232,24 @@ def usable_filters(user, filters: CaseloadFilters) -> CaseloadFilters:
     return replace(filters, **dropped) if dropped else filters
 
 
-def filtered_cases(user, filters: CaseloadFilters, *, by_name: bool = False) -> QuerySet:
+def counted_for(user, filters: CaseloadFilters):
+    """The dashboard figure's list ``filters.counted`` names, if ``user`` may read it as
+    counted and it was counted for exactly these filters (``stored.counted_list``)."""
+    if not filters.counted:
+        return None
+    query = caseload_query(replace(usable_filters(user, filters), counted=None))
+    return counted_list(user, filters.counted, query)
+
+
+_UNSET = object()
+
+
+def filtered_cases(
+    user, filters: CaseloadFilters, *, by_name: bool = False, counted=_UNSET
+) -> QuerySet:
     """The user's caseload with search and filters applied (no ordering, no page);
-    ``by_name``: the caller sorts by the person's name."""
+    ``by_name``: the caller sorts by the person's name; ``counted``: ``counted_for``'s
+    answer, when the caller has it already."""
     filters = usable_filters(user, filters)
     q = filters.q.strip()
     # A search or a sort by name joins each case to its person (access.juvenile_case_filter).
@@ -242,10 +257,11 @@ def filtered_cases(user, filters: CaseloadFilters, *, by_name: bool = False) -> 
     if q:
         qs = qs.filter(_search(q))
     if filters.counted:
-        counted = counted_list(user, filters.counted)
+        if counted is _UNSET:
+            counted = counted_for(user, filters)
         if counted is not None:
             return qs.filter(pk__in=counted.members.values("case_id"))
-        # Not the reader's view, or recomputed since: the live list of the same filters.
+        # Not the reader's view, not these filters, or recomputed since: the live list.
     if filters.programme:
         qs = qs.filter(programme_id=filters.programme)
     if filters.stage:
@@ -323,11 +339,11 @@ def caseload_page(
 ) -> CaseloadPage:
     """One page of the caseload; ``after``/``before`` are cursors from a previous page."""
     filters = usable_filters(user, filters)
-    counted = counted_list(user, filters.counted) if filters.counted else None
+    counted = counted_for(user, filters)
     sort = filters.sort if filters.sort in SORTS else "-opened"
     descending = sort.startswith("-")
     source = SORTS[sort]
-    qs = filtered_cases(user, filters, by_name=sort == "name")
+    qs = filtered_cases(user, filters, by_name=sort == "name", counted=counted)
     if source == "due":
         qs = qs.annotate(sort_value=due_sort_expression())
     else:
@@ -369,7 +385,7 @@ def caseload_page(
     cap = None if filters.exact else COUNT_CAP
     count = None
     if cursor is None:
-        matching = filtered_cases(user, filters)
+        matching = filtered_cases(user, filters, counted=counted)
         count = matching.count() if cap is None else matching[: cap + 1].count()
     return CaseloadPage(
         cases=rows,

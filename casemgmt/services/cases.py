@@ -27,6 +27,7 @@ from casemgmt.models import (
     TeamRole,
     User,
 )
+from casemgmt.selectors.dashboard import stored as dashboard_figures
 from casemgmt.services import audit
 from casemgmt.services.references import CASE_PREFIX, allocate_references
 
@@ -403,6 +404,7 @@ def team_member_remove(*, member: CaseTeamMember, by: User, reason: str) -> Case
     rules.enforce(rules.team_member_remove(by, member))
     member.left_on = timezone.localdate()
     member.save(update_fields=["left_on"])
+    dashboard_figures.access_changed("agency left a case's team")
     audit.record(
         actor=by,
         action=AuditAction.CASE_TEAM_REMOVED,

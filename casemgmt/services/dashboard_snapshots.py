@@ -1,10 +1,11 @@
 """Taking the dashboard's snapshots (``selectors.dashboard.stored`` says what they are).
 
-For each view that an active supervisor has, one supervisor with that view is the
-reader: their full dashboard is computed as the page computes it, each query's result
-kept, and each figure's list written as the cases it counted, all in one transaction
-that reads one state of the database (REPEATABLE READ on PostgreSQL), so every figure
-equals its list. The job runner takes them every 15 minutes (``jobs.dashboards``);
+For each view that an active supervisor has, one supervisor who still has that view
+when the snapshot's transaction starts is the reader: their full dashboard is computed
+as the page computes it, each query's result kept, and each figure's list written as the
+cases it counted, all in one transaction that reads one state of the database
+(REPEATABLE READ on PostgreSQL), so every figure equals its list. The job runner takes
+them every 15 minutes (``jobs.dashboards``);
 ``manage.py take_dashboard_snapshots`` does it by hand.
 
 No audit event: a snapshot writes no one's record, only counts and the ids of cases
@@ -15,12 +16,14 @@ which records no read either).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from casemgmt.models import (
+    DashboardAccessChange,
     DashboardFigureCase,
     DashboardFigureList,
     DashboardSnapshot,
@@ -37,28 +40,29 @@ from casemgmt.selectors.dashboard.scope import DashboardFilters
 KEEP = 2
 
 
-def dashboard_views() -> dict[stored.View, User]:
-    """Each view an active supervisor has, with the first such supervisor (by id)."""
-    views: dict[stored.View, User] = {}
+def dashboard_views() -> dict[stored.View, list[User]]:
+    """Each view an active supervisor has, with the supervisors who have it (by id)."""
+    views: dict[stored.View, list[User]] = {}
     supervisors = User.objects.filter(
         role=Role.SUPERVISOR, is_active=True, agency__isnull=False
     ).select_related("agency")
     for user in supervisors.order_by("pk"):
         view = stored.view_of(user)
-        if view is not None and view not in views:
-            views[view] = user
+        if view is not None:
+            views.setdefault(view, []).append(user)
     return views
 
 
 def take_dashboard_snapshots() -> dict[str, int]:
     """A snapshot for every view; then the ones no longer needed are deleted."""
     views = dashboard_views()
-    for view, reader in views.items():
-        take_snapshot(view, reader)
-    return {"views": len(views), "deleted": prune_snapshots()}
+    taken = sum(take_snapshot(view, readers) is not None for view, readers in views.items())
+    return {"views": len(views), "taken": taken, "deleted": prune_snapshots()}
 
 
-def take_snapshot(view: stored.View, reader) -> DashboardSnapshot:
+def take_snapshot(view: stored.View, readers: Iterable[User]) -> DashboardSnapshot | None:
+    """The snapshot of ``view``, computed for the first of ``readers`` who still has it
+    when its transaction starts (None: none has it any more; the next run sees why)."""
     started = time.monotonic()
     # Inside an outer transaction (a test's) the level can no longer be set; that
     # transaction reads one state already.
@@ -69,17 +73,33 @@ def take_snapshot(view: stored.View, reader) -> DashboardSnapshot:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         taken_at = timezone.now()
+        # Read in that state first: the access changes the figures include...
+        generation = DashboardAccessChange.objects.aggregate(newest=Max("pk"))["newest"] or 0
+        # ...and the reader's view as it is in that state (a grant or a programme given
+        # since the views were listed would put other cases in everyone's figures).
+        reader = next((r for r in readers if _still_has(r, view)), None)
+        if reader is None:
+            return None
         recording = stored.Recording()
         with stored.mode(recording):
             dashboard_for(reader, DashboardFilters())
         snapshot = DashboardSnapshot.objects.create(
-            **view.lookup(), taken_at=taken_at, figures=recording.figures
+            **view.lookup(),
+            taken_at=taken_at,
+            figures=recording.figures,
+            version=stored.CODE_VERSION,
+            access_generation=generation,
         )
         for query, filters in recording.lists.items():
             _write_list(snapshot, query, filters, reader)
         snapshot.took_ms = round(1000 * (time.monotonic() - started))
         snapshot.save(update_fields=["took_ms"])
     return snapshot
+
+
+def _still_has(reader: User, view: stored.View) -> bool:
+    fresh = User.objects.select_related("agency").filter(pk=reader.pk).first()
+    return fresh is not None and stored.view_of(fresh) == view
 
 
 def _write_list(snapshot, query: str, filters, reader) -> None:
@@ -118,4 +138,8 @@ def prune_snapshots() -> int:
             DashboardFigureList.objects.db
         )
         deleted, _by_model = old.delete()
+        # Only the newest access change is compared with.
+        newest = DashboardAccessChange.objects.aggregate(newest=Max("pk"))["newest"]
+        if newest:
+            DashboardAccessChange.objects.filter(pk__lt=newest).delete()
     return deleted

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from casemgmt import access
 from casemgmt.errors import NotPermitted, StalePerson
 from casemgmt.models import AuditAction, HeldRegistration, HeldStatus, Notification, Person, User
+from casemgmt.selectors.dashboard import stored as dashboard_figures
 from casemgmt.selectors.people import (
     find_possible_duplicates,
     visible_match_ids,
@@ -189,6 +190,8 @@ def _save_correction(
         raise ValidationError(
             {"cnic": _("This CNIC was registered a moment ago; search for it first.")}
         ) from exc
+    # The date of birth decides the juvenile rule, the sex a breakdown's cell.
+    dashboard_figures.access_changed("person corrected")
     if {"date_of_birth", "district"} & set(changed):
         from casemgmt.services.demographics import cases_record_demographics
 

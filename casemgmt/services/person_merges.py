@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from casemgmt import access
 from casemgmt.errors import NotPermitted
 from casemgmt.models import AuditAction, Case, CaseStatus, Person, PersonMerge, User
+from casemgmt.selectors.dashboard import stored as dashboard_figures
 from casemgmt.selectors.people import worked_on_person_ids
 from casemgmt.services import audit
 from casemgmt.services.cases import cases_move_to_person
@@ -96,6 +97,8 @@ def person_merge(*, by: User, survivor: Person, duplicate: Person, reason: str) 
             changes={"person": [duplicate.pk, survivor.pk]},
             metadata={"merge_id": merge.pk},
         )
+    # Cases change person (sex, date of birth): figures taken before count them otherwise.
+    dashboard_figures.access_changed("people merged")
     return merge
 
 
@@ -140,4 +143,5 @@ def person_unmerge(*, by: User, merge: PersonMerge, reason: str) -> PersonMerge:
             changes={"person": [merge.survivor_id, merge.merged_id]},
             metadata={"merge_id": merge.pk, "reversed": True},
         )
+    dashboard_figures.access_changed("people unmerged")
     return merge

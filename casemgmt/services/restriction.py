@@ -22,6 +22,7 @@ from casemgmt.models import (
     User,
 )
 from casemgmt.roles import Role
+from casemgmt.selectors.dashboard import stored as dashboard_figures
 from casemgmt.services import audit
 from casemgmt.services.cases import lock_case, save_case_fields
 
@@ -39,6 +40,8 @@ def case_set_restricted(*, case: Case, by: User, restricted: bool) -> Case:
             case=case, user=by, revoked_at=None, defaults={"granted_by": by}
         )
     save_case_fields(case, is_restricted=restricted)
+    # Restricting hides the case at once: no dashboard figure taken before may count it.
+    dashboard_figures.access_changed("case restricted" if restricted else "case unrestricted")
     audit.record(
         actor=by,
         action=AuditAction.CASE_RESTRICTED if restricted else AuditAction.CASE_UNRESTRICTED,

@@ -39,6 +39,7 @@ from casemgmt.models import (
 )
 from casemgmt.personal_data import PERSONAL_DATA
 from casemgmt.roles import Role
+from casemgmt.selectors.dashboard import stored as dashboard_figures
 from casemgmt.services import audit
 from casemgmt.services.demographics import cases_record_demographics
 
@@ -115,6 +116,7 @@ def _erase(person: Person, *, actor: User | None, reason: str, metadata: dict) -
         Q(person_id__in=person_ids) | Q(case_id__in=case_ids)
     ).delete()
     Person.objects.filter(pk__in=person_ids).update(retention_erased_at=timezone.now())
+    dashboard_figures.access_changed("person erased")
     person.refresh_from_db()
     audit.record(
         actor=actor,

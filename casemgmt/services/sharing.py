@@ -28,6 +28,7 @@ from casemgmt.models import (
     TeamRole,
     User,
 )
+from casemgmt.selectors.dashboard import stored as dashboard_figures
 from casemgmt.services import audit
 from casemgmt.services.cases import lock_case
 from casemgmt.services.guardians import consent_counts, guardian_errors
@@ -190,6 +191,7 @@ def _end_uncovered_sharing(ended: SharingConsent, *, by: User | None) -> dict:
         member.left_on = today
         member.save(update_fields=["left_on"])
         ended_members.append(member.agency_id)
+        dashboard_figures.access_changed("agency left a case's team")
     for referral in Referral.objects.filter(
         case=case, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED]
     ).select_related("to_agency"):

@@ -42,7 +42,7 @@ def _get(client, user, query=""):
 
 
 def _snapshot(user):
-    return take_snapshot(stored.view_of(user), user)
+    return take_snapshot(stored.view_of(user), [user])
 
 
 def _links(content: str) -> dict[str, int]:
@@ -265,3 +265,69 @@ def test_a_counted_list_that_is_not_one_is_the_live_list(client, world, supervis
     assert response.status_code == 200
     assert response.context["page"].counted is None
     assert response.context["page"].count == 1
+
+
+def test_a_reader_who_gained_access_since_the_views_were_listed_is_not_the_reader(
+    world, supervisor, agency, hidden_case
+):
+    """The view is checked again inside the snapshot's transaction: a grant (or a
+    programme) given meanwhile would put cases other supervisors may not see in theirs."""
+    view = stored.view_of(supervisor)
+    colleague = factories.SupervisorFactory(agency=agency)
+    CaseAccessGrant.objects.create(case=hidden_case, user=supervisor, granted_by=supervisor)
+    assert take_snapshot(view, [supervisor]) is None
+    assert not DashboardSnapshot.objects.exists()
+    snapshot = take_snapshot(view, [supervisor, colleague])
+    assert snapshot is not None
+    assert not DashboardFigureCase.objects.filter(case=hidden_case).exists()
+
+
+def test_a_snapshot_of_other_code_is_not_served(client, world, supervisor):
+    snapshot = _snapshot(supervisor)
+    figure_list = snapshot.lists.get(query__startswith="overdue=on")
+    DashboardSnapshot.objects.filter(pk=snapshot.pk).update(version="0123456789abcdef")
+    assert _get(client, supervisor).context["as_of"] is None
+    page = client.get(f"{reverse('caseload')}?{figure_list.query}&counted={figure_list.pk}")
+    assert page.context["page"].counted is None
+
+
+def test_restricting_a_case_stops_every_snapshot_taken_before(client, world, supervisor, make_case):
+    from casemgmt.services.restriction import case_set_restricted
+
+    snapshot = _snapshot(supervisor)
+    figure_list = snapshot.lists.get(query__startswith="overdue=on")
+    a1 = world["a"][0]
+    case_set_restricted(case=a1, by=supervisor, restricted=True)
+    # The restricting supervisor is on its allow-list (live anyway); a colleague of the
+    # same view reads live figures too, and the list as live.
+    colleague = factories.SupervisorFactory(agency=supervisor.agency)
+    assert stored.view_of(colleague) is not None
+    assert _get(client, colleague).context["as_of"] is None
+    page = client.get(f"{reverse('caseload')}?{figure_list.query}&counted={figure_list.pk}")
+    assert page.context["page"].counted is None
+    assert a1.pk not in [c.pk for c in page.context["page"].cases]
+    # The next snapshot includes the change, and serves.
+    assert _snapshot(colleague) is not None
+    assert _get(client, colleague).context["as_of"] is not None
+
+
+def test_an_agency_leaving_a_team_stops_the_snapshots(client, world, supervisor, caseworker):
+    from casemgmt.models import CaseTeamMember
+    from casemgmt.services.cases import team_member_remove
+
+    _snapshot(supervisor)
+    a4 = world["a"][3]
+    partner = factories.AgencyFactory(name="Partner")
+    member = CaseTeamMember.objects.create(case=a4, agency=partner, role="support")
+    team_member_remove(member=member, by=caseworker, reason="Work done")
+    assert _get(client, supervisor).context["as_of"] is None
+
+
+def test_a_counted_list_asked_for_with_other_filters_is_the_live_list(client, world, supervisor):
+    snapshot = _snapshot(supervisor)
+    figure_list = snapshot.lists.get(query__startswith="overdue=on")
+    client.force_login(supervisor)
+    url = f"{reverse('caseload')}?{figure_list.query}&counted={figure_list.pk}"
+    assert client.get(url).context["page"].counted is not None
+    page = client.get(url + "&status=closed").context["page"]
+    assert page.counted is None and page.count == 0

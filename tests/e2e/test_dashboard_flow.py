@@ -91,7 +91,7 @@ def test_the_dashboard_as_of_its_snapshot_and_the_lists_it_counted(
         workflow.request_transition(
             case=c, to_stage=stages["exited"], by=worker, reason="Moved.", reason_kind="withdrawn"
         )
-    take_snapshot(view_of(supervisor), supervisor)
+    take_snapshot(view_of(supervisor), [supervisor])
     # After the snapshot, one move is withdrawn: live, one waits; as of the snapshot, two.
     move = cases[0].stage_transitions.get(status="pending")
     workflow.withdraw_transition(stage_transition=move, by=worker, reason="Not yet.")

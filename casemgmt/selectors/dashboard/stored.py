@@ -19,17 +19,66 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import hashlib
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from django.db.models import Value
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casemgmt import access
 
 # A snapshot serves its view until it is this old; then the page computes live.
 FRESH_FOR = datetime.timedelta(hours=1)
+
+
+def _code_version() -> str:
+    """A digest of the code that decides what a snapshot holds and who may read it: after
+    a deploy that changes any of it, earlier snapshots are not served (their figures may
+    follow other rules, their results have another shape)."""
+    root = Path(__file__).resolve().parents[2]  # casemgmt/
+    files = [
+        *(root / name for name in ("access.py", "juvenile_access.py", "field_classes.py")),
+        *(root / name for name in ("info_classes.py", "roles.py")),
+        *sorted((root / "record_kinds").glob("*.py")),
+        *(root / "selectors" / name for name in ("caseload.py", "caseload_figures.py")),
+        root / "selectors" / "outcomes.py",
+        *sorted((root / "selectors" / "dashboard").glob("*.py")),
+    ]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
+
+
+def access_changed(what: str) -> None:
+    """Record, in the caller's transaction, a change of who may see a case or what a
+    figure counts of it (a case restricted, an agency leaving its team, a person corrected,
+    merged or erased): no snapshot taken before it is served any more."""
+    from casemgmt.models import DashboardAccessChange
+
+    DashboardAccessChange.objects.create(what=what)
+
+
+def access_generation():
+    """The newest access change's id (0: none), as an expression: the generation the
+    current snapshots must hold."""
+    from casemgmt.models import DashboardAccessChange
+
+    newest = DashboardAccessChange.objects.order_by("-pk").values("pk")[:1]
+    return Coalesce(Subquery(newest), Value(0))
+
+
+def _serving(prefix: str = "") -> dict:
+    """The conditions a snapshot (reached through ``prefix``) serves under, besides its
+    age: this code's version, and no access change since it was taken."""
+    return {f"{prefix}version": CODE_VERSION, f"{prefix}access_generation": access_generation()}
 
 
 # --- the view a snapshot serves ----------------------------------------------------------
@@ -104,16 +153,25 @@ def latest_snapshot(user, scope):
     view = view_of(user)
     if view is None:
         return None
-    snapshot = DashboardSnapshot.objects.filter(**view.lookup()).order_by("-taken_at").first()
+    snapshot = (
+        DashboardSnapshot.objects.filter(**view.lookup(), **_serving())
+        .order_by("-taken_at")
+        .first()
+    )
     return snapshot if snapshot and usable(snapshot) else None
 
 
-def counted_list(user, list_id: int):
+def counted_list(user, list_id: int, query: str):
     """The figure list ``list_id`` if ``user`` may read it as counted (the same view, the
-    snapshot still usable), else None: the caseload then shows the live list."""
+    snapshot still serving) for the caseload ``query`` it was counted for, else None: the
+    caseload then shows the live list of the filters it was asked for."""
     from casemgmt.models import DashboardFigureList
 
-    figure_list = DashboardFigureList.objects.select_related("snapshot").filter(pk=list_id).first()
+    figure_list = (
+        DashboardFigureList.objects.select_related("snapshot")
+        .filter(pk=list_id, query=query, **_serving("snapshot__"))
+        .first()
+    )
     if figure_list is None or not usable(figure_list.snapshot):
         return None
     view = view_of(user)
