@@ -220,6 +220,11 @@ def prepare(*, users: int, password: str, seed_cases: int) -> dict:
                 **work[template],
             }
         )
+    # The supervisors' dashboards as the job runner keeps them (the run starts no worker).
+    from casemgmt.services.dashboard_snapshots import take_dashboard_snapshots
+
+    taken = take_dashboard_snapshots()
+    changes.append(f"took {taken['taken']} dashboard snapshot(s), one per supervisors' view")
     return {
         "password": password,
         "today": today.isoformat(),
