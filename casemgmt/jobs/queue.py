@@ -8,8 +8,11 @@ from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.tasks import Task
 
 
-def defer(task: Task, **task_kwargs) -> int | None:
+def defer(task: Task, *, job_lock: str | None = None, **task_kwargs) -> int | None:
     """Queue ``task`` for a worker and return the job's id.
+
+    ``job_lock`` names this job's own lock and queueing lock, for a task whose jobs run
+    side by side unless they are about the same thing (one per supervisors' view, say).
 
     The job is inserted in the caller's transaction: it exists only if the write that
     asked for it commits. Returns None when one is already waiting (the task's queueing
@@ -24,6 +27,8 @@ def defer(task: Task, **task_kwargs) -> int | None:
     try:
         # A savepoint: a refused insert must not abort the caller's transaction.
         with transaction.atomic():
+            if job_lock:
+                return task.configure(lock=job_lock, queueing_lock=job_lock).defer(**task_kwargs)
             return task.defer(**task_kwargs)
     except AlreadyEnqueued:
         return None

@@ -5,8 +5,8 @@ when the snapshot's transaction starts is the reader: their full dashboard is co
 as the page computes it, each query's result kept, and each figure's list written as the
 cases it counted, all in one transaction that reads one state of the database
 (REPEATABLE READ on PostgreSQL), so every figure equals its list. The job runner takes
-them every 15 minutes (``jobs.dashboards``);
-``manage.py take_dashboard_snapshots`` does it by hand.
+them every 15 minutes, one job per view (``jobs.dashboards``);
+``manage.py take_dashboard_snapshots`` takes them all, one after another, by hand.
 
 No audit event: a snapshot writes no one's record, only counts and the ids of cases
 counted, which the caseload shows to the same readers only (as the page itself,
@@ -40,12 +40,15 @@ from casemgmt.selectors.dashboard.scope import DashboardFilters
 KEEP = 2
 
 
-def dashboard_views() -> dict[stored.View, list[User]]:
-    """Each view an active supervisor has, with the supervisors who have it (by id)."""
+def dashboard_views(agency_id: int | None = None) -> dict[stored.View, list[User]]:
+    """Each view an active supervisor (of ``agency_id``, when given) has, with the
+    supervisors who have it (by id)."""
     views: dict[stored.View, list[User]] = {}
     supervisors = User.objects.filter(
         role=Role.SUPERVISOR, is_active=True, agency__isnull=False
     ).select_related("agency")
+    if agency_id is not None:
+        supervisors = supervisors.filter(agency_id=agency_id)
     for user in supervisors.order_by("pk"):
         view = stored.view_of(user)
         if view is not None:

@@ -203,13 +203,35 @@ def test_snapshots_for_every_view_and_pruning(world, supervisor, agency):
     assert not DashboardSnapshot.objects.exists() and not DashboardFigureCase.objects.exists()
 
 
-def test_the_command_and_the_job(world, supervisor, capsys):
+def test_the_command_and_the_job(world, supervisor, capsys, settings):
     from casemgmt.jobs.dashboards import dashboard_snapshots
 
+    settings.JOBS_EAGER = True  # each view's job runs at once, here
     call_command("take_dashboard_snapshots")
     assert "Dashboard snapshots taken for 1 view(s)" in capsys.readouterr().out
     assert dashboard_snapshots(timestamp=0)["views"] == 1
     assert DashboardSnapshot.objects.count() == KEEP
+
+
+@pytest.mark.postgres
+def test_the_job_queues_one_job_per_view_for_the_workers_to_share(world, supervisor, settings):
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    from casemgmt.jobs.dashboards import VIEW_JOB, dashboard_snapshot, dashboard_snapshots
+
+    settings.JOBS_EAGER = False
+    factories.SupervisorFactory(agency=factories.AgencyFactory(name="B"))
+    assert dashboard_snapshots(timestamp=0)["views"] == 2
+    dashboard_snapshots(timestamp=0)  # each view's job is still waiting: not queued again
+    jobs = ProcrastinateJob.objects.filter(task_name=VIEW_JOB)
+    assert jobs.count() == 2
+    assert {j.lock for j in jobs} == {j.queueing_lock for j in jobs} and len(
+        {j.lock for j in jobs}
+    ) == 2
+    # A worker runs each with its arguments: the view's snapshot.
+    job = jobs.filter(args__agency_id=supervisor.agency_id).get()
+    assert dashboard_snapshot(**job.args) is True
+    assert DashboardSnapshot.objects.filter(agency=supervisor.agency).count() == 1
 
 
 QUERIES = 19  # the stored page: see test_queries for the live one
