@@ -353,3 +353,21 @@ def test_a_counted_list_asked_for_with_other_filters_is_the_live_list(client, wo
     assert client.get(url).context["page"].counted is not None
     page = client.get(url + "&status=closed").context["page"]
     assert page.counted is None and page.count == 0
+
+
+COUNTED_QUERIES = 14  # the caseload's first page (12) and the list's look-up: the view, the list
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_a_counted_list_reads_a_constant_number_of_queries(
+    client, world, supervisor, make_case, size, django_assert_num_queries
+):
+    for _i in range(size):
+        make_case("counselling", next_review_due=TODAY - 3 * DAY)
+    figure_list = _snapshot(supervisor).lists.get(query__startswith="overdue=on")
+    client.force_login(supervisor)
+    url = f"{reverse('caseload')}?{figure_list.query}&counted={figure_list.pk}"
+    client.get(url)  # warm: the session's first read
+    with django_assert_num_queries(COUNTED_QUERIES):
+        page = client.get(url).context["page"]
+    assert page.counted is not None and page.count == size + 1

@@ -96,12 +96,8 @@ class View:
     info_classes: str  # sorted, comma-separated
 
     def lookup(self) -> dict:
-        return {
-            "agency_id": self.agency_id,
-            "programmes": self.programmes,
-            "juvenile_trained": self.juvenile_trained,
-            "info_classes": self.info_classes,
-        }
+        """The snapshot's fields that hold the view (named as the view's)."""
+        return dataclasses.asdict(self)
 
 
 def view_of(user) -> View | None:
