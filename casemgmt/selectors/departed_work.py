@@ -49,15 +49,20 @@ def _supervised(user) -> QuerySet:
 
 
 def _theirs(user, case_field: str, person_field: str) -> Q:
-    """Work on a case in reach, by someone of ``user``'s agency or in a supervised programme."""
-    supervised = Q(**{f"{case_field}__in": _supervised(user)})
+    """Work on a case in reach, by someone of ``user``'s agency or in a supervised programme.
+    The work of disabled users is a handful of rows: each looks its case up (EXISTS), where
+    ``IN`` hashed every case in reach first (44 ms at 100,000 cases, for one pending move)."""
+
+    def in_reach(cases: QuerySet) -> Exists:
+        return Exists(cases.filter(pk=OuterRef(case_field)))
+
+    supervised = Q(in_reach(_supervised(user)))
     if user.agency_id is None:
         return supervised
-    own_agency = {
-        f"{case_field}__in": cases_in_reach(user),
-        f"{person_field}__agency_id": user.agency_id,
-    }
-    return Q(**own_agency) | supervised
+    own_agency = Q(in_reach(cases_in_reach(user))) & Q(
+        **{f"{person_field}__agency_id": user.agency_id}
+    )
+    return own_agency | supervised
 
 
 def departed_cases(user) -> QuerySet:
